@@ -1,0 +1,2 @@
+// Package demo holds the demonstration data of Traguardo.
+package demo

@@ -1,0 +1,170 @@
+package interchange
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+)
+
+// FieldError is one problem of a document, at a JSON path such as
+// centres[2].objectives[0].indicators[1].expected.
+type FieldError struct {
+	Path    string
+	Message string
+}
+
+func (e FieldError) Error() string {
+	if e.Path == "" {
+		return e.Message
+	}
+	return e.Path + ": " + e.Message
+}
+
+// Errors lists every problem found in a document.
+type Errors []FieldError
+
+func (es Errors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// maxDocument bounds what is read, so a huge upload cannot exhaust memory.
+const maxDocument = 32 << 20
+
+// Decode reads a v1 document, rejecting unknown fields and wrong types with
+// their JSON path. It does not check the meaning of the values: Validate does.
+func Decode(r io.Reader) (*Document, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, maxDocument+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(raw) > maxDocument {
+		return nil, Errors{{Message: "documento troppo grande (massimo 32 MB)"}}
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var generic any
+	if err := dec.Decode(&generic); err != nil {
+		return nil, Errors{{Message: "JSON non valido: " + jsonProblem(err)}}
+	}
+	if dec.More() {
+		return nil, Errors{{Message: "JSON non valido: contenuto dopo la fine del documento"}}
+	}
+	var errs Errors
+	checkShape("", generic, reflect.TypeFor[Document](), &errs)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	var doc Document
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return nil, Errors{{Message: "JSON non valido: " + jsonProblem(err)}}
+	}
+	return &doc, nil
+}
+
+func jsonProblem(err error) string {
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) {
+		return fmt.Sprintf("errore di sintassi al carattere %d", syn.Offset)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return "documento incompleto"
+	}
+	return err.Error()
+}
+
+var (
+	spanType  = reflect.TypeFor[Span]()
+	valueType = reflect.TypeFor[Value]()
+)
+
+// checkShape walks a generically decoded value against the Go type it must
+// fill, recording unknown members and wrong JSON types with their path.
+func checkShape(path string, v any, t reflect.Type, errs *Errors) {
+	if v == nil {
+		return // null: absence is judged by Validate
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	add := func(msg string) { *errs = append(*errs, FieldError{Path: path, Message: msg}) }
+	switch {
+	case t == valueType:
+		switch v.(type) {
+		case json.Number, bool:
+		default:
+			add("atteso un numero o vero/falso")
+		}
+		return
+	case t == spanType:
+		t = reflect.TypeFor[spanJSON]()
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			add("atteso un oggetto")
+			return
+		}
+		fields := jsonFields(t)
+		for key, member := range obj {
+			ft, known := fields[key]
+			if !known {
+				*errs = append(*errs, FieldError{Path: join(path, key), Message: "campo sconosciuto"})
+				continue
+			}
+			checkShape(join(path, key), member, ft, errs)
+		}
+	case reflect.Slice:
+		arr, ok := v.([]any)
+		if !ok {
+			add("atteso un elenco")
+			return
+		}
+		for i, item := range arr {
+			checkShape(fmt.Sprintf("%s[%d]", path, i), item, t.Elem(), errs)
+		}
+	case reflect.String:
+		if _, ok := v.(string); !ok {
+			add("atteso un testo")
+		}
+	case reflect.Bool:
+		if _, ok := v.(bool); !ok {
+			add("atteso vero o falso")
+		}
+	case reflect.Int:
+		n, ok := v.(json.Number)
+		if _, err := n.Int64(); !ok || err != nil {
+			add("atteso un numero intero")
+		}
+	case reflect.Float64:
+		if _, ok := v.(json.Number); !ok {
+			add("atteso un numero")
+		}
+	}
+}
+
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	fields := make(map[string]reflect.Type, t.NumField())
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			fields[name] = f.Type
+		}
+	}
+	return fields
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}

@@ -1,0 +1,152 @@
+package interchange
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"time"
+
+	"traguardo/internal/domain"
+	"traguardo/internal/plan"
+)
+
+// Encode writes the cycle as a v1 document, with its achievements computed by
+// the domain rules, indented and without HTML escaping. The same cycle always
+// gives the same bytes.
+func Encode(w io.Writer, c *plan.Cycle) error {
+	c.Evaluate()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(FromCycle(c)); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// FromCycle maps an evaluated cycle to its document.
+func FromCycle(c *plan.Cycle) Document {
+	doc := Document{
+		Format:       Format,
+		Organisation: Organisation{Name: c.Organisation},
+		Year:         c.Year,
+		Periods:      make([]string, 0, len(c.Periods)),
+		Centres:      make([]Centre, 0, len(c.Centres)),
+		Achievement:  round(c.Achievement),
+	}
+	for _, p := range c.Periods {
+		doc.Periods = append(doc.Periods, day(p.EndsOn))
+	}
+	for _, ce := range c.Centres {
+		dc := Centre{Name: ce.Name, Manager: ce.Manager, Objectives: make([]Objective, 0, len(ce.Objectives)), Achievement: round(ce.Achievement)}
+		for _, o := range ce.Objectives {
+			dc.Objectives = append(dc.Objectives, objective(c.Year, o))
+		}
+		doc.Centres = append(doc.Centres, dc)
+	}
+	return doc
+}
+
+func objective(year int, o *plan.Objective) Objective {
+	d := Objective{
+		Section:              o.Section,
+		Number:               o.Number,
+		Title:                o.Title,
+		StrategicArea:        o.StrategicArea,
+		OperationalObjective: o.OperationalObjective,
+		PEGProject:           o.PEGProject,
+		Services:             o.Services,
+		EndUsers:             o.EndUsers,
+		Networks:             o.Networks,
+		DescriptionHTML:      o.DescriptionHTML,
+		Weight:               o.Weight,
+		Group:                optional(o.Group),
+		Activities:           make([]Activity, 0, len(o.Activities)),
+		Indicators:           make([]Indicator, 0, len(o.Indicators)),
+		Reports:              make([]Report, 0, len(o.Reports)),
+		Achievement:          round(o.Achievement),
+		Band:                 optional(string(o.Band)),
+	}
+	for _, a := range o.Activities {
+		da := Activity{Description: a.Description, Planned: span(a.Planned, year, true), Progress: make([]Progress, 0, len(a.Progress))}
+		for _, p := range a.Progress {
+			da.Progress = append(da.Progress, Progress{Period: day(p.Period), Actual: span(p.Actual, year, false), Reason: optional(p.Reason)})
+		}
+		if latest := a.LatestActual(); latest != nil {
+			s := span(latest.Actual, year, true)
+			da.Actual = &s
+		}
+		d.Activities = append(d.Activities, da)
+	}
+	for _, in := range o.Indicators {
+		di := Indicator{
+			Name:        in.Name,
+			Description: in.Description,
+			Unit:        string(in.Unit),
+			Polarity:    string(in.Polarity),
+			Weight:      in.Weight,
+			Expected:    value(in.Unit, &in.Expected),
+			Values:      make([]IndicatorData, 0, len(in.Values)),
+			Actual:      value(in.Unit, in.Actual),
+		}
+		for _, v := range in.Values {
+			di.Values = append(di.Values, IndicatorData{Period: day(v.Period), Value: value(in.Unit, &v.Value), Reason: optional(v.Reason)})
+		}
+		if in.Neutralised != nil {
+			di.Neutralised = &Neutralised{Reason: in.Neutralised.Reason, By: in.Neutralised.By}
+		} else {
+			a := domain.Round1(in.Achievement)
+			di.Achievement = &a
+		}
+		d.Indicators = append(d.Indicators, di)
+	}
+	for _, r := range o.Reports {
+		d.Reports = append(d.Reports, Report{Period: day(r.Period), Status: optional(string(r.Status)), TextHTML: r.TextHTML})
+	}
+	return d
+}
+
+func span(s domain.Span, year int, labelled bool) Span {
+	out := Span{Annual: s.Annual}
+	if s.From != nil {
+		f := s.From.String()
+		out.From = &f
+	}
+	if s.To != nil {
+		t := s.To.String()
+		out.To = &t
+	}
+	if labelled {
+		out.Label = s.Label(year)
+	}
+	return out
+}
+
+func value(unit domain.Unit, v *float64) *Value {
+	if v == nil {
+		return nil
+	}
+	if unit.IsYesNo() {
+		return &Value{Bool: *v == 1, IsBool: true}
+	}
+	return &Value{Num: *v}
+}
+
+func round(p *float64) *float64 {
+	if p == nil {
+		return nil
+	}
+	r := domain.Round1(*p)
+	return &r
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func day(t time.Time) string { return t.Format(time.DateOnly) }

@@ -1,0 +1,292 @@
+package interchange
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"traguardo/internal/domain"
+	"traguardo/internal/plan"
+	"traguardo/internal/richtext"
+)
+
+// ToCycle checks the meaning of every field of doc and returns the cycle it
+// describes, with rich text sanitised. It reports every problem, not only the
+// first, each with its JSON path and an Italian message.
+func ToCycle(doc *Document, policy *richtext.Policy) (*plan.Cycle, error) {
+	v := &validator{policy: policy}
+	c := v.cycle(doc)
+	if len(v.errs) > 0 {
+		return nil, v.errs
+	}
+	return c, nil
+}
+
+type validator struct {
+	policy  *richtext.Policy
+	errs    Errors
+	year    int
+	periods map[string]time.Time
+}
+
+func (v *validator) add(path, format string, args ...any) {
+	v.errs = append(v.errs, FieldError{Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) text(path, s, missing string) string {
+	s = strings.TrimSpace(s)
+	if s == "" && missing != "" {
+		v.add(path, "%s", missing)
+	}
+	return s
+}
+
+func (v *validator) cycle(doc *Document) *plan.Cycle {
+	if doc.Format != Format {
+		v.add("format", "formato non supportato: atteso %q", Format)
+	}
+	c := &plan.Cycle{
+		Organisation: v.text("organisation.name", doc.Organisation.Name, "nome dell'ente mancante"),
+		Year:         doc.Year,
+		Bands:        domain.DefaultBands(),
+	}
+	if doc.Year < 2000 || doc.Year > 2100 {
+		v.add("year", "anno non valido: deve essere tra 2000 e 2100")
+	}
+	v.year = doc.Year
+	v.periods = map[string]time.Time{}
+	if len(doc.Periods) == 0 {
+		v.add("periods", "almeno un periodo di monitoraggio è necessario")
+	}
+	var last time.Time
+	for i, s := range doc.Periods {
+		path := fmt.Sprintf("periods[%d]", i)
+		d, err := time.Parse(time.DateOnly, s)
+		switch {
+		case err != nil:
+			v.add(path, "data non valida: usare AAAA-MM-GG")
+		case d.Year() != doc.Year:
+			v.add(path, "il periodo non cade nell'anno del ciclo")
+		case !d.After(last):
+			v.add(path, "i periodi devono essere in ordine crescente e senza ripetizioni")
+		default:
+			v.periods[s] = d
+			c.Periods = append(c.Periods, plan.Period{EndsOn: d})
+			last = d
+		}
+	}
+	names := map[string]bool{}
+	for i, dc := range doc.Centres {
+		path := fmt.Sprintf("centres[%d]", i)
+		ce := &plan.Centre{
+			Name:    v.text(path+".name", dc.Name, "nome del centro mancante"),
+			Manager: strings.TrimSpace(dc.Manager),
+		}
+		if ce.Name != "" && names[ce.Name] {
+			v.add(path+".name", "centro già presente nel documento")
+		}
+		names[ce.Name] = true
+		seen := map[string]bool{}
+		for j, do := range dc.Objectives {
+			opath := fmt.Sprintf("%s.objectives[%d]", path, j)
+			o := v.objective(opath, &do)
+			key := fmt.Sprintf("%s\x00%d", o.Section, o.Number)
+			if o.Number > 0 && seen[key] {
+				v.add(opath+".number", "numero già usato nella stessa sezione del centro")
+			}
+			seen[key] = true
+			ce.Objectives = append(ce.Objectives, o)
+		}
+		c.Centres = append(c.Centres, ce)
+	}
+	return c
+}
+
+func (v *validator) objective(path string, d *Objective) *plan.Objective {
+	o := &plan.Objective{
+		Section:              v.text(path+".section", d.Section, "sezione mancante"),
+		Number:               d.Number,
+		Title:                v.text(path+".title", d.Title, "titolo dell'obiettivo mancante"),
+		StrategicArea:        strings.TrimSpace(d.StrategicArea),
+		OperationalObjective: strings.TrimSpace(d.OperationalObjective),
+		PEGProject:           strings.TrimSpace(d.PEGProject),
+		Services:             strings.TrimSpace(d.Services),
+		EndUsers:             strings.TrimSpace(d.EndUsers),
+		Networks:             strings.TrimSpace(d.Networks),
+		DescriptionHTML:      v.policy.Sanitize(d.DescriptionHTML),
+		Weight:               v.weight(path+".weight", d.Weight),
+	}
+	if d.Number < 1 {
+		v.add(path+".number", "numero dell'obiettivo mancante o non valido (intero da 1 in su)")
+	}
+	if d.Group != nil {
+		o.Group = v.text(path+".group", *d.Group, "gruppo vuoto: usare null per un obiettivo non trasversale")
+	}
+	for i := range d.Activities {
+		o.Activities = append(o.Activities, v.activity(fmt.Sprintf("%s.activities[%d]", path, i), &d.Activities[i]))
+	}
+	for i := range d.Indicators {
+		o.Indicators = append(o.Indicators, v.indicator(fmt.Sprintf("%s.indicators[%d]", path, i), &d.Indicators[i]))
+	}
+	seen := map[string]bool{}
+	for i, r := range d.Reports {
+		rpath := fmt.Sprintf("%s.reports[%d]", path, i)
+		day, ok := v.period(rpath+".period", r.Period, seen)
+		rep := plan.Report{Period: day, TextHTML: v.policy.Sanitize(r.TextHTML)}
+		if r.Status != nil {
+			rep.Status = domain.ReportStatus(*r.Status)
+			if !rep.Status.Valid() {
+				v.add(rpath+".status", "stato non valido: \"in linea\", \"a rischio\", \"critico\" o null")
+			}
+		}
+		if ok {
+			o.Reports = append(o.Reports, rep)
+		}
+	}
+	return o
+}
+
+func (v *validator) weight(path string, w *float64) *float64 {
+	if w != nil && *w <= 0 {
+		v.add(path, "il peso deve essere maggiore di zero")
+	}
+	return w
+}
+
+// period resolves a period date of the document, once per series.
+func (v *validator) period(path, s string, seen map[string]bool) (time.Time, bool) {
+	d, ok := v.periods[s]
+	switch {
+	case !ok:
+		v.add(path, "periodo non previsto dal ciclo: %q", s)
+	case seen[s]:
+		v.add(path, "periodo ripetuto")
+		ok = false
+	}
+	seen[s] = true
+	return d, ok
+}
+
+func (v *validator) activity(path string, d *Activity) *plan.Activity {
+	a := &plan.Activity{
+		Description: v.text(path+".description", d.Description, "descrizione dell'attività mancante"),
+		Planned:     v.span(path+".planned", d.Planned),
+	}
+	seen := map[string]bool{}
+	for i, p := range d.Progress {
+		ppath := fmt.Sprintf("%s.progress[%d]", path, i)
+		day, ok := v.period(ppath+".period", p.Period, seen)
+		pr := plan.Progress{Period: day, Actual: v.span(ppath+".actual", p.Actual), Reason: reason(p.Reason)}
+		if ok {
+			a.Progress = append(a.Progress, pr)
+		}
+	}
+	return a
+}
+
+func (v *validator) span(path string, d Span) domain.Span {
+	var s domain.Span
+	month := func(field string, m *string) *domain.Month {
+		if m == nil || *m == "" {
+			return nil
+		}
+		parsed, err := domain.ParseMonth(*m)
+		if err != nil {
+			v.add(path+"."+field, "%s", err.Error())
+			return nil
+		}
+		return &parsed
+	}
+	s.From, s.To, s.Annual = month("from", d.From), month("to", d.To), d.Annual
+	if err := s.Validate(); err != nil {
+		v.add(path, "%s", err.Error())
+	}
+	return s
+}
+
+func (v *validator) indicator(path string, d *Indicator) *plan.Indicator {
+	in := &plan.Indicator{
+		Name:        v.text(path+".name", d.Name, "nome dell'indicatore mancante"),
+		Description: strings.TrimSpace(d.Description),
+		Unit:        domain.Unit(d.Unit),
+		Polarity:    domain.Polarity(d.Polarity),
+		Weight:      v.weight(path+".weight", d.Weight),
+	}
+	if !in.Unit.Valid() {
+		units := make([]string, 0, len(domain.Units()))
+		for _, u := range domain.Units() {
+			units = append(units, string(u))
+		}
+		v.add(path+".unit", "unità di misura non ammessa: usare una tra %s", strings.Join(units, ", "))
+	}
+	if in.Polarity == "" {
+		in.Polarity = domain.Higher
+	} else if !in.Polarity.Valid() {
+		v.add(path+".polarity", "polarità non valida: \"higher\" o \"lower\"")
+	}
+	if d.Expected == nil {
+		v.add(path+".expected", "valore atteso mancante")
+	} else {
+		in.Expected, _ = v.value(path+".expected", in.Unit, *d.Expected)
+	}
+	seen := map[string]bool{}
+	for i, dv := range d.Values {
+		vpath := fmt.Sprintf("%s.values[%d]", path, i)
+		day, ok := v.period(vpath+".period", dv.Period, seen)
+		if dv.Value == nil {
+			v.add(vpath+".value", "valore mancante")
+			continue
+		}
+		val, vok := v.value(vpath+".value", in.Unit, *dv.Value)
+		if ok && vok {
+			in.Values = append(in.Values, plan.Value{Period: day, Value: val, Reason: reason(dv.Reason)})
+		}
+	}
+	if d.Neutralised != nil {
+		n := &plan.Neutralisation{
+			Reason: v.text(path+".neutralised.reason", d.Neutralised.Reason, "motivazione della sterilizzazione mancante"),
+			By:     d.Neutralised.By,
+		}
+		if n.By != "direttore" && n.By != "nucleo" {
+			v.add(path+".neutralised.by", "sterilizzazione ammessa solo per \"direttore\" o \"nucleo\"")
+		}
+		in.Neutralised = n
+	}
+	return in
+}
+
+// value turns a JSON value into the stored number: si/no units take booleans
+// (1 is "si"), every other unit takes numbers.
+func (v *validator) value(path string, unit domain.Unit, val Value) (float64, bool) {
+	switch {
+	case unit.IsYesNo() && !val.IsBool:
+		v.add(path, "per un indicatore si/no il valore è vero (si) o falso (no)")
+		return 0, false
+	case !unit.IsYesNo() && val.IsBool:
+		v.add(path, "il valore deve essere un numero")
+		return 0, false
+	case val.IsBool && val.Bool:
+		return 1, true
+	case val.IsBool:
+		return 0, true
+	}
+	return val.Num, true
+}
+
+func reason(r *string) string {
+	if r == nil {
+		return ""
+	}
+	return strings.TrimSpace(*r)
+}
+
+// Read decodes and validates a v1 document: the one way into the application
+// for a file, the demo and an upload alike.
+func Read(r io.Reader, policy *richtext.Policy) (*plan.Cycle, error) {
+	doc, err := Decode(r)
+	if err != nil {
+		return nil, err
+	}
+	return ToCycle(doc, policy)
+}

@@ -1,0 +1,222 @@
+// Package plan is the in-memory shape of one cycle: its plan (centres,
+// objectives, activities, indicators) and the data of every monitoring
+// period, with the achievements the domain rules compute from them. The store
+// loads it, the interchange format reads and writes it, the pages show it.
+package plan
+
+import (
+	"time"
+
+	"traguardo/internal/domain"
+)
+
+// Cycle is one planning year of an organisation.
+type Cycle struct {
+	ID           int64
+	Organisation string
+	Year         int
+	Bands        domain.Bands
+	ApprovalAct  string
+	ApprovedOn   *time.Time
+	Periods      []Period
+	Centres      []*Centre
+
+	// Achievement is the mean of the centres' achievements (computed).
+	Achievement *float64
+}
+
+// Period is a monitoring period, known by the date it ends.
+type Period struct {
+	ID     int64
+	EndsOn time.Time
+}
+
+// Centre is a centre of responsibility as it stands in one cycle.
+type Centre struct {
+	ID         int64 // the centre's row in this cycle
+	CentreID   int64 // the organisational unit, stable across cycles
+	Name       string
+	Manager    string
+	Objectives []*Objective
+
+	// Achievement is the weighted mean of the objectives' achievements (computed).
+	Achievement *float64
+}
+
+// Objective is an objective of performance of one centre.
+type Objective struct {
+	ID                   int64
+	Section              string
+	Number               int
+	Title                string
+	StrategicArea        string
+	OperationalObjective string
+	PEGProject           string
+	Services             string
+	EndUsers             string
+	Networks             string
+	DescriptionHTML      string
+	Weight               *float64
+	Group                string
+	Activities           []*Activity
+	Indicators           []*Indicator
+	Reports              []Report
+
+	// Achievement is the weighted mean of the indicators that count (computed);
+	// nil when none does.
+	Achievement *float64
+	// Band is the band of Achievement (computed); empty when Achievement is nil.
+	Band domain.Band
+}
+
+// Activity is a step of an objective with its planned and actual months.
+type Activity struct {
+	ID          int64
+	Description string
+	Planned     domain.Span
+	Progress    []Progress
+}
+
+// Progress is an activity's actual months as known at the end of a period.
+type Progress struct {
+	Period time.Time
+	Actual domain.Span
+	Reason string
+}
+
+// Indicator is a result indicator of an objective.
+type Indicator struct {
+	ID          int64
+	Name        string
+	Description string
+	Unit        domain.Unit
+	Polarity    domain.Polarity
+	Weight      *float64
+	Expected    float64
+	Values      []Value
+	Neutralised *Neutralisation
+
+	// Actual is the value at the latest period that has one (computed).
+	Actual *float64
+	// Achievement is the percentage reached (computed); 0 when Missing.
+	Achievement float64
+	// Missing is true when no value has been entered yet (computed).
+	Missing bool
+}
+
+// Value is an indicator's actual value at the end of a period.
+type Value struct {
+	Period time.Time
+	Value  float64
+	Reason string
+}
+
+// Neutralisation takes an indicator out of every average, for a written reason.
+type Neutralisation struct {
+	Reason string
+	By     string // "direttore" or "nucleo"
+}
+
+// Report is a manager's progress report for a period.
+type Report struct {
+	Period   time.Time
+	Status   domain.ReportStatus
+	TextHTML string
+}
+
+// LatestActual returns the activity's latest progress, or nil when it has none.
+func (a *Activity) LatestActual() *Progress {
+	if len(a.Progress) == 0 {
+		return nil
+	}
+	latest := &a.Progress[0]
+	for i := range a.Progress {
+		if a.Progress[i].Period.After(latest.Period) {
+			latest = &a.Progress[i]
+		}
+	}
+	return latest
+}
+
+// ReportAt returns the objective's report for the period ending on day, or nil.
+func (o *Objective) ReportAt(day time.Time) *Report {
+	for i := range o.Reports {
+		if o.Reports[i].Period.Equal(day) {
+			return &o.Reports[i]
+		}
+	}
+	return nil
+}
+
+// Evaluate computes every indicator's actual value and achievement, and the
+// objective, centre and cycle achievements, by the rules of package domain, as
+// of the latest period with data.
+func (c *Cycle) Evaluate() {
+	var centres []domain.Weighted
+	for _, ce := range c.Centres {
+		var objectives []domain.Weighted
+		for _, o := range ce.Objectives {
+			var inds []domain.Weighted
+			for _, in := range o.Indicators {
+				in.evaluate()
+				if in.Neutralised == nil {
+					inds = append(inds, domain.Weighted{Value: in.Achievement, Weight: in.Weight})
+				}
+			}
+			o.Achievement, o.Band = nil, ""
+			if m, ok := domain.WeightedMean(inds); ok {
+				o.Achievement = &m
+				o.Band = c.Bands.Of(domain.Round1(m))
+				objectives = append(objectives, domain.Weighted{Value: m, Weight: o.Weight})
+			}
+		}
+		ce.Achievement = nil
+		if m, ok := domain.WeightedMean(objectives); ok {
+			ce.Achievement = &m
+			centres = append(centres, domain.Weighted{Value: m})
+		}
+	}
+	c.Achievement = nil
+	if m, ok := domain.WeightedMean(centres); ok {
+		c.Achievement = &m
+	}
+}
+
+func (in *Indicator) evaluate() {
+	in.Actual = nil
+	var latest time.Time
+	for i, v := range in.Values {
+		if in.Actual == nil || v.Period.After(latest) {
+			in.Actual, latest = &in.Values[i].Value, v.Period
+		}
+	}
+	in.Achievement, in.Missing = domain.IndicatorAchievement(in.Unit, in.Polarity, in.Expected, in.Actual)
+}
+
+// ObjectiveByID finds an objective and its centre in the cycle.
+func (c *Cycle) ObjectiveByID(id int64) (*Centre, *Objective, bool) {
+	for _, ce := range c.Centres {
+		for _, o := range ce.Objectives {
+			if o.ID == id {
+				return ce, o, true
+			}
+		}
+	}
+	return nil, nil, false
+}
+
+// Counts tallies the plan items of the cycle.
+type Counts struct{ Centres, Objectives, Activities, Indicators int }
+
+// Count returns how many centres, objectives, activities and indicators the cycle has.
+func (c *Cycle) Count() Counts {
+	n := Counts{Centres: len(c.Centres)}
+	for _, ce := range c.Centres {
+		n.Objectives += len(ce.Objectives)
+		for _, o := range ce.Objectives {
+			n.Activities += len(o.Activities)
+			n.Indicators += len(o.Indicators)
+		}
+	}
+	return n
+}

@@ -1,0 +1,223 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"traguardo/internal/domain"
+	"traguardo/internal/plan"
+)
+
+// LoadCycle reads the whole cycle of year, evaluated: a fixed number of
+// queries whatever the size of the plan.
+func (s *Store) LoadCycle(ctx context.Context, year int) (*plan.Cycle, error) {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback(ctx)
+	c := &plan.Cycle{Year: year}
+	err = tx.QueryRow(ctx, `
+		SELECT c.id, o.name, c.band_reached, c.band_partial, coalesce(c.approval_act, ''), c.approved_on
+		FROM cycles c JOIN organisations o ON o.id = c.organisation_id
+		WHERE c.year = $1`, year).Scan(&c.ID, &c.Organisation, &c.Bands.Reached, &c.Bands.Partial, &c.ApprovalAct, &c.ApprovedOn)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, fmt.Errorf("cycle %d: %w", year, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cycle %d: %w", year, err)
+	}
+	l := loader{tx: tx, c: c, objectives: map[int64]*plan.Objective{}, activities: map[int64]*plan.Activity{}, indicators: map[int64]*plan.Indicator{}}
+	for _, step := range []func(context.Context) error{l.periods, l.centres, l.objectives_, l.activities_, l.progress, l.indicators_, l.values, l.reports} {
+		if err := step(ctx); err != nil {
+			return nil, fmt.Errorf("cycle %d: %w", year, err)
+		}
+	}
+	c.Evaluate()
+	return c, nil
+}
+
+type loader struct {
+	tx         pgx.Tx
+	c          *plan.Cycle
+	objectives map[int64]*plan.Objective
+	activities map[int64]*plan.Activity
+	indicators map[int64]*plan.Indicator
+}
+
+// each runs query and calls scan for every row.
+func (l *loader) each(ctx context.Context, query string, dest func() []any, row func() error) error {
+	rows, err := l.tx.Query(ctx, query, l.c.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := rows.Scan(dest()...); err != nil {
+			return err
+		}
+		if err := row(); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func (l *loader) periods(ctx context.Context) error {
+	var p plan.Period
+	return l.each(ctx, `SELECT id, ends_on FROM periods WHERE cycle_id = $1 ORDER BY ends_on`,
+		func() []any { return []any{&p.ID, &p.EndsOn} },
+		func() error { l.c.Periods = append(l.c.Periods, p); return nil })
+}
+
+func (l *loader) centres(ctx context.Context) error {
+	return l.each(ctx, `
+		SELECT cc.id, c.id, c.name, cc.manager FROM cycle_centres cc JOIN centres c ON c.id = cc.centre_id
+		WHERE cc.cycle_id = $1 ORDER BY cc.position`,
+		func() []any {
+			l.c.Centres = append(l.c.Centres, &plan.Centre{})
+			ce := l.c.Centres[len(l.c.Centres)-1]
+			return []any{&ce.ID, &ce.CentreID, &ce.Name, &ce.Manager}
+		},
+		func() error { return nil })
+}
+
+func (l *loader) objectives_(ctx context.Context) error {
+	centres := map[int64]*plan.Centre{}
+	for _, ce := range l.c.Centres {
+		centres[ce.ID] = ce
+	}
+	var ccID int64
+	var o *plan.Objective
+	return l.each(ctx, `
+		SELECT o.cycle_centre_id, o.id, o.section, o.number, o.title, o.strategic_area, o.operational_objective,
+		       o.peg_project, o.services, o.end_users, o.networks, o.description_html, o.weight, coalesce(g.code, '')
+		FROM objectives o LEFT JOIN objective_groups g ON g.id = o.group_id
+		WHERE o.cycle_id = $1 ORDER BY o.cycle_centre_id, o.position`,
+		func() []any {
+			o = &plan.Objective{}
+			return []any{&ccID, &o.ID, &o.Section, &o.Number, &o.Title, &o.StrategicArea, &o.OperationalObjective,
+				&o.PEGProject, &o.Services, &o.EndUsers, &o.Networks, &o.DescriptionHTML, &o.Weight, &o.Group}
+		},
+		func() error {
+			ce, ok := centres[ccID]
+			if !ok {
+				return fmt.Errorf("objective %d: centre %d not in cycle", o.ID, ccID)
+			}
+			ce.Objectives = append(ce.Objectives, o)
+			l.objectives[o.ID] = o
+			return nil
+		})
+}
+
+func (l *loader) activities_(ctx context.Context) error {
+	var objID int64
+	var from, to *time.Time
+	var a *plan.Activity
+	return l.each(ctx, `
+		SELECT a.objective_id, a.id, a.description, a.planned_from, a.planned_to, a.planned_annual
+		FROM activities a JOIN objectives o ON o.id = a.objective_id
+		WHERE o.cycle_id = $1 ORDER BY a.objective_id, a.position`,
+		func() []any {
+			a = &plan.Activity{}
+			return []any{&objID, &a.ID, &a.Description, &from, &to, &a.Planned.Annual}
+		},
+		func() error {
+			a.Planned.From, a.Planned.To = dateMonth(from), dateMonth(to)
+			o := l.objectives[objID]
+			o.Activities = append(o.Activities, a)
+			l.activities[a.ID] = a
+			return nil
+		})
+}
+
+func (l *loader) progress(ctx context.Context) error {
+	var actID int64
+	var from, to *time.Time
+	var reason *string
+	var p plan.Progress
+	return l.each(ctx, `
+		SELECT ap.activity_id, pe.ends_on, ap.actual_from, ap.actual_to, ap.actual_annual, ap.reason
+		FROM activity_progress ap JOIN periods pe ON pe.id = ap.period_id
+		WHERE pe.cycle_id = $1 ORDER BY ap.activity_id, pe.ends_on`,
+		func() []any {
+			p = plan.Progress{}
+			return []any{&actID, &p.Period, &from, &to, &p.Actual.Annual, &reason}
+		},
+		func() error {
+			p.Actual.From, p.Actual.To, p.Reason = dateMonth(from), dateMonth(to), deref(reason)
+			a := l.activities[actID]
+			a.Progress = append(a.Progress, p)
+			return nil
+		})
+}
+
+func (l *loader) indicators_(ctx context.Context) error {
+	var objID int64
+	var unit, polarity string
+	var reason, by *string
+	var in *plan.Indicator
+	return l.each(ctx, `
+		SELECT i.objective_id, i.id, i.name, i.description, i.unit, i.polarity, i.weight, i.expected, i.neutralised_reason, i.neutralised_by
+		FROM indicators i JOIN objectives o ON o.id = i.objective_id
+		WHERE o.cycle_id = $1 ORDER BY i.objective_id, i.position`,
+		func() []any {
+			in = &plan.Indicator{}
+			return []any{&objID, &in.ID, &in.Name, &in.Description, &unit, &polarity, &in.Weight, &in.Expected, &reason, &by}
+		},
+		func() error {
+			in.Unit, in.Polarity = domain.Unit(unit), domain.Polarity(polarity)
+			if reason != nil {
+				in.Neutralised = &plan.Neutralisation{Reason: *reason, By: deref(by)}
+			}
+			o := l.objectives[objID]
+			o.Indicators = append(o.Indicators, in)
+			l.indicators[in.ID] = in
+			return nil
+		})
+}
+
+func (l *loader) values(ctx context.Context) error {
+	var indID int64
+	var reason *string
+	var v plan.Value
+	return l.each(ctx, `
+		SELECT iv.indicator_id, pe.ends_on, iv.value, iv.reason
+		FROM indicator_values iv JOIN periods pe ON pe.id = iv.period_id
+		WHERE pe.cycle_id = $1 ORDER BY iv.indicator_id, pe.ends_on`,
+		func() []any { return []any{&indID, &v.Period, &v.Value, &reason} },
+		func() error {
+			v.Reason = deref(reason)
+			in := l.indicators[indID]
+			in.Values = append(in.Values, v)
+			return nil
+		})
+}
+
+func (l *loader) reports(ctx context.Context) error {
+	var objID int64
+	var status *string
+	var r plan.Report
+	return l.each(ctx, `
+		SELECT pr.objective_id, pe.ends_on, pr.status, pr.text_html
+		FROM progress_reports pr JOIN periods pe ON pe.id = pr.period_id
+		WHERE pe.cycle_id = $1 ORDER BY pr.objective_id, pe.ends_on`,
+		func() []any { return []any{&objID, &r.Period, &status, &r.TextHTML} },
+		func() error {
+			r.Status = domain.ReportStatus(deref(status))
+			o := l.objectives[objID]
+			o.Reports = append(o.Reports, r)
+			return nil
+		})
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -1,0 +1,88 @@
+// Package store reads and writes the performance cycle in PostgreSQL. Every
+// statement is parameterised; every write is one transaction.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"traguardo/internal/domain"
+)
+
+// ErrNotFound is returned when the requested row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Conflict is a write refused because of what is already stored; its message
+// is for people (Italian).
+type Conflict struct{ Message string }
+
+func (c *Conflict) Error() string { return c.Message }
+
+// Store is the database of one installation, which serves one organisation.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+// New returns a store on pool.
+func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+
+// Pool exposes the pool, for the session store and health checks.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
+
+// CycleSummary is a line of the list of cycles.
+type CycleSummary struct {
+	Year         int
+	Organisation string
+	ApprovalAct  string
+	Centres      int
+	Objectives   int
+}
+
+// ListCycles returns the cycles, newest first.
+func (s *Store) ListCycles(ctx context.Context) ([]CycleSummary, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT c.year, o.name, coalesce(c.approval_act, ''),
+		       (SELECT count(*) FROM cycle_centres cc WHERE cc.cycle_id = c.id),
+		       (SELECT count(*) FROM objectives ob WHERE ob.cycle_id = c.id)
+		FROM cycles c JOIN organisations o ON o.id = c.organisation_id
+		ORDER BY c.year DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("list cycles: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (CycleSummary, error) {
+		var c CycleSummary
+		err := r.Scan(&c.Year, &c.Organisation, &c.ApprovalAct, &c.Centres, &c.Objectives)
+		return c, err
+	})
+}
+
+// monthDate is how a month is stored: the first day of the month.
+func monthDate(m *domain.Month) *time.Time {
+	if m == nil {
+		return nil
+	}
+	t := time.Date(m.Year, m.Month, 1, 0, 0, 0, 0, time.UTC)
+	return &t
+}
+
+func dateMonth(t *time.Time) *domain.Month {
+	if t == nil {
+		return nil
+	}
+	return &domain.Month{Year: t.Year(), Month: t.Month()}
+}
+
+func nullString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
