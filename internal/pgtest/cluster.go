@@ -37,8 +37,11 @@ type Options struct {
 
 // Cluster is a running PostgreSQL cluster in a directory of its own.
 type Cluster struct {
-	Dir    string
-	Port   int
+	Dir  string
+	Port int
+	// Owned is false when Start found the server already running (another
+	// traguardo process started it): then Stop leaves it alone.
+	Owned  bool
 	bin    string
 	asUser string // the OS user running the server when we are root
 }
@@ -90,7 +93,12 @@ func Start(ctx context.Context, dir string, opt Options) (*Cluster, error) {
 			return nil, err
 		}
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	// The parents must be traversable by the server's user; the cluster
+	// directory itself is private to it.
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
 		return nil, err
 	}
 	if err := c.chown(dir); err != nil {
@@ -105,14 +113,21 @@ func Start(ctx context.Context, dir string, opt Options) (*Cluster, error) {
 	if opt.Ephemeral {
 		serverOpts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 	}
+	if c.run(ctx, "pg_ctl", "-D", dir, "status") == nil {
+		return c, nil
+	}
+	c.Owned = true
 	if err := c.run(ctx, "pg_ctl", "-w", "-t", "60", "-D", dir, "-l", filepath.Join(dir, "server.log"), "-o", serverOpts, "start"); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-// Stop shuts the server down, ending open connections.
+// Stop shuts the server down, ending open connections, if Start started it.
 func (c *Cluster) Stop() error {
+	if !c.Owned {
+		return nil
+	}
 	return c.run(context.Background(), "pg_ctl", "-w", "-D", c.Dir, "-m", "fast", "stop")
 }
 

@@ -1,0 +1,82 @@
+package server
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"traguardo/internal/interchange"
+	"traguardo/internal/plan"
+	"traguardo/web/components"
+	"traguardo/web/pages"
+)
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	cycles, err := s.store.ListCycles(r.Context())
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, pages.Home(pages.HomeView{Cycles: cycles}))
+	return nil
+}
+
+// loadCycle reads the cycle named by the {year} URL parameter.
+func (s *Server) loadCycle(r *http.Request) (*plan.Cycle, error) {
+	year, err := strconv.Atoi(chi.URLParam(r, "year"))
+	if err != nil {
+		return nil, notFound("Anno non valido.")
+	}
+	return s.store.LoadCycle(r.Context(), year)
+}
+
+func (s *Server) cycleShow(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.loadCycle(r)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, pages.Cycle(pages.CycleView{Cycle: c}))
+	return nil
+}
+
+func (s *Server) cycleExport(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.loadCycle(r)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := interchange.Encode(&buf, c); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="traguardo-%d.json"`, c.Year))
+	w.Write(buf.Bytes())
+	return nil
+}
+
+func (s *Server) objectiveShow(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.loadCycle(r)
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil {
+		return notFound("Obiettivo non valido.")
+	}
+	ce, o, ok := c.ObjectiveByID(id)
+	if !ok {
+		return notFound("L'obiettivo richiesto non esiste in questo ciclo.")
+	}
+	v := pages.ObjectiveView{Year: c.Year, Centre: ce, Objective: o, Description: s.policy.Sanitize(o.DescriptionHTML)}
+	for _, rep := range o.Reports {
+		v.Reports = append(v.Reports, pages.ReportView{
+			Title:    "Report al " + components.Date(rep.Period),
+			Status:   string(rep.Status),
+			TextHTML: s.policy.Sanitize(rep.TextHTML),
+		})
+	}
+	s.render(w, r, http.StatusOK, pages.Objective(v))
+	return nil
+}
