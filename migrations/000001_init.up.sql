@@ -181,10 +181,24 @@ CREATE TABLE users (
     password_hash text NOT NULL,
     role          text NOT NULL CHECK (role IN ('admin', 'direttore', 'responsabile', 'nucleo', 'osservatore')),
     active        boolean NOT NULL DEFAULT true,
+    must_change_password boolean NOT NULL DEFAULT false,
+    session_epoch integer NOT NULL DEFAULT 0,
     created_at    timestamptz NOT NULL DEFAULT now(),
     UNIQUE (email)
 );
 COMMENT ON TABLE users IS 'Accounts; role decides what a user may read and write.';
+COMMENT ON COLUMN users.session_epoch IS 'Bumped on password reset or deactivation: every session carrying an older epoch ends at once.';
+COMMENT ON COLUMN users.must_change_password IS 'Set for one-time passwords: the next sign-in must choose a new one.';
+
+CREATE TABLE login_failures (
+    id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at      timestamptz NOT NULL DEFAULT now(),
+    email   text NOT NULL,
+    address text NOT NULL
+);
+CREATE INDEX login_failures_email_idx ON login_failures (email, at);
+CREATE INDEX login_failures_address_idx ON login_failures (address, at);
+COMMENT ON TABLE login_failures IS 'Failed sign-ins, for throttling per account and per address across app servers.';
 
 CREATE TABLE user_centres (
     user_id   bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,

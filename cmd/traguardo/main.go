@@ -3,6 +3,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -13,10 +14,13 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
+	"traguardo/internal/auth"
 	"traguardo/internal/db"
 	"traguardo/internal/demo"
 	"traguardo/internal/interchange"
@@ -43,19 +47,21 @@ func main() {
 
 // config is read once, from the environment.
 type config struct {
-	databaseURL string // empty: a private cluster under dataDir
-	addr        string
-	dataDir     string
-	pgPort      int
+	databaseURL  string // empty: a private cluster under dataDir
+	addr         string
+	dataDir      string
+	pgPort       int
+	demoPassword string
+	server       server.Config
 }
 
 func readConfig(getenv func(string) string) (config, error) {
-	c := config{databaseURL: getenv("DATABASE_URL"), addr: getenv("ADDR"), dataDir: getenv("DATA_DIR"), pgPort: 54329}
-	if c.addr == "" {
-		c.addr = ":8080"
-	}
-	if c.dataDir == "" {
-		c.dataDir = ".data"
+	c := config{
+		databaseURL:  getenv("DATABASE_URL"),
+		addr:         cmp.Or(getenv("ADDR"), ":8080"),
+		dataDir:      cmp.Or(getenv("DATA_DIR"), ".data"),
+		pgPort:       54329,
+		demoPassword: cmp.Or(getenv("DEMO_PASSWORD"), demo.DefaultPassword),
 	}
 	if p := getenv("PG_PORT"); p != "" {
 		n, err := strconv.Atoi(p)
@@ -63,6 +69,24 @@ func readConfig(getenv func(string) string) (config, error) {
 			return c, fmt.Errorf("PG_PORT %q is not a port number", p)
 		}
 		c.pgPort = n
+	}
+	var err error
+	for name, dst := range map[string]*bool{"COOKIE_SECURE": &c.server.SecureCookies, "TRUST_PROXY": &c.server.TrustProxy} {
+		if v := getenv(name); v != "" {
+			if *dst, err = strconv.ParseBool(v); err != nil {
+				return c, fmt.Errorf("%s %q is not true or false", name, v)
+			}
+		}
+	}
+	for name, dst := range map[string]*time.Duration{"SESSION_IDLE_TIMEOUT": &c.server.IdleTimeout, "SESSION_LIFETIME": &c.server.Lifetime} {
+		if v := getenv(name); v != "" {
+			if *dst, err = time.ParseDuration(v); err != nil || *dst <= 0 {
+				return c, fmt.Errorf("%s %q is not a duration such as 30m", name, v)
+			}
+		}
+	}
+	if err := auth.CheckPasswordStrength(c.demoPassword); err != nil {
+		return c, fmt.Errorf("DEMO_PASSWORD: at least %d characters", auth.MinPasswordLength)
 	}
 	return c, nil
 }
@@ -74,13 +98,20 @@ commands:
   migrate                        apply the database migrations
   import FILE.json               import a cycle in the v1 interchange format
   export --year N [--out FILE]   export a cycle in the v1 interchange format
-  demo                           load the demo data (2023 Relazione of Consorzio IN.RE.TE.)
+  demo                           load the demo data (2023 Relazione of Consorzio IN.RE.TE.) and accounts
+  user add --email E --role R [--name N] [--centre C]...
+                                 create an account and print its one-time password
+                                 (roles: admin, direttore, responsabile, nucleo, osservatore)
 
 environment:
   DATABASE_URL   PostgreSQL URL; when unset a private cluster runs under DATA_DIR/pg
   ADDR           listening address (default :8080)
   DATA_DIR       where the private cluster lives (default .data)
   PG_PORT        port of the private cluster on 127.0.0.1 (default 54329)
+  DEMO_PASSWORD  password of the demo accounts (default traguardo-demo)
+  COOKIE_SECURE  true when users reach the application over HTTPS
+  TRUST_PROXY    true behind a reverse proxy that sets X-Forwarded-For
+  SESSION_IDLE_TIMEOUT, SESSION_LIFETIME   e.g. 30m, 12h
 `
 
 func run(args []string, stdout, stderr io.Writer, getenv func(string) string) error {
@@ -101,8 +132,21 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 	withDemo := fs.Bool("demo", false, "load the demo cycle when missing")
 	year := fs.Int("year", 0, "cycle year")
 	out := fs.String("out", "", "output file (default standard output)")
+	email := fs.String("email", "", "account email")
+	role := fs.String("role", "", "account role")
+	name := fs.String("name", "", "account holder's name")
+	var centres []string
+	fs.Func("centre", "a centre of a responsabile (repeat for several)", func(v string) error {
+		centres = append(centres, v)
+		return nil
+	})
 	switch cmd {
 	case "serve", "migrate", "import", "export", "demo":
+	case "user":
+		if len(args) == 0 || args[0] != "add" {
+			return errors.New("usage: traguardo user add --email E --role R [--name N] [--centre C]")
+		}
+		args = args[1:]
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -126,7 +170,9 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 		log.Info("migrations applied")
 		return nil
 	case "demo":
-		return loadDemo(ctx, st, policy, log)
+		return loadDemo(ctx, st, policy, cfg.demoPassword, stdout, log)
+	case "user":
+		return addUser(ctx, st, *email, *name, auth.Role(*role), centres, stdout)
 	case "import":
 		if fs.NArg() != 1 {
 			return errors.New("import needs exactly one FILE.json")
@@ -139,7 +185,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 		return exportCycle(ctx, st, *year, *out, stdout)
 	}
 	if *withDemo {
-		if err := loadDemo(ctx, st, policy, log); err != nil {
+		if err := loadDemo(ctx, st, policy, cfg.demoPassword, stdout, log); err != nil {
 			return err
 		}
 	}
@@ -184,7 +230,7 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store.Store,
 	return store.New(pool), func() { pool.Close(); cleanup() }, nil
 }
 
-func loadDemo(ctx context.Context, st *store.Store, policy *richtext.Policy, log *slog.Logger) error {
+func loadDemo(ctx context.Context, st *store.Store, policy *richtext.Policy, password string, stdout io.Writer, log *slog.Logger) error {
 	loaded, err := demo.Load(ctx, st, policy)
 	if err != nil {
 		return err
@@ -192,6 +238,48 @@ func loadDemo(ctx context.Context, st *store.Store, policy *richtext.Policy, log
 	if loaded {
 		log.Info("demo cycle 2023 loaded")
 	}
+	accounts, err := demo.CreateAccounts(ctx, st, password)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\nDemo accounts (password %q), sign in at /accedi:\n", password)
+	for _, a := range accounts {
+		fmt.Fprintf(stdout, "  %-48s %s\n", a.Email, strings.TrimSpace(a.Role.Label()+" "+a.Centre))
+	}
+	fmt.Fprintln(stdout)
+	return nil
+}
+
+func addUser(ctx context.Context, st *store.Store, email, name string, role auth.Role, centreNames []string, stdout io.Writer) error {
+	if !strings.Contains(email, "@") {
+		return errors.New("--email must be an email address")
+	}
+	if !role.Valid() {
+		return fmt.Errorf("--role must be one of %v", auth.Roles())
+	}
+	if (role == auth.Manager) != (len(centreNames) > 0) {
+		return errors.New("a responsabile needs at least one --centre, and only a responsabile has centres")
+	}
+	known, err := st.ListCentres(ctx)
+	if err != nil {
+		return err
+	}
+	u := store.NewUser{Email: email, Name: name, Role: role, MustChangePassword: true}
+	for _, n := range centreNames {
+		i := slices.IndexFunc(known, func(c store.CentreRef) bool { return strings.EqualFold(c.Name, n) })
+		if i < 0 {
+			return fmt.Errorf("no centre named %q", n)
+		}
+		u.Centres = append(u.Centres, known[i].ID)
+	}
+	password := auth.NewPassword()
+	if u.PasswordHash, err = auth.HashPassword(password); err != nil {
+		return err
+	}
+	if _, err := st.CreateUser(ctx, store.CLI, u); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Created %s (%s). One-time password, to be changed at first sign-in:\n%s\n", email, role.Label(), password)
 	return nil
 }
 
@@ -205,7 +293,7 @@ func importFile(ctx context.Context, st *store.Store, policy *richtext.Policy, p
 	if err != nil {
 		return err
 	}
-	if _, err := st.ImportCycle(ctx, c); err != nil {
+	if _, err := st.ImportCycle(ctx, store.CLI, c); err != nil {
 		return err
 	}
 	n := c.Count()
@@ -238,7 +326,7 @@ func exportCycle(ctx context.Context, st *store.Store, year int, out string, std
 func serve(ctx context.Context, cfg config, st *store.Store, log *slog.Logger) error {
 	srv := &http.Server{
 		Addr:              cfg.addr,
-		Handler:           server.New(st, log),
+		Handler:           server.New(st, log, cfg.server),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,

@@ -30,7 +30,7 @@ func Load(ctx context.Context, st *store.Store, policy *richtext.Policy) (bool, 
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return false, err
 	}
-	if _, err := st.ImportCycle(ctx, c); err != nil {
+	if _, err := st.ImportCycle(ctx, store.Actor{Name: "demo"}, c); err != nil {
 		return false, fmt.Errorf("demo import: %w", err)
 	}
 	return true, nil

@@ -22,3 +22,11 @@ func staticFiles(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// noStore keeps pages that depend on the signed-in user out of shared caches.
+func noStore(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}

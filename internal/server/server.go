@@ -8,24 +8,67 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/a-h/templ"
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
 
+	"traguardo/internal/auth"
 	"traguardo/internal/richtext"
 	"traguardo/internal/store"
+	"traguardo/web/layout"
 	"traguardo/web/pages"
 )
 
+// Config tunes the server; the zero value is a sensible default.
+type Config struct {
+	// SecureCookies marks the session cookie Secure: set it when users reach
+	// the application over HTTPS (directly or through a proxy).
+	SecureCookies bool
+	// TrustProxy takes the client address from the last X-Forwarded-For hop
+	// (for sign-in throttling): set it only behind a proxy that sets it.
+	TrustProxy bool
+	// IdleTimeout ends a session unused for this long (default 30 minutes).
+	IdleTimeout time.Duration
+	// Lifetime ends a session this long after sign-in (default 12 hours).
+	Lifetime time.Duration
+	// SessionCleanup is how often expired sessions are deleted (default 5
+	// minutes; negative disables it, for tests).
+	SessionCleanup time.Duration
+}
+
 // Server holds the dependencies of every handler.
 type Server struct {
-	store  *store.Store
-	log    *slog.Logger
-	policy *richtext.Policy
+	store     *store.Store
+	log       *slog.Logger
+	policy    *richtext.Policy
+	sessions  *scs.SessionManager
+	cfg       Config
+	dummyHash string
 }
 
 // New returns the application's HTTP handler.
-func New(st *store.Store, log *slog.Logger) http.Handler {
-	s := &Server{store: st, log: log, policy: richtext.NewPolicy()}
+func New(st *store.Store, log *slog.Logger, cfg Config) http.Handler {
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = 30 * time.Minute
+	}
+	if cfg.Lifetime <= 0 {
+		cfg.Lifetime = 12 * time.Hour
+	}
+	if cfg.SessionCleanup == 0 {
+		cfg.SessionCleanup = 5 * time.Minute
+	}
+	sm := scs.New()
+	sm.Store = pgxstore.NewWithCleanupInterval(st.Pool(), max(cfg.SessionCleanup, 0))
+	sm.IdleTimeout = cfg.IdleTimeout
+	sm.Lifetime = cfg.Lifetime
+	sm.Cookie.Name = "traguardo_sessione"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = cfg.SecureCookies
+	sm.Cookie.Persist = false
+	s := &Server{store: st, log: log, policy: richtext.NewPolicy(), sessions: sm, cfg: cfg, dummyHash: auth.NewDummyHash()}
 	return s.routes()
 }
 
@@ -40,6 +83,10 @@ type httpError struct {
 }
 
 func (e *httpError) Error() string { return e.message }
+
+func forbidden() error {
+	return &httpError{status: http.StatusForbidden, title: "Accesso negato", message: "Il suo ruolo non consente questa operazione."}
+}
 
 func notFound(message string) error {
 	return &httpError{status: http.StatusNotFound, title: "Pagina non trovata", message: message}
@@ -73,7 +120,11 @@ func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 // change the status.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
 	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
+	ctx := r.Context()
+	if flash := s.sessions.PopString(ctx, keyFlash); flash != "" {
+		ctx = layout.WithFlash(ctx, flash)
+	}
+	if err := c.Render(ctx, &buf); err != nil {
 		s.log.Error("render failed", "path", r.URL.Path, "err", err)
 		http.Error(w, "Errore del server", http.StatusInternalServerError)
 		return

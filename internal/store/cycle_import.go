@@ -14,7 +14,7 @@ import (
 // of it or nothing. The installation serves one organisation: the first
 // import names it, later ones must be of the same organisation, and a year is
 // imported once.
-func (s *Store) ImportCycle(ctx context.Context, c *plan.Cycle) (int64, error) {
+func (s *Store) ImportCycle(ctx context.Context, a Actor, c *plan.Cycle) (int64, error) {
 	var cycleID int64
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		orgID, err := organisationFor(ctx, tx, c.Organisation)
@@ -48,7 +48,9 @@ func (s *Store) ImportCycle(ctx context.Context, c *plan.Cycle) (int64, error) {
 				return fmt.Errorf("centre %q: %w", ce.Name, err)
 			}
 		}
-		return nil
+		n := c.Count()
+		return record(ctx, tx, a, "import", "cycle", cycleID, nil, map[string]int{
+			"year": c.Year, "centres": n.Centres, "objectives": n.Objectives, "activities": n.Activities, "indicators": n.Indicators})
 	})
 	return cycleID, err
 }

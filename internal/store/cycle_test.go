@@ -49,7 +49,7 @@ func TestStore_ImportCycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := other.ImportCycle(ctx, c); err != nil {
+		if _, err := other.ImportCycle(ctx, store.CLI, c); err != nil {
 			t.Fatal(err)
 		}
 		second := export(t, other, 2023)
@@ -111,7 +111,7 @@ func TestStore_ImportCycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = st.ImportCycle(ctx, c)
+		_, err = st.ImportCycle(ctx, store.CLI, c)
 		var conflict *store.Conflict
 		if !errors.As(err, &conflict) || conflict.Message != "il ciclo 2023 esiste già" {
 			t.Fatalf("second import: %v", err)
@@ -130,7 +130,7 @@ func TestStore_ImportCycle(t *testing.T) {
 		last := c.Centres[len(c.Centres)-1].Objectives
 		ind := last[len(last)-1].Indicators
 		ind[len(ind)-1].Unit = "kg"
-		if _, err := st.ImportCycle(ctx, c); err == nil {
+		if _, err := st.ImportCycle(ctx, store.CLI, c); err == nil {
 			t.Fatal("import with a bad unit succeeded")
 		}
 		var n int
