@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 )
 
@@ -54,7 +56,8 @@ func Decode(r io.Reader) (*Document, error) {
 	if err := dec.Decode(&generic); err != nil {
 		return nil, Errors{{Message: "JSON non valido: " + jsonProblem(err)}}
 	}
-	if dec.More() {
+	// dec.More would miss a stray "}" or "]": look at what is left instead.
+	if len(bytes.TrimLeft(raw[dec.InputOffset():], " \t\r\n")) > 0 {
 		return nil, Errors{{Message: "JSON non valido: contenuto dopo la fine del documento"}}
 	}
 	var errs Errors
@@ -114,7 +117,9 @@ func checkShape(path string, v any, t reflect.Type, errs *Errors) {
 			return
 		}
 		fields := jsonFields(t)
-		for key, member := range obj {
+		// Members in name order, so the same document always gives the same list.
+		for _, key := range slices.Sorted(maps.Keys(obj)) {
+			member := obj[key]
 			ft, known := fields[key]
 			if !known {
 				*errs = append(*errs, FieldError{Path: join(path, key), Message: "campo sconosciuto"})

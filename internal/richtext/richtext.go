@@ -19,7 +19,12 @@ func NewPolicy() *Policy {
 	return &Policy{p: p}
 }
 
+// quotes undoes bluemonday's escaping of quotes: no element keeps an
+// attribute, so quotes only ever appear in text, where they are harmless, and
+// the document's wording ("dell'Ente") stays as written in exports.
+var quotes = strings.NewReplacer("&#39;", "'", "&#34;", `"`)
+
 // Sanitize returns html with everything outside the policy removed.
 func (p *Policy) Sanitize(html string) string {
-	return strings.TrimSpace(p.p.Sanitize(html))
+	return strings.TrimSpace(quotes.Replace(p.p.Sanitize(html)))
 }
