@@ -6,9 +6,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"traguardo/internal/domain"
@@ -85,4 +87,23 @@ func nullString(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// conflictFrom turns the database's refusal of a value into a message for
+// people; other errors pass unchanged.
+func conflictFrom(err error) error {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return err
+	}
+	switch pgErr.Code {
+	case "23505": // unique_violation
+		if strings.Contains(pgErr.ConstraintName, "section_number") {
+			return &Conflict{Message: "numero già usato nella stessa sezione del centro"}
+		}
+		return &Conflict{Message: "esiste già un elemento con questi dati"}
+	case "23514": // check_violation
+		return &Conflict{Message: "valore non ammesso"}
+	}
+	return err
 }

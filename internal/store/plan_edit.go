@@ -1,0 +1,359 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"traguardo/internal/plan"
+)
+
+// Change says who makes a change to a plan and, once the plan is approved,
+// the variation it is part of.
+type Change struct {
+	Actor     Actor
+	Variation *Variation
+}
+
+// Variation is a change to an approved plan: when it was decided and why.
+type Variation struct {
+	On     time.Time
+	Reason string
+}
+
+// ErrPlanFrozen is returned for a change to an approved plan that does not
+// come as a variation.
+var ErrPlanFrozen = &Conflict{Message: "il piano è approvato: una modifica è una variazione, con data e motivazione"}
+
+// planTable names a plan table and how to find its cycle; the names are
+// constants, never user input.
+type planTable struct {
+	name    string // table
+	entity  string // audit entity
+	parent  string // column holding the parent id, ordering scope
+	cycleOf string // query returning the cycle id of a row
+}
+
+var (
+	centreTable = planTable{"cycle_centres", "centre", "cycle_id",
+		`SELECT cycle_id FROM cycle_centres WHERE id = $1`}
+	objectiveTable = planTable{"objectives", "objective", "cycle_centre_id",
+		`SELECT cycle_id FROM objectives WHERE id = $1`}
+	activityTable = planTable{"activities", "activity", "objective_id",
+		`SELECT o.cycle_id FROM activities a JOIN objectives o ON o.id = a.objective_id WHERE a.id = $1`}
+	indicatorTable = planTable{"indicators", "indicator", "objective_id",
+		`SELECT o.cycle_id FROM indicators i JOIN objectives o ON o.id = i.objective_id WHERE i.id = $1`}
+)
+
+// inPlan runs fn in a transaction that holds the cycle's row lock, after
+// checking that the change may be made: an approved plan only changes by
+// variation. fn returns what to record: the action, entity, id and the
+// values before and after.
+func (s *Store) inPlan(ctx context.Context, ch Change, cycleID int64, fn func(tx pgx.Tx) (auditRecord, error)) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var approved bool
+		err := tx.QueryRow(ctx, `SELECT approval_act IS NOT NULL FROM cycles WHERE id = $1 FOR UPDATE`, cycleID).Scan(&approved)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if approved && ch.Variation == nil {
+			return ErrPlanFrozen
+		}
+		rec, err := fn(tx)
+		if err != nil {
+			return err
+		}
+		if err := record(ctx, tx, ch.Actor, rec.action, rec.entity, rec.id, rec.old, rec.new); err != nil {
+			return err
+		}
+		if approved {
+			if _, err := tx.Exec(ctx, `
+				INSERT INTO variations (cycle_id, decided_on, reason, action, entity, entity_id, old_value, new_value, user_id, actor)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+				cycleID, ch.Variation.On, ch.Variation.Reason, rec.action, rec.entity, rec.id,
+				jsonOrNil(rec.old), jsonOrNil(rec.new), ch.Actor.UserID, ch.Actor.Name); err != nil {
+				return fmt.Errorf("record variation: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+type auditRecord struct {
+	action, entity string
+	id             int64
+	old, new       []byte // JSON snapshots of the row
+}
+
+func jsonOrNil(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return string(b)
+}
+
+// snapshot is the row as JSON, for the audit log and variations.
+func snapshot(ctx context.Context, tx pgx.Tx, t planTable, id int64) ([]byte, error) {
+	var b []byte
+	err := tx.QueryRow(ctx, `SELECT to_jsonb(t) FROM `+t.name+` t WHERE id = $1`, id).Scan(&b)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	return b, err
+}
+
+// cycleOfRow finds the cycle a plan row belongs to.
+func (s *Store) cycleOfRow(ctx context.Context, t planTable, id int64) (int64, error) {
+	var cycleID int64
+	err := s.pool.QueryRow(ctx, t.cycleOf, id).Scan(&cycleID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, fmt.Errorf("%s %d: %w", t.entity, id, ErrNotFound)
+	}
+	return cycleID, err
+}
+
+// updateRow applies an UPDATE to one plan row and records it.
+func (s *Store) updateRow(ctx context.Context, ch Change, t planTable, id int64, sql string, args ...any) error {
+	cycleID, err := s.cycleOfRow(ctx, t, id)
+	if err != nil {
+		return err
+	}
+	return s.inPlan(ctx, ch, cycleID, func(tx pgx.Tx) (auditRecord, error) {
+		old, err := snapshot(ctx, tx, t, id)
+		if err != nil {
+			return auditRecord{}, err
+		}
+		if _, err := tx.Exec(ctx, sql, append([]any{id}, args...)...); err != nil {
+			return auditRecord{}, conflictFrom(err)
+		}
+		now, err := snapshot(ctx, tx, t, id)
+		return auditRecord{action: "update", entity: t.entity, id: id, old: old, new: now}, err
+	})
+}
+
+// deleteRow deletes a plan row (its children go with it) and records it.
+func (s *Store) deleteRow(ctx context.Context, ch Change, t planTable, id int64) error {
+	cycleID, err := s.cycleOfRow(ctx, t, id)
+	if err != nil {
+		return err
+	}
+	return s.inPlan(ctx, ch, cycleID, func(tx pgx.Tx) (auditRecord, error) {
+		old, err := snapshot(ctx, tx, t, id)
+		if err != nil {
+			return auditRecord{}, err
+		}
+		var parent int64
+		var pos int
+		if err := tx.QueryRow(ctx, `DELETE FROM `+t.name+` WHERE id = $1 RETURNING `+t.parent+`, position`, id).Scan(&parent, &pos); err != nil {
+			return auditRecord{}, err
+		}
+		// Close the gap, so positions stay 0..n-1.
+		if _, err := tx.Exec(ctx, `SET CONSTRAINTS ALL DEFERRED`); err != nil {
+			return auditRecord{}, err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE `+t.name+` SET position = position - 1 WHERE `+t.parent+` = $1 AND position > $2`, parent, pos); err != nil {
+			return auditRecord{}, err
+		}
+		return auditRecord{action: "delete", entity: t.entity, id: id, old: old}, nil
+	})
+}
+
+// moveRow swaps a plan row with its neighbour: delta -1 moves it up, +1 down.
+// At either end it does nothing.
+func (s *Store) moveRow(ctx context.Context, ch Change, t planTable, id int64, delta int) error {
+	if delta != -1 && delta != 1 {
+		return fmt.Errorf("move by %d", delta)
+	}
+	cycleID, err := s.cycleOfRow(ctx, t, id)
+	if err != nil {
+		return err
+	}
+	return s.inPlan(ctx, ch, cycleID, func(tx pgx.Tx) (auditRecord, error) {
+		var parent int64
+		var pos int
+		if err := tx.QueryRow(ctx, `SELECT `+t.parent+`, position FROM `+t.name+` WHERE id = $1`, id).Scan(&parent, &pos); err != nil {
+			return auditRecord{}, err
+		}
+		if _, err := tx.Exec(ctx, `SET CONSTRAINTS ALL DEFERRED`); err != nil {
+			return auditRecord{}, err
+		}
+		tag, err := tx.Exec(ctx, `UPDATE `+t.name+` SET position = $3 WHERE `+t.parent+` = $1 AND position = $2`, parent, pos+delta, pos)
+		if err != nil {
+			return auditRecord{}, err
+		}
+		if tag.RowsAffected() == 1 {
+			if _, err := tx.Exec(ctx, `UPDATE `+t.name+` SET position = $2 WHERE id = $1`, id, pos+delta); err != nil {
+				return auditRecord{}, err
+			}
+		}
+		return auditRecord{action: "move", entity: t.entity, id: id,
+			old: fmt.Appendf(nil, `{"position": %d}`, pos), new: fmt.Appendf(nil, `{"position": %d}`, pos+delta*int(tag.RowsAffected()))}, nil
+	})
+}
+
+// insertRow appends a plan row at the end of its parent and records it.
+// sql inserts with $1 = parent id and $2 = position, then the args, and
+// returns the id.
+func (s *Store) insertRow(ctx context.Context, ch Change, t planTable, cycleID, parent int64, sql string, args ...any) (int64, error) {
+	var id int64
+	err := s.inPlan(ctx, ch, cycleID, func(tx pgx.Tx) (auditRecord, error) {
+		var pos int
+		if err := tx.QueryRow(ctx, `SELECT coalesce(max(position) + 1, 0) FROM `+t.name+` WHERE `+t.parent+` = $1`, parent).Scan(&pos); err != nil {
+			return auditRecord{}, err
+		}
+		if err := tx.QueryRow(ctx, sql, append([]any{parent, pos}, args...)...).Scan(&id); err != nil {
+			return auditRecord{}, conflictFrom(err)
+		}
+		now, err := snapshot(ctx, tx, t, id)
+		return auditRecord{action: "create", entity: t.entity, id: id, new: now}, err
+	})
+	return id, err
+}
+
+// CreateObjective appends an objective to a centre of a cycle.
+func (s *Store) CreateObjective(ctx context.Context, ch Change, centreRowID int64, o *plan.Objective) (int64, error) {
+	cycleID, err := s.cycleOfRow(ctx, centreTable, centreRowID)
+	if err != nil {
+		return 0, err
+	}
+	return s.insertRow(ctx, ch, objectiveTable, cycleID, centreRowID, `
+		INSERT INTO objectives (cycle_centre_id, position, cycle_id, section, number, title, strategic_area,
+			operational_objective, peg_project, services, end_users, networks, description_html, weight, group_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, objective_group_for($3, $15)) RETURNING id`,
+		cycleID, o.Section, o.Number, o.Title, o.StrategicArea, o.OperationalObjective, o.PEGProject,
+		o.Services, o.EndUsers, o.Networks, o.DescriptionHTML, o.Weight, o.Group)
+}
+
+// UpdateObjective replaces the fields of an objective.
+func (s *Store) UpdateObjective(ctx context.Context, ch Change, id int64, o *plan.Objective) error {
+	return s.updateRow(ctx, ch, objectiveTable, id, `
+		UPDATE objectives SET section = $2, number = $3, title = $4, strategic_area = $5, operational_objective = $6,
+			peg_project = $7, services = $8, end_users = $9, networks = $10, description_html = $11, weight = $12,
+			group_id = objective_group_for(cycle_id, $13)
+		WHERE id = $1`,
+		o.Section, o.Number, o.Title, o.StrategicArea, o.OperationalObjective, o.PEGProject,
+		o.Services, o.EndUsers, o.Networks, o.DescriptionHTML, o.Weight, o.Group)
+}
+
+// DeleteObjective deletes an objective with its activities, indicators,
+// values and reports.
+func (s *Store) DeleteObjective(ctx context.Context, ch Change, id int64) error {
+	return s.deleteRow(ctx, ch, objectiveTable, id)
+}
+
+// MoveObjective moves an objective up (-1) or down (+1) within its centre.
+func (s *Store) MoveObjective(ctx context.Context, ch Change, id int64, delta int) error {
+	return s.moveRow(ctx, ch, objectiveTable, id, delta)
+}
+
+// CreateActivity appends an activity to an objective.
+func (s *Store) CreateActivity(ctx context.Context, ch Change, objectiveID int64, a *plan.Activity) (int64, error) {
+	cycleID, err := s.cycleOfRow(ctx, objectiveTable, objectiveID)
+	if err != nil {
+		return 0, err
+	}
+	return s.insertRow(ctx, ch, activityTable, cycleID, objectiveID, `
+		INSERT INTO activities (objective_id, position, description, planned_from, planned_to, planned_annual)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		a.Description, monthDate(a.Planned.From), monthDate(a.Planned.To), a.Planned.Annual)
+}
+
+// UpdateActivity replaces an activity's description and planned months.
+func (s *Store) UpdateActivity(ctx context.Context, ch Change, id int64, a *plan.Activity) error {
+	return s.updateRow(ctx, ch, activityTable, id, `
+		UPDATE activities SET description = $2, planned_from = $3, planned_to = $4, planned_annual = $5 WHERE id = $1`,
+		a.Description, monthDate(a.Planned.From), monthDate(a.Planned.To), a.Planned.Annual)
+}
+
+// DeleteActivity deletes an activity with its progress.
+func (s *Store) DeleteActivity(ctx context.Context, ch Change, id int64) error {
+	return s.deleteRow(ctx, ch, activityTable, id)
+}
+
+// MoveActivity moves an activity up (-1) or down (+1) within its objective.
+func (s *Store) MoveActivity(ctx context.Context, ch Change, id int64, delta int) error {
+	return s.moveRow(ctx, ch, activityTable, id, delta)
+}
+
+// CreateIndicator appends an indicator to an objective.
+func (s *Store) CreateIndicator(ctx context.Context, ch Change, objectiveID int64, in *plan.Indicator) (int64, error) {
+	cycleID, err := s.cycleOfRow(ctx, objectiveTable, objectiveID)
+	if err != nil {
+		return 0, err
+	}
+	return s.insertRow(ctx, ch, indicatorTable, cycleID, objectiveID, `
+		INSERT INTO indicators (objective_id, position, name, description, unit, polarity, weight, expected)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		in.Name, in.Description, string(in.Unit), string(in.Polarity), in.Weight, in.Expected)
+}
+
+// UpdateIndicator replaces an indicator's definition (not its values).
+func (s *Store) UpdateIndicator(ctx context.Context, ch Change, id int64, in *plan.Indicator) error {
+	return s.updateRow(ctx, ch, indicatorTable, id, `
+		UPDATE indicators SET name = $2, description = $3, unit = $4, polarity = $5, weight = $6, expected = $7 WHERE id = $1`,
+		in.Name, in.Description, string(in.Unit), string(in.Polarity), in.Weight, in.Expected)
+}
+
+// DeleteIndicator deletes an indicator with its values.
+func (s *Store) DeleteIndicator(ctx context.Context, ch Change, id int64) error {
+	return s.deleteRow(ctx, ch, indicatorTable, id)
+}
+
+// MoveIndicator moves an indicator up (-1) or down (+1) within its objective.
+func (s *Store) MoveIndicator(ctx context.Context, ch Change, id int64, delta int) error {
+	return s.moveRow(ctx, ch, indicatorTable, id, delta)
+}
+
+// ApprovePlan records the act approving a cycle's plan; from then on the plan
+// changes only by variation.
+func (s *Store) ApprovePlan(ctx context.Context, a Actor, year int, act string, on time.Time) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var id int64
+		var current *string
+		err := tx.QueryRow(ctx, `SELECT id, approval_act FROM cycles WHERE year = $1 FOR UPDATE`, year).Scan(&id, &current)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if current != nil {
+			return &Conflict{Message: "il piano è già approvato"}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE cycles SET approval_act = $2, approved_on = $3 WHERE id = $1`, id, act, on); err != nil {
+			return err
+		}
+		return record(ctx, tx, a, "approve", "cycle", id, nil, map[string]string{"approval_act": act, "approved_on": on.Format(time.DateOnly)})
+	})
+}
+
+// VariationEntry is one line of a cycle's list of variations.
+type VariationEntry struct {
+	On       time.Time
+	Reason   string
+	Action   string
+	Entity   string
+	EntityID *int64
+	Actor    string
+	OldValue string
+	NewValue string
+}
+
+// ListVariations returns a cycle's variations in the order they were decided.
+func (s *Store) ListVariations(ctx context.Context, year int) ([]VariationEntry, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT v.decided_on, v.reason, v.action, v.entity, v.entity_id, v.actor,
+		       coalesce(v.old_value::text, ''), coalesce(v.new_value::text, '')
+		FROM variations v JOIN cycles c ON c.id = v.cycle_id
+		WHERE c.year = $1 ORDER BY v.decided_on, v.id`, year)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[VariationEntry])
+}

@@ -1,0 +1,120 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"traguardo/internal/domain"
+	"traguardo/internal/plan"
+	"traguardo/internal/store"
+)
+
+func objectiveOf(t *testing.T, st *store.Store, centre string, number int) (*plan.Cycle, *plan.Centre, *plan.Objective) {
+	t.Helper()
+	c, err := st.LoadCycle(context.Background(), 2023)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ce := range c.Centres {
+		for _, o := range ce.Objectives {
+			if ce.Name == centre && o.Number == number {
+				return c, ce, o
+			}
+		}
+	}
+	t.Fatalf("%s objective %d not found", centre, number)
+	return nil, nil, nil
+}
+
+func TestStore_EditPlan(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ch := store.Change{Actor: store.CLI}
+
+	t.Run("CreateUpdateMoveDelete", func(t *testing.T) {
+		t.Parallel()
+		st := MustImportDemo(t)
+		_, ce, _ := objectiveOf(t, st, "AREA DIREZIONE", 1)
+		id, err := st.CreateObjective(ctx, ch, ce.ID, &plan.Objective{Section: "Obiettivi di performance", Number: 3, Title: "Nuovo", Group: "g1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, o := objectiveOf(t, st, "AREA DIREZIONE", 3)
+		if o.ID != id || o.Title != "Nuovo" || o.Group != "g1" {
+			t.Fatalf("created objective = %+v", o)
+		}
+		o.Title, o.Group = "Rinominato", ""
+		if err := st.UpdateObjective(ctx, ch, id, o); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, o = objectiveOf(t, st, "AREA DIREZIONE", 3); o.Title != "Rinominato" || o.Group != "" {
+			t.Fatalf("updated objective = %+v", o)
+		}
+		if err := st.MoveObjective(ctx, ch, id, -1); err != nil {
+			t.Fatal(err)
+		}
+		_, ce, _ = objectiveOf(t, st, "AREA DIREZIONE", 3)
+		if got := [3]int{ce.Objectives[0].Number, ce.Objectives[1].Number, ce.Objectives[2].Number}; got != [3]int{1, 3, 2} {
+			t.Fatalf("order after move = %v", got)
+		}
+		a := &plan.Activity{Description: "Passo", Planned: domain.Span{Annual: true}}
+		aid, err := st.CreateActivity(ctx, ch, id, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.DeleteActivity(ctx, ch, aid); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.DeleteObjective(ctx, ch, id); err != nil {
+			t.Fatal(err)
+		}
+		_, ce, _ = objectiveOf(t, st, "AREA DIREZIONE", 2)
+		if len(ce.Objectives) != 2 || ce.Objectives[1].Number != 2 {
+			t.Fatalf("after delete: %d objectives", len(ce.Objectives))
+		}
+		entries, err := st.ListAudit(ctx, store.AuditFilter{Entity: "objective"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != 4 { // create, update, move, delete
+			t.Fatalf("audit entries for objectives = %d, want 4", len(entries))
+		}
+	})
+
+	t.Run("ErrDuplicateNumber", func(t *testing.T) {
+		t.Parallel()
+		st := MustImportDemo(t)
+		_, ce, o := objectiveOf(t, st, "AREA DIREZIONE", 1)
+		_, err := st.CreateObjective(ctx, ch, ce.ID, &plan.Objective{Section: o.Section, Number: 1, Title: "Doppio"})
+		var conflict *store.Conflict
+		if !errors.As(err, &conflict) || conflict.Message != "numero già usato nella stessa sezione del centro" {
+			t.Fatalf("duplicate number: %v", err)
+		}
+	})
+
+	t.Run("FrozenAfterApproval", func(t *testing.T) {
+		t.Parallel()
+		st := MustImportDemo(t)
+		_, _, o := objectiveOf(t, st, "AREA DIREZIONE", 1)
+		if err := st.ApprovePlan(ctx, store.CLI, 2023, "Delibera CdA n. 12 del 30/01/2023", time.Date(2023, 1, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+		o.Title = "Cambiato"
+		if err := st.UpdateObjective(ctx, ch, o.ID, o); !errors.Is(err, store.ErrPlanFrozen) {
+			t.Fatalf("update of approved plan: %v", err)
+		}
+		v := store.Change{Actor: store.CLI, Variation: &store.Variation{On: time.Date(2023, 6, 15, 0, 0, 0, 0, time.UTC), Reason: "Nuova normativa"}}
+		if err := st.UpdateObjective(ctx, v, o.ID, o); err != nil {
+			t.Fatal(err)
+		}
+		vars, err := st.ListVariations(ctx, 2023)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(vars) != 1 || vars[0].Reason != "Nuova normativa" || vars[0].Action != "update" {
+			t.Fatalf("variations = %+v", vars)
+		}
+	})
+}
