@@ -1,6 +1,7 @@
 package interchange
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strings"
@@ -105,9 +106,9 @@ func (v *validator) cycle(doc *Document) *plan.Cycle {
 
 func (v *validator) objective(path string, d *Objective) *plan.Objective {
 	o := &plan.Objective{
-		Section:              v.text(path+".section", d.Section, "sezione mancante"),
+		Section:              strings.TrimSpace(d.Section),
 		Number:               d.Number,
-		Title:                v.text(path+".title", d.Title, "titolo dell'obiettivo mancante"),
+		Title:                strings.TrimSpace(d.Title),
 		StrategicArea:        strings.TrimSpace(d.StrategicArea),
 		OperationalObjective: strings.TrimSpace(d.OperationalObjective),
 		PEGProject:           strings.TrimSpace(d.PEGProject),
@@ -115,11 +116,9 @@ func (v *validator) objective(path string, d *Objective) *plan.Objective {
 		EndUsers:             strings.TrimSpace(d.EndUsers),
 		Networks:             strings.TrimSpace(d.Networks),
 		DescriptionHTML:      v.policy.Sanitize(d.DescriptionHTML),
-		Weight:               v.weight(path+".weight", d.Weight),
+		Weight:               d.Weight,
 	}
-	if d.Number < 1 {
-		v.add(path+".number", "numero dell'obiettivo mancante o non valido (intero da 1 in su)")
-	}
+	v.fields(path, o.Validate())
 	if d.Group != nil {
 		o.Group = v.text(path+".group", *d.Group, "gruppo vuoto: usare null per un obiettivo non trasversale")
 	}
@@ -147,11 +146,11 @@ func (v *validator) objective(path string, d *Objective) *plan.Objective {
 	return o
 }
 
-func (v *validator) weight(path string, w *float64) *float64 {
-	if w != nil && *w <= 0 {
-		v.add(path, "il peso deve essere maggiore di zero")
+// fields records a plan item's own problems under its path.
+func (v *validator) fields(path string, errs []plan.FieldError) {
+	for _, e := range errs {
+		v.add(path+"."+e.Field, "%s", e.Message)
 	}
-	return w
 }
 
 // period resolves a period date of the document, once per series.
@@ -170,9 +169,10 @@ func (v *validator) period(path, s string, seen map[string]bool) (time.Time, boo
 
 func (v *validator) activity(path string, d *Activity) *plan.Activity {
 	a := &plan.Activity{
-		Description: v.text(path+".description", d.Description, "descrizione dell'attività mancante"),
-		Planned:     v.span(path+".planned", d.Planned),
+		Description: strings.TrimSpace(d.Description),
+		Planned:     v.months(path+".planned", d.Planned),
 	}
+	v.fields(path, a.Validate())
 	seen := map[string]bool{}
 	for i, p := range d.Progress {
 		ppath := fmt.Sprintf("%s.progress[%d]", path, i)
@@ -185,7 +185,17 @@ func (v *validator) activity(path string, d *Activity) *plan.Activity {
 	return a
 }
 
+// span parses and checks a span of months.
 func (v *validator) span(path string, d Span) domain.Span {
+	s := v.months(path, d)
+	if err := s.Validate(); err != nil {
+		v.add(path, "%s", err.Error())
+	}
+	return s
+}
+
+// months parses a span's months, reporting each bad one at its path.
+func (v *validator) months(path string, d Span) domain.Span {
 	var s domain.Span
 	month := func(field string, m *string) *domain.Month {
 		if m == nil || *m == "" {
@@ -199,32 +209,18 @@ func (v *validator) span(path string, d Span) domain.Span {
 		return &parsed
 	}
 	s.From, s.To, s.Annual = month("from", d.From), month("to", d.To), d.Annual
-	if err := s.Validate(); err != nil {
-		v.add(path, "%s", err.Error())
-	}
 	return s
 }
 
 func (v *validator) indicator(path string, d *Indicator) *plan.Indicator {
 	in := &plan.Indicator{
-		Name:        v.text(path+".name", d.Name, "nome dell'indicatore mancante"),
+		Name:        strings.TrimSpace(d.Name),
 		Description: strings.TrimSpace(d.Description),
 		Unit:        domain.Unit(d.Unit),
-		Polarity:    domain.Polarity(d.Polarity),
-		Weight:      v.weight(path+".weight", d.Weight),
+		Polarity:    domain.Polarity(cmp.Or(d.Polarity, string(domain.Higher))),
+		Weight:      d.Weight,
 	}
-	if !in.Unit.Valid() {
-		units := make([]string, 0, len(domain.Units()))
-		for _, u := range domain.Units() {
-			units = append(units, string(u))
-		}
-		v.add(path+".unit", "unità di misura non ammessa: usare una tra %s", strings.Join(units, ", "))
-	}
-	if in.Polarity == "" {
-		in.Polarity = domain.Higher
-	} else if !in.Polarity.Valid() {
-		v.add(path+".polarity", "polarità non valida: \"higher\" o \"lower\"")
-	}
+	v.fields(path, in.Validate())
 	if d.Expected == nil {
 		v.add(path+".expected", "valore atteso mancante")
 	} else {

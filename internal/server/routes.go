@@ -21,16 +21,21 @@ func (s *Server) routes() http.Handler {
 		http.Error(w, "Richiesta rifiutata: proviene da un altro sito.", http.StatusForbidden)
 	}))
 	r.Use(middleware.Recoverer, securityHeaders, cop.Handler)
-	r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
+	// The error page renders through the layout, which reads the session
+	// (flash, signed-in user): without LoadAndSave it panics.
+	r.NotFound(s.sessions.LoadAndSave(s.authenticate(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return notFound("La pagina richiesta non esiste.")
-	}))
+	}))).ServeHTTP)
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Metodo non consentito", http.StatusMethodNotAllowed)
 	})
 
 	// Public: no session needed.
 	r.Get("/healthz", s.healthz)
-	r.Handle("/static/*", http.StripPrefix("/static/", staticFiles(http.FileServerFS(static.FS))))
+	// Read-only: http.FileServer would answer PUT, DELETE and the rest with the file.
+	files := http.StripPrefix("/static/", staticFiles(http.FileServerFS(static.FS)))
+	r.Method(http.MethodGet, "/static/*", files)
+	r.Method(http.MethodHead, "/static/*", files)
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.sessions.LoadAndSave, s.authenticate, noStore)
@@ -45,6 +50,25 @@ func (s *Server) routes() http.Handler {
 		r.With(s.require(auth.ReadCycle)).Get("/cicli/{year}", s.handle(s.cycleShow))
 		r.With(s.require(auth.ReadCycle)).Get("/cicli/{year}/export.json", s.handle(s.cycleExport))
 		r.With(s.require(auth.ReadCycle)).Get("/cicli/{year}/obiettivi/{id}", s.handle(s.objectiveShow))
+
+		// The plan: director and admin.
+		r.Group(func(r chi.Router) {
+			r.Use(s.require(auth.EditPlan))
+			r.Get("/cicli/{year}/centri/{centre}/obiettivi/nuovo", s.handle(s.objectiveNew))
+			r.Post("/cicli/{year}/centri/{centre}/obiettivi/nuovo", s.handle(s.objectiveNew))
+			r.Get("/cicli/{year}/obiettivi/{id}/modifica", s.handle(s.objectiveEdit))
+			r.Post("/cicli/{year}/obiettivi/{id}/modifica", s.handle(s.objectiveEdit))
+			r.Get("/cicli/{year}/obiettivi/{id}/elimina", s.handle(s.objectiveDelete))
+			r.Post("/cicli/{year}/obiettivi/{id}/elimina", s.handle(s.objectiveDelete))
+			r.Post("/cicli/{year}/obiettivi/{id}/sposta", s.handle(s.objectiveMove))
+		})
+
+		r.With(s.require(auth.ManageUsers)).Get("/admin/utenti", s.handle(s.usersList))
+		r.With(s.require(auth.ManageUsers)).Post("/admin/utenti", s.handle(s.userCreate))
+		r.With(s.require(auth.ManageUsers)).Post("/admin/utenti/{id}/password", s.handle(s.userResetPassword))
+		r.With(s.require(auth.ManageUsers)).Post("/admin/utenti/{id}/stato", s.handle(s.userSetActive))
+
+		r.With(s.require(auth.ReadAudit)).Get("/registro", s.handle(s.auditLog))
 	})
 	return r
 }

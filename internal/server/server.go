@@ -102,8 +102,11 @@ func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 			return
 		}
 		var he *httpError
+		var conflict *store.Conflict
 		switch {
 		case errors.As(err, &he):
+		case errors.As(err, &conflict):
+			he = &httpError{status: http.StatusConflict, title: "Operazione non possibile", message: sentence(conflict.Message)}
 		case errors.Is(err, store.ErrNotFound):
 			he = &httpError{status: http.StatusNotFound, title: "Pagina non trovata", message: "La risorsa richiesta non esiste."}
 		case errors.Is(err, context.Canceled):

@@ -3,6 +3,11 @@
 package components
 
 import (
+	"errors"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/text/language"
@@ -49,4 +54,28 @@ func BandClass(b domain.Band) string {
 		return "bg-danger"
 	}
 	return "bg-secondary"
+}
+
+// thousands matches "1.234" or "12.345.678": in Italian, dots group thousands.
+var thousands = regexp.MustCompile(`^-?\d{1,3}(\.\d{3})+$`)
+
+// ParseNumber reads a number written the Italian way ("1.234,5", "0,5") or
+// plainly ("1234.5"); thousands separators are dots when a comma is present.
+func ParseNumber(s string) (float64, error) {
+	s = strings.TrimSpace(strings.ReplaceAll(s, " ", ""))
+	if strings.Contains(s, ",") || thousands.MatchString(s) {
+		s = strings.ReplaceAll(s, ".", "")
+		s = strings.Replace(s, ",", ".", 1)
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+		return 0, errors.New("inserire un numero, ad esempio 1.234,5")
+	}
+	return v, nil
+}
+
+// NumberInput writes a number for an input field, Italian style without
+// thousands separators, so that ParseNumber reads it back.
+func NumberInput(v float64) string {
+	return strings.Replace(strconv.FormatFloat(v, 'f', -1, 64), ".", ",", 1)
 }

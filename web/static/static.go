@@ -11,10 +11,12 @@ import "embed"
 //     svg/sprites.svg, fonts/*/*.woff2, with their licences);
 //   - css/fonts.css: the @font-face rules for those fonts (used instead of
 //     Bootstrap Italia's loadFonts());
-//   - css/app.css: the application's own rules.
+//   - css/app.css and js/editor.js: the application's own rules and scripts;
+//   - vendor/squire/ and vendor/dompurify/: the rich-text editor and the
+//     sanitiser it needs (npm squire-rte 2.4.8, dompurify 3.4.18).
 //
 // Paths inside FS are relative, e.g. "css/app.css"; serve it with
 // http.StripPrefix("/static/", http.FileServerFS(static.FS)).
 //
-//go:embed vendor css
+//go:embed vendor css js
 var FS embed.FS

@@ -1,0 +1,41 @@
+package components
+
+import (
+	"testing"
+
+	"traguardo/internal/domain"
+)
+
+func TestParseNumber(t *testing.T) {
+	ok := map[string]float64{"1": 1, "1,5": 1.5, "1.234,5": 1234.5, "1.500": 1500, "12.345.678": 12345678, "0.5": 0.5, " 60 ": 60, "-3,25": -3.25, "1234.5": 1234.5}
+	for in, want := range ok {
+		if got, err := ParseNumber(in); err != nil || got != want {
+			t.Errorf("ParseNumber(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "abc", "1,2,3", "NaN", "Inf", "1e999"} {
+		if _, err := ParseNumber(in); err == nil {
+			t.Errorf("ParseNumber(%q) accepted", in)
+		}
+	}
+}
+
+func TestFormats(t *testing.T) {
+	cases := []struct{ got, want string }{
+		{Number(1234.5), "1.234,5"},
+		{Number(8), "8"},
+		{Percent(33.3333), "33,3%"},
+		{Percent(100), "100%"},
+		{Value(domain.UnitYesNo, 1), "si"},
+		{Value(domain.UnitYesNo, 0), "no"},
+		{NumberInput(1234.5), "1234,5"},
+	}
+	for _, tc := range cases {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+	if v, err := ParseNumber(NumberInput(0.125)); err != nil || v != 0.125 {
+		t.Errorf("NumberInput does not round-trip: %v %v", v, err)
+	}
+}
