@@ -38,7 +38,7 @@ func (s *Server) routes() http.Handler {
 	r.Method(http.MethodHead, "/static/*", files)
 
 	r.Group(func(r chi.Router) {
-		r.Use(s.sessions.LoadAndSave, s.authenticate, noStore)
+		r.Use(s.sessions.LoadAndSave, s.authenticate, noStore, s.textInput)
 		r.Get("/accedi", s.handle(s.signInForm))
 		r.Post("/accedi", s.handle(s.signIn))
 		r.Post("/esci", s.handle(s.signOut))

@@ -95,3 +95,13 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, err
 		return e, err
 	})
 }
+
+// AuditEntities returns the kinds of record the audit log names, for the
+// filter of the log's page.
+func (s *Store) AuditEntities(ctx context.Context) ([]string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT DISTINCT entity FROM audit_log ORDER BY entity`)
+	if err != nil {
+		return nil, fmt.Errorf("audit entities: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}

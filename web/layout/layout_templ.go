@@ -109,23 +109,23 @@ func Base(p Page) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if u := auth.UserFrom(ctx); u != nil {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<div class=\"it-header-navbar-wrapper\"><div class=\"container\"><nav class=\"navbar navbar-expand\" aria-label=\"Menu principale\"><ul class=\"navbar-nav\" data-testid=\"main-nav\"><li class=\"nav-item\"><a class=\"nav-link\" href=\"/\"><span>Cicli</span></a></li>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<div class=\"it-header-navbar-wrapper\"><div class=\"container\"><nav class=\"navbar navbar-expand\" aria-label=\"Menu principale\"><ul class=\"navbar-nav\" data-testid=\"main-nav\"><li class=\"nav-item\"><a class=\"nav-link text-white\" href=\"/\"><span>Cicli</span></a></li>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			if auth.Can(ctx, auth.ManageUsers, 0) {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<li class=\"nav-item\"><a class=\"nav-link\" href=\"/admin/utenti\"><span>Utenti</span></a></li>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<li class=\"nav-item\"><a class=\"nav-link text-white\" href=\"/admin/utenti\"><span>Utenti</span></a></li>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
 			if auth.Can(ctx, auth.ReadAudit, 0) {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<li class=\"nav-item\"><a class=\"nav-link\" href=\"/registro\"><span>Registro delle modifiche</span></a></li>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<li class=\"nav-item\"><a class=\"nav-link text-white\" href=\"/registro\"><span>Registro delle modifiche</span></a></li>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "<li class=\"nav-item\"><a class=\"nav-link\" href=\"/profilo/password\"><span>Cambia password</span></a></li></ul></nav></div></div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "<li class=\"nav-item\"><a class=\"nav-link text-white\" href=\"/profilo/password\"><span>Cambia password</span></a></li></ul></nav></div></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -6,10 +6,10 @@
   if (!window.Squire || !window.DOMPurify) return;
 
   var buttons = [
-    { label: "Grassetto", text: "G", cls: "fw-bold", on: "bold", off: "removeBold", test: "B" },
-    { label: "Corsivo", text: "C", cls: "fst-italic", on: "italic", off: "removeItalic", test: "I" },
-    { label: "Elenco puntato", text: "• Elenco", on: "makeUnorderedList", off: "removeList", test: "UL" },
-    { label: "Elenco numerato", text: "1. Elenco", on: "makeOrderedList", off: "removeList", test: "OL" }
+    { label: "Grassetto", cls: "fw-bold", on: "bold", off: "removeBold", test: "B" },
+    { label: "Corsivo", cls: "fst-italic", on: "italic", off: "removeItalic", test: "I" },
+    { label: "Elenco puntato", on: "makeUnorderedList", off: "removeList", test: "UL" },
+    { label: "Elenco numerato", on: "makeOrderedList", off: "removeList", test: "OL" }
   ];
 
   function sanitize(html) {
@@ -51,8 +51,8 @@
       var btn = document.createElement("button");
       btn.type = "button";
       btn.className = "btn btn-sm btn-outline-primary me-1 " + (b.cls || "");
-      btn.textContent = b.text;
-      btn.setAttribute("aria-label", b.label);
+      // The visible text is the accessible name (WCAG 2.5.3).
+      btn.textContent = b.label;
       btn.setAttribute("aria-pressed", "false");
       btn.addEventListener("click", function () {
         var active = editor.hasFormat(b.test);

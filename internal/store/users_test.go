@@ -1,0 +1,433 @@
+package store_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"traguardo/internal/auth"
+	"traguardo/internal/pgtest"
+	"traguardo/internal/store"
+)
+
+// MustCreateUser creates an account with password and returns its id.
+func MustCreateUser(tb testing.TB, st *store.Store, a store.Actor, u store.NewUser, password string) int64 {
+	tb.Helper()
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	u.PasswordHash = hash
+	id, err := st.CreateUser(context.Background(), a, u)
+	if err != nil {
+		tb.Fatalf("CreateUser(%s): %v", u.Email, err)
+	}
+	return id
+}
+
+// MustUser reads an account.
+func MustUser(tb testing.TB, st *store.Store, id int64) *auth.User {
+	tb.Helper()
+	u, err := st.UserByID(context.Background(), id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return u
+}
+
+// auditOf returns the audit entries about one user, oldest first.
+func auditOf(tb testing.TB, st *store.Store, userID int64) []store.AuditEntry {
+	tb.Helper()
+	all, err := st.ListAudit(context.Background(), store.AuditFilter{Entity: "user", Limit: 1000})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []store.AuditEntry
+	for _, e := range slices.Backward(all) {
+		if e.EntityID != nil && *e.EntityID == userID {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// jsonEqual reports whether the JSON text got holds the value want.
+func jsonEqual(tb testing.TB, got string, want any) bool {
+	tb.Helper()
+	var g, w any
+	if err := json.Unmarshal([]byte(got), &g); err != nil {
+		tb.Fatalf("audit value %q: %v", got, err)
+	}
+	b, err := json.Marshal(want)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		tb.Fatal(err)
+	}
+	return reflect.DeepEqual(g, w)
+}
+
+func adminActor(id int64) store.Actor { return store.Actor{UserID: &id, Name: "admin@traguardo.test"} }
+
+func TestStore_CreateUser(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := MustImportDemo(t)
+	centres, err := st.ListCentres(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(centres) < 2 {
+		t.Fatalf("%d centres, want at least 2", len(centres))
+	}
+	adminID := MustCreateUser(t, st, store.CLI, store.NewUser{Email: "admin@traguardo.test", Name: "Admin", Role: auth.Admin}, "password-admin-1")
+
+	t.Run("OK", func(t *testing.T) {
+		given := []int64{centres[1].ID, centres[0].ID}
+		id := MustCreateUser(t, st, adminActor(adminID), store.NewUser{
+			Email: "  Mario.Rossi@Example.IT ", Name: "Mario Rossi", Role: auth.Manager,
+			Centres: given, MustChangePassword: true,
+		}, "una-password-provvisoria")
+		u := MustUser(t, st, id)
+		want := slices.Sorted(slices.Values(given))
+		if u.Email != "mario.rossi@example.it" || u.Name != "Mario Rossi" || u.Role != auth.Manager ||
+			!u.Active || !u.MustChangePassword || u.SessionEpoch != 0 || !slices.Equal(u.Centres, want) {
+			t.Errorf("UserByID = %+v, want mario.rossi@example.it, manager of %v, active, must change password", u, want)
+		}
+		_, hash, err := st.UserForSignIn(ctx, "MARIO.ROSSI@example.it")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !auth.CheckPassword(hash, "una-password-provvisoria") {
+			t.Error("the stored hash does not match the password")
+		}
+
+		entries := auditOf(t, st, id)
+		if len(entries) != 1 {
+			t.Fatalf("%d audit entries for the new user, want 1: %+v", len(entries), entries)
+		}
+		e := entries[0]
+		if e.Action != "create" || e.Actor != "admin@traguardo.test" || e.OldValue != "" {
+			t.Errorf("audit entry = %+v, want create by admin@traguardo.test with no old value", e)
+		}
+		wantNew := map[string]any{"email": "mario.rossi@example.it", "name": "Mario Rossi", "role": "responsabile", "centres": given, "active": true}
+		if !jsonEqual(t, e.NewValue, wantNew) {
+			t.Errorf("audit new value = %s, want %v", e.NewValue, wantNew)
+		}
+		if strings.Contains(e.NewValue, "argon2") || strings.Contains(e.NewValue, "password") {
+			t.Errorf("the audit log keeps the password: %s", e.NewValue)
+		}
+	})
+
+	t.Run("ErrConflict", func(t *testing.T) {
+		MustCreateUser(t, st, store.CLI, store.NewUser{Email: "doppio@traguardo.test", Name: "Primo", Role: auth.Observer}, "password-primo-1")
+		before, err := st.ListUsers(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		beforeAudit, err := st.ListAudit(ctx, store.AuditFilter{Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, email := range []string{"doppio@traguardo.test", "DOPPIO@Traguardo.test", " Doppio@traguardo.test "} {
+			_, err := st.CreateUser(ctx, store.CLI, store.NewUser{
+				Email: email, Name: "Secondo", Role: auth.Manager, Centres: []int64{centres[0].ID}, PasswordHash: "x",
+			})
+			var conflict *store.Conflict
+			if !errors.As(err, &conflict) {
+				t.Fatalf("CreateUser(%q) = %v, want a *store.Conflict", email, err)
+			}
+			if conflict.Message != "esiste già un utente con questa email" {
+				t.Errorf("conflict message = %q", conflict.Message)
+			}
+		}
+		after, err := st.ListUsers(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(before, after) {
+			t.Errorf("a refused creation changed the users:\nbefore %+v\nafter  %+v", before, after)
+		}
+		afterAudit, err := st.ListAudit(ctx, store.AuditFilter{Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(afterAudit) != len(beforeAudit) {
+			t.Errorf("a refused creation wrote %d audit entries", len(afterAudit)-len(beforeAudit))
+		}
+	})
+}
+
+func TestStore_SetActive(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := store.New(pgtest.NewDB(t))
+	adminID := MustCreateUser(t, st, store.CLI, store.NewUser{Email: "admin@traguardo.test", Role: auth.Admin}, "password-admin-1")
+	id := MustCreateUser(t, st, store.CLI, store.NewUser{Email: "utente@traguardo.test", Role: auth.Observer}, "password-utente-1")
+
+	t.Run("OK", func(t *testing.T) {
+		if err := st.SetActive(ctx, adminActor(adminID), id, false); err != nil {
+			t.Fatal(err)
+		}
+		if u := MustUser(t, st, id); u.Active || u.SessionEpoch != 1 {
+			t.Errorf("after deactivation: active %v, epoch %d; want false, 1", u.Active, u.SessionEpoch)
+		}
+		if err := st.SetActive(ctx, adminActor(adminID), id, true); err != nil {
+			t.Fatal(err)
+		}
+		if u := MustUser(t, st, id); !u.Active || u.SessionEpoch != 2 {
+			t.Errorf("after reactivation: active %v, epoch %d; want true, 2", u.Active, u.SessionEpoch)
+		}
+		entries := auditOf(t, st, id)
+		if len(entries) != 3 {
+			t.Fatalf("%d audit entries, want create and two set-active: %+v", len(entries), entries)
+		}
+		for i, want := range []bool{false, true} {
+			e := entries[i+1]
+			if e.Action != "set-active" || e.Actor != "admin@traguardo.test" ||
+				!jsonEqual(t, e.OldValue, map[string]bool{"active": !want}) ||
+				!jsonEqual(t, e.NewValue, map[string]bool{"active": want}) {
+				t.Errorf("audit entry %d = %+v, want set-active by admin from %v to %v", i+1, e, !want, want)
+			}
+		}
+		if other := MustUser(t, st, adminID); other.SessionEpoch != 0 || !other.Active {
+			t.Errorf("SetActive touched another account: %+v", other)
+		}
+	})
+
+	t.Run("ErrNotFound", func(t *testing.T) {
+		before := len(auditOf(t, st, 999999))
+		if err := st.SetActive(ctx, store.CLI, 999999, false); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("SetActive(unknown) = %v, want ErrNotFound", err)
+		}
+		if after := len(auditOf(t, st, 999999)); after != before {
+			t.Errorf("a failed SetActive wrote an audit entry")
+		}
+	})
+}
+
+func TestStore_SetPassword(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := store.New(pgtest.NewDB(t))
+	adminID := MustCreateUser(t, st, store.CLI, store.NewUser{Email: "admin@traguardo.test", Role: auth.Admin}, "password-admin-1")
+	id := MustCreateUser(t, st, store.CLI, store.NewUser{Email: "utente@traguardo.test", Role: auth.Evaluator, MustChangePassword: true}, "password-vecchia-1")
+	hashOf := func(p string) string {
+		h, err := auth.HashPassword(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	storedHash := func() string {
+		_, h, err := st.UserForSignIn(ctx, "utente@traguardo.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+
+	t.Run("Change", func(t *testing.T) {
+		self := store.Actor{UserID: &id, Name: "utente@traguardo.test"}
+		if err := st.SetPassword(ctx, self, id, hashOf("password-nuova-12"), false, false); err != nil {
+			t.Fatal(err)
+		}
+		u := MustUser(t, st, id)
+		if u.MustChangePassword || u.SessionEpoch != 0 {
+			t.Errorf("after a change: must change %v, epoch %d; want false, 0 (the session stays)", u.MustChangePassword, u.SessionEpoch)
+		}
+		if h := storedHash(); !auth.CheckPassword(h, "password-nuova-12") || auth.CheckPassword(h, "password-vecchia-1") {
+			t.Error("the stored hash is not the new password's")
+		}
+		entries := auditOf(t, st, id)
+		if e := entries[len(entries)-1]; e.Action != "change-password" || e.Actor != "utente@traguardo.test" || e.OldValue != "" || e.NewValue != "" {
+			t.Errorf("audit entry = %+v, want change-password by the user, without values", e)
+		}
+	})
+
+	t.Run("Reset", func(t *testing.T) {
+		if err := st.SetPassword(ctx, adminActor(adminID), id, hashOf("provvisoria-1234"), true, true); err != nil {
+			t.Fatal(err)
+		}
+		u := MustUser(t, st, id)
+		if !u.MustChangePassword || u.SessionEpoch != 1 {
+			t.Errorf("after a reset: must change %v, epoch %d; want true, 1 (sessions end)", u.MustChangePassword, u.SessionEpoch)
+		}
+		if !auth.CheckPassword(storedHash(), "provvisoria-1234") {
+			t.Error("the stored hash is not the one-time password's")
+		}
+		entries := auditOf(t, st, id)
+		if e := entries[len(entries)-1]; e.Action != "reset-password" || e.Actor != "admin@traguardo.test" || e.OldValue != "" || e.NewValue != "" {
+			t.Errorf("audit entry = %+v, want reset-password by admin, without values", e)
+		}
+	})
+
+	t.Run("ErrNotFound", func(t *testing.T) {
+		if err := st.SetPassword(ctx, store.CLI, 999999, hashOf("qualunque-password"), true, true); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("SetPassword(unknown) = %v, want ErrNotFound", err)
+		}
+		if n := len(auditOf(t, st, 999999)); n != 0 {
+			t.Errorf("a failed SetPassword wrote %d audit entries", n)
+		}
+	})
+}
+
+func TestStore_SignInFailures(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := store.New(pgtest.NewDB(t))
+	since := time.Now().Add(-time.Hour)
+	for range 3 {
+		if err := st.RecordSignInFailure(ctx, " Anna@traguardo.test", "192.0.2.1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.RecordSignInFailure(ctx, "bruno@traguardo.test", "192.0.2.1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.RecordSignInFailure(ctx, "anna@traguardo.test", "198.51.100.7"); err != nil {
+		t.Fatal(err)
+	}
+
+	count := func(email, addr string, since time.Time) (int, int) {
+		t.Helper()
+		e, a, err := st.SignInFailures(ctx, email, addr, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e, a
+	}
+	if e, a := count("ANNA@traguardo.test", "192.0.2.1", since); e != 4 || a != 4 {
+		t.Errorf("anna from 192.0.2.1: %d by email, %d by address; want 4, 4", e, a)
+	}
+	if e, a := count("bruno@traguardo.test", "203.0.113.9", since); e != 1 || a != 0 {
+		t.Errorf("bruno from elsewhere: %d by email, %d by address; want 1, 0", e, a)
+	}
+	if e, a := count("anna@traguardo.test", "192.0.2.1", time.Now().Add(time.Hour)); e != 0 || a != 0 {
+		t.Errorf("since a later time: %d, %d; want 0, 0", e, a)
+	}
+
+	if err := st.ClearSignInFailures(ctx, "Anna@Traguardo.test"); err != nil {
+		t.Fatal(err)
+	}
+	if e, a := count("anna@traguardo.test", "192.0.2.1", since); e != 0 || a != 1 {
+		t.Errorf("after clearing anna: %d by email, %d by address; want 0, 1 (bruno's stays)", e, a)
+	}
+}
+
+func TestStore_ListAudit(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := MustImportDemo(t) // an "import" of a "cycle" by "demo", then the "carry-over" of 2024
+	adminID := MustCreateUser(t, st, store.CLI, store.NewUser{Email: "admin@traguardo.test", Role: auth.Admin}, "password-admin-1")
+	userID := MustCreateUser(t, st, adminActor(adminID), store.NewUser{Email: "utente@traguardo.test", Role: auth.Observer}, "password-utente-1")
+	if err := st.SetActive(ctx, adminActor(adminID), userID, false); err != nil {
+		t.Fatal(err)
+	}
+
+	list := func(f store.AuditFilter) []string {
+		t.Helper()
+		entries, err := st.ListAudit(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for i, e := range entries {
+			if i > 0 && e.ID > entries[i-1].ID {
+				t.Errorf("entries not newest first: %d after %d", e.ID, entries[i-1].ID)
+			}
+			out = append(out, e.Actor+" "+e.Action+" "+e.Entity)
+		}
+		return out
+	}
+	all := []string{
+		"admin@traguardo.test set-active user",
+		"admin@traguardo.test create user",
+		"cli create user",
+		"demo carry-over cycle",
+		"demo import cycle",
+	}
+	now := time.Now()
+	tests := []struct {
+		name string
+		f    store.AuditFilter
+		want []string
+	}{
+		{"All", store.AuditFilter{}, all},
+		{"Actor", store.AuditFilter{Actor: "admin@traguardo.test"}, all[:2]},
+		{"ActorCLI", store.AuditFilter{Actor: "cli"}, all[2:3]},
+		{"ActorUnknown", store.AuditFilter{Actor: "nessuno@traguardo.test"}, nil},
+		{"Entity", store.AuditFilter{Entity: "cycle"}, all[3:]},
+		{"ActorAndEntity", store.AuditFilter{Actor: "demo", Entity: "user"}, nil},
+		{"FromBefore", store.AuditFilter{From: now.Add(-time.Hour)}, all},
+		{"FromAfter", store.AuditFilter{From: now.Add(time.Hour)}, nil},
+		{"ToAfter", store.AuditFilter{To: now.Add(time.Hour)}, all},
+		{"ToBefore", store.AuditFilter{To: now.Add(-time.Hour)}, nil},
+		{"Between", store.AuditFilter{From: now.Add(-time.Hour), To: now.Add(time.Hour), Entity: "user"}, all[:3]},
+		{"Limit", store.AuditFilter{Limit: 2}, all[:2]},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := list(tc.f); !slices.Equal(got, tc.want) {
+				t.Errorf("ListAudit(%+v) =\n%q\nwant\n%q", tc.f, got, tc.want)
+			}
+		})
+	}
+
+	t.Run("Entities", func(t *testing.T) {
+		got, err := st.AuditEntities(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"cycle", "user"}; !slices.Equal(got, want) {
+			t.Errorf("AuditEntities = %q, want %q", got, want)
+		}
+	})
+}
+
+// TestAuditLog_AppendOnly checks the database itself refuses to change or
+// remove the log, whoever asks.
+func TestAuditLog_AppendOnly(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.NewDB(t)
+	st := store.New(pool)
+	id := MustCreateUser(t, st, store.CLI, store.NewUser{Email: "utente@traguardo.test", Role: auth.Observer}, "password-utente-1")
+	if err := st.SetActive(ctx, store.CLI, id, false); err != nil {
+		t.Fatal(err)
+	}
+	before, err := st.ListAudit(ctx, store.AuditFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(before) != 2 {
+		t.Fatalf("%d audit entries, want 2", len(before))
+	}
+
+	for _, sql := range []string{
+		`UPDATE audit_log SET actor = 'qualcun altro'`,
+		`UPDATE audit_log SET new_value = NULL WHERE action = 'set-active'`,
+		`DELETE FROM audit_log`,
+		`DELETE FROM audit_log WHERE action = 'create'`,
+		`TRUNCATE audit_log`,
+		`TRUNCATE audit_log CASCADE`,
+	} {
+		if _, err := pool.Exec(ctx, sql); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: err = %v, want the append-only refusal", sql, err)
+		}
+	}
+
+	after, err := st.ListAudit(ctx, store.AuditFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(before, after) {
+		t.Errorf("the audit log changed:\nbefore %+v\nafter  %+v", before, after)
+	}
+}
