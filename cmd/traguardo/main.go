@@ -236,7 +236,7 @@ func loadDemo(ctx context.Context, st *store.Store, policy *richtext.Policy, pas
 		return err
 	}
 	if loaded {
-		log.Info("demo cycle 2023 loaded")
+		log.Info("demo cycles loaded")
 	}
 	accounts, err := demo.CreateAccounts(ctx, st, password)
 	if err != nil {

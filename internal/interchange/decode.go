@@ -137,8 +137,13 @@ func checkShape(path string, v any, t reflect.Type, errs *Errors) {
 			checkShape(fmt.Sprintf("%s[%d]", path, i), item, t.Elem(), errs)
 		}
 	case reflect.String:
-		if _, ok := v.(string); !ok {
+		str, ok := v.(string)
+		switch {
+		case !ok:
 			add("atteso un testo")
+		case strings.ContainsRune(str, 0):
+			// PostgreSQL text cannot hold NUL.
+			add("il testo contiene un carattere non ammesso (NUL)")
 		}
 	case reflect.Bool:
 		if _, ok := v.(bool); !ok {

@@ -3,6 +3,7 @@ package interchange_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
@@ -206,5 +207,20 @@ func TestDecode_ManyErrors(t *testing.T) {
 	checkErrors(t, err, want)
 	if got, want := err.Error(), "bar: campo sconosciuto\ncentres[0].objectives[0].indicators[0].foo: campo sconosciuto\n"; !strings.HasPrefix(got, want) {
 		t.Errorf("Error() = %q, want it to start with %q", got, want)
+	}
+}
+
+func TestDecode_NUL(t *testing.T) {
+	d := demoDoc(t)
+	set(t, d, "centres[0].objectives[0].title", "titolo\x00nascosto")
+	b, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = interchange.Decode(bytes.NewReader(b))
+	var errs interchange.Errors
+	if !errors.As(err, &errs) || len(errs) != 1 || errs[0].Path != "centres[0].objectives[0].title" ||
+		errs[0].Message != "il testo contiene un carattere non ammesso (NUL)" {
+		t.Fatalf("Decode with NUL = %v", err)
 	}
 }

@@ -64,6 +64,9 @@ func (in *Indicator) Validate() []FieldError {
 	if in.Weight != nil && *in.Weight <= 0 {
 		errs = append(errs, FieldError{"weight", "il peso deve essere maggiore di zero"})
 	}
+	if in.Unit == domain.UnitPercent && in.Expected < 0 {
+		errs = append(errs, FieldError{"expected", "una percentuale attesa non può essere negativa"})
+	}
 	if in.Unit.IsYesNo() && in.Expected != 0 && in.Expected != 1 {
 		errs = append(errs, FieldError{"expected", "per un indicatore si/no il valore atteso è si o no"})
 	}

@@ -69,7 +69,7 @@ func (s *Server) objectiveShow(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return notFound("L'obiettivo richiesto non esiste in questo ciclo.")
 	}
-	v := pages.ObjectiveView{Year: c.Year, Centre: ce, Objective: o, Description: s.policy.Sanitize(o.DescriptionHTML)}
+	v := pages.ObjectiveView{Year: c.Year, Cycle: c, Centre: ce, Objective: o, Description: s.policy.Sanitize(o.DescriptionHTML)}
 	for _, rep := range o.Reports {
 		v.Reports = append(v.Reports, pages.ReportView{
 			Title:    "Report al " + components.Date(rep.Period),

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -35,7 +34,7 @@ func variationForm(r *http.Request, approved bool, errs components.FieldErrors) 
 	if !approved {
 		return nil, on, reason
 	}
-	day, err := time.Parse(time.DateOnly, on)
+	day, err := components.ParseDay(on)
 	switch {
 	case on == "":
 		errs["variation_on"] = "Indicare la data della variazione."

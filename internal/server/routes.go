@@ -49,7 +49,14 @@ func (s *Server) routes() http.Handler {
 		r.With(s.require(auth.ReadCycle)).Get("/", s.handle(s.home))
 		r.With(s.require(auth.ReadCycle)).Get("/cicli/{year}", s.handle(s.cycleShow))
 		r.With(s.require(auth.ReadCycle)).Get("/cicli/{year}/export.json", s.handle(s.cycleExport))
+		r.With(s.require(auth.ReadCycle)).Get("/cicli/{year}/piano.xlsx", s.handle(s.planWorkbook))
+		r.With(s.require(auth.ReadCycle)).Get("/modello-piano.xlsx", s.handle(s.planTemplate))
 		r.With(s.require(auth.ReadCycle)).Get("/cicli/{year}/obiettivi/{id}", s.handle(s.objectiveShow))
+		r.With(s.require(auth.ReadCycle)).Get("/cicli/{year}/variazioni", s.handle(s.variationsList))
+
+		// Approving the plan: the director.
+		r.With(s.require(auth.ApprovePlan)).Get("/cicli/{year}/approva", s.handle(s.planApprove))
+		r.With(s.require(auth.ApprovePlan)).Post("/cicli/{year}/approva", s.handle(s.planApprove))
 
 		// The plan: director and admin.
 		r.Group(func(r chi.Router) {
@@ -61,6 +68,45 @@ func (s *Server) routes() http.Handler {
 			r.Get("/cicli/{year}/obiettivi/{id}/elimina", s.handle(s.objectiveDelete))
 			r.Post("/cicli/{year}/obiettivi/{id}/elimina", s.handle(s.objectiveDelete))
 			r.Post("/cicli/{year}/obiettivi/{id}/sposta", s.handle(s.objectiveMove))
+
+			// The plan as files: a workbook into an empty cycle, a v1
+			// document as a new cycle.
+			r.Get("/cicli/{year}/importa-foglio", s.handle(s.planUpload))
+			r.Post("/cicli/{year}/importa-foglio", s.handle(s.planUpload))
+			r.Get("/cicli/importa", s.handle(s.cycleImport))
+			r.Post("/cicli/importa", s.handle(s.cycleImport))
+
+			// The cycle, its periods and its centres.
+			r.Get("/cicli/nuovo", s.handle(s.cycleNew))
+			r.Post("/cicli/nuovo", s.handle(s.cycleNew))
+			r.Get("/cicli/{year}/impostazioni", s.handle(s.cycleSettings))
+			r.Post("/cicli/{year}/impostazioni", s.handle(s.cycleSettings))
+			r.Get("/cicli/{year}/periodi/{pid}/elimina", s.handle(s.periodDelete))
+			r.Post("/cicli/{year}/periodi/{pid}/elimina", s.handle(s.periodDelete))
+			r.Get("/cicli/{year}/elimina", s.handle(s.cycleDelete))
+			r.Post("/cicli/{year}/elimina", s.handle(s.cycleDelete))
+			r.Post("/cicli/{year}/riporta", s.handle(s.cycleCarryOver))
+			r.Get("/cicli/{year}/centri/nuovo", s.handle(s.centreNew))
+			r.Post("/cicli/{year}/centri/nuovo", s.handle(s.centreNew))
+			r.Get("/cicli/{year}/centri/{centre}/modifica", s.handle(s.centreEdit))
+			r.Post("/cicli/{year}/centri/{centre}/modifica", s.handle(s.centreEdit))
+			r.Get("/cicli/{year}/centri/{centre}/elimina", s.handle(s.centreDelete))
+			r.Post("/cicli/{year}/centri/{centre}/elimina", s.handle(s.centreDelete))
+			r.Post("/cicli/{year}/centri/{centre}/sposta", s.handle(s.centreMove))
+			r.Get("/cicli/{year}/obiettivi/{id}/attivita/nuova", s.handle(s.activityNew))
+			r.Post("/cicli/{year}/obiettivi/{id}/attivita/nuova", s.handle(s.activityNew))
+			r.Get("/cicli/{year}/attivita/{aid}/modifica", s.handle(s.activityEdit))
+			r.Post("/cicli/{year}/attivita/{aid}/modifica", s.handle(s.activityEdit))
+			r.Get("/cicli/{year}/attivita/{aid}/elimina", s.handle(s.activityDelete))
+			r.Post("/cicli/{year}/attivita/{aid}/elimina", s.handle(s.activityDelete))
+			r.Post("/cicli/{year}/attivita/{aid}/sposta", s.handle(s.activityMove))
+			r.Get("/cicli/{year}/obiettivi/{id}/indicatori/nuovo", s.handle(s.indicatorNew))
+			r.Post("/cicli/{year}/obiettivi/{id}/indicatori/nuovo", s.handle(s.indicatorNew))
+			r.Get("/cicli/{year}/indicatori/{iid}/modifica", s.handle(s.indicatorEdit))
+			r.Post("/cicli/{year}/indicatori/{iid}/modifica", s.handle(s.indicatorEdit))
+			r.Get("/cicli/{year}/indicatori/{iid}/elimina", s.handle(s.indicatorDelete))
+			r.Post("/cicli/{year}/indicatori/{iid}/elimina", s.handle(s.indicatorDelete))
+			r.Post("/cicli/{year}/indicatori/{iid}/sposta", s.handle(s.indicatorMove))
 		})
 
 		r.With(s.require(auth.ManageUsers)).Get("/admin/utenti", s.handle(s.usersList))

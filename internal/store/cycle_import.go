@@ -42,10 +42,14 @@ func (s *Store) ImportCycle(ctx context.Context, a Actor, c *plan.Cycle) (int64,
 			}
 			periods[p.EndsOn] = id
 		}
-		groups := map[string]int64{}
-		for i, ce := range c.Centres {
-			if err := importCentre(ctx, tx, orgID, cycleID, i, ce, periods, groups); err != nil {
-				return fmt.Errorf("centre %q: %w", ce.Name, err)
+		if err := importCentres(ctx, tx, orgID, cycleID, c.Centres); err != nil {
+			return err
+		}
+		for _, ce := range c.Centres {
+			for _, o := range ce.Objectives {
+				if err := importSeries(ctx, tx, o, periods); err != nil {
+					return fmt.Errorf("centre %q objective %d: %w", ce.Name, o.Number, err)
+				}
 			}
 		}
 		n := c.Count()
@@ -71,7 +75,21 @@ func organisationFor(ctx context.Context, tx pgx.Tx, name string) (int64, error)
 	return id, nil
 }
 
-func importCentre(ctx context.Context, tx pgx.Tx, orgID, cycleID int64, pos int, ce *plan.Centre, periods map[time.Time]int64, groups map[string]int64) error {
+// importCentres writes the plan of centres into a cycle that has none: each
+// centre (its organisational unit is reused when it exists), its objectives,
+// their activities and indicators, which get their ids. ImportCycle and
+// ImportPlan share it; what the monitoring periods recorded is importSeries'
+// job.
+func importCentres(ctx context.Context, tx pgx.Tx, orgID, cycleID int64, centres []*plan.Centre) error {
+	for i, ce := range centres {
+		if err := importCentre(ctx, tx, orgID, cycleID, i, ce); err != nil {
+			return fmt.Errorf("centre %q: %w", ce.Name, err)
+		}
+	}
+	return nil
+}
+
+func importCentre(ctx context.Context, tx pgx.Tx, orgID, cycleID int64, pos int, ce *plan.Centre) error {
 	var centreID, ccID int64
 	if err := tx.QueryRow(ctx, `
 		INSERT INTO centres (organisation_id, name) VALUES ($1, $2)
@@ -86,47 +104,32 @@ func importCentre(ctx context.Context, tx pgx.Tx, orgID, cycleID int64, pos int,
 	}
 	ce.ID, ce.CentreID = ccID, centreID
 	for i, o := range ce.Objectives {
-		var groupID *int64
-		if o.Group != "" {
-			id, ok := groups[o.Group]
-			if !ok {
-				if err := tx.QueryRow(ctx, `INSERT INTO objective_groups (cycle_id, code) VALUES ($1, $2) RETURNING id`, cycleID, o.Group).Scan(&id); err != nil {
-					return err
-				}
-				groups[o.Group] = id
-			}
-			groupID = &id
-		}
+		// objective_group_for finds or creates the cross-cutting group of
+		// the code in this cycle (none for an empty code).
 		if err := tx.QueryRow(ctx, `
 			INSERT INTO objectives (cycle_id, cycle_centre_id, position, section, number, title, strategic_area,
 				operational_objective, peg_project, services, end_users, networks, description_html, weight, group_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, objective_group_for($1, $15)) RETURNING id`,
 			cycleID, ccID, i, o.Section, o.Number, o.Title, o.StrategicArea, o.OperationalObjective, o.PEGProject,
-			o.Services, o.EndUsers, o.Networks, o.DescriptionHTML, o.Weight, groupID).Scan(&o.ID); err != nil {
+			o.Services, o.EndUsers, o.Networks, o.DescriptionHTML, o.Weight, o.Group).Scan(&o.ID); err != nil {
 			return fmt.Errorf("objective %d: %w", o.Number, err)
 		}
-		if err := importObjectiveItems(ctx, tx, o, periods); err != nil {
+		if err := importObjectiveItems(ctx, tx, o); err != nil {
 			return fmt.Errorf("objective %d: %w", o.Number, err)
 		}
 	}
 	return nil
 }
 
-func importObjectiveItems(ctx context.Context, tx pgx.Tx, o *plan.Objective, periods map[time.Time]int64) error {
+// importObjectiveItems writes the activities and indicators of an objective
+// (with an indicator's neutralisation, if any).
+func importObjectiveItems(ctx context.Context, tx pgx.Tx, o *plan.Objective) error {
 	for i, a := range o.Activities {
 		if err := tx.QueryRow(ctx, `
 			INSERT INTO activities (objective_id, position, description, planned_from, planned_to, planned_annual)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 			o.ID, i, a.Description, monthDate(a.Planned.From), monthDate(a.Planned.To), a.Planned.Annual).Scan(&a.ID); err != nil {
 			return fmt.Errorf("activity %d: %w", i+1, err)
-		}
-		for _, p := range a.Progress {
-			if _, err := tx.Exec(ctx, `
-				INSERT INTO activity_progress (activity_id, period_id, actual_from, actual_to, actual_annual, reason)
-				VALUES ($1, $2, $3, $4, $5, $6)`,
-				a.ID, periods[p.Period], monthDate(p.Actual.From), monthDate(p.Actual.To), p.Actual.Annual, nullString(p.Reason)); err != nil {
-				return fmt.Errorf("activity %d progress: %w", i+1, err)
-			}
 		}
 	}
 	for i, in := range o.Indicators {
@@ -140,6 +143,25 @@ func importObjectiveItems(ctx context.Context, tx pgx.Tx, o *plan.Objective, per
 			o.ID, i, in.Name, in.Description, string(in.Unit), string(in.Polarity), in.Weight, in.Expected, reason, by).Scan(&in.ID); err != nil {
 			return fmt.Errorf("indicator %d: %w", i+1, err)
 		}
+	}
+	return nil
+}
+
+// importSeries writes what the monitoring periods recorded for an objective
+// already written: its activities' progress, its indicators' values and its
+// reports. periods maps a period's end to its id.
+func importSeries(ctx context.Context, tx pgx.Tx, o *plan.Objective, periods map[time.Time]int64) error {
+	for i, a := range o.Activities {
+		for _, p := range a.Progress {
+			if _, err := tx.Exec(ctx, `
+				INSERT INTO activity_progress (activity_id, period_id, actual_from, actual_to, actual_annual, reason)
+				VALUES ($1, $2, $3, $4, $5, $6)`,
+				a.ID, periods[p.Period], monthDate(p.Actual.From), monthDate(p.Actual.To), p.Actual.Annual, nullString(p.Reason)); err != nil {
+				return fmt.Errorf("activity %d progress: %w", i+1, err)
+			}
+		}
+	}
+	for i, in := range o.Indicators {
 		for _, v := range in.Values {
 			if _, err := tx.Exec(ctx, `INSERT INTO indicator_values (indicator_id, period_id, value, reason) VALUES ($1, $2, $3, $4)`,
 				in.ID, periods[v.Period], v.Value, nullString(v.Reason)); err != nil {

@@ -129,8 +129,13 @@ func (s *Store) updateRow(ctx context.Context, ch Change, t planTable, id int64,
 		if err != nil {
 			return auditRecord{}, err
 		}
-		if _, err := tx.Exec(ctx, sql, append([]any{id}, args...)...); err != nil {
+		tag, err := tx.Exec(ctx, sql, append([]any{id}, args...)...)
+		if err != nil {
 			return auditRecord{}, conflictFrom(err)
+		}
+		if tag.RowsAffected() == 0 {
+			// The row exists (snapshot found it): the statement's own guard refused.
+			return auditRecord{}, errGuard
 		}
 		now, err := snapshot(ctx, tx, t, id)
 		return auditRecord{action: "update", entity: t.entity, id: id, old: old, new: now}, err
@@ -293,11 +298,21 @@ func (s *Store) CreateIndicator(ctx context.Context, ch Change, objectiveID int6
 		in.Name, in.Description, string(in.Unit), string(in.Polarity), in.Weight, in.Expected)
 }
 
-// UpdateIndicator replaces an indicator's definition (not its values).
+// errGuard is a guarded update that its guard refused.
+var errGuard = errors.New("update refused by its guard")
+
+// UpdateIndicator replaces an indicator's definition (not its values). An
+// indicator whose values are not all 0 or 1 cannot become si/no.
 func (s *Store) UpdateIndicator(ctx context.Context, ch Change, id int64, in *plan.Indicator) error {
-	return s.updateRow(ctx, ch, indicatorTable, id, `
-		UPDATE indicators SET name = $2, description = $3, unit = $4, polarity = $5, weight = $6, expected = $7 WHERE id = $1`,
+	err := s.updateRow(ctx, ch, indicatorTable, id, `
+		UPDATE indicators SET name = $2, description = $3, unit = $4, polarity = $5, weight = $6, expected = $7
+		WHERE id = $1 AND ($4 <> 'si/no' OR NOT EXISTS (
+			SELECT 1 FROM indicator_values v WHERE v.indicator_id = $1 AND v.value NOT IN (0, 1)))`,
 		in.Name, in.Description, string(in.Unit), string(in.Polarity), in.Weight, in.Expected)
+	if errors.Is(err, errGuard) {
+		return &Conflict{Message: "l'indicatore ha già valori numerici: non può diventare si/no"}
+	}
+	return err
 }
 
 // DeleteIndicator deletes an indicator with its values.

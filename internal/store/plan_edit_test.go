@@ -94,6 +94,27 @@ func TestStore_EditPlan(t *testing.T) {
 		}
 	})
 
+	t.Run("ErrNumericValuesToYesNo", func(t *testing.T) {
+		t.Parallel()
+		st := MustImportDemo(t)
+		_, _, o := objectiveOf(t, st, "AREA DIREZIONE", 1) // "Incontri": expected 6, actual 8
+		in := *o.Indicators[0]
+		in.Unit, in.Expected = domain.UnitYesNo, 1
+		err := st.UpdateIndicator(ctx, ch, in.ID, &in)
+		var conflict *store.Conflict
+		if !errors.As(err, &conflict) || conflict.Message != "l'indicatore ha già valori numerici: non può diventare si/no" {
+			t.Fatalf("numeric values to si/no: %v", err)
+		}
+		_, _, o = objectiveOf(t, st, "AREA DIREZIONE", 1)
+		if o.Indicators[0].Unit != domain.UnitCount {
+			t.Fatalf("unit changed to %q", o.Indicators[0].Unit)
+		}
+		in.Unit, in.Expected = domain.UnitNumber, 7 // any other unit is fine
+		if err := st.UpdateIndicator(ctx, ch, in.ID, &in); err != nil {
+			t.Fatal(err)
+		}
+	})
+
 	t.Run("FrozenAfterApproval", func(t *testing.T) {
 		t.Parallel()
 		st := MustImportDemo(t)

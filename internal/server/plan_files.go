@@ -1,0 +1,241 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"strings"
+	"time"
+
+	"traguardo/internal/auth"
+	"traguardo/internal/interchange"
+	"traguardo/internal/spreadsheet"
+	"traguardo/internal/store"
+	"traguardo/web/pages"
+)
+
+// The plan as files: the workbook of a cycle's plan and its empty template
+// to download, a workbook to upload into an empty cycle, and a v1 JSON
+// document to upload as a new cycle.
+
+const (
+	xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	// maxUpload is the largest file accepted; the request may be a little
+	// larger, for the multipart framing.
+	maxUpload = 10 << 20
+)
+
+// planWorkbook sends the plan of the cycle as a workbook.
+func (s *Server) planWorkbook(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.loadCycle(r)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := spreadsheet.WritePlan(&buf, c); err != nil {
+		return err
+	}
+	sendFile(w, xlsxType, fmt.Sprintf("piano-%d.xlsx", c.Year), buf.Bytes())
+	return nil
+}
+
+// planTemplate sends the empty workbook with its instructions.
+func (s *Server) planTemplate(w http.ResponseWriter, r *http.Request) error {
+	var buf bytes.Buffer
+	if err := spreadsheet.WriteTemplate(&buf); err != nil {
+		return err
+	}
+	sendFile(w, xlsxType, "modello-piano.xlsx", buf.Bytes())
+	return nil
+}
+
+func sendFile(w http.ResponseWriter, contentType, name string, b []byte) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, name))
+	w.Write(b)
+}
+
+// uploadProblem is what is wrong with an upload as a whole, with its status.
+type uploadProblem struct {
+	status  int
+	message string
+}
+
+// uploadedFile reads the file of the form field "file" of a multipart form,
+// at most maxUpload bytes; a problem of the upload itself is returned as
+// an *uploadProblem, other errors as they are.
+func uploadedFile(w http.ResponseWriter, r *http.Request) ([]byte, *uploadProblem, error) {
+	tooLarge := &uploadProblem{http.StatusRequestEntityTooLarge, "Il file supera la dimensione massima di 10 MB."}
+	missing := &uploadProblem{http.StatusUnprocessableEntity, "Selezionare un file da caricare."}
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload+64<<10)
+	// Everything stays in memory: the limit above bounds it.
+	err := r.ParseMultipartForm(maxUpload + 64<<10)
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return nil, tooLarge, nil
+	case errors.Is(err, http.ErrNotMultipart), errors.Is(err, http.ErrMissingBoundary):
+		return nil, missing, nil
+	case err != nil:
+		return nil, &uploadProblem{http.StatusBadRequest, "Caricamento non riuscito: riprovare."}, nil
+	}
+	defer r.MultipartForm.RemoveAll()
+	file, header, err := r.FormFile("file")
+	if errors.Is(err, http.ErrMissingFile) {
+		return nil, missing, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	defer file.Close()
+	if header.Size > maxUpload {
+		return nil, tooLarge, nil
+	}
+	b, err := io.ReadAll(io.LimitReader(file, maxUpload+1))
+	switch {
+	case err != nil:
+		return nil, nil, err
+	case len(b) > maxUpload:
+		return nil, tooLarge, nil
+	case len(b) == 0:
+		return nil, &uploadProblem{http.StatusUnprocessableEntity, "Il file selezionato è vuoto."}, nil
+	}
+	return b, nil, nil
+}
+
+// planUpload loads the plan of an empty cycle from a workbook: all of it,
+// or nothing with every problem listed.
+func (s *Server) planUpload(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.loadCycle(r)
+	if err != nil {
+		return err
+	}
+	v := pages.SheetImportView{Year: c.Year, HasPlan: len(c.Centres) > 0}
+	switch {
+	case r.Method == http.MethodGet:
+		s.render(w, r, http.StatusOK, pages.SheetImport(v))
+		return nil
+	case v.HasPlan:
+		s.render(w, r, http.StatusConflict, pages.SheetImport(v))
+		return nil
+	}
+	status := http.StatusUnprocessableEntity
+	b, problem, err := uploadedFile(w, r)
+	if err != nil {
+		return err
+	}
+	if problem != nil {
+		v.Problem, status = problem.message, problem.status
+	} else {
+		p, err := spreadsheet.ReadPlan(bytes.NewReader(b))
+		var errs spreadsheet.Errors
+		switch {
+		case errors.As(err, &errs):
+			for _, e := range errs {
+				v.Errors = append(v.Errors, pages.UploadError{Sheet: e.Sheet, Row: e.Row, Column: e.Column, Message: sentence(e.Message)})
+			}
+		case err != nil:
+			return err
+		default:
+			for _, ce := range p.Centres {
+				for _, o := range ce.Objectives {
+					o.DescriptionHTML = s.policy.Sanitize(o.DescriptionHTML)
+				}
+			}
+			err := s.store.ImportPlan(r.Context(), actor(auth.UserFrom(r.Context())), c.Year, p)
+			var conflict *store.Conflict
+			switch {
+			case err == nil:
+				n := p.Count()
+				s.seeOther(w, r, cycleURL(c.Year), fmt.Sprintf("Piano caricato dal foglio: %s, %s, %s, %s.",
+					count(n.Centres, "centro", "centri"), count(n.Objectives, "obiettivo", "obiettivi"),
+					count(n.Activities, "attività", "attività"), count(n.Indicators, "indicatore", "indicatori")))
+				return nil
+			case errors.As(err, &conflict):
+				v.Problem, status = sentence(conflict.Message), http.StatusConflict
+			default:
+				return err
+			}
+		}
+	}
+	s.render(w, r, status, pages.SheetImport(v))
+	return nil
+}
+
+// cycleImport creates a cycle from a v1 JSON document: all of it, or nothing
+// with every problem listed at its path.
+func (s *Server) cycleImport(w http.ResponseWriter, r *http.Request) error {
+	var v pages.JSONImportView
+	if r.Method == http.MethodGet {
+		s.render(w, r, http.StatusOK, pages.JSONImport(v))
+		return nil
+	}
+	status := http.StatusUnprocessableEntity
+	b, problem, err := uploadedFile(w, r)
+	if err != nil {
+		return err
+	}
+	if problem != nil {
+		v.Problem, status = problem.message, problem.status
+	} else {
+		c, err := interchange.Read(bytes.NewReader(b), s.policy)
+		var errs interchange.Errors
+		switch {
+		case errors.As(err, &errs):
+			for _, e := range errs {
+				v.Errors = append(v.Errors, pages.UploadError{Path: e.Path, Message: sentence(e.Message)})
+			}
+		case err != nil:
+			return err
+		case hasNUL(reflect.ValueOf(c)):
+			v.Problem = "Il documento contiene caratteri non ammessi (\\u0000): nulla è stato salvato."
+		default:
+			_, err := s.store.ImportCycle(r.Context(), actor(auth.UserFrom(r.Context())), c)
+			var conflict *store.Conflict
+			switch {
+			case err == nil:
+				n := c.Count()
+				s.seeOther(w, r, cycleURL(c.Year), fmt.Sprintf("Ciclo %d importato: %s, %s, %s, %s.", c.Year,
+					count(n.Centres, "centro", "centri"), count(n.Objectives, "obiettivo", "obiettivi"),
+					count(n.Activities, "attività", "attività"), count(n.Indicators, "indicatore", "indicatori")))
+				return nil
+			case errors.As(err, &conflict):
+				v.Problem, status = sentence(conflict.Message), http.StatusConflict
+			default:
+				return err
+			}
+		}
+	}
+	s.render(w, r, status, pages.JSONImport(v))
+	return nil
+}
+
+// hasNUL reports whether a string anywhere in v holds a NUL, which JSON can
+// carry ("\u0000") but PostgreSQL text cannot.
+func hasNUL(v reflect.Value) bool {
+	if v.Type() == reflect.TypeFor[time.Time]() {
+		return false
+	}
+	switch v.Kind() {
+	case reflect.String:
+		return strings.ContainsRune(v.String(), 0)
+	case reflect.Pointer, reflect.Interface:
+		return !v.IsNil() && hasNUL(v.Elem())
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if hasNUL(v.Field(i)) {
+				return true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if hasNUL(v.Index(i)) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,662 @@
+package spreadsheet
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"io"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"traguardo/internal/domain"
+	"traguardo/internal/plan"
+)
+
+// Limits of what ReadPlan accepts, so that an upload cannot exhaust memory.
+const (
+	maxFile      = 32 << 20  // bytes of the workbook
+	maxUnzipped  = 100 << 20 // bytes of its unpacked parts
+	maxRows      = 10000     // data rows of one sheet
+	maxErrorList = 500       // errors listed; one more line says there are more
+)
+
+// ReadPlan reads a workbook written by WritePlan or filled in from
+// WriteTemplate into a cycle's plan: centres, objectives, activities and
+// indicators, in sheet order (activities and indicators by their "Ordine").
+// Year and periods come from the sheet "Ciclo" when it has them. Nothing is
+// returned unless the whole workbook is right: every problem is reported as
+// one CellError of the returned Errors. Descriptions come back as HTML that
+// the caller sanitises like any rich text.
+//
+// Rows with no value in any cell are ignored wherever they are.
+func ReadPlan(r io.Reader) (*plan.Cycle, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, maxFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(raw) > maxFile {
+		return nil, Errors{{Message: fmt.Sprintf("file troppo grande (massimo %d MB)", maxFile>>20)}}
+	}
+	opts := excelize.Options{RawCellValue: true, UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: 16 << 20}
+	f, err := excelize.OpenReader(bytes.NewReader(raw), opts)
+	if err != nil {
+		return nil, Errors{{Message: "il file non è una cartella di lavoro Excel leggibile: salvarlo in formato .xlsx (senza password) e riprovare"}}
+	}
+	defer f.Close()
+	rd := &reader{f: f, opts: opts, seen: map[string]bool{}}
+	c := rd.read()
+	if len(rd.errs) > 0 {
+		return nil, rd.sorted()
+	}
+	return c, nil
+}
+
+// reader collects the plan and every problem of one workbook.
+type reader struct {
+	f         *excelize.File
+	opts      excelize.Options
+	errs      Errors
+	seen      map[string]bool // cells already in error: one message each
+	truncated bool
+}
+
+// table is a data sheet as found in the workbook.
+type table struct {
+	def  *sheet
+	name string // the sheet's name in the file
+	// letter is the letter of each column of def in the file ("" when the
+	// column is absent); pos its index in a row.
+	letter []string
+	pos    []int
+	rows   []row
+	ok     bool // found, with usable headers
+}
+
+// row is a data row: its number in the sheet and its values by column of def.
+type row struct {
+	n      int
+	values []string
+}
+
+func (rd *reader) add(sheet string, n int, col, format string, args ...any) {
+	if col != "" {
+		key := fmt.Sprintf("%s\x00%d\x00%s", sheet, n, col)
+		if rd.seen[key] {
+			return
+		}
+		rd.seen[key] = true
+	}
+	if len(rd.errs) >= maxErrorList {
+		rd.truncated = true
+		return
+	}
+	rd.errs = append(rd.errs, CellError{Sheet: sheet, Row: n, Column: col, Message: fmt.Sprintf(format, args...)})
+}
+
+// at records a problem of the cell of column col of a row of t.
+func (rd *reader) at(t *table, r row, col int, format string, args ...any) {
+	rd.add(t.def.name, r.n, t.letter[col], format, args...)
+}
+
+// sorted returns the errors in workbook order: sheet, row, column.
+func (rd *reader) sorted() Errors {
+	order := map[string]int{}
+	for i, s := range dataSheets {
+		order[s.name] = i + 1
+	}
+	errs := slices.Clone(rd.errs)
+	slices.SortStableFunc(errs, func(a, b CellError) int {
+		return cmp.Or(
+			cmp.Compare(order[a.Sheet], order[b.Sheet]),
+			cmp.Compare(a.Row, b.Row),
+			cmp.Compare(len(a.Column), len(b.Column)),
+			cmp.Compare(a.Column, b.Column),
+		)
+	})
+	if rd.truncated {
+		errs = append(errs, CellError{Message: fmt.Sprintf("troppi errori: sono elencati i primi %d; correggerli e caricare di nuovo il file", maxErrorList)})
+	}
+	return errs
+}
+
+// objectiveKey names an objective the way activities and indicators do.
+type objectiveKey struct {
+	centre, section string
+	number          int
+}
+
+// item is an activity or indicator waiting to be put in order.
+type item[T any] struct {
+	order, row int
+	v          T
+}
+
+func (rd *reader) read() *plan.Cycle {
+	c := &plan.Cycle{Bands: domain.DefaultBands()}
+	sheets := map[string]string{}
+	for _, name := range rd.f.GetSheetList() {
+		sheets[normalise(name)] = name
+	}
+	cycle := rd.table(sheets, &cycleSheet, false)
+	centres := rd.table(sheets, &centresSheet, true)
+	objectives := rd.table(sheets, &objectivesSheet, true)
+	activities := rd.table(sheets, &activitiesSheet, true)
+	indicators := rd.table(sheets, &indicatorsSheet, true)
+
+	rd.cycle(cycle, c)
+	byName := rd.centres(centres, c)
+	objs := rd.objectives(objectives, centres.ok, byName)
+
+	// An activity or an indicator is checked whatever its objective; it is
+	// kept when its objective is known, in the order of its "Ordine".
+	find := func(t *table, r row) *plan.Objective {
+		return rd.objectiveOf(t, r, objectives.ok, centres.ok, byName, objs)
+	}
+	acts := map[*plan.Objective][]item[*plan.Activity]{}
+	for _, r := range activities.rows {
+		o := find(activities, r)
+		order := rd.order(activities, r, actOrder)
+		a := rd.activity(activities, r)
+		if o != nil && order > 0 {
+			acts[o] = append(acts[o], item[*plan.Activity]{order, r.n, a})
+		}
+	}
+	inds := map[*plan.Objective][]item[*plan.Indicator]{}
+	for _, r := range indicators.rows {
+		o := find(indicators, r)
+		order := rd.order(indicators, r, indOrder)
+		in := rd.indicator(indicators, r)
+		if o != nil && order > 0 {
+			inds[o] = append(inds[o], item[*plan.Indicator]{order, r.n, in})
+		}
+	}
+	for _, ce := range c.Centres {
+		for _, o := range ce.Objectives {
+			o.Activities = inOrder(rd, activities, actOrder, acts[o], "un'altra attività")
+			o.Indicators = inOrder(rd, indicators, indOrder, inds[o], "un altro indicatore")
+		}
+	}
+	if len(rd.errs) == 0 && len(c.Centres) == 0 {
+		rd.add(SheetCentres, 0, "", "nessun centro di responsabilità: il piano è vuoto")
+	}
+	return c
+}
+
+// inOrder sorts the items of one objective by their "Ordine", reporting an
+// order used twice.
+func inOrder[T any](rd *reader, t *table, col int, items []item[T], other string) []T {
+	slices.SortStableFunc(items, func(a, b item[T]) int { return cmp.Compare(a.order, b.order) })
+	var out []T
+	for i, it := range items {
+		if i > 0 && items[i-1].order == it.order {
+			rd.add(t.def.name, it.row, t.letter[col], "ordine %d già usato per %s dello stesso obiettivo (riga %d)", it.order, other, items[i-1].row)
+		}
+		out = append(out, it.v)
+	}
+	return out
+}
+
+// table finds a sheet, maps its header row onto the layout def and reads its
+// non-empty rows.
+func (rd *reader) table(sheets map[string]string, def *sheet, required bool) *table {
+	t := &table{def: def, letter: make([]string, len(def.columns)), pos: make([]int, len(def.columns))}
+	name, found := sheets[normalise(def.name)]
+	if !found {
+		if required {
+			rd.add(def.name, 0, "", "foglio mancante: la cartella di lavoro deve avere i fogli %s", sheetList())
+		}
+		return t
+	}
+	t.name = name
+	rows, err := rd.f.GetRows(name, rd.opts)
+	if err != nil {
+		rd.add(def.name, 0, "", "foglio illeggibile")
+		return t
+	}
+	if len(rows) == 0 {
+		if required {
+			rd.add(def.name, 1, "A", "intestazioni mancanti nella riga 1: il foglio è vuoto")
+		}
+		return t
+	}
+	for i := range t.pos {
+		t.pos[i] = -1
+	}
+	headerOK := true
+	known := map[string]int{}
+	for i, col := range def.columns {
+		known[normalise(col.header)] = i
+	}
+	for i, h := range rows[0] {
+		if strings.TrimSpace(h) == "" {
+			continue
+		}
+		col, ok := known[normalise(h)]
+		switch {
+		case !ok:
+			rd.add(def.name, 1, columnName(i), "colonna sconosciuta «%s»: le colonne ammesse sono elencate nel foglio «%s»", strings.TrimSpace(h), SheetInstructions)
+			headerOK = false
+		case t.pos[col] >= 0:
+			rd.add(def.name, 1, columnName(i), "colonna «%s» ripetuta (già in colonna %s)", def.columns[col].header, t.letter[col])
+			headerOK = false
+		default:
+			t.pos[col], t.letter[col] = i, columnName(i)
+		}
+	}
+	for i, col := range def.columns {
+		if t.pos[i] < 0 && col.kind != label {
+			rd.add(def.name, 1, "", "intestazione «%s» mancante", col.header)
+			headerOK = false
+		}
+	}
+	if !headerOK {
+		return t
+	}
+	t.ok = true
+	for i, cells := range rows[1:] {
+		n := i + 2
+		if slices.IndexFunc(cells, func(s string) bool { return strings.TrimSpace(s) != "" }) < 0 {
+			continue // an empty row
+		}
+		if len(t.rows) == maxRows {
+			rd.add(def.name, n, "", "troppe righe: al massimo %d righe per foglio", maxRows)
+			break
+		}
+		r := row{n: n, values: make([]string, len(def.columns))}
+		for col, p := range t.pos {
+			if p >= 0 && p < len(cells) {
+				r.values[col] = strings.TrimSpace(cleanText(cells[p]))
+			}
+		}
+		t.rows = append(t.rows, r)
+	}
+	return t
+}
+
+// cleanText makes a cell's text storable: valid UTF-8, without the control
+// characters (NUL above all) that a cell may carry but text columns refuse;
+// line breaks and tabs stay.
+func cleanText(s string) string {
+	return cellText(strings.ToValidUTF8(s, "\uFFFD"))
+}
+
+func sheetList() string {
+	var names []string
+	for _, s := range dataSheets {
+		if s != &cycleSheet {
+			names = append(names, "«"+s.name+"»")
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// cellName is the reference of a cell in the file, for reading its type and style.
+func (t *table) cellName(r row, col int) string {
+	return t.letter[col] + strconv.Itoa(r.n)
+}
+
+// numeric reports whether a cell holds a number (rather than text).
+func (rd *reader) numeric(t *table, r row, col int) bool {
+	ct, err := rd.f.GetCellType(t.name, t.cellName(r, col))
+	return err == nil && (ct == excelize.CellTypeUnset || ct == excelize.CellTypeNumber)
+}
+
+func (rd *reader) cycle(t *table, c *plan.Cycle) {
+	yearRow := 0
+	var last time.Time
+	for _, r := range t.rows {
+		if s := r.values[cycleYear]; s != "" {
+			y, ok := rd.integer(t, r, cycleYear)
+			switch {
+			case !ok || y < 2000 || y > 2100:
+				rd.at(t, r, cycleYear, "anno non valido: deve essere tra 2000 e 2100")
+			case yearRow > 0 && y != c.Year:
+				rd.at(t, r, cycleYear, "anno diverso da quello della riga %d", yearRow)
+			case yearRow == 0:
+				c.Year, yearRow = y, r.n
+			}
+		}
+	}
+	for _, r := range t.rows {
+		if r.values[cyclePeriod] == "" {
+			continue
+		}
+		d, ok := rd.date(t, r, cyclePeriod)
+		switch {
+		case !ok:
+			rd.at(t, r, cyclePeriod, "data non valida: usare AAAA-MM-GG")
+		case c.Year != 0 && d.Year() != c.Year:
+			rd.at(t, r, cyclePeriod, "il periodo non cade nell'anno del ciclo")
+		case !d.After(last):
+			rd.at(t, r, cyclePeriod, "i periodi devono essere in ordine crescente e senza ripetizioni")
+		default:
+			c.Periods = append(c.Periods, plan.Period{EndsOn: d})
+			last = d
+		}
+	}
+}
+
+func (rd *reader) centres(t *table, c *plan.Cycle) map[string]*plan.Centre {
+	byName := map[string]*plan.Centre{}
+	rows := map[string]int{}
+	for _, r := range t.rows {
+		ce := &plan.Centre{Name: r.values[centreName], Manager: r.values[centreManager]}
+		switch {
+		case ce.Name == "":
+			rd.at(t, r, centreName, "nome del centro mancante")
+			continue
+		case byName[ce.Name] != nil:
+			rd.at(t, r, centreName, "centro già presente nel foglio (riga %d)", rows[ce.Name])
+			continue
+		}
+		byName[ce.Name], rows[ce.Name] = ce, r.n
+		c.Centres = append(c.Centres, ce)
+	}
+	return byName
+}
+
+// objectives reads the objectives into their centres and returns them by key.
+func (rd *reader) objectives(t *table, centresOK bool, centres map[string]*plan.Centre) map[objectiveKey]*plan.Objective {
+	byKey := map[objectiveKey]*plan.Objective{}
+	rows := map[objectiveKey]int{}
+	for _, r := range t.rows {
+		v := r.values
+		centre := v[objCentre]
+		ce := centres[centre]
+		switch {
+		case centre == "":
+			rd.at(t, r, objCentre, "centro mancante")
+		case centresOK && ce == nil:
+			rd.at(t, r, objCentre, "centro «%s» non presente nel foglio «%s»", centre, SheetCentres)
+		}
+		number, _ := rd.integer(t, r, objNumber)
+		o := &plan.Objective{
+			Section:              v[objSection],
+			Number:               number,
+			Title:                v[objTitle],
+			StrategicArea:        v[objStrategicArea],
+			OperationalObjective: v[objOperational],
+			PEGProject:           v[objPEG],
+			Services:             v[objServices],
+			EndUsers:             v[objEndUsers],
+			Networks:             v[objNetworks],
+			DescriptionHTML:      TextToHTML(v[objDescription]),
+			Weight:               rd.number(t, r, objWeight),
+			Group:                v[objGroup],
+		}
+		rd.fields(t, r, o.Validate(), map[string]int{"section": objSection, "number": objNumber, "title": objTitle, "weight": objWeight})
+		if centre != "" && o.Section != "" && o.Number > 0 {
+			key := objectiveKey{centre, o.Section, o.Number}
+			if byKey[key] != nil {
+				rd.at(t, r, objNumber, "numero già usato nella stessa sezione del centro (riga %d)", rows[key])
+				continue
+			}
+			byKey[key], rows[key] = o, r.n
+		}
+		if ce != nil {
+			ce.Objectives = append(ce.Objectives, o)
+		}
+	}
+	return byKey
+}
+
+// objectiveOf finds the objective an activity or indicator row points to;
+// it reports the reference's problems and returns nil for them.
+// The reference is the first three columns of both sheets (objectiveRef).
+func (rd *reader) objectiveOf(t *table, r row, objectivesOK, centresOK bool, centres map[string]*plan.Centre, objs map[objectiveKey]*plan.Objective) *plan.Objective {
+	centre, section := r.values[objCentre], r.values[objSection]
+	number, ok := rd.integer(t, r, objNumber)
+	if centre == "" {
+		rd.at(t, r, objCentre, "centro mancante")
+	}
+	if section == "" {
+		rd.at(t, r, objSection, "sezione mancante")
+	}
+	if !ok || number < 1 {
+		rd.at(t, r, objNumber, "numero dell'obiettivo mancante o non valido (intero da 1 in su)")
+		return nil
+	}
+	if centre == "" || section == "" || !objectivesOK {
+		return nil
+	}
+	if o := objs[objectiveKey{centre, section, number}]; o != nil {
+		return o
+	}
+	if centresOK && centres[centre] == nil {
+		rd.at(t, r, objCentre, "centro «%s» non presente nel foglio «%s»", centre, SheetCentres)
+		return nil
+	}
+	rd.at(t, r, objNumber, "obiettivo non presente nel foglio «%s» (centro «%s», sezione «%s», numero %d)", SheetObjectives, centre, section, number)
+	return nil
+}
+
+// order reads the "Ordine" of an activity or indicator; 0 when it is wrong.
+func (rd *reader) order(t *table, r row, col int) int {
+	n, ok := rd.integer(t, r, col)
+	if !ok || n < 1 {
+		rd.at(t, r, col, "ordine mancante o non valido (intero da 1 in su)")
+		return 0
+	}
+	return n
+}
+
+func (rd *reader) activity(t *table, r row) *plan.Activity {
+	a := &plan.Activity{
+		Description: r.values[actDescription],
+		Planned: domain.Span{
+			From:   rd.month(t, r, actFrom),
+			To:     rd.month(t, r, actTo),
+			Annual: rd.yesNo(t, r, actAnnual),
+		},
+	}
+	// Bad months are reported above and left out of the span; what the span
+	// rules still find is about the end month, or about "Annuale".
+	planned := actTo
+	if a.Planned.Annual {
+		planned = actAnnual
+	}
+	rd.fields(t, r, a.Validate(), map[string]int{"description": actDescription, "planned": planned})
+	return a
+}
+
+func (rd *reader) indicator(t *table, r row) *plan.Indicator {
+	v := r.values
+	in := &plan.Indicator{
+		Name:        v[indName],
+		Description: v[indDescription],
+		Unit:        domain.Unit(v[indUnit]),
+		Polarity:    domain.Higher,
+		Weight:      rd.number(t, r, indWeight),
+	}
+	if in.Unit == "" {
+		rd.at(t, r, indUnit, "unità di misura mancante: usare una tra %s", unitList())
+	}
+	switch normalise(v[indPolarity]) {
+	case "", "piu alto":
+	case "piu basso":
+		in.Polarity = domain.Lower
+	default:
+		rd.at(t, r, indPolarity, "polarità non valida: «più alto» o «più basso»")
+	}
+	switch {
+	case v[indExpected] == "":
+		rd.at(t, r, indExpected, "valore atteso mancante")
+	case in.Unit.IsYesNo():
+		yes, ok := rd.parseYesNo(t, r, indExpected)
+		if !ok {
+			rd.at(t, r, indExpected, "per un indicatore si/no il valore atteso è «si» o «no»")
+		} else if yes {
+			in.Expected = 1
+		}
+	case in.Unit.Valid():
+		if x, ok := rd.parseNumber(t, r, indExpected); ok {
+			in.Expected = x
+			// The database refuses it too; the plan rules do not say it.
+			if in.Unit == domain.UnitPercent && x < 0 {
+				rd.at(t, r, indExpected, "per un indicatore in percentuale il valore atteso non può essere negativo")
+			}
+		} else {
+			rd.at(t, r, indExpected, "valore atteso non valido: inserire un numero, ad esempio 12,5")
+		}
+	}
+	rd.fields(t, r, in.Validate(), map[string]int{"name": indName, "unit": indUnit, "polarity": indPolarity, "weight": indWeight, "expected": indExpected})
+	return in
+}
+
+// fields records the plan rules' problems at the cells of their fields.
+func (rd *reader) fields(t *table, r row, errs []plan.FieldError, cols map[string]int) {
+	for _, e := range errs {
+		rd.at(t, r, cols[e.Field], "%s", e.Message)
+	}
+}
+
+// integer reads a whole number; false when the cell is empty or is not one.
+func (rd *reader) integer(t *table, r row, col int) (int, bool) {
+	s := r.values[col]
+	if s == "" {
+		return 0, false
+	}
+	if n, err := strconv.Atoi(s); err == nil {
+		return n, true
+	}
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil || x != math.Trunc(x) || math.Abs(x) > 1e9 {
+		return 0, false
+	}
+	return int(x), true
+}
+
+// number reads an optional decimal number (nil when empty), reporting one
+// that is not a number.
+func (rd *reader) number(t *table, r row, col int) *float64 {
+	if r.values[col] == "" {
+		return nil
+	}
+	x, ok := rd.parseNumber(t, r, col)
+	if !ok {
+		rd.at(t, r, col, "numero non valido: inserire ad esempio 12,5")
+		return nil
+	}
+	return &x
+}
+
+// thousands matches "1.234" or "12.345.678": in Italian, dots group thousands.
+var thousands = regexp.MustCompile(`^-?\d{1,3}(\.\d{3})+$`)
+
+// parseNumber reads a number cell as stored, and a text cell the way the
+// forms do: "1.234,5", "0,5" or "1234.5".
+func (rd *reader) parseNumber(t *table, r row, col int) (float64, bool) {
+	s := r.values[col]
+	if !rd.numeric(t, r, col) {
+		s = strings.ReplaceAll(s, " ", "")
+		if strings.Contains(s, ",") || thousands.MatchString(s) {
+			s = strings.Replace(strings.ReplaceAll(s, ".", ""), ",", ".", 1)
+		}
+	}
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(x, 0) || math.IsNaN(x) {
+		return 0, false
+	}
+	return x, true
+}
+
+// yesNo reads an optional si/no cell (empty is no), reporting anything else.
+func (rd *reader) yesNo(t *table, r row, col int) bool {
+	if r.values[col] == "" {
+		return false
+	}
+	yes, ok := rd.parseYesNo(t, r, col)
+	if !ok {
+		rd.at(t, r, col, "valore non valido: «si» o «no»")
+	}
+	return yes
+}
+
+// parseYesNo reads "si" (or "sì") and "no", in any case, and a TRUE/FALSE cell.
+func (rd *reader) parseYesNo(t *table, r row, col int) (yes, ok bool) {
+	switch normalise(r.values[col]) {
+	case "si":
+		return true, true
+	case "no":
+		return false, true
+	}
+	if ct, err := rd.f.GetCellType(t.name, t.cellName(r, col)); err == nil && ct == excelize.CellTypeBool {
+		return r.values[col] == "1", true
+	}
+	return false, false
+}
+
+// month reads an optional AAAA-MM cell (nil when empty), reporting a bad one.
+// A cell that the spreadsheet turned into a date is read as its month.
+func (rd *reader) month(t *table, r row, col int) *domain.Month {
+	s := r.values[col]
+	if s == "" {
+		return nil
+	}
+	m, err := domain.ParseMonth(s)
+	if err == nil {
+		return &m
+	}
+	if d, ok := rd.dateCell(t, r, col); ok {
+		m := domain.Month{Year: d.Year(), Month: d.Month()}
+		return &m
+	}
+	rd.at(t, r, col, "%s", err.Error())
+	return nil
+}
+
+// date reads an AAAA-MM-GG cell, or a cell the spreadsheet holds as a date.
+func (rd *reader) date(t *table, r row, col int) (time.Time, bool) {
+	if d, err := time.Parse(time.DateOnly, r.values[col]); err == nil {
+		return d, true
+	}
+	return rd.dateCell(t, r, col)
+}
+
+// dateCell reads a number cell with a date format as that date.
+func (rd *reader) dateCell(t *table, r row, col int) (time.Time, bool) {
+	if !rd.numeric(t, r, col) {
+		return time.Time{}, false
+	}
+	serial, err := strconv.ParseFloat(r.values[col], 64)
+	if err != nil || serial < 1 || serial > 2958465 {
+		return time.Time{}, false
+	}
+	id, err := rd.f.GetCellStyle(t.name, t.cellName(r, col))
+	if err != nil {
+		return time.Time{}, false
+	}
+	st, err := rd.f.GetStyle(id)
+	if err != nil || !dateFormat(st) {
+		return time.Time{}, false
+	}
+	d, err := excelize.ExcelDateToTime(serial, false)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC), true
+}
+
+// notCodes matches the parts of a number format that are not codes: quoted
+// text, and [colour] or [$-locale] parts.
+var notCodes = regexp.MustCompile(`"[^"]*"|\[[^\]]*\]`)
+
+// dateFormat reports whether a number format shows a date: one of the
+// built-in date formats, or a custom one with day, month or year codes.
+func dateFormat(st *excelize.Style) bool {
+	switch n := st.NumFmt; {
+	case n >= 14 && n <= 17, n == 22, n >= 27 && n <= 36, n >= 50 && n <= 58:
+		return true
+	}
+	if st.CustomNumFmt == nil {
+		return false
+	}
+	code := notCodes.ReplaceAllString(strings.ToLower(*st.CustomNumFmt), "")
+	return strings.ContainsAny(code, "dy") || strings.Contains(code, "mm") && !strings.Contains(code, "h")
+}

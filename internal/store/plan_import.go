@@ -1,0 +1,53 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"traguardo/internal/plan"
+)
+
+// ErrPlanNotEmpty refuses to load a plan into a cycle that has one already.
+var ErrPlanNotEmpty = &Conflict{Message: "il ciclo contiene già un piano: caricare il foglio in un ciclo vuoto"}
+
+// ImportPlan writes the plan of c (centres, objectives, activities,
+// indicators, already validated and sanitised) into the existing cycle of
+// year, which must have no centre yet, in one transaction with its audit
+// record; the items of c get their ids. Only the plan is written: the year
+// and periods of c, and the progress, values and reports of its items, are
+// ignored, since the cycle has its own periods (an indicator's
+// neutralisation, part of its row, would be written: a plan has none).
+func (s *Store) ImportPlan(ctx context.Context, a Actor, year int, c *plan.Cycle) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var cycleID, orgID int64
+		var approved bool
+		// The row lock keeps two uploads into the same cycle apart.
+		err := tx.QueryRow(ctx, `SELECT id, organisation_id, approval_act IS NOT NULL FROM cycles WHERE year = $1 FOR UPDATE`,
+			year).Scan(&cycleID, &orgID, &approved)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("cycle %d: %w", year, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		var hasCentres bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM cycle_centres WHERE cycle_id = $1)`, cycleID).Scan(&hasCentres); err != nil {
+			return err
+		}
+		switch {
+		case hasCentres:
+			return ErrPlanNotEmpty
+		case approved:
+			return &Conflict{Message: fmt.Sprintf("il piano del ciclo %d è già approvato: non si può caricare un foglio", year)}
+		}
+		if err := importCentres(ctx, tx, orgID, cycleID, c.Centres); err != nil {
+			return conflictFrom(err)
+		}
+		n := c.Count()
+		return record(ctx, tx, a, "import-plan", "cycle", cycleID, nil, map[string]int{
+			"year": year, "centres": n.Centres, "objectives": n.Objectives, "activities": n.Activities, "indicators": n.Indicators})
+	})
+}
