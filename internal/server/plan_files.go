@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"reflect"
-	"strings"
-	"time"
 
 	"traguardo/internal/auth"
 	"traguardo/internal/interchange"
@@ -190,8 +187,6 @@ func (s *Server) cycleImport(w http.ResponseWriter, r *http.Request) error {
 			}
 		case err != nil:
 			return err
-		case hasNUL(reflect.ValueOf(c)):
-			v.Problem = "Il documento contiene caratteri non ammessi (\\u0000): nulla è stato salvato."
 		default:
 			_, err := s.store.ImportCycle(r.Context(), actor(auth.UserFrom(r.Context())), c)
 			var conflict *store.Conflict
@@ -213,29 +208,3 @@ func (s *Server) cycleImport(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// hasNUL reports whether a string anywhere in v holds a NUL, which JSON can
-// carry ("\u0000") but PostgreSQL text cannot.
-func hasNUL(v reflect.Value) bool {
-	if v.Type() == reflect.TypeFor[time.Time]() {
-		return false
-	}
-	switch v.Kind() {
-	case reflect.String:
-		return strings.ContainsRune(v.String(), 0)
-	case reflect.Pointer, reflect.Interface:
-		return !v.IsNil() && hasNUL(v.Elem())
-	case reflect.Struct:
-		for i := range v.NumField() {
-			if hasNUL(v.Field(i)) {
-				return true
-			}
-		}
-	case reflect.Slice, reflect.Array:
-		for i := range v.Len() {
-			if hasNUL(v.Index(i)) {
-				return true
-			}
-		}
-	}
-	return false
-}

@@ -542,7 +542,8 @@ func TestCycleImport_JSON(t *testing.T) {
 	}
 	nul := strings.Replace(string(filesDemoJSON(t, 2027)), `"name": "AREA DIREZIONE"`, `"name": "AREA\u0000DIREZIONE"`, 1)
 	r = filesUpload(adm, "/cicli/importa", "nul.json", []byte(nul), nil)
-	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(filesProblem(t, r.Body), "caratteri non ammessi") {
+	if rows := filesErrorRows(t, r.Body); r.Status != http.StatusUnprocessableEntity || len(rows) != 1 ||
+		rows[0][0] != "centres[0].name" || rows[0][1] != "Il testo contiene un carattere non ammesso (NUL)." {
 		t.Errorf("a NUL: status %d; body:\n%.1500s", r.Status, r.Body)
 	}
 	secRequireUnchanged(t, "refused imports", before, secSnapshot(t, e.pool), "sessions")
