@@ -207,4 +207,3 @@ func (s *Server) cycleImport(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, status, pages.JSONImport(v))
 	return nil
 }
-
