@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
@@ -207,7 +208,17 @@ func TestRouteMatrix(t *testing.T) {
 				if route == "POST /esci" {
 					client = e.signedIn(t, role) // signing out must not end c's session
 				}
+				// A refused write must leave every table as it was.
+				refused := method != http.MethodGet && method != http.MethodHead && !slices.Contains(secPublic, route) &&
+					(want == http.StatusForbidden || role == secAnonymous)
+				var before map[string]string
+				if refused {
+					before = secSnapshot(t, e.pool)
+				}
 				r := client.do(method, path, form, nil)
+				if refused {
+					secRequireUnchanged(t, fmt.Sprintf("%s %s refused to %s", method, path, role), before, secSnapshot(t, e.pool), "sessions")
+				}
 				if r.Status != want {
 					t.Errorf("%s %s as %s: status %d, want %d (Location %q); body:\n%.600s",
 						method, path, role, r.Status, want, r.Location(), r.Body)
