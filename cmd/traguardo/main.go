@@ -204,6 +204,9 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store.Store,
 		if err != nil {
 			return nil, nil, err
 		}
+		if abs, _ := filepath.Abs(dir); cluster.Dir != abs {
+			log.Info("the postgres user cannot reach the data directory; the cluster lives elsewhere", "dir", cluster.Dir)
+		}
 		cleanup = func() {
 			if cluster.Owned {
 				log.Info("stopping private PostgreSQL")

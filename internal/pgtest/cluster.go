@@ -6,6 +6,8 @@ package pgtest
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -104,6 +106,15 @@ func Start(ctx context.Context, dir string, opt Options) (*Cluster, error) {
 	if err := c.chown(dir); err != nil {
 		return nil, err
 	}
+	if c.asUser != "" && !c.reachable(ctx, dir) {
+		// A checkout under a private home (root's /root is 0700) is out of
+		// the server user's reach: keep the cluster in that user's home
+		// instead, one directory per requested path, so it persists.
+		if dir, err = c.fallbackDir(dir); err != nil {
+			return nil, err
+		}
+		c.Dir = dir
+	}
 	if _, err := os.Stat(filepath.Join(dir, "PG_VERSION")); errors.Is(err, os.ErrNotExist) {
 		if err := c.run(ctx, "initdb", "-D", dir, "-A", "trust", "-U", superuser, "-E", "UTF8", "--locale=C.UTF-8"); err != nil {
 			return nil, err
@@ -196,6 +207,32 @@ func (c *Cluster) chown(dir string) error {
 	uid, _ := strconv.Atoi(u.Uid)
 	gid, _ := strconv.Atoi(u.Gid)
 	return os.Chown(dir, uid, gid)
+}
+
+// reachable reports whether the server's user can write in dir.
+func (c *Cluster) reachable(ctx context.Context, dir string) bool {
+	return exec.CommandContext(ctx, "runuser", "-u", c.asUser, "--", "test", "-w", dir, "-a", "-x", dir).Run() == nil
+}
+
+// fallbackDir is where the cluster of dir lives when the server's user
+// cannot reach dir: under that user's home, named after dir.
+func (c *Cluster) fallbackDir(dir string) (string, error) {
+	u, err := user.Lookup(c.asUser)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(dir))
+	base := filepath.Join(u.HomeDir, "traguardo")
+	alt := filepath.Join(base, hex.EncodeToString(sum[:6]))
+	for _, d := range []string{base, alt} {
+		if err := os.Mkdir(d, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
+			return "", err
+		}
+		if err := c.chown(d); err != nil {
+			return "", err
+		}
+	}
+	return alt, nil
 }
 
 func freePort() (int, error) {
