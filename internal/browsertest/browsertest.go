@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -43,7 +44,12 @@ var axeSource string
 // every action on the context fails with context.DeadlineExceeded and the
 // browser is killed. It is a variable only so that the package's own test
 // can shorten it.
-var testTimeout = 60 * time.Second
+var testTimeout = 3 * time.Minute
+
+// slots bounds how many browsers of one test binary run at once: on a
+// two-core machine a dozen Chromiums in parallel starve each other and the
+// server under test. A test waits for a slot before its timeout starts.
+var slots = make(chan struct{}, max(2, runtime.NumCPU()))
 
 // chromeCandidates are the browsers that New tries, in order, when the
 // environment variable CHROME_PATH is empty. The first is the binary of the
@@ -114,7 +120,7 @@ func findChrome() (string, error) {
 // The browser runs with --headless --no-sandbox --disable-gpu
 // --disable-background-networking --disable-component-update --disable-sync
 // --no-first-run and a fresh temporary --user-data-dir, which chromedp
-// creates and removes. It lives at most 60 seconds; after that every action
+// creates and removes. It lives at most 3 minutes; after that every action
 // on the context fails with context.DeadlineExceeded. tb.Cleanup closes it
 // and waits until the process has exited and its directory is removed. Each
 // call of New starts its own browser, so parallel tests do not share tabs.
@@ -127,6 +133,9 @@ func New(tb testing.TB) context.Context {
 			"(apt-get install -y chromium-headless-shell) or set CHROME_PATH to a Chromium binary", err)
 		return nil
 	}
+
+	slots <- struct{}{}
+	release := sync.OnceFunc(func() { <-slots })
 
 	output := new(lockedBuffer)
 	opts := []chromedp.ExecAllocatorOption{
@@ -160,6 +169,7 @@ func New(tb testing.TB) context.Context {
 		cancelTab()
 		cancelAlloc()
 		cancelTimeout()
+		release()
 	}
 
 	// The first Do starts the browser and opens the tab. Its context is the

@@ -19,6 +19,8 @@ type FieldError struct {
 	Message string
 }
 
+// Error reads like "year: anno non valido: deve essere tra 2000 e 2100", or
+// the message alone for a problem of the document as a whole.
 func (e FieldError) Error() string {
 	if e.Path == "" {
 		return e.Message
@@ -29,6 +31,7 @@ func (e FieldError) Error() string {
 // Errors lists every problem found in a document.
 type Errors []FieldError
 
+// Error lists the problems one per line.
 func (es Errors) Error() string {
 	lines := make([]string, len(es))
 	for i, e := range es {

@@ -139,7 +139,7 @@ func (s *Span) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*s = Span{From: j.From, To: j.To, Annual: j.Annual, Label: j.Label}
+	*s = Span(j)
 	return nil
 }
 

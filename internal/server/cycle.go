@@ -50,9 +50,7 @@ func (s *Server) cycleExport(w http.ResponseWriter, r *http.Request) error {
 	if err := interchange.Encode(&buf, c); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="traguardo-%d.json"`, c.Year))
-	w.Write(buf.Bytes())
+	sendFile(w, "application/json; charset=utf-8", fmt.Sprintf("traguardo-%d.json", c.Year), buf.Bytes())
 	return nil
 }
 

@@ -3,13 +3,16 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
+
 	"traguardo/internal/domain"
 	"traguardo/internal/plan"
+	"traguardo/internal/store"
 	"traguardo/web/components"
-	"traguardo/web/layout"
 	"traguardo/web/pages"
 )
 
@@ -22,35 +25,13 @@ const (
 // activityTarget loads the cycle of the URL and the activity {aid} in it,
 // with its objective and centre; an activity of another cycle is missing.
 func (s *Server) activityTarget(r *http.Request) (*plan.Cycle, *plan.Centre, *plan.Objective, int, error) {
-	c, err := s.loadCycle(r)
-	if err != nil {
-		return nil, nil, nil, 0, err
-	}
-	id, err := idParam(r, "aid")
-	if err != nil {
-		return nil, nil, nil, 0, err
-	}
-	for _, ce := range c.Centres {
-		for _, o := range ce.Objectives {
-			for i, a := range o.Activities {
-				if a.ID == id {
-					return c, ce, o, i, nil
-				}
-			}
-		}
-	}
-	return nil, nil, nil, 0, notFound("L'attività richiesta non esiste in questo ciclo.")
+	return s.objectiveItem(r, "aid", "L'attività richiesta non esiste in questo ciclo.", func(o *plan.Objective, id int64) int {
+		return slices.IndexFunc(o.Activities, func(a *plan.Activity) bool { return a.ID == id })
+	})
 }
 
 func activityURL(year int, id int64) string {
 	return cycleURL(year) + "/attivita/" + strconv.FormatInt(id, 10)
-}
-
-// objectiveCrumbs lead to an objective's page, then to the form.
-func objectiveCrumbs(year int, ce *plan.Centre, o *plan.Objective, last string) []layout.Crumb {
-	return cycleCrumbs(year,
-		layout.Crumb{Label: ce.Name + " · Obiettivo " + strconv.Itoa(o.Number), Href: objectiveURL(year, o.ID)},
-		layout.Crumb{Label: last})
 }
 
 func activityFormOf(a *plan.Activity) pages.ActivityForm {
@@ -113,6 +94,23 @@ func parseActivity(r *http.Request, errs components.FieldErrors) (pages.Activity
 	return f, a
 }
 
+// activityForm serves the form of an activity, new or to edit; save writes
+// the activity as read. A refusal by the store is about the form as a whole.
+func (s *Server) activityForm(w http.ResponseWriter, r *http.Request, v pages.ActivityFormView, save func(store.Change, *plan.Activity) (to, flash string, err error)) error {
+	var a *plan.Activity
+	return s.servePlanForm(w, r, planForm{
+		page:     func() templ.Component { return pages.ActivityEdit(v) },
+		approved: v.Approved,
+		errs:     v.Errors,
+		read: func(on, reason string) {
+			v.Form, a = parseActivity(r, v.Errors)
+			v.Form.VariationOn, v.Form.VariationReason = on, reason
+		},
+		save:          func(ch store.Change) (string, string, error) { return save(ch, a) },
+		conflictField: onField(""),
+	})
+}
+
 func (s *Server) activityNew(w http.ResponseWriter, r *http.Request) error {
 	c, ce, o, err := s.objectiveTarget(r)
 	if err != nil {
@@ -130,25 +128,10 @@ func (s *Server) activityNew(w http.ResponseWriter, r *http.Request) error {
 		Errors:     components.FieldErrors{},
 		Form:       pages.ActivityForm{PlannedKind: plannedMonths},
 	}
-	if r.Method == http.MethodGet {
-		s.render(w, r, http.StatusOK, pages.ActivityEdit(v))
-		return nil
-	}
-	form, a := parseActivity(r, v.Errors)
-	variation, on, reason := variationForm(r, v.Approved, v.Errors)
-	v.Form, v.Form.VariationOn, v.Form.VariationReason = form, on, reason
-	if len(v.Errors) == 0 {
-		_, err := s.store.CreateActivity(r.Context(), change(r, variation), o.ID, a)
-		if err == nil {
-			s.seeOther(w, r, back+"#attivita", "Attività aggiunta.")
-			return nil
-		}
-		if !storeConflict(err, v.Errors, "") {
-			return err
-		}
-	}
-	s.render(w, r, http.StatusUnprocessableEntity, pages.ActivityEdit(v))
-	return nil
+	return s.activityForm(w, r, v, func(ch store.Change, a *plan.Activity) (string, string, error) {
+		_, err := s.store.CreateActivity(r.Context(), ch, o.ID, a)
+		return back + "#attivita", "Attività aggiunta.", err
+	})
 }
 
 func (s *Server) activityEdit(w http.ResponseWriter, r *http.Request) error {
@@ -169,25 +152,9 @@ func (s *Server) activityEdit(w http.ResponseWriter, r *http.Request) error {
 		Errors:     components.FieldErrors{},
 		Form:       activityFormOf(a),
 	}
-	if r.Method == http.MethodGet {
-		s.render(w, r, http.StatusOK, pages.ActivityEdit(v))
-		return nil
-	}
-	form, updated := parseActivity(r, v.Errors)
-	variation, on, reason := variationForm(r, v.Approved, v.Errors)
-	v.Form, v.Form.VariationOn, v.Form.VariationReason = form, on, reason
-	if len(v.Errors) == 0 {
-		err := s.store.UpdateActivity(r.Context(), change(r, variation), a.ID, updated)
-		if err == nil {
-			s.seeOther(w, r, back+"#attivita", "Attività aggiornata.")
-			return nil
-		}
-		if !storeConflict(err, v.Errors, "") {
-			return err
-		}
-	}
-	s.render(w, r, http.StatusUnprocessableEntity, pages.ActivityEdit(v))
-	return nil
+	return s.activityForm(w, r, v, func(ch store.Change, updated *plan.Activity) (string, string, error) {
+		return back + "#attivita", "Attività aggiornata.", s.store.UpdateActivity(r.Context(), ch, a.ID, updated)
+	})
 }
 
 func (s *Server) activityDelete(w http.ResponseWriter, r *http.Request) error {
@@ -209,21 +176,7 @@ func (s *Server) activityDelete(w http.ResponseWriter, r *http.Request) error {
 			count(len(a.Progress), "consuntivo dei tempi di un periodo di monitoraggio", "consuntivi dei tempi dei periodi di monitoraggio"),
 		),
 	}
-	if r.Method == http.MethodGet {
-		s.render(w, r, http.StatusOK, pages.ConfirmDelete(v))
-		return nil
-	}
-	variation, on, reason := variationForm(r, v.Approved, v.Errors)
-	v.VariationOn, v.VariationReason = on, reason
-	if len(v.Errors) == 0 {
-		if err := s.store.DeleteActivity(r.Context(), change(r, variation), a.ID); err != nil {
-			return err
-		}
-		s.seeOther(w, r, back+"#attivita", "Attività eliminata.")
-		return nil
-	}
-	s.render(w, r, http.StatusUnprocessableEntity, pages.ConfirmDelete(v))
-	return nil
+	return s.confirmDelete(w, r, v, s.store.DeleteActivity, a.ID, back+"#attivita", "Attività eliminata.")
 }
 
 func (s *Server) activityMove(w http.ResponseWriter, r *http.Request) error {
@@ -231,13 +184,5 @@ func (s *Server) activityMove(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	delta, err := moveDelta(r)
-	if err != nil {
-		return err
-	}
-	if err := s.store.MoveActivity(r.Context(), change(r, nil), o.Activities[i].ID, delta); err != nil {
-		return err
-	}
-	s.seeOther(w, r, objectiveURL(c.Year, o.ID)+"#attivita", "")
-	return nil
+	return s.movePlanItem(w, r, s.store.MoveActivity, o.Activities[i].ID, objectiveURL(c.Year, o.ID)+"#attivita")
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/a-h/templ"
+
 	"traguardo/internal/plan"
 	"traguardo/internal/store"
 	"traguardo/web/components"
@@ -69,6 +71,23 @@ func (s *Server) knownCentres(r *http.Request, c *plan.Cycle) ([]string, error) 
 	return out, nil
 }
 
+// centreForm serves the form of a centre, new or to edit; save writes the
+// centre as read. A refusal by the store is shown on the name, the field a
+// duplicate is about.
+func (s *Server) centreForm(w http.ResponseWriter, r *http.Request, v pages.CentreFormView, save func(store.Change, pages.CentreForm) (to, flash string, err error)) error {
+	return s.servePlanForm(w, r, planForm{
+		page:     func() templ.Component { return pages.CentreEdit(v) },
+		approved: v.Approved,
+		errs:     v.Errors,
+		read: func(on, reason string) {
+			v.Form = parseCentre(r, v.Errors)
+			v.Form.VariationOn, v.Form.VariationReason = on, reason
+		},
+		save:          func(ch store.Change) (string, string, error) { return save(ch, v.Form) },
+		conflictField: onField("name"),
+	})
+}
+
 func (s *Server) centreNew(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.loadCycle(r)
 	if err != nil {
@@ -87,25 +106,10 @@ func (s *Server) centreNew(w http.ResponseWriter, r *http.Request) error {
 		Known:    known,
 		Errors:   components.FieldErrors{},
 	}
-	if r.Method == http.MethodGet {
-		s.render(w, r, http.StatusOK, pages.CentreEdit(v))
-		return nil
-	}
-	v.Form = parseCentre(r, v.Errors)
-	variation, on, reason := variationForm(r, v.Approved, v.Errors)
-	v.Form.VariationOn, v.Form.VariationReason = on, reason
-	if len(v.Errors) == 0 {
-		id, err := s.store.CreateCentre(r.Context(), change(r, variation), c.Year, v.Form.Name, v.Form.Manager)
-		if err == nil {
-			s.seeOther(w, r, centreAnchor(c.Year, id), "Centro di responsabilità aggiunto.")
-			return nil
-		}
-		if !storeConflict(err, v.Errors, "name") {
-			return err
-		}
-	}
-	s.render(w, r, http.StatusUnprocessableEntity, pages.CentreEdit(v))
-	return nil
+	return s.centreForm(w, r, v, func(ch store.Change, f pages.CentreForm) (string, string, error) {
+		id, err := s.store.CreateCentre(r.Context(), ch, c.Year, f.Name, f.Manager)
+		return centreAnchor(c.Year, id), "Centro di responsabilità aggiunto.", err
+	})
 }
 
 func (s *Server) centreEdit(w http.ResponseWriter, r *http.Request) error {
@@ -113,38 +117,22 @@ func (s *Server) centreEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	back := centreAnchor(c.Year, ce.ID)
 	v := pages.CentreFormView{
 		Heading:  "Modifica " + ce.Name,
-		Crumbs:   cycleCrumbs(c.Year, layout.Crumb{Label: ce.Name, Href: centreAnchor(c.Year, ce.ID)}, layout.Crumb{Label: "Modifica"}),
+		Crumbs:   cycleCrumbs(c.Year, layout.Crumb{Label: ce.Name, Href: back}, layout.Crumb{Label: "Modifica"}),
 		Action:   centreURL(c.Year, ce.ID) + "/modifica",
-		Cancel:   centreAnchor(c.Year, ce.ID),
+		Cancel:   back,
 		Approved: c.ApprovalAct != "",
 		Form:     pages.CentreForm{Name: ce.Name, Manager: ce.Manager},
 		Errors:   components.FieldErrors{},
 	}
-	if r.Method == http.MethodGet {
-		s.render(w, r, http.StatusOK, pages.CentreEdit(v))
-		return nil
-	}
-	v.Form = parseCentre(r, v.Errors)
-	variation, on, reason := variationForm(r, v.Approved, v.Errors)
-	v.Form.VariationOn, v.Form.VariationReason = on, reason
-	if len(v.Errors) == 0 {
-		if v.Form.Name == ce.Name && v.Form.Manager == ce.Manager {
-			s.seeOther(w, r, centreAnchor(c.Year, ce.ID), "Nessuna modifica da salvare.")
-			return nil
+	return s.centreForm(w, r, v, func(ch store.Change, f pages.CentreForm) (string, string, error) {
+		if f.Name == ce.Name && f.Manager == ce.Manager {
+			return back, "Nessuna modifica da salvare.", nil
 		}
-		err := s.store.UpdateCentre(r.Context(), change(r, variation), ce.ID, v.Form.Name, v.Form.Manager)
-		if err == nil {
-			s.seeOther(w, r, centreAnchor(c.Year, ce.ID), "Centro di responsabilità aggiornato.")
-			return nil
-		}
-		if !storeConflict(err, v.Errors, "name") {
-			return err
-		}
-	}
-	s.render(w, r, http.StatusUnprocessableEntity, pages.CentreEdit(v))
-	return nil
+		return back, "Centro di responsabilità aggiornato.", s.store.UpdateCentre(r.Context(), ch, ce.ID, f.Name, f.Manager)
+	})
 }
 
 func (s *Server) centreDelete(w http.ResponseWriter, r *http.Request) error {
@@ -163,22 +151,7 @@ func (s *Server) centreDelete(w http.ResponseWriter, r *http.Request) error {
 		Approved:     c.ApprovalAct != "",
 		Errors:       components.FieldErrors{},
 	}
-	if r.Method == http.MethodGet {
-		s.render(w, r, http.StatusOK, pages.ConfirmRemoval(v))
-		return nil
-	}
-	confirmed(r, v.Errors)
-	variation, on, reason := variationForm(r, v.Approved, v.Errors)
-	v.VariationOn, v.VariationReason = on, reason
-	if len(v.Errors) == 0 {
-		if err := s.store.DeleteCentre(r.Context(), change(r, variation), ce.ID); err != nil {
-			return err
-		}
-		s.seeOther(w, r, cycleURL(c.Year), ce.Name+" eliminato dal ciclo.")
-		return nil
-	}
-	s.render(w, r, http.StatusUnprocessableEntity, pages.ConfirmRemoval(v))
-	return nil
+	return s.confirmRemoval(w, r, v, s.store.DeleteCentre, ce.ID, cycleURL(c.Year), ce.Name+" eliminato dal ciclo.")
 }
 
 func (s *Server) centreMove(w http.ResponseWriter, r *http.Request) error {
@@ -186,13 +159,5 @@ func (s *Server) centreMove(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	delta, err := moveDelta(r)
-	if err != nil {
-		return err
-	}
-	if err := s.store.MoveCentre(r.Context(), change(r, nil), ce.ID, delta); err != nil {
-		return err
-	}
-	s.seeOther(w, r, centreAnchor(c.Year, ce.ID), "")
-	return nil
+	return s.movePlanItem(w, r, s.store.MoveCentre, ce.ID, centreAnchor(c.Year, ce.ID))
 }

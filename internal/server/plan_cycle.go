@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
 
 	"traguardo/internal/auth"
@@ -251,52 +252,52 @@ func (s *Server) cycleSettings(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := s.settingsView(c)
-	if r.Method == http.MethodGet {
-		s.render(w, r, http.StatusOK, pages.CycleSettings(v))
-		return nil
-	}
 	back := cycleURL(c.Year) + "/impostazioni"
-	if r.PostFormValue("form") == "periodo" {
+	if r.Method != http.MethodGet && r.PostFormValue("form") == "periodo" {
 		return s.periodAdd(w, r, c, v, back)
 	}
-	v.Bands = pages.BandsForm{
+	var bands domain.Bands
+	return s.servePlanForm(w, r, planForm{
+		page:     func() templ.Component { return pages.CycleSettings(v) },
+		approved: v.Approved,
+		errs:     v.Errors,
+		read: func(on, reason string) {
+			v.Bands, bands = parseBands(r, v.Errors)
+			v.Bands.VariationOn, v.Bands.VariationReason = on, reason
+		},
+		save: func(ch store.Change) (string, string, error) {
+			if bands == c.Bands {
+				return back, "Le soglie sono invariate: nulla da salvare.", nil
+			}
+			return back, "Soglie di valutazione aggiornate.", s.store.UpdateCycleSettings(r.Context(), ch, c.Year, bands)
+		},
+		conflictField: onField("band_partial"),
+	})
+}
+
+// parseBands reads the bands form, checking it.
+func parseBands(r *http.Request, errs components.FieldErrors) (pages.BandsForm, domain.Bands) {
+	f := pages.BandsForm{
 		Reached: strings.TrimSpace(r.PostFormValue("band_reached")),
 		Partial: strings.TrimSpace(r.PostFormValue("band_partial")),
 	}
-	reached, okR := bandField(v.Bands.Reached, "band_reached", "Indicare la soglia di raggiungimento.", v.Errors)
-	partial, okP := bandField(v.Bands.Partial, "band_partial", "Indicare la soglia di parziale raggiungimento.", v.Errors)
+	reached, okR := bandField(f.Reached, "band_reached", "Indicare la soglia di raggiungimento.", errs)
+	partial, okP := bandField(f.Partial, "band_partial", "Indicare la soglia di parziale raggiungimento.", errs)
 	if okR && (reached <= 0 || reached > 100) {
-		v.Errors["band_reached"], okR = "La soglia di raggiungimento deve essere maggiore di 0 e al più 100.", false
+		errs["band_reached"], okR = "La soglia di raggiungimento deve essere maggiore di 0 e al più 100.", false
 	}
 	if okP && (partial < 0 || partial > 100) {
-		v.Errors["band_partial"], okP = "La soglia di parziale raggiungimento deve essere compresa tra 0 e 100.", false
+		errs["band_partial"], okP = "La soglia di parziale raggiungimento deve essere compresa tra 0 e 100.", false
 	}
 	bands := domain.Bands{Reached: reached, Partial: partial}
 	if okR && okP && partial >= reached {
-		v.Errors["band_partial"] = "La soglia di parziale raggiungimento deve essere minore della soglia di raggiungimento."
+		errs["band_partial"] = "La soglia di parziale raggiungimento deve essere minore della soglia di raggiungimento."
 	} else if okR && okP {
 		if err := bands.Validate(); err != nil {
-			v.Errors["band_partial"] = sentence(err.Error())
+			errs["band_partial"] = sentence(err.Error())
 		}
 	}
-	variation, on, reason := variationForm(r, v.Approved, v.Errors)
-	v.Bands.VariationOn, v.Bands.VariationReason = on, reason
-	if len(v.Errors) == 0 {
-		if bands == c.Bands {
-			s.seeOther(w, r, back, "Le soglie sono invariate: nulla da salvare.")
-			return nil
-		}
-		err := s.store.UpdateCycleSettings(r.Context(), change(r, variation), c.Year, bands)
-		if err == nil {
-			s.seeOther(w, r, back, "Soglie di valutazione aggiornate.")
-			return nil
-		}
-		if !storeConflict(err, v.Errors, "band_partial") {
-			return err
-		}
-	}
-	s.render(w, r, http.StatusUnprocessableEntity, pages.CycleSettings(v))
-	return nil
+	return f, bands
 }
 
 // periodAdd is the settings form that adds a monitoring period.
@@ -377,25 +378,10 @@ func (s *Server) periodDelete(w http.ResponseWriter, r *http.Request) error {
 	if len(c.Periods) == 1 {
 		v.Blocked = "È l'unico periodo del ciclo: un ciclo deve avere almeno un periodo di monitoraggio."
 	}
-	if r.Method == http.MethodGet {
-		s.render(w, r, http.StatusOK, pages.ConfirmRemoval(v))
-		return nil
-	}
-	if v.Blocked != "" {
+	if r.Method != http.MethodGet && v.Blocked != "" {
 		return &store.Conflict{Message: v.Blocked}
 	}
-	confirmed(r, v.Errors)
-	variation, on, reason := variationForm(r, v.Approved, v.Errors)
-	v.VariationOn, v.VariationReason = on, reason
-	if len(v.Errors) == 0 {
-		if err := s.store.DeletePeriod(r.Context(), change(r, variation), p.ID); err != nil {
-			return err
-		}
-		s.seeOther(w, r, back, fmt.Sprintf("Periodo del %s eliminato.", components.Date(p.EndsOn)))
-		return nil
-	}
-	s.render(w, r, http.StatusUnprocessableEntity, pages.ConfirmRemoval(v))
-	return nil
+	return s.confirmRemoval(w, r, v, s.store.DeletePeriod, p.ID, back, fmt.Sprintf("Periodo del %s eliminato.", components.Date(p.EndsOn)))
 }
 
 // planData counts the plan and the data of a cycle, for the pages that

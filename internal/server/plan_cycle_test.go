@@ -30,12 +30,8 @@ import (
 // accounts) and reuse the form checks of plan_forms_test.go. Their helpers
 // start with pc.
 
-// pcEditors and pcReaders are the roles that hold EditPlan and those that
-// do not.
-var (
-	pcEditors = []string{"admin", "direttore"}
-	pcReaders = []string{"responsabile", "nucleo", "osservatore"}
-)
+// pcReaders are the roles that do not hold EditPlan.
+var pcReaders = []string{"responsabile", "nucleo", "osservatore"}
 
 // pcLoad reads the cycle of year.
 func pcLoad(t testing.TB, e *secEnv, year int) *plan.Cycle {

@@ -9,6 +9,7 @@ import (
 
 	"traguardo/internal/auth"
 	"traguardo/internal/interchange"
+	"traguardo/internal/plan"
 	"traguardo/internal/spreadsheet"
 	"traguardo/internal/store"
 	"traguardo/web/pages"
@@ -119,47 +120,37 @@ func (s *Server) planUpload(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusConflict, pages.SheetImport(v))
 		return nil
 	}
-	status := http.StatusUnprocessableEntity
-	b, problem, err := uploadedFile(w, r)
-	if err != nil {
-		return err
-	}
-	if problem != nil {
-		v.Problem, status = problem.message, problem.status
-	} else {
-		p, err := spreadsheet.ReadPlan(bytes.NewReader(b))
-		var errs spreadsheet.Errors
-		switch {
-		case errors.As(err, &errs):
-			for _, e := range errs {
-				v.Errors = append(v.Errors, pages.UploadError{Sheet: e.Sheet, Row: e.Row, Column: e.Column, Message: sentence(e.Message)})
-			}
-		case err != nil:
-			return err
-		default:
-			for _, ce := range p.Centres {
-				for _, o := range ce.Objectives {
-					o.DescriptionHTML = s.policy.Sanitize(o.DescriptionHTML)
-				}
-			}
+	return s.receiveUpload(w, r, s.readWorkbook,
+		func(p *plan.Cycle) (string, string, error) {
 			err := s.store.ImportPlan(r.Context(), actor(auth.UserFrom(r.Context())), c.Year, p)
-			var conflict *store.Conflict
-			switch {
-			case err == nil:
-				n := p.Count()
-				s.seeOther(w, r, cycleURL(c.Year), fmt.Sprintf("Piano caricato dal foglio: %s, %s, %s, %s.",
-					count(n.Centres, "centro", "centri"), count(n.Objectives, "obiettivo", "obiettivi"),
-					count(n.Activities, "attività", "attività"), count(n.Indicators, "indicatore", "indicatori")))
-				return nil
-			case errors.As(err, &conflict):
-				v.Problem, status = sentence(conflict.Message), http.StatusConflict
-			default:
-				return err
-			}
+			return cycleURL(c.Year), "Piano caricato dal foglio", err
+		},
+		func(status int, problem string, errs []pages.UploadError) {
+			v.Problem, v.Errors = problem, errs
+			s.render(w, r, status, pages.SheetImport(v))
+		})
+}
+
+// readWorkbook reads a plan from a workbook, its descriptions sanitised.
+func (s *Server) readWorkbook(b []byte) (*plan.Cycle, []pages.UploadError, error) {
+	p, err := spreadsheet.ReadPlan(bytes.NewReader(b))
+	var errs spreadsheet.Errors
+	if errors.As(err, &errs) {
+		var out []pages.UploadError
+		for _, e := range errs {
+			out = append(out, pages.UploadError{Sheet: e.Sheet, Row: e.Row, Column: e.Column, Message: sentence(e.Message)})
+		}
+		return nil, out, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, ce := range p.Centres {
+		for _, o := range ce.Objectives {
+			o.DescriptionHTML = s.policy.Sanitize(o.DescriptionHTML)
 		}
 	}
-	s.render(w, r, status, pages.SheetImport(v))
-	return nil
+	return p, nil, nil
 }
 
 // cycleImport creates a cycle from a v1 JSON document: all of it, or nothing
@@ -170,40 +161,70 @@ func (s *Server) cycleImport(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusOK, pages.JSONImport(v))
 		return nil
 	}
-	status := http.StatusUnprocessableEntity
+	return s.receiveUpload(w, r, s.readDocument,
+		func(c *plan.Cycle) (string, string, error) {
+			_, err := s.store.ImportCycle(r.Context(), actor(auth.UserFrom(r.Context())), c)
+			return cycleURL(c.Year), fmt.Sprintf("Ciclo %d importato", c.Year), err
+		},
+		func(status int, problem string, errs []pages.UploadError) {
+			v.Problem, v.Errors = problem, errs
+			s.render(w, r, status, pages.JSONImport(v))
+		})
+}
+
+// readDocument reads a cycle from a v1 JSON document.
+func (s *Server) readDocument(b []byte) (*plan.Cycle, []pages.UploadError, error) {
+	c, err := interchange.Read(bytes.NewReader(b), s.policy)
+	var errs interchange.Errors
+	if errors.As(err, &errs) {
+		var out []pages.UploadError
+		for _, e := range errs {
+			out = append(out, pages.UploadError{Path: e.Path, Message: sentence(e.Message)})
+		}
+		return nil, out, nil
+	}
+	return c, nil, err
+}
+
+// receiveUpload is the POST of both upload pages. It reads the uploaded file
+// with read, into a cycle or the file's own errors, and saves the cycle with
+// save, all or nothing; once saved, it redirects to the address save returns
+// with its message and a count of what was saved. Otherwise show shows the
+// page again with the file's errors or with the problem of the upload as a
+// whole (too large, missing, refused by the store), and its status.
+func (s *Server) receiveUpload(w http.ResponseWriter, r *http.Request,
+	read func([]byte) (*plan.Cycle, []pages.UploadError, error),
+	save func(*plan.Cycle) (to, flash string, err error),
+	show func(status int, problem string, errs []pages.UploadError),
+) error {
 	b, problem, err := uploadedFile(w, r)
 	if err != nil {
 		return err
 	}
 	if problem != nil {
-		v.Problem, status = problem.message, problem.status
-	} else {
-		c, err := interchange.Read(bytes.NewReader(b), s.policy)
-		var errs interchange.Errors
-		switch {
-		case errors.As(err, &errs):
-			for _, e := range errs {
-				v.Errors = append(v.Errors, pages.UploadError{Path: e.Path, Message: sentence(e.Message)})
-			}
-		case err != nil:
-			return err
-		default:
-			_, err := s.store.ImportCycle(r.Context(), actor(auth.UserFrom(r.Context())), c)
-			var conflict *store.Conflict
-			switch {
-			case err == nil:
-				n := c.Count()
-				s.seeOther(w, r, cycleURL(c.Year), fmt.Sprintf("Ciclo %d importato: %s, %s, %s, %s.", c.Year,
-					count(n.Centres, "centro", "centri"), count(n.Objectives, "obiettivo", "obiettivi"),
-					count(n.Activities, "attività", "attività"), count(n.Indicators, "indicatore", "indicatori")))
-				return nil
-			case errors.As(err, &conflict):
-				v.Problem, status = sentence(conflict.Message), http.StatusConflict
-			default:
-				return err
-			}
-		}
+		show(problem.status, problem.message, nil)
+		return nil
 	}
-	s.render(w, r, status, pages.JSONImport(v))
-	return nil
+	c, errs, err := read(b)
+	if err != nil {
+		return err
+	}
+	if len(errs) > 0 {
+		show(http.StatusUnprocessableEntity, "", errs)
+		return nil
+	}
+	to, flash, err := save(c)
+	var conflict *store.Conflict
+	switch {
+	case err == nil:
+		n := c.Count()
+		s.seeOther(w, r, to, fmt.Sprintf("%s: %s, %s, %s, %s.", flash,
+			count(n.Centres, "centro", "centri"), count(n.Objectives, "obiettivo", "obiettivi"),
+			count(n.Activities, "attività", "attività"), count(n.Indicators, "indicatore", "indicatori")))
+		return nil
+	case errors.As(err, &conflict):
+		show(http.StatusConflict, sentence(conflict.Message), nil)
+		return nil
+	}
+	return err
 }

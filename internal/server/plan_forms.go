@@ -1,11 +1,13 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
 
 	"traguardo/internal/auth"
@@ -13,10 +15,137 @@ import (
 	"traguardo/internal/store"
 	"traguardo/web/components"
 	"traguardo/web/layout"
+	"traguardo/web/pages"
 )
 
-// The helpers every plan form shares: ids from the URL, the variation fields
-// of an approved plan, and the mapping of rule and store errors to fields.
+// The helpers every plan form shares: the lifecycle of a form that changes
+// the plan, ids from the URL, the variation fields of an approved plan, and
+// the mapping of rule and store errors to fields.
+
+// planForm is what a page that changes the plan states of its own: the
+// form, how to read it and how to save it. servePlanForm does the rest,
+// which is the same for every such page.
+type planForm struct {
+	// page is the page with its view as it stands when it is shown.
+	page func() templ.Component
+	// approved says the plan is approved: a change is then a variation,
+	// with a date and a reason.
+	approved bool
+	// errs is the view's map of errors by field.
+	errs components.FieldErrors
+	// read reads the posted fields into the view and their errors into
+	// errs; on and reason are the variation fields as typed, to show again.
+	read func(on, reason string)
+	// save writes the change and says where to go next, with what message.
+	save func(ch store.Change) (to, flash string, err error)
+	// conflictField names the field where a store.Conflict returned by save
+	// is shown ("" is the form as a whole). Without it, a conflict is an
+	// error page.
+	conflictField func(err error) string
+}
+
+// servePlanForm serves a page that changes the plan. GET shows it. POST
+// reads it, with the variation fields of an approved plan; with no field in
+// error it saves and redirects with a message for the next page. Otherwise,
+// or when the store refuses the change with a Conflict that conflictField
+// places, it shows the page again, as typed, with status 422.
+func (s *Server) servePlanForm(w http.ResponseWriter, r *http.Request, f planForm) error {
+	if r.Method == http.MethodGet {
+		s.render(w, r, http.StatusOK, f.page())
+		return nil
+	}
+	variation, on, reason := variationForm(r, f.approved, f.errs)
+	f.read(on, reason)
+	if len(f.errs) == 0 {
+		to, flash, err := f.save(change(r, variation))
+		if err == nil {
+			s.seeOther(w, r, to, flash)
+			return nil
+		}
+		if f.conflictField == nil || !storeConflict(err, f.errs, f.conflictField(err)) {
+			return err
+		}
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, f.page())
+	return nil
+}
+
+// onField is a planForm.conflictField that always names field.
+func onField(field string) func(error) string {
+	return func(error) string { return field }
+}
+
+// deleteFunc deletes a plan item by id, as the store's Delete methods do.
+type deleteFunc func(ctx context.Context, ch store.Change, id int64) error
+
+// confirmDelete serves the page that confirms the deletion of the plan item
+// id, with what goes with it; del deletes it, then the user goes to to with
+// flash.
+func (s *Server) confirmDelete(w http.ResponseWriter, r *http.Request, v pages.DeleteView, del deleteFunc, id int64, to, flash string) error {
+	return s.servePlanForm(w, r, planForm{
+		page:     func() templ.Component { return pages.ConfirmDelete(v) },
+		approved: v.Approved,
+		errs:     v.Errors,
+		read:     func(on, reason string) { v.VariationOn, v.VariationReason = on, reason },
+		save: func(ch store.Change) (string, string, error) {
+			return to, flash, del(r.Context(), ch, id)
+		},
+	})
+}
+
+// confirmRemoval is confirmDelete for the pages that also ask for the
+// button «Elimina» (a centre, a period).
+func (s *Server) confirmRemoval(w http.ResponseWriter, r *http.Request, v pages.RemovalView, del deleteFunc, id int64, to, flash string) error {
+	return s.servePlanForm(w, r, planForm{
+		page:     func() templ.Component { return pages.ConfirmRemoval(v) },
+		approved: v.Approved,
+		errs:     v.Errors,
+		read: func(on, reason string) {
+			confirmed(r, v.Errors)
+			v.VariationOn, v.VariationReason = on, reason
+		},
+		save: func(ch store.Change) (string, string, error) {
+			return to, flash, del(r.Context(), ch, id)
+		},
+	})
+}
+
+// movePlanItem moves the plan item id by the button pressed (see moveDelta)
+// with move, then goes back to to.
+func (s *Server) movePlanItem(w http.ResponseWriter, r *http.Request, move func(context.Context, store.Change, int64, int) error, id int64, to string) error {
+	delta, err := moveDelta(r)
+	if err != nil {
+		return err
+	}
+	if err := move(r.Context(), change(r, nil), id, delta); err != nil {
+		return err
+	}
+	s.seeOther(w, r, to, "")
+	return nil
+}
+
+// objectiveItem loads the cycle of the URL and finds in it the item of an
+// objective (an activity, an indicator) whose id is the URL parameter param:
+// index is the item's position among the objective's items, or -1. An item
+// of another cycle is missing, with the message missing.
+func (s *Server) objectiveItem(r *http.Request, param, missing string, index func(o *plan.Objective, id int64) int) (*plan.Cycle, *plan.Centre, *plan.Objective, int, error) {
+	c, err := s.loadCycle(r)
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	id, err := idParam(r, param)
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	for _, ce := range c.Centres {
+		for _, o := range ce.Objectives {
+			if i := index(o, id); i >= 0 {
+				return c, ce, o, i, nil
+			}
+		}
+	}
+	return nil, nil, nil, 0, notFound(missing)
+}
 
 // idParam reads a numeric URL parameter; anything else is a missing page.
 func idParam(r *http.Request, name string) (int64, error) {
@@ -101,6 +230,13 @@ func optionalNumber(s, field string, errs components.FieldErrors) *float64 {
 func cycleCrumbs(year int, last ...layout.Crumb) []layout.Crumb {
 	y := strconv.Itoa(year)
 	return append([]layout.Crumb{{Label: "Cicli", Href: "/"}, {Label: "Ciclo " + y, Href: "/cicli/" + y}}, last...)
+}
+
+// objectiveCrumbs lead to an objective's page, then to the form.
+func objectiveCrumbs(year int, ce *plan.Centre, o *plan.Objective, last string) []layout.Crumb {
+	return cycleCrumbs(year,
+		layout.Crumb{Label: ce.Name + " · Obiettivo " + strconv.Itoa(o.Number), Href: objectiveURL(year, o.ID)},
+		layout.Crumb{Label: last})
 }
 
 func cycleURL(year int) string { return "/cicli/" + strconv.Itoa(year) }

@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/a-h/templ"
 
 	"traguardo/internal/domain"
 	"traguardo/internal/plan"
@@ -17,24 +20,9 @@ import (
 // indicatorTarget loads the cycle of the URL and the indicator {iid} in it,
 // with its objective and centre; an indicator of another cycle is missing.
 func (s *Server) indicatorTarget(r *http.Request) (*plan.Cycle, *plan.Centre, *plan.Objective, int, error) {
-	c, err := s.loadCycle(r)
-	if err != nil {
-		return nil, nil, nil, 0, err
-	}
-	id, err := idParam(r, "iid")
-	if err != nil {
-		return nil, nil, nil, 0, err
-	}
-	for _, ce := range c.Centres {
-		for _, o := range ce.Objectives {
-			for i, in := range o.Indicators {
-				if in.ID == id {
-					return c, ce, o, i, nil
-				}
-			}
-		}
-	}
-	return nil, nil, nil, 0, notFound("L'indicatore richiesto non esiste in questo ciclo.")
+	return s.objectiveItem(r, "iid", "L'indicatore richiesto non esiste in questo ciclo.", func(o *plan.Objective, id int64) int {
+		return slices.IndexFunc(o.Indicators, func(in *plan.Indicator) bool { return in.ID == id })
+	})
 }
 
 func indicatorURL(year int, id int64) string {
@@ -126,6 +114,23 @@ func conflictField(err error, f pages.IndicatorForm) string {
 	return "expected"
 }
 
+// indicatorForm serves the form of an indicator, new or to edit; save writes
+// the indicator as read.
+func (s *Server) indicatorForm(w http.ResponseWriter, r *http.Request, v pages.IndicatorFormView, save func(store.Change, *plan.Indicator) (to, flash string, err error)) error {
+	var in *plan.Indicator
+	return s.servePlanForm(w, r, planForm{
+		page:     func() templ.Component { return pages.IndicatorEdit(v) },
+		approved: v.Approved,
+		errs:     v.Errors,
+		read: func(on, reason string) {
+			v.Form, in = parseIndicator(r, v.Errors)
+			v.Form.VariationOn, v.Form.VariationReason = on, reason
+		},
+		save:          func(ch store.Change) (string, string, error) { return save(ch, in) },
+		conflictField: func(err error) string { return conflictField(err, v.Form) },
+	})
+}
+
 func (s *Server) indicatorNew(w http.ResponseWriter, r *http.Request) error {
 	c, ce, o, err := s.objectiveTarget(r)
 	if err != nil {
@@ -143,25 +148,10 @@ func (s *Server) indicatorNew(w http.ResponseWriter, r *http.Request) error {
 		Errors:     components.FieldErrors{},
 		Form:       pages.IndicatorForm{Polarity: string(domain.Higher)},
 	}
-	if r.Method == http.MethodGet {
-		s.render(w, r, http.StatusOK, pages.IndicatorEdit(v))
-		return nil
-	}
-	form, in := parseIndicator(r, v.Errors)
-	variation, on, reason := variationForm(r, v.Approved, v.Errors)
-	v.Form, v.Form.VariationOn, v.Form.VariationReason = form, on, reason
-	if len(v.Errors) == 0 {
-		_, err := s.store.CreateIndicator(r.Context(), change(r, variation), o.ID, in)
-		if err == nil {
-			s.seeOther(w, r, back+"#indicatori", "Indicatore aggiunto.")
-			return nil
-		}
-		if !storeConflict(err, v.Errors, conflictField(err, form)) {
-			return err
-		}
-	}
-	s.render(w, r, http.StatusUnprocessableEntity, pages.IndicatorEdit(v))
-	return nil
+	return s.indicatorForm(w, r, v, func(ch store.Change, in *plan.Indicator) (string, string, error) {
+		_, err := s.store.CreateIndicator(r.Context(), ch, o.ID, in)
+		return back + "#indicatori", "Indicatore aggiunto.", err
+	})
 }
 
 func (s *Server) indicatorEdit(w http.ResponseWriter, r *http.Request) error {
@@ -183,25 +173,9 @@ func (s *Server) indicatorEdit(w http.ResponseWriter, r *http.Request) error {
 		Errors:     components.FieldErrors{},
 		Form:       indicatorFormOf(in),
 	}
-	if r.Method == http.MethodGet {
-		s.render(w, r, http.StatusOK, pages.IndicatorEdit(v))
-		return nil
-	}
-	form, updated := parseIndicator(r, v.Errors)
-	variation, on, reason := variationForm(r, v.Approved, v.Errors)
-	v.Form, v.Form.VariationOn, v.Form.VariationReason = form, on, reason
-	if len(v.Errors) == 0 {
-		err := s.store.UpdateIndicator(r.Context(), change(r, variation), in.ID, updated)
-		if err == nil {
-			s.seeOther(w, r, back+"#indicatori", "Indicatore aggiornato.")
-			return nil
-		}
-		if !storeConflict(err, v.Errors, conflictField(err, form)) {
-			return err
-		}
-	}
-	s.render(w, r, http.StatusUnprocessableEntity, pages.IndicatorEdit(v))
-	return nil
+	return s.indicatorForm(w, r, v, func(ch store.Change, updated *plan.Indicator) (string, string, error) {
+		return back + "#indicatori", "Indicatore aggiornato.", s.store.UpdateIndicator(r.Context(), ch, in.ID, updated)
+	})
 }
 
 func (s *Server) indicatorDelete(w http.ResponseWriter, r *http.Request) error {
@@ -223,21 +197,7 @@ func (s *Server) indicatorDelete(w http.ResponseWriter, r *http.Request) error {
 			count(len(in.Values), "valore consuntivo", "valori consuntivi"),
 		),
 	}
-	if r.Method == http.MethodGet {
-		s.render(w, r, http.StatusOK, pages.ConfirmDelete(v))
-		return nil
-	}
-	variation, on, reason := variationForm(r, v.Approved, v.Errors)
-	v.VariationOn, v.VariationReason = on, reason
-	if len(v.Errors) == 0 {
-		if err := s.store.DeleteIndicator(r.Context(), change(r, variation), in.ID); err != nil {
-			return err
-		}
-		s.seeOther(w, r, back+"#indicatori", "Indicatore eliminato.")
-		return nil
-	}
-	s.render(w, r, http.StatusUnprocessableEntity, pages.ConfirmDelete(v))
-	return nil
+	return s.confirmDelete(w, r, v, s.store.DeleteIndicator, in.ID, back+"#indicatori", "Indicatore eliminato.")
 }
 
 func (s *Server) indicatorMove(w http.ResponseWriter, r *http.Request) error {
@@ -245,13 +205,5 @@ func (s *Server) indicatorMove(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	delta, err := moveDelta(r)
-	if err != nil {
-		return err
-	}
-	if err := s.store.MoveIndicator(r.Context(), change(r, nil), o.Indicators[i].ID, delta); err != nil {
-		return err
-	}
-	s.seeOther(w, r, objectiveURL(c.Year, o.ID)+"#indicatori", "")
-	return nil
+	return s.movePlanItem(w, r, s.store.MoveIndicator, o.Indicators[i].ID, objectiveURL(c.Year, o.ID)+"#indicatori")
 }

@@ -7,7 +7,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
+
 	"traguardo/internal/plan"
+	"traguardo/internal/store"
 	"traguardo/web/components"
 	"traguardo/web/layout"
 	"traguardo/web/pages"
@@ -89,20 +92,29 @@ func groupsOf(c *plan.Cycle) []string {
 	return gs
 }
 
+// objectiveForm serves the form of an objective, new or to edit; save writes
+// the objective as read. A refusal by the store is shown on the number, the
+// field a duplicate is about.
+func (s *Server) objectiveForm(w http.ResponseWriter, r *http.Request, v pages.ObjectiveFormView, save func(store.Change, *plan.Objective) (to, flash string, err error)) error {
+	var o *plan.Objective
+	return s.servePlanForm(w, r, planForm{
+		page:     func() templ.Component { return pages.ObjectiveEdit(v) },
+		approved: v.Approved,
+		errs:     v.Errors,
+		read: func(on, reason string) {
+			v.Form, o = s.parseObjective(r, v.Errors)
+			v.Form.VariationOn, v.Form.VariationReason = on, reason
+		},
+		save:          func(ch store.Change) (string, string, error) { return save(ch, o) },
+		conflictField: onField("number"),
+	})
+}
+
 func (s *Server) objectiveNew(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.loadCycle(r)
+	c, ce, err := s.centreTarget(r)
 	if err != nil {
 		return err
 	}
-	centreID, err := idParam(r, "centre")
-	if err != nil {
-		return err
-	}
-	i := slices.IndexFunc(c.Centres, func(ce *plan.Centre) bool { return ce.ID == centreID })
-	if i < 0 {
-		return notFound("Il centro richiesto non esiste in questo ciclo.")
-	}
-	ce := c.Centres[i]
 	v := pages.ObjectiveFormView{
 		Heading:    "Nuovo obiettivo",
 		Crumbs:     cycleCrumbs(c.Year, layout.Crumb{Label: "Nuovo obiettivo di " + ce.Name}),
@@ -114,25 +126,10 @@ func (s *Server) objectiveNew(w http.ResponseWriter, r *http.Request) error {
 		Errors:     components.FieldErrors{},
 		Form:       pages.ObjectiveForm{Section: "Obiettivi di performance", Number: strconv.Itoa(len(ce.Objectives) + 1)},
 	}
-	if r.Method == http.MethodGet {
-		s.render(w, r, http.StatusOK, pages.ObjectiveEdit(v))
-		return nil
-	}
-	form, o := s.parseObjective(r, v.Errors)
-	variation, on, reason := variationForm(r, v.Approved, v.Errors)
-	v.Form, v.Form.VariationOn, v.Form.VariationReason = form, on, reason
-	if len(v.Errors) == 0 {
-		id, err := s.store.CreateObjective(r.Context(), change(r, variation), ce.ID, o)
-		if err == nil {
-			s.seeOther(w, r, objectiveURL(c.Year, id), "Obiettivo creato.")
-			return nil
-		}
-		if !storeConflict(err, v.Errors, "number") {
-			return err
-		}
-	}
-	s.render(w, r, http.StatusUnprocessableEntity, pages.ObjectiveEdit(v))
-	return nil
+	return s.objectiveForm(w, r, v, func(ch store.Change, o *plan.Objective) (string, string, error) {
+		id, err := s.store.CreateObjective(r.Context(), ch, ce.ID, o)
+		return objectiveURL(c.Year, id), "Obiettivo creato.", err
+	})
 }
 
 func (s *Server) objectiveEdit(w http.ResponseWriter, r *http.Request) error {
@@ -143,7 +140,7 @@ func (s *Server) objectiveEdit(w http.ResponseWriter, r *http.Request) error {
 	back := objectiveURL(c.Year, o.ID)
 	v := pages.ObjectiveFormView{
 		Heading:    fmt.Sprintf("Modifica obiettivo %d", o.Number),
-		Crumbs:     cycleCrumbs(c.Year, layout.Crumb{Label: ce.Name + " · Obiettivo " + strconv.Itoa(o.Number), Href: back}, layout.Crumb{Label: "Modifica"}),
+		Crumbs:     objectiveCrumbs(c.Year, ce, o, "Modifica"),
 		CentreName: ce.Name,
 		Action:     back + "/modifica",
 		Cancel:     back,
@@ -152,25 +149,9 @@ func (s *Server) objectiveEdit(w http.ResponseWriter, r *http.Request) error {
 		Errors:     components.FieldErrors{},
 		Form:       objectiveFormOf(o),
 	}
-	if r.Method == http.MethodGet {
-		s.render(w, r, http.StatusOK, pages.ObjectiveEdit(v))
-		return nil
-	}
-	form, updated := s.parseObjective(r, v.Errors)
-	variation, on, reason := variationForm(r, v.Approved, v.Errors)
-	v.Form, v.Form.VariationOn, v.Form.VariationReason = form, on, reason
-	if len(v.Errors) == 0 {
-		err := s.store.UpdateObjective(r.Context(), change(r, variation), o.ID, updated)
-		if err == nil {
-			s.seeOther(w, r, back, "Obiettivo aggiornato.")
-			return nil
-		}
-		if !storeConflict(err, v.Errors, "number") {
-			return err
-		}
-	}
-	s.render(w, r, http.StatusUnprocessableEntity, pages.ObjectiveEdit(v))
-	return nil
+	return s.objectiveForm(w, r, v, func(ch store.Change, updated *plan.Objective) (string, string, error) {
+		return back, "Obiettivo aggiornato.", s.store.UpdateObjective(r.Context(), ch, o.ID, updated)
+	})
 }
 
 func (s *Server) objectiveDelete(w http.ResponseWriter, r *http.Request) error {
@@ -185,7 +166,7 @@ func (s *Server) objectiveDelete(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := pages.DeleteView{
 		Heading:  fmt.Sprintf("Eliminare l'obiettivo %d di %s?", o.Number, ce.Name),
-		Crumbs:   cycleCrumbs(c.Year, layout.Crumb{Label: ce.Name + " · Obiettivo " + strconv.Itoa(o.Number), Href: back}, layout.Crumb{Label: "Elimina"}),
+		Crumbs:   objectiveCrumbs(c.Year, ce, o, "Elimina"),
 		What:     fmt.Sprintf("l'obiettivo %d «%s»", o.Number, o.Title),
 		Action:   back + "/elimina",
 		Cancel:   back,
@@ -198,21 +179,7 @@ func (s *Server) objectiveDelete(w http.ResponseWriter, r *http.Request) error {
 			count(len(o.Reports), "report di monitoraggio", "report di monitoraggio"),
 		),
 	}
-	if r.Method == http.MethodGet {
-		s.render(w, r, http.StatusOK, pages.ConfirmDelete(v))
-		return nil
-	}
-	variation, on, reason := variationForm(r, v.Approved, v.Errors)
-	v.VariationOn, v.VariationReason = on, reason
-	if len(v.Errors) == 0 {
-		if err := s.store.DeleteObjective(r.Context(), change(r, variation), o.ID); err != nil {
-			return err
-		}
-		s.seeOther(w, r, cycleURL(c.Year), "Obiettivo eliminato.")
-		return nil
-	}
-	s.render(w, r, http.StatusUnprocessableEntity, pages.ConfirmDelete(v))
-	return nil
+	return s.confirmDelete(w, r, v, s.store.DeleteObjective, o.ID, cycleURL(c.Year), "Obiettivo eliminato.")
 }
 
 func (s *Server) objectiveMove(w http.ResponseWriter, r *http.Request) error {
@@ -220,15 +187,7 @@ func (s *Server) objectiveMove(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	delta, err := moveDelta(r)
-	if err != nil {
-		return err
-	}
-	if err := s.store.MoveObjective(r.Context(), change(r, nil), o.ID, delta); err != nil {
-		return err
-	}
-	s.seeOther(w, r, fmt.Sprintf("%s#centro-%d", cycleURL(c.Year), ce.ID), "")
-	return nil
+	return s.movePlanItem(w, r, s.store.MoveObjective, o.ID, centreAnchor(c.Year, ce.ID))
 }
 
 // count words a number of things in Italian; zero gives "".

@@ -62,6 +62,7 @@ func (e CellError) Error() string {
 // Errors lists every problem found in a workbook, in sheet and row order.
 type Errors []CellError
 
+// Error lists the problems one per line.
 func (es Errors) Error() string {
 	lines := make([]string, len(es))
 	for i, e := range es {

@@ -23,6 +23,7 @@ var ErrNotFound = errors.New("not found")
 // is for people (Italian).
 type Conflict struct{ Message string }
 
+// Error is the message for people.
 func (c *Conflict) Error() string { return c.Message }
 
 // Store is the database of one installation, which serves one organisation.
