@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	"traguardo/internal/auth"
 	"traguardo/internal/interchange"
@@ -218,9 +219,12 @@ func (s *Server) receiveUpload(w http.ResponseWriter, r *http.Request,
 	switch {
 	case err == nil:
 		n := c.Count()
-		s.seeOther(w, r, to, fmt.Sprintf("%s: %s, %s, %s, %s.", flash,
-			count(n.Centres, "centro", "centri"), count(n.Objectives, "obiettivo", "obiettivi"),
-			count(n.Activities, "attività", "attività"), count(n.Indicators, "indicatore", "indicatori")))
+		parts := nonZero(count(n.Centres, "centro", "centri"), count(n.Objectives, "obiettivo", "obiettivi"),
+			count(n.Activities, "attività", "attività"), count(n.Indicators, "indicatore", "indicatori"))
+		if len(parts) == 0 {
+			parts = []string{"nessun elemento"}
+		}
+		s.seeOther(w, r, to, fmt.Sprintf("%s: %s.", flash, strings.Join(parts, ", ")))
 		return nil
 	case errors.As(err, &conflict):
 		show(http.StatusConflict, sentence(conflict.Message), nil)
