@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -69,7 +70,7 @@ func (s *Store) inPlan(ctx context.Context, ch Change, cycleID int64, fn func(tx
 		if err != nil {
 			return err
 		}
-		if err := record(ctx, tx, ch.Actor, rec.action, rec.entity, rec.id, rec.old, rec.new); err != nil {
+		if err := record(ctx, tx, ch.Actor, rec.action, rec.entity, rec.id, rawJSON(rec.old), rawJSON(rec.new)); err != nil {
 			return err
 		}
 		if approved {
@@ -89,6 +90,15 @@ type auditRecord struct {
 	action, entity string
 	id             int64
 	old, new       []byte // JSON snapshots of the row
+}
+
+// rawJSON passes a JSON snapshot to record as JSON (a []byte would be
+// encoded as base64); no snapshot is no value.
+func rawJSON(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return json.RawMessage(b)
 }
 
 func jsonOrNil(b []byte) any {

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -80,6 +81,18 @@ func TestStore_EditPlan(t *testing.T) {
 		}
 		if len(entries) != 4 { // create, update, move, delete
 			t.Fatalf("audit entries for objectives = %d, want 4", len(entries))
+		}
+		// Newest first: delete, move, update, create. The values are the
+		// rows as JSON objects.
+		var before, after map[string]any
+		if err := json.Unmarshal([]byte(entries[2].OldValue), &before); err != nil {
+			t.Fatalf("update old value %q: %v", entries[2].OldValue, err)
+		}
+		if err := json.Unmarshal([]byte(entries[2].NewValue), &after); err != nil {
+			t.Fatalf("update new value %q: %v", entries[2].NewValue, err)
+		}
+		if before["title"] != "Nuovo" || after["title"] != "Rinominato" {
+			t.Fatalf("update recorded title %v -> %v", before["title"], after["title"])
 		}
 	})
 

@@ -43,13 +43,15 @@ func Value(unit domain.Unit, v float64) string {
 func Date(t time.Time) string { return t.Format("02/01/2006") }
 
 // BandClass is the Bootstrap Italia badge colour of a band; the band is
-// always written out too, so colour is never the only cue.
+// always written out too, so colour is never the only cue. Every badge keeps
+// Bootstrap Italia's white text: on bg-warning it reads at 5.4:1, whereas
+// dark text (text-dark) would read at 2.4:1 only.
 func BandClass(b domain.Band) string {
 	switch b {
 	case domain.Reached:
 		return "bg-success"
 	case domain.PartlyReached:
-		return "bg-warning text-dark"
+		return "bg-warning"
 	case domain.NotReached:
 		return "bg-danger"
 	}

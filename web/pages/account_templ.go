@@ -180,7 +180,7 @@ func Password(v PasswordView) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = layout.Base(layout.Page{Title: "Cambia password", Crumbs: []layout.Crumb{{Label: "Cicli", Href: "/"}, {Label: "Cambia password"}}}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var6), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = layout.Base(layout.Page{Title: "Cambia password", Section: layout.SectionPassword, Crumbs: []layout.Crumb{{Label: "Cicli", Href: "/"}, {Label: "Cambia password"}}}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var6), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
