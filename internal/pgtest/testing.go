@@ -80,7 +80,3 @@ func NewDB(tb testing.TB) *pgxpool.Pool {
 	tb.Cleanup(pool.Close)
 	return pool
 }
-
-// Current returns the running cluster of this test binary (for tests that
-// need to stop or restart the server).
-func Current() *Cluster { return harness.cluster }

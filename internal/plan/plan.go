@@ -138,16 +138,6 @@ func (a *Activity) LatestActual() *Progress {
 	return latest
 }
 
-// ReportAt returns the objective's report for the period ending on day, or nil.
-func (o *Objective) ReportAt(day time.Time) *Report {
-	for i := range o.Reports {
-		if o.Reports[i].Period.Equal(day) {
-			return &o.Reports[i]
-		}
-	}
-	return nil
-}
-
 // Evaluate computes every indicator's actual value and achievement, and the
 // objective, centre and cycle achievements, by the rules of package domain, as
 // of the latest period with data.
