@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
@@ -202,11 +204,14 @@ func storeConflict(err error, errs components.FieldErrors, field string) bool {
 	return true
 }
 
+// sentence makes a rule's message a sentence: capital first letter (which
+// may be accented: "è …"), final full stop.
 func sentence(msg string) string {
 	if msg == "" {
 		return msg
 	}
-	msg = strings.ToUpper(msg[:1]) + msg[1:]
+	first, size := utf8.DecodeRuneInString(msg)
+	msg = string(unicode.ToUpper(first)) + msg[size:]
 	if !strings.HasSuffix(msg, ".") {
 		msg += "."
 	}
