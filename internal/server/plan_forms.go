@@ -200,6 +200,9 @@ func storeConflict(err error, errs components.FieldErrors, field string) bool {
 	if !errors.As(err, &c) {
 		return false
 	}
+	if errors.Is(err, store.ErrPlanFrozen) {
+		field = "" // approved meanwhile: about the whole form, not one field
+	}
 	errs[field] = sentence(c.Message)
 	return true
 }

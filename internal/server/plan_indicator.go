@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -102,13 +101,10 @@ func parseIndicator(r *http.Request, errs components.FieldErrors) (pages.Indicat
 
 // conflictField is where a refusal by the store goes: the database checks
 // the expected value against the unit (a percentage is not negative), so a
-// refused row is about the expected value, unless the plan was approved in
-// the meantime.
+// refused row is about the expected value. (A plan approved in the meantime
+// goes to the whole form: storeConflict sees to that for every form.)
 func conflictField(err error, f pages.IndicatorForm) string {
-	switch {
-	case errors.Is(err, store.ErrPlanFrozen):
-		return ""
-	case domain.Unit(f.Unit).IsYesNo():
+	if domain.Unit(f.Unit).IsYesNo() {
 		return "expected_yesno"
 	}
 	return "expected"
