@@ -78,7 +78,7 @@ func (s *Store) inPlan(ctx context.Context, ch Change, cycleID int64, fn func(tx
 				INSERT INTO variations (cycle_id, decided_on, reason, action, entity, entity_id, old_value, new_value, user_id, actor)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 				cycleID, ch.Variation.On, ch.Variation.Reason, rec.action, rec.entity, rec.id,
-				jsonOrNil(rec.old), jsonOrNil(rec.new), ch.Actor.UserID, ch.Actor.Name); err != nil {
+				rawJSON(rec.old), rawJSON(rec.new), ch.Actor.UserID, ch.Actor.Name); err != nil {
 				return fmt.Errorf("record variation: %w", err)
 			}
 		}
@@ -92,20 +92,13 @@ type auditRecord struct {
 	old, new       []byte // JSON snapshots of the row
 }
 
-// rawJSON passes a JSON snapshot to record as JSON (a []byte would be
+// rawJSON passes a JSON snapshot to record and to the variations as JSON (a []byte would be
 // encoded as base64); no snapshot is no value.
 func rawJSON(b []byte) any {
 	if b == nil {
 		return nil
 	}
 	return json.RawMessage(b)
-}
-
-func jsonOrNil(b []byte) any {
-	if b == nil {
-		return nil
-	}
-	return string(b)
 }
 
 // snapshot is the row as JSON, for the audit log and variations.
