@@ -142,11 +142,11 @@ func TestRead_Fields(t *testing.T) {
 		{"ErrSection", func(t *testing.T, d map[string]any) { del(t, d, obj0+".section") },
 			interchange.Errors{fe("centres[0].objectives[0].section", "sezione mancante")}},
 		{"ErrNumberZero", func(t *testing.T, d map[string]any) { set(t, d, obj0+".number", 0) },
-			interchange.Errors{fe("centres[0].objectives[0].number", "numero dell'obiettivo mancante o non valido (intero da 1 in su)")}},
+			interchange.Errors{fe("centres[0].objectives[0].number", "numero dell'obiettivo mancante o non valido (intero da 1 a 9999)")}},
 		{"ErrNumberNegative", func(t *testing.T, d map[string]any) { set(t, d, obj1+".number", -2) },
-			interchange.Errors{fe("centres[0].objectives[1].number", "numero dell'obiettivo mancante o non valido (intero da 1 in su)")}},
+			interchange.Errors{fe("centres[0].objectives[1].number", "numero dell'obiettivo mancante o non valido (intero da 1 a 9999)")}},
 		{"ErrNumberMissing", func(t *testing.T, d map[string]any) { del(t, d, obj1+".number") },
-			interchange.Errors{fe("centres[0].objectives[1].number", "numero dell'obiettivo mancante o non valido (intero da 1 in su)")}},
+			interchange.Errors{fe("centres[0].objectives[1].number", "numero dell'obiettivo mancante o non valido (intero da 1 a 9999)")}},
 		{"ErrNumberRepeated", func(t *testing.T, d map[string]any) { set(t, d, obj1+".number", 1) },
 			interchange.Errors{fe("centres[0].objectives[1].number", "numero già usato nella stessa sezione del centro")}},
 		{"ErrNumberRepeatedSectionSpaces", func(t *testing.T, d map[string]any) {
@@ -421,7 +421,7 @@ func TestRead_ManyErrorsOnePeriodIntact(t *testing.T) {
 	_, err := readDoc(t, doc)
 	checkErrors(t, err, interchange.Errors{
 		fe("organisation.name", "nome dell'ente mancante"),
-		fe("centres[0].objectives[1].number", "numero dell'obiettivo mancante o non valido (intero da 1 in su)"),
+		fe("centres[0].objectives[1].number", "numero dell'obiettivo mancante o non valido (intero da 1 a 9999)"),
 		fe("centres[0].objectives[1].indicators[0].polarity", `polarità non valida: "higher" o "lower"`),
 		fe("centres[0].objectives[1].indicators[0].neutralised.reason", "motivazione della sterilizzazione mancante"),
 		fe("centres[0].objectives[1].indicators[0].neutralised.by", `sterilizzazione ammessa solo per "direttore" o "nucleo"`),

@@ -35,6 +35,13 @@ func (v *validator) add(path, format string, args ...any) {
 	v.errs = append(v.errs, FieldError{Path: path, Message: fmt.Sprintf(format, args...)})
 }
 
+// limit records a text over max characters at path.
+func (v *validator) limit(path, s string, max int) {
+	if msg := plan.TooLong(s, max); msg != "" {
+		v.add(path, "%s", msg)
+	}
+}
+
 func (v *validator) text(path, s, missing string) string {
 	s = strings.TrimSpace(s)
 	if s == "" && missing != "" {
@@ -52,6 +59,7 @@ func (v *validator) cycle(doc *Document) *plan.Cycle {
 		Year:         doc.Year,
 		Bands:        domain.DefaultBands(),
 	}
+	v.limit("organisation.name", c.Organisation, plan.MaxName)
 	if doc.Year < 2000 || doc.Year > 2100 {
 		v.add("year", "anno non valido: deve essere tra 2000 e 2100")
 	}
@@ -80,10 +88,8 @@ func (v *validator) cycle(doc *Document) *plan.Cycle {
 	names := map[string]bool{}
 	for i, dc := range doc.Centres {
 		path := fmt.Sprintf("centres[%d]", i)
-		ce := &plan.Centre{
-			Name:    v.text(path+".name", dc.Name, "nome del centro mancante"),
-			Manager: strings.TrimSpace(dc.Manager),
-		}
+		ce := &plan.Centre{Name: strings.TrimSpace(dc.Name), Manager: strings.TrimSpace(dc.Manager)}
+		v.fields(path, ce.Validate())
 		if ce.Name != "" && names[ce.Name] {
 			v.add(path+".name", "centro già presente nel documento")
 		}
@@ -118,10 +124,10 @@ func (v *validator) objective(path string, d *Objective) *plan.Objective {
 		DescriptionHTML:      v.policy.Sanitize(d.DescriptionHTML),
 		Weight:               d.Weight,
 	}
-	v.fields(path, o.Validate())
 	if d.Group != nil {
 		o.Group = v.text(path+".group", *d.Group, "gruppo vuoto: usare null per un obiettivo non trasversale")
 	}
+	v.fields(path, o.Validate())
 	for i := range d.Activities {
 		o.Activities = append(o.Activities, v.activity(fmt.Sprintf("%s.activities[%d]", path, i), &d.Activities[i]))
 	}
@@ -132,6 +138,7 @@ func (v *validator) objective(path string, d *Objective) *plan.Objective {
 	for i, r := range d.Reports {
 		rpath := fmt.Sprintf("%s.reports[%d]", path, i)
 		day, ok := v.period(rpath+".period", r.Period, seen)
+		v.limit(rpath+".text_html", r.TextHTML, plan.MaxRichText)
 		rep := plan.Report{Period: day, TextHTML: v.policy.Sanitize(r.TextHTML)}
 		if r.Status != nil {
 			rep.Status = domain.ReportStatus(*r.Status)
@@ -177,7 +184,7 @@ func (v *validator) activity(path string, d *Activity) *plan.Activity {
 	for i, p := range d.Progress {
 		ppath := fmt.Sprintf("%s.progress[%d]", path, i)
 		day, ok := v.period(ppath+".period", p.Period, seen)
-		pr := plan.Progress{Period: day, Actual: v.span(ppath+".actual", p.Actual), Reason: reason(p.Reason)}
+		pr := plan.Progress{Period: day, Actual: v.span(ppath+".actual", p.Actual), Reason: v.reason(ppath+".reason", p.Reason)}
 		if ok {
 			a.Progress = append(a.Progress, pr)
 		}
@@ -220,11 +227,17 @@ func (v *validator) indicator(path string, d *Indicator) *plan.Indicator {
 		Polarity:    domain.Polarity(cmp.Or(d.Polarity, string(domain.Higher))),
 		Weight:      d.Weight,
 	}
-	v.fields(path, in.Validate())
+	// The expected value before the plan's rules, so that they check it too;
+	// its own problems come after theirs, in field order.
+	var expectedProblem string
 	if d.Expected == nil {
-		v.add(path+".expected", "valore atteso mancante")
+		expectedProblem = "valore atteso mancante"
 	} else {
-		in.Expected, _ = v.value(path+".expected", in.Unit, *d.Expected)
+		in.Expected, expectedProblem = convert(in.Unit, *d.Expected)
+	}
+	v.fields(path, in.Validate())
+	if expectedProblem != "" {
+		v.add(path+".expected", "%s", expectedProblem)
 	}
 	seen := map[string]bool{}
 	for i, dv := range d.Values {
@@ -236,7 +249,7 @@ func (v *validator) indicator(path string, d *Indicator) *plan.Indicator {
 		}
 		val, vok := v.value(vpath+".value", in.Unit, *dv.Value)
 		if ok && vok {
-			in.Values = append(in.Values, plan.Value{Period: day, Value: val, Reason: reason(dv.Reason)})
+			in.Values = append(in.Values, plan.Value{Period: day, Value: val, Reason: v.reason(vpath+".reason", dv.Reason)})
 		}
 	}
 	if d.Neutralised != nil {
@@ -244,6 +257,7 @@ func (v *validator) indicator(path string, d *Indicator) *plan.Indicator {
 			Reason: v.text(path+".neutralised.reason", d.Neutralised.Reason, "motivazione della sterilizzazione mancante"),
 			By:     d.Neutralised.By,
 		}
+		v.limit(path+".neutralised.reason", n.Reason, plan.MaxText)
 		if n.By != "direttore" && n.By != "nucleo" {
 			v.add(path+".neutralised.by", "sterilizzazione ammessa solo per \"direttore\" o \"nucleo\"")
 		}
@@ -255,26 +269,37 @@ func (v *validator) indicator(path string, d *Indicator) *plan.Indicator {
 // value turns a JSON value into the stored number: si/no units take booleans
 // (1 is "si"), every other unit takes numbers.
 func (v *validator) value(path string, unit domain.Unit, val Value) (float64, bool) {
-	switch {
-	case unit.IsYesNo() && !val.IsBool:
-		v.add(path, "per un indicatore si/no il valore è vero (si) o falso (no)")
+	n, problem := convert(unit, val)
+	if problem != "" {
+		v.add(path, "%s", problem)
 		return 0, false
-	case !unit.IsYesNo() && val.IsBool:
-		v.add(path, "il valore deve essere un numero")
-		return 0, false
-	case val.IsBool && val.Bool:
-		return 1, true
-	case val.IsBool:
-		return 0, true
 	}
-	return val.Num, true
+	return n, true
 }
 
-func reason(r *string) string {
+// convert is value without the recording: the number, or what is wrong.
+func convert(unit domain.Unit, val Value) (float64, string) {
+	switch {
+	case unit.IsYesNo() && !val.IsBool:
+		return 0, "per un indicatore si/no il valore è vero (si) o falso (no)"
+	case !unit.IsYesNo() && val.IsBool:
+		return 0, "il valore deve essere un numero"
+	case val.IsBool && val.Bool:
+		return 1, ""
+	case val.IsBool:
+		return 0, ""
+	}
+	return val.Num, ""
+}
+
+// reason reads an optional written reason, at most plan.MaxText characters.
+func (v *validator) reason(path string, r *string) string {
 	if r == nil {
 		return ""
 	}
-	return strings.TrimSpace(*r)
+	s := strings.TrimSpace(*r)
+	v.limit(path, s, plan.MaxText)
+	return s
 }
 
 // Read decodes and validates a v1 document: the one way into the application

@@ -1,10 +1,72 @@
 package plan
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"traguardo/internal/domain"
 )
+
+// Limits of what a plan item may hold: every text field has one, so that no
+// field can make a page or a report unreadable (or huge) for everyone.
+const (
+	// MaxName bounds a name or a code: organisation, centre, manager,
+	// section, group, indicator.
+	MaxName = 200
+	// MaxText bounds a descriptive field: a title, an activity, the header
+	// fields of an objective, a reason.
+	MaxText = 2000
+	// MaxRichText bounds the HTML of a description or a report.
+	MaxRichText = 100_000
+	// MaxObjectiveNumber is the largest number of an objective in its section.
+	MaxObjectiveNumber = 9999
+)
+
+// TooLong returns the Italian message for a text over max characters, or ""
+// when it fits.
+func TooLong(s string, max int) string {
+	n := utf8.RuneCountInString(s)
+	if n <= max {
+		return ""
+	}
+	return fmt.Sprintf("testo troppo lungo: al più %s caratteri (ne ha %s)", thousands(max), thousands(n))
+}
+
+// thousands writes n with the Italian thousands separator: 100.000.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "." + s[i:]
+	}
+	return s
+}
+
+// lengths appends a FieldError for every field over its limit.
+func lengths(errs []FieldError, fields ...lengthRule) []FieldError {
+	for _, f := range fields {
+		if msg := TooLong(f.value, f.max); msg != "" {
+			errs = append(errs, FieldError{f.field, msg})
+		}
+	}
+	return errs
+}
+
+type lengthRule struct {
+	field, value string
+	max          int
+}
+
+// Validate checks a centre's name and manager. Forms, the interchange import
+// and the workbook all call it.
+func (ce *Centre) Validate() []FieldError {
+	var errs []FieldError
+	if strings.TrimSpace(ce.Name) == "" {
+		errs = append(errs, FieldError{"name", "nome del centro mancante"})
+	}
+	return lengths(errs, lengthRule{"name", ce.Name, MaxName}, lengthRule{"manager", ce.Manager, MaxName})
+}
 
 // FieldError is a problem with one field of a plan item; Field is the
 // field's name in the interchange format, Message is Italian.
@@ -20,8 +82,8 @@ func (o *Objective) Validate() []FieldError {
 	if strings.TrimSpace(o.Section) == "" {
 		errs = append(errs, FieldError{"section", "sezione mancante"})
 	}
-	if o.Number < 1 {
-		errs = append(errs, FieldError{"number", "numero dell'obiettivo mancante o non valido (intero da 1 in su)"})
+	if o.Number < 1 || o.Number > MaxObjectiveNumber {
+		errs = append(errs, FieldError{"number", fmt.Sprintf("numero dell'obiettivo mancante o non valido (intero da 1 a %d)", MaxObjectiveNumber)})
 	}
 	if strings.TrimSpace(o.Title) == "" {
 		errs = append(errs, FieldError{"title", "titolo dell'obiettivo mancante"})
@@ -29,7 +91,18 @@ func (o *Objective) Validate() []FieldError {
 	if o.Weight != nil && *o.Weight <= 0 {
 		errs = append(errs, FieldError{"weight", "il peso deve essere maggiore di zero"})
 	}
-	return errs
+	return lengths(errs,
+		lengthRule{"section", o.Section, MaxName},
+		lengthRule{"title", o.Title, MaxText},
+		lengthRule{"strategic_area", o.StrategicArea, MaxText},
+		lengthRule{"operational_objective", o.OperationalObjective, MaxText},
+		lengthRule{"peg_project", o.PEGProject, MaxText},
+		lengthRule{"services", o.Services, MaxText},
+		lengthRule{"end_users", o.EndUsers, MaxText},
+		lengthRule{"networks", o.Networks, MaxText},
+		lengthRule{"description_html", o.DescriptionHTML, MaxRichText},
+		lengthRule{"group", o.Group, MaxName},
+	)
 }
 
 // Validate checks an activity's description and planned months.
@@ -38,6 +111,7 @@ func (a *Activity) Validate() []FieldError {
 	if strings.TrimSpace(a.Description) == "" {
 		errs = append(errs, FieldError{"description", "descrizione dell'attività mancante"})
 	}
+	errs = lengths(errs, lengthRule{"description", a.Description, MaxText})
 	if err := a.Planned.Validate(); err != nil {
 		errs = append(errs, FieldError{"planned", err.Error()})
 	}
@@ -51,6 +125,7 @@ func (in *Indicator) Validate() []FieldError {
 	if strings.TrimSpace(in.Name) == "" {
 		errs = append(errs, FieldError{"name", "nome dell'indicatore mancante"})
 	}
+	errs = lengths(errs, lengthRule{"name", in.Name, MaxName}, lengthRule{"description", in.Description, MaxText})
 	if !in.Unit.Valid() {
 		units := make([]string, 0, len(domain.Units()))
 		for _, u := range domain.Units() {

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/a-h/templ"
 
@@ -47,12 +46,7 @@ func parseCentre(r *http.Request, errs components.FieldErrors) pages.CentreForm 
 		Name:    strings.Join(strings.Fields(r.PostFormValue("name")), " "),
 		Manager: strings.Join(strings.Fields(r.PostFormValue("manager")), " "),
 	}
-	if err := store.CheckCentreName(f.Name); err != nil {
-		errs["name"] = sentence(err.Error())
-	}
-	if utf8.RuneCountInString(f.Manager) > 200 {
-		errs["manager"] = "Il nome del responsabile può avere al più 200 caratteri."
-	}
+	addFieldErrors(errs, (&plan.Centre{Name: f.Name, Manager: f.Manager}).Validate())
 	return f
 }
 

@@ -320,6 +320,8 @@ func (s *Server) periodAdd(w http.ResponseWriter, r *http.Request, c *plan.Cycle
 		on, ok := dayField(v.Period.VariationOn, "period_variation_on", "Indicare la data della variazione.", v.Errors)
 		if v.Period.VariationReason == "" {
 			v.Errors["period_variation_reason"] = "Indicare la motivazione della variazione."
+		} else if msg := plan.TooLong(v.Period.VariationReason, plan.MaxText); msg != "" {
+			v.Errors["period_variation_reason"] = sentence(msg)
 		}
 		if ok {
 			variation = &store.Variation{On: on, Reason: v.Period.VariationReason}

@@ -405,9 +405,9 @@ func TestPlanCycle_Centres(t *testing.T) {
 		c := e.signedIn(t, "admin")
 		pfCheckInvalid(t, e, c, "/cicli/2023/centri/nuovo", []string{"name", "manager"}, valid, []pfInvalid{
 			{"NameMissing", set("name", ""), "name", "Nome del centro mancante."},
-			{"NameLong", set("name", long), "name", "Il nome del centro può avere al più 200 caratteri."},
+			{"NameLong", set("name", long), "name", "Testo troppo lungo: al più 200 caratteri (ne ha 201)."},
 			{"NameInCycle", set("name", "AREA DIREZIONE"), "name", `Il centro "AREA DIREZIONE" è già in questo ciclo.`},
-			{"ManagerLong", set("manager", long), "manager", "Il nome del responsabile può avere al più 200 caratteri."},
+			{"ManagerLong", set("manager", long), "manager", "Testo troppo lungo: al più 200 caratteri (ne ha 201)."},
 		})
 	})
 
@@ -428,7 +428,7 @@ func TestPlanCycle_Centres(t *testing.T) {
 		pfCheckInvalid(t, e, c, centre+"/modifica", []string{"name", "manager"}, editValid, []pfInvalid{
 			{"NameMissing", set("name", " "), "name", "Nome del centro mancante."},
 			{"NameInCycle", set("name", "AREA FINANZIARIA"), "name", `Il centro "AREA FINANZIARIA" è già in questo ciclo.`},
-			{"ManagerLong", set("manager", long), "manager", "Il nome del responsabile può avere al più 200 caratteri."},
+			{"ManagerLong", set("manager", long), "manager", "Testo troppo lungo: al più 200 caratteri (ne ha 201)."},
 		})
 	})
 

@@ -66,12 +66,19 @@ type uploadProblem struct {
 // uploadedFile reads the file of the form field "file" of a multipart form,
 // at most maxUpload bytes; a problem of the upload itself is returned as
 // an *uploadProblem, other errors as they are.
-func uploadedFile(w http.ResponseWriter, r *http.Request) ([]byte, *uploadProblem, error) {
+func uploadedFile(r *http.Request) ([]byte, *uploadProblem, error) {
 	tooLarge := &uploadProblem{http.StatusRequestEntityTooLarge, "Il file supera la dimensione massima di 10 MB."}
 	missing := &uploadProblem{http.StatusUnprocessableEntity, "Selezionare un file da caricare."}
-	r.Body = http.MaxBytesReader(w, r.Body, maxUpload+64<<10)
-	// Everything stays in memory: the limit above bounds it.
-	err := r.ParseMultipartForm(maxUpload + 64<<10)
+	if r.ContentLength > maxUploadBody {
+		return nil, tooLarge, nil
+	}
+	// limitBody caps the body at maxUploadBody, so with that much memory
+	// allowed every part stays in memory: no temporary file is written.
+	// RemoveAll is there all the same, for this request's form.
+	err := r.ParseMultipartForm(maxUploadBody)
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
+	}
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
@@ -80,8 +87,9 @@ func uploadedFile(w http.ResponseWriter, r *http.Request) ([]byte, *uploadProble
 		return nil, missing, nil
 	case err != nil:
 		return nil, &uploadProblem{http.StatusBadRequest, "Caricamento non riuscito: riprovare."}, nil
+	case invalidText(r.MultipartForm.Value):
+		return nil, &uploadProblem{http.StatusUnprocessableEntity, msgBadText}, nil
 	}
-	defer r.MultipartForm.RemoveAll()
 	file, header, err := r.FormFile("file")
 	if errors.Is(err, http.ErrMissingFile) {
 		return nil, missing, nil
@@ -198,7 +206,7 @@ func (s *Server) receiveUpload(w http.ResponseWriter, r *http.Request,
 	save func(*plan.Cycle) (to, flash string, err error),
 	show func(status int, problem string, errs []pages.UploadError),
 ) error {
-	b, problem, err := uploadedFile(w, r)
+	b, problem, err := uploadedFile(r)
 	if err != nil {
 		return err
 	}

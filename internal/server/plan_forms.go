@@ -174,6 +174,8 @@ func variationForm(r *http.Request, approved bool, errs components.FieldErrors) 
 	}
 	if reason == "" {
 		errs["variation_reason"] = "Indicare la motivazione della variazione."
+	} else if msg := plan.TooLong(reason, plan.MaxText); msg != "" {
+		errs["variation_reason"] = sentence(msg)
 	}
 	return &store.Variation{On: day, Reason: reason}, on, reason
 }

@@ -214,8 +214,8 @@ func TestPlanForms_Objective(t *testing.T) {
 	t.Run("Invalid", func(t *testing.T) {
 		pfCheckInvalid(t, e, c, newPath, pfObjectiveFields, pfObjectiveForm, []pfInvalid{
 			{"SectionMissing", func(f url.Values) { f.Set("section", "  ") }, "section", "Sezione mancante."},
-			{"NumberNotANumber", func(f url.Values) { f.Set("number", "uno") }, "number", "Inserire un numero intero da 1 in su."},
-			{"NumberZero", func(f url.Values) { f.Set("number", "0") }, "number", "Numero dell'obiettivo mancante o non valido (intero da 1 in su)."},
+			{"NumberNotANumber", func(f url.Values) { f.Set("number", "uno") }, "number", "Inserire un numero intero da 1 a 9999."},
+			{"NumberZero", func(f url.Values) { f.Set("number", "0") }, "number", "Numero dell'obiettivo mancante o non valido (intero da 1 a 9999)."},
 			{"NumberTaken", func(f url.Values) { f.Set("number", "1") }, "number", "Numero già usato nella stessa sezione del centro."},
 			{"TitleMissing", func(f url.Values) { f.Set("title", "") }, "title", "Titolo dell'obiettivo mancante."},
 			{"WeightNotANumber", func(f url.Values) { f.Set("weight", "alto") }, "weight", "Inserire un numero, ad esempio 1.234,5."},

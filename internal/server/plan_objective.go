@@ -73,7 +73,7 @@ func (s *Server) parseObjective(r *http.Request, errs components.FieldErrors) (p
 	if n, err := strconv.Atoi(f.Number); err == nil {
 		o.Number = n
 	} else if f.Number != "" {
-		errs["number"] = "Inserire un numero intero da 1 in su."
+		errs["number"] = fmt.Sprintf("Inserire un numero intero da 1 a %d.", plan.MaxObjectiveNumber)
 	}
 	addFieldErrors(errs, o.Validate())
 	return f, o

@@ -20,7 +20,7 @@ func (s *Server) routes() http.Handler {
 		s.log.Warn("cross-origin request refused", "method", r.Method, "path", r.URL.Path)
 		http.Error(w, "Richiesta rifiutata: proviene da un altro sito.", http.StatusForbidden)
 	}))
-	r.Use(middleware.Recoverer, securityHeaders, cop.Handler)
+	r.Use(middleware.Recoverer, s.securityHeaders, limitBody, cop.Handler)
 	// The error page renders through the layout, which reads the session
 	// (flash, signed-in user): without LoadAndSave it panics.
 	r.NotFound(s.sessions.LoadAndSave(s.authenticate(s.handle(func(w http.ResponseWriter, r *http.Request) error {
@@ -37,8 +37,16 @@ func (s *Server) routes() http.Handler {
 	r.Method(http.MethodGet, "/static/*", files)
 	r.Method(http.MethodHead, "/static/*", files)
 
+	// The two routes that take a file: a larger body, multipart.
 	r.Group(func(r chi.Router) {
-		r.Use(s.sessions.LoadAndSave, s.authenticate, noStore, s.textInput)
+		r.Use(s.sessions.LoadAndSave, s.authenticate, s.uploadInput, s.require(auth.EditPlan))
+		r.Post("/cicli/{year}/importa-foglio", s.handle(s.planUpload))
+		r.Post("/cicli/importa", s.handle(s.cycleImport))
+	})
+
+	// Everything else: ordinary forms only.
+	r.Group(func(r chi.Router) {
+		r.Use(s.sessions.LoadAndSave, s.authenticate, s.formInput)
 		r.Get("/accedi", s.handle(s.signInForm))
 		r.Post("/accedi", s.handle(s.signIn))
 		r.Post("/esci", s.handle(s.signOut))
@@ -70,11 +78,9 @@ func (s *Server) routes() http.Handler {
 			r.Post("/cicli/{year}/obiettivi/{id}/sposta", s.handle(s.objectiveMove))
 
 			// The plan as files: a workbook into an empty cycle, a v1
-			// document as a new cycle.
+			// document as a new cycle (their POSTs are above).
 			r.Get("/cicli/{year}/importa-foglio", s.handle(s.planUpload))
-			r.Post("/cicli/{year}/importa-foglio", s.handle(s.planUpload))
 			r.Get("/cicli/importa", s.handle(s.cycleImport))
-			r.Post("/cicli/importa", s.handle(s.cycleImport))
 
 			// The cycle, its periods and its centres.
 			r.Get("/cicli/nuovo", s.handle(s.cycleNew))

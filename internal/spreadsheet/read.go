@@ -347,11 +347,11 @@ func (rd *reader) centres(t *table, c *plan.Cycle) map[string]*plan.Centre {
 	rows := map[string]int{}
 	for _, r := range t.rows {
 		ce := &plan.Centre{Name: r.values[centreName], Manager: r.values[centreManager]}
-		switch {
-		case ce.Name == "":
-			rd.at(t, r, centreName, "nome del centro mancante")
+		if errs := ce.Validate(); len(errs) > 0 {
+			rd.fields(t, r, errs, map[string]int{"name": centreName, "manager": centreManager})
 			continue
-		case byName[ce.Name] != nil:
+		}
+		if byName[ce.Name] != nil {
 			rd.at(t, r, centreName, "centro già presente nel foglio (riga %d)", rows[ce.Name])
 			continue
 		}
@@ -390,7 +390,7 @@ func (rd *reader) objectives(t *table, centresOK bool, centres map[string]*plan.
 			Weight:               rd.number(t, r, objWeight),
 			Group:                v[objGroup],
 		}
-		rd.fields(t, r, o.Validate(), map[string]int{"section": objSection, "number": objNumber, "title": objTitle, "weight": objWeight})
+		rd.fields(t, r, o.Validate(), objectiveColumns)
 		if centre != "" && o.Section != "" && o.Number > 0 {
 			key := objectiveKey{centre, o.Section, o.Number}
 			if byKey[key] != nil {
@@ -505,8 +505,17 @@ func (rd *reader) indicator(t *table, r row) *plan.Indicator {
 			rd.at(t, r, indExpected, "valore atteso non valido: inserire un numero, ad esempio 12,5")
 		}
 	}
-	rd.fields(t, r, in.Validate(), map[string]int{"name": indName, "unit": indUnit, "polarity": indPolarity, "weight": indWeight, "expected": indExpected})
+	rd.fields(t, r, in.Validate(), map[string]int{"name": indName, "description": indDescription, "unit": indUnit, "polarity": indPolarity, "weight": indWeight, "expected": indExpected})
 	return in
+}
+
+// objectiveColumns are the columns of the objectives' fields, by their names
+// in the plan's rules.
+var objectiveColumns = map[string]int{
+	"section": objSection, "number": objNumber, "title": objTitle, "strategic_area": objStrategicArea,
+	"operational_objective": objOperational, "peg_project": objPEG, "services": objServices,
+	"end_users": objEndUsers, "networks": objNetworks, "description_html": objDescription,
+	"weight": objWeight, "group": objGroup,
 }
 
 // fields records the plan rules' problems at the cells of their fields.

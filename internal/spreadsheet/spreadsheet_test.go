@@ -478,7 +478,7 @@ func TestReadPlan_Errors(t *testing.T) {
 		"Obiettivi, riga 5, colonna C: numero già usato nella stessa sezione del centro (riga 2)",
 		"Obiettivi, riga 6, colonna A: centro «AREA NUOVA» non presente nel foglio «Centri»",
 		"Obiettivi, riga 7, colonna B: sezione mancante",
-		"Obiettivi, riga 7, colonna C: numero dell'obiettivo mancante o non valido (intero da 1 in su)",
+		"Obiettivi, riga 7, colonna C: numero dell'obiettivo mancante o non valido (intero da 1 a 9999)",
 		"Attività, riga 2, colonna F: mese non valido: usare AAAA-MM",
 		"Attività, riga 3, colonna H: un'attività annuale non può avere mese di inizio o di fine",
 		"Attività, riga 4, colonna G: il mese di inizio è successivo al mese di fine",

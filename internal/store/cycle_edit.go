@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"traguardo/internal/domain"
+	"traguardo/internal/plan"
 )
 
 // The cycle itself, its monitoring periods and its centres, written from the
@@ -58,11 +59,10 @@ func CheckPeriod(year int, day time.Time) error {
 
 // CheckCentreName reports whether name may name a centre.
 func CheckCentreName(name string) error {
-	switch n := len([]rune(strings.TrimSpace(name))); {
-	case n == 0:
-		return errors.New("nome del centro mancante")
-	case n > 200:
-		return errors.New("il nome del centro può avere al più 200 caratteri")
+	for _, e := range (&plan.Centre{Name: name}).Validate() {
+		if e.Field == "name" {
+			return errors.New(e.Message)
+		}
 	}
 	return nil
 }
