@@ -129,7 +129,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	withDemo := fs.Bool("demo", false, "load the demo cycle when missing")
+	withDemo := fs.Bool("demo", false, "load the demo cycles and accounts into an empty database")
 	year := fs.Int("year", 0, "cycle year")
 	out := fs.String("out", "", "output file (default standard output)")
 	email := fs.String("email", "", "account email")
@@ -234,17 +234,15 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store.Store,
 }
 
 func loadDemo(ctx context.Context, st *store.Store, policy *richtext.Policy, password string, stdout io.Writer, log *slog.Logger) error {
-	loaded, err := demo.Load(ctx, st, policy)
+	accounts, installed, err := demo.Install(ctx, st, policy, password)
 	if err != nil {
 		return err
 	}
-	if loaded {
-		log.Info("demo cycles loaded")
+	if !installed {
+		log.Info("demo not loaded: the database already holds data; its demo accounts, if any, keep the password they were given")
+		return nil
 	}
-	accounts, err := demo.CreateAccounts(ctx, st, password)
-	if err != nil {
-		return err
-	}
+	log.Info("demo cycles and accounts loaded")
 	fmt.Fprintf(stdout, "\nDemo accounts (password %q), sign in at /accedi:\n", password)
 	for _, a := range accounts {
 		fmt.Fprintf(stdout, "  %-48s %s\n", a.Email, strings.TrimSpace(a.Role.Label()+" "+a.Centre))

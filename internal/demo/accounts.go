@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"unicode"
 
@@ -24,18 +25,19 @@ type Account struct {
 	Centre string
 }
 
-// Accounts lists the demo accounts for the organisation's centres: one per
-// role, and one responsabile per centre named after it
-// (responsabile.finanziaria@traguardo.test for AREA FINANZIARIA).
-func Accounts(centres []store.CentreRef) []Account {
+// Accounts lists the demo accounts: one per role, and one responsabile per
+// centre of the demo document named after it
+// (responsabile.finanziaria@traguardo.test for AREA FINANZIARIA). Centres
+// that users create get no demo account.
+func Accounts() []Account {
 	list := []Account{
 		{Email: "admin@traguardo.test", Role: auth.Admin},
 		{Email: "direttore@traguardo.test", Role: auth.Director},
 		{Email: "nucleo@traguardo.test", Role: auth.Evaluator},
 		{Email: "osservatore@traguardo.test", Role: auth.Observer},
 	}
-	for _, c := range centres {
-		list = append(list, Account{Email: "responsabile." + ShortName(c.Name) + "@traguardo.test", Role: auth.Manager, Centre: c.Name})
+	for _, name := range centreNames {
+		list = append(list, Account{Email: "responsabile." + ShortName(name) + "@traguardo.test", Role: auth.Manager, Centre: name})
 	}
 	return list
 }
@@ -63,7 +65,8 @@ func ShortName(centre string) string {
 }
 
 // CreateAccounts creates the demo accounts that do not exist yet, all with
-// password, and returns the whole list.
+// password, and returns the whole list. Install calls it once, into an
+// empty database; tests call it after Load.
 func CreateAccounts(ctx context.Context, st *store.Store, password string) ([]Account, error) {
 	centres, err := st.ListCentres(ctx)
 	if err != nil {
@@ -77,12 +80,16 @@ func CreateAccounts(ctx context.Context, st *store.Store, password string) ([]Ac
 	if err != nil {
 		return nil, err
 	}
-	accounts := Accounts(centres)
+	accounts := Accounts()
 	for _, a := range accounts {
 		u := store.NewUser{Email: a.Email, Name: a.Role.Label(), Role: a.Role, PasswordHash: hash}
 		if a.Centre != "" {
+			id, ok := ids[a.Centre]
+			if !ok {
+				return nil, fmt.Errorf("demo account %s: no centre %q", a.Email, a.Centre)
+			}
 			u.Name += " " + a.Centre
-			u.Centres = []int64{ids[a.Centre]}
+			u.Centres = []int64{id}
 		}
 		_, err := st.CreateUser(ctx, store.Actor{Name: "demo"}, u)
 		var conflict *store.Conflict

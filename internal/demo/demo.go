@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -17,6 +18,41 @@ var cycle2023 []byte
 
 // Cycle2023 returns the 2023 Relazione of Consorzio IN.RE.TE. as a v1 document.
 func Cycle2023() []byte { return bytes.Clone(cycle2023) }
+
+// centreNames are the centres of the demo document, in order.
+var centreNames = func() []string {
+	var doc struct {
+		Centres []struct{ Name string } `json:"centres"`
+	}
+	if err := json.Unmarshal(cycle2023, &doc); err != nil {
+		panic("demo document: " + err.Error())
+	}
+	names := make([]string, len(doc.Centres))
+	for i, c := range doc.Centres {
+		names[i] = c.Name
+	}
+	return names
+}()
+
+// Install loads the demo into an empty database (no cycle, no account): the
+// cycles of Load and the accounts of CreateAccounts, all with password. On a
+// database that holds anything it does nothing and says so (installed is
+// false): the demo's accounts, with their published password, are made
+// once, and never again for centres users create later.
+func Install(ctx context.Context, st *store.Store, policy *richtext.Policy, password string) (accounts []Account, installed bool, err error) {
+	empty, err := st.Empty(ctx)
+	if err != nil || !empty {
+		return nil, false, err
+	}
+	if _, err := Load(ctx, st, policy); err != nil {
+		return nil, false, err
+	}
+	accounts, err = CreateAccounts(ctx, st, password)
+	if err != nil {
+		return nil, false, err
+	}
+	return accounts, true, nil
+}
 
 // Load imports the demo cycle 2023 through the ordinary import, then starts
 // 2024 from it by carrying its plan over, as a body does in January: a cycle

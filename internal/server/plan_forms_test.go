@@ -220,7 +220,29 @@ func TestPlanForms_Objective(t *testing.T) {
 			{"TitleMissing", func(f url.Values) { f.Set("title", "") }, "title", "Titolo dell'obiettivo mancante."},
 			{"WeightNotANumber", func(f url.Values) { f.Set("weight", "alto") }, "weight", "Inserire un numero, ad esempio 1.234,5."},
 			{"WeightZero", func(f url.Values) { f.Set("weight", "0") }, "weight", "Il peso deve essere maggiore di zero."},
+			// Past PostgreSQL's integer: it answered 500.
+			{"NumberOverflow", func(f url.Values) { f.Set("number", "2147483648") }, "number", "Numero dell'obiettivo mancante o non valido (intero da 1 a 9999)."},
+			{"NumberTooLarge", func(f url.Values) { f.Set("number", "10000") }, "number", "Numero dell'obiettivo mancante o non valido (intero da 1 a 9999)."},
 		})
+	})
+
+	// Every text field has a limit, with its message next to the field.
+	t.Run("TooLong", func(t *testing.T) {
+		limits := map[string]int{"section": 200, "title": 2000, "strategic_area": 2000, "operational_objective": 2000,
+			"peg_project": 2000, "services": 2000, "end_users": 2000, "networks": 2000, "description_html": 100_000, "group": 200}
+		var cases []pfInvalid
+		for _, f := range pfObjectiveFields {
+			max, ok := limits[f]
+			if !ok {
+				continue
+			}
+			cases = append(cases, pfInvalid{f, func(v url.Values) { v.Set(f, strings.Repeat("è", max+1)) }, f,
+				fmt.Sprintf("Testo troppo lungo: al più %s caratteri (ne ha %s).", pfThousands(max), pfThousands(max+1))})
+		}
+		if len(cases) != len(limits) {
+			t.Fatalf("%d cases for %d limits", len(cases), len(limits))
+		}
+		pfCheckInvalid(t, e, c, newPath, pfObjectiveFields, pfObjectiveForm, cases)
 	})
 
 	t.Run("CreateOK", func(t *testing.T) {
@@ -427,6 +449,7 @@ func TestPlanForms_Activity(t *testing.T) {
 			{"AnnualWithMonths", func(f url.Values) { f.Set("planned_kind", "annuale") }, "planned_kind",
 				"Un'attività annuale non può avere mese di inizio o di fine."},
 			{"KindUnknown", func(f url.Values) { f.Set("planned_kind", "settimane") }, "planned_kind", "Scegliere «Mesi» o «Annuale»."},
+			{"DescriptionTooLong", func(f url.Values) { f.Set("description", strings.Repeat("a", 2001)) }, "description", "Testo troppo lungo: al più 2.000 caratteri (ne ha 2.001)."},
 		}
 		pfCheckInvalid(t, e, c, newPath, pfActivityFields, pfActivityForm, cases)
 		_, o := pfObjective(t, pfCycle(t, e.st), e.objectiveID)
@@ -601,6 +624,8 @@ func TestPlanForms_Indicator(t *testing.T) {
 			{"PercentNegative", func(f url.Values) { f.Set("unit", "%"); f.Set("expected", "-5") }, "expected", "Una percentuale attesa non può essere negativa."},
 			{"YesNoMissing", func(f url.Values) { yesNo(f); f.Set("expected_yesno", "") }, "expected_yesno", "Scegliere il valore atteso: si o no."},
 			{"YesNoUnknown", func(f url.Values) { yesNo(f); f.Set("expected_yesno", "forse") }, "expected_yesno", "Scegliere il valore atteso: si o no."},
+			{"NameTooLong", func(f url.Values) { f.Set("name", strings.Repeat("n", 201)) }, "name", "Testo troppo lungo: al più 200 caratteri (ne ha 201)."},
+			{"DescriptionTooLong", func(f url.Values) { f.Set("description", strings.Repeat("d", 2001)) }, "description", "Testo troppo lungo: al più 2.000 caratteri (ne ha 2.001)."},
 		}
 		pfCheckInvalid(t, e, c, newPath, pfIndicatorFields, pfIndicatorForm, cases)
 		_, o := pfObjective(t, pfCycle(t, e.st), e.objectiveID)
@@ -993,4 +1018,13 @@ func TestPlanForms_ObjectivePage(t *testing.T) {
 	}
 	usersCheckTable(t, "activities", oneByTestID(t, editor, "activities"))
 	usersCheckTable(t, "indicators", oneByTestID(t, editor, "indicators"))
+}
+
+// pfThousands writes n (under a million) with the Italian thousands
+// separator, by hand.
+func pfThousands(n int) string {
+	if n >= 1000 {
+		return fmt.Sprintf("%d.%03d", n/1000, n%1000)
+	}
+	return fmt.Sprint(n)
 }

@@ -102,6 +102,14 @@ func (s *Store) UserForSignIn(ctx context.Context, email string) (*auth.User, st
 	return &u, hash, nil
 }
 
+// Empty reports whether the database holds no cycle and no account: a new
+// installation.
+func (s *Store) Empty(ctx context.Context) (bool, error) {
+	var empty bool
+	err := s.pool.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM cycles) AND NOT EXISTS (SELECT 1 FROM users)`).Scan(&empty)
+	return empty, err
+}
+
 // ListUsers returns every account, by email.
 func (s *Store) ListUsers(ctx context.Context) ([]*auth.User, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+userColumns+` FROM users u ORDER BY u.email`)
