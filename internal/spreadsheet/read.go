@@ -3,6 +3,7 @@ package spreadsheet
 import (
 	"bytes"
 	"cmp"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -49,7 +50,11 @@ func ReadPlan(r io.Reader) (*plan.Cycle, error) {
 		return nil, Errors{{Message: "il file non è una cartella di lavoro Excel leggibile: salvarlo in formato .xlsx (senza password) e riprovare"}}
 	}
 	defer f.Close()
-	rd := &reader{f: f, opts: opts, seen: map[string]bool{}}
+	b, err := openPkg(raw, f.CharsetReader)
+	if err != nil {
+		return nil, Errors{{Message: "il file non è una cartella di lavoro Excel leggibile: salvarlo in formato .xlsx (senza password) e riprovare"}}
+	}
+	rd := &reader{f: f, book: b, seen: map[string]bool{}}
 	c := rd.read()
 	if len(rd.errs) > 0 {
 		return nil, rd.sorted()
@@ -59,8 +64,8 @@ func ReadPlan(r io.Reader) (*plan.Cycle, error) {
 
 // reader collects the plan and every problem of one workbook.
 type reader struct {
-	f         *excelize.File
-	opts      excelize.Options
+	f         *excelize.File // for the styles
+	book      *pkg           // for the sheets
 	errs      Errors
 	seen      map[string]bool // cells already in error: one message each
 	truncated bool
@@ -68,8 +73,7 @@ type reader struct {
 
 // table is a data sheet as found in the workbook.
 type table struct {
-	def  *sheet
-	name string // the sheet's name in the file
+	def *sheet
 	// letter is the letter of each column of def in the file ("" when the
 	// column is absent); pos its index in a row.
 	letter []string
@@ -78,10 +82,14 @@ type table struct {
 	ok     bool // found, with usable headers
 }
 
-// row is a data row: its number in the sheet and its values by column of def.
+// row is a data row: its number in the sheet and, by column of def, its
+// values, the type of their cells (as in the file: "" or "n" for a number,
+// "b" for TRUE/FALSE...) and the style they show with.
 type row struct {
 	n      int
 	values []string
+	kinds  []string
+	styles []int
 }
 
 func (rd *reader) add(sheet string, n int, col, format string, args ...any) {
@@ -90,7 +98,9 @@ func (rd *reader) add(sheet string, n int, col, format string, args ...any) {
 		if rd.seen[key] {
 			return
 		}
-		rd.seen[key] = true
+		if len(rd.errs) < maxErrorList {
+			rd.seen[key] = true // past the list's end, nothing to remember
+		}
 	}
 	if len(rd.errs) >= maxErrorList {
 		rd.truncated = true
@@ -213,17 +223,47 @@ func (rd *reader) table(sheets map[string]string, def *sheet, required bool) *ta
 		}
 		return t
 	}
-	t.name = name
-	rows, err := rd.f.GetRows(name, rd.opts)
+	rows, err := rd.book.rows(name)
 	if err != nil {
 		rd.add(def.name, 0, "", "foglio illeggibile")
 		return t
 	}
-	if len(rows) == 0 {
+	defer rows.close()
+	rd.readTable(t, rows, required)
+	return t
+}
+
+// readTable reads the header row of a sheet, then its non-empty rows, one at
+// a time, keeping only the cells of the columns of the header. It stops at
+// the first row past maxRows.
+func (rd *reader) readTable(t *table, rows *rowReader, required bool) {
+	def := t.def
+	unreadable := func(err error) {
+		if errors.Is(err, errSharedStrings) {
+			rd.add(def.name, 0, "", "foglio illeggibile: il file contiene più di %d testi diversi", maxSharedStrings)
+			return
+		}
+		rd.add(def.name, 0, "", "foglio illeggibile")
+	}
+	all := func(int) bool { return true }
+	// The header is row 1; a sheet whose row 1 is empty has no headers, and
+	// a sheet without any value is empty.
+	n, header, _, present, ok, err := rows.next(all)
+	if ok && n > 1 {
+		header = nil
+	}
+	for err == nil && ok && !present {
+		_, _, _, present, ok, err = rows.next(all)
+	}
+	if err != nil {
+		unreadable(err)
+		return
+	}
+	if !present {
 		if required {
 			rd.add(def.name, 1, "A", "intestazioni mancanti nella riga 1: il foglio è vuoto")
 		}
-		return t
+		return
 	}
 	for i := range t.pos {
 		t.pos[i] = -1
@@ -233,7 +273,8 @@ func (rd *reader) table(sheets map[string]string, def *sheet, required bool) *ta
 	for i, col := range def.columns {
 		known[normalise(col.header)] = i
 	}
-	for i, h := range rows[0] {
+	for _, c := range header {
+		h, i := c.value, c.col
 		if strings.TrimSpace(h) == "" {
 			continue
 		}
@@ -256,27 +297,41 @@ func (rd *reader) table(sheets map[string]string, def *sheet, required bool) *ta
 		}
 	}
 	if !headerOK {
-		return t
+		return
 	}
 	t.ok = true
-	for i, cells := range rows[1:] {
-		n := i + 2
-		if slices.IndexFunc(cells, func(s string) bool { return strings.TrimSpace(s) != "" }) < 0 {
+	columnOf := map[int]int{} // the column of def at each position of the sheet
+	for col, p := range t.pos {
+		if p >= 0 {
+			columnOf[p] = col
+		}
+	}
+	keep := func(p int) bool {
+		_, ok := columnOf[p]
+		return ok
+	}
+	for {
+		n, cells, filled, _, ok, err := rows.next(keep)
+		switch {
+		case err != nil:
+			unreadable(err)
+			return
+		case !ok:
+			return
+		case !filled:
 			continue // an empty row
-		}
-		if len(t.rows) == maxRows {
+		case len(t.rows) == maxRows:
 			rd.add(def.name, n, "", "troppe righe: al massimo %d righe per foglio", maxRows)
-			break
+			return
 		}
-		r := row{n: n, values: make([]string, len(def.columns))}
-		for col, p := range t.pos {
-			if p >= 0 && p < len(cells) {
-				r.values[col] = strings.TrimSpace(cleanText(cells[p]))
-			}
+		r := row{n: n, values: make([]string, len(def.columns)), kinds: make([]string, len(def.columns)), styles: make([]int, len(def.columns))}
+		for _, c := range cells {
+			col := columnOf[c.col]
+			r.values[col] = strings.TrimSpace(cleanText(c.value))
+			r.kinds[col], r.styles[col] = c.kind, c.style
 		}
 		t.rows = append(t.rows, r)
 	}
-	return t
 }
 
 // cleanText makes a cell's text storable: valid UTF-8, without the control
@@ -296,15 +351,14 @@ func sheetList() string {
 	return strings.Join(names, ", ")
 }
 
-// cellName is the reference of a cell in the file, for reading its type and style.
-func (t *table) cellName(r row, col int) string {
-	return t.letter[col] + strconv.Itoa(r.n)
-}
-
-// numeric reports whether a cell holds a number (rather than text).
+// numeric reports whether a cell holds a number (rather than text): its type
+// is "n", or none, or one that excelize does not know.
 func (rd *reader) numeric(t *table, r row, col int) bool {
-	ct, err := rd.f.GetCellType(t.name, t.cellName(r, col))
-	return err == nil && (ct == excelize.CellTypeUnset || ct == excelize.CellTypeNumber)
+	switch r.kinds[col] {
+	case "b", "d", "e", "s", "str", "inlineStr":
+		return false
+	}
+	return true
 }
 
 func (rd *reader) cycle(t *table, c *plan.Cycle) {
@@ -595,7 +649,7 @@ func (rd *reader) parseYesNo(t *table, r row, col int) (yes, ok bool) {
 	case "no":
 		return false, true
 	}
-	if ct, err := rd.f.GetCellType(t.name, t.cellName(r, col)); err == nil && ct == excelize.CellTypeBool {
+	if r.kinds[col] == "b" {
 		return r.values[col] == "1", true
 	}
 	return false, false
@@ -637,11 +691,7 @@ func (rd *reader) dateCell(t *table, r row, col int) (time.Time, bool) {
 	if err != nil || serial < 1 || serial > 2958465 {
 		return time.Time{}, false
 	}
-	id, err := rd.f.GetCellStyle(t.name, t.cellName(r, col))
-	if err != nil {
-		return time.Time{}, false
-	}
-	st, err := rd.f.GetStyle(id)
+	st, err := rd.f.GetStyle(r.styles[col])
 	if err != nil || !dateFormat(st) {
 		return time.Time{}, false
 	}
