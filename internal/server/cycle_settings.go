@@ -1,0 +1,182 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/a-h/templ"
+
+	"traguardo/internal/domain"
+	"traguardo/internal/plan"
+	"traguardo/internal/store"
+	"traguardo/web/components"
+	"traguardo/web/pages"
+)
+
+// The settings of a cycle: its bands and its monitoring periods.
+
+// periodData counts what each period of c holds, from the loaded cycle.
+func periodData(c *plan.Cycle) map[time.Time]store.PeriodCounts {
+	n := map[time.Time]store.PeriodCounts{}
+	add := func(day time.Time, f func(*store.PeriodCounts)) {
+		pc := n[day]
+		f(&pc)
+		n[day] = pc
+	}
+	for _, ce := range c.Centres {
+		for _, o := range ce.Objectives {
+			for _, a := range o.Activities {
+				for _, p := range a.Progress {
+					add(p.Period, func(pc *store.PeriodCounts) { pc.Progress++ })
+				}
+			}
+			for _, in := range o.Indicators {
+				for _, v := range in.Values {
+					add(v.Period, func(pc *store.PeriodCounts) { pc.Values++ })
+				}
+			}
+			for _, rep := range o.Reports {
+				add(rep.Period, func(pc *store.PeriodCounts) { pc.Reports++ })
+			}
+		}
+	}
+	return n
+}
+
+func periodConsequences(n store.PeriodCounts) []string {
+	return nonZero(
+		count(n.Values, "valore consuntivo di un indicatore", "valori consuntivi degli indicatori"),
+		count(n.Progress, "consuntivo di un'attività", "consuntivi delle attività"),
+		count(n.Reports, "report di monitoraggio", "report di monitoraggio"),
+	)
+}
+
+func (s *Server) settingsView(c *plan.Cycle) pages.CycleSettingsView {
+	v := pages.CycleSettingsView{
+		Year:     c.Year,
+		Approved: c.ApprovalAct != "",
+		Bands:    pages.BandsForm{Reached: components.NumberInput(c.Bands.Reached), Partial: components.NumberInput(c.Bands.Partial)},
+		Errors:   components.FieldErrors{},
+	}
+	data := periodData(c)
+	for _, p := range c.Periods {
+		what := strings.Join(periodConsequences(data[p.EndsOn]), ", ")
+		if what == "" {
+			what = "nessun dato"
+		}
+		v.Periods = append(v.Periods, pages.PeriodRow{ID: p.ID, EndsOn: p.EndsOn, Data: what})
+	}
+	return v
+}
+
+// bandField reads one threshold: a percentage, required.
+func bandField(value, field, missing string, errs components.FieldErrors) (float64, bool) {
+	if value == "" {
+		errs[field] = missing
+		return 0, false
+	}
+	x, err := components.ParseNumber(value)
+	if err != nil {
+		errs[field] = sentence(err.Error())
+		return 0, false
+	}
+	return x, true
+}
+
+func (s *Server) cycleSettings(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.loadCycle(r)
+	if err != nil {
+		return err
+	}
+	v := s.settingsView(c)
+	back := cycleURL(c.Year) + "/impostazioni"
+	if r.Method != http.MethodGet && r.PostFormValue("form") == "periodo" {
+		return s.periodAdd(w, r, c, v, back)
+	}
+	var bands domain.Bands
+	return s.servePlanForm(w, r, planForm{
+		page:     func() templ.Component { return pages.CycleSettings(v) },
+		approved: v.Approved,
+		errs:     v.Errors,
+		read: func(on, reason string) {
+			v.Bands, bands = parseBands(r, v.Errors)
+			v.Bands.VariationOn, v.Bands.VariationReason = on, reason
+		},
+		save: func(ch store.Change) (string, string, error) {
+			if bands == c.Bands {
+				return back, "Le soglie sono invariate: nulla da salvare.", nil
+			}
+			return back, "Soglie di valutazione aggiornate.", s.store.UpdateCycleSettings(r.Context(), ch, c.Year, bands)
+		},
+		conflictField: onField("band_partial"),
+	})
+}
+
+// parseBands reads the bands form, checking it.
+func parseBands(r *http.Request, errs components.FieldErrors) (pages.BandsForm, domain.Bands) {
+	f := pages.BandsForm{
+		Reached: strings.TrimSpace(r.PostFormValue("band_reached")),
+		Partial: strings.TrimSpace(r.PostFormValue("band_partial")),
+	}
+	reached, okR := bandField(f.Reached, "band_reached", "Indicare la soglia di raggiungimento.", errs)
+	partial, okP := bandField(f.Partial, "band_partial", "Indicare la soglia di parziale raggiungimento.", errs)
+	if okR && (reached <= 0 || reached > 100) {
+		errs["band_reached"], okR = "La soglia di raggiungimento deve essere maggiore di 0 e al più 100.", false
+	}
+	if okP && (partial < 0 || partial > 100) {
+		errs["band_partial"], okP = "La soglia di parziale raggiungimento deve essere compresa tra 0 e 100.", false
+	}
+	bands := domain.Bands{Reached: reached, Partial: partial}
+	if okR && okP && partial >= reached {
+		errs["band_partial"] = "La soglia di parziale raggiungimento deve essere minore della soglia di raggiungimento."
+	} else if okR && okP {
+		if err := bands.Validate(); err != nil {
+			errs["band_partial"] = sentence(err.Error())
+		}
+	}
+	return f, bands
+}
+
+// periodAdd is the settings form that adds a monitoring period.
+func (s *Server) periodAdd(w http.ResponseWriter, r *http.Request, c *plan.Cycle, v pages.CycleSettingsView, back string) error {
+	v.Period = pages.PeriodForm{
+		EndsOn:          strings.TrimSpace(r.PostFormValue("ends_on")),
+		VariationOn:     strings.TrimSpace(r.PostFormValue("period_variation_on")),
+		VariationReason: strings.TrimSpace(r.PostFormValue("period_variation_reason")),
+	}
+	day, ok := dayField(v.Period.EndsOn, "ends_on", "Indicare la data di fine del periodo.", v.Errors)
+	if ok {
+		if err := store.CheckPeriod(c.Year, day); err != nil {
+			v.Errors["ends_on"] = sentence(err.Error())
+		} else if slices.ContainsFunc(c.Periods, func(p plan.Period) bool { return p.EndsOn.Equal(day) }) {
+			v.Errors["ends_on"] = fmt.Sprintf("Il periodo del %s esiste già.", components.Date(day))
+		}
+	}
+	var variation *store.Variation
+	if v.Approved {
+		on, ok := dayField(v.Period.VariationOn, "period_variation_on", "Indicare la data della variazione.", v.Errors)
+		if v.Period.VariationReason == "" {
+			v.Errors["period_variation_reason"] = "Indicare la motivazione della variazione."
+		} else if msg := plan.TooLong(v.Period.VariationReason, plan.MaxText); msg != "" {
+			v.Errors["period_variation_reason"] = sentence(msg)
+		}
+		if ok {
+			variation = &store.Variation{On: on, Reason: v.Period.VariationReason}
+		}
+	}
+	if len(v.Errors) == 0 {
+		_, err := s.store.AddPeriod(r.Context(), change(r, variation), c.Year, day)
+		if err == nil {
+			s.seeOther(w, r, back, fmt.Sprintf("Periodo del %s aggiunto.", components.Date(day)))
+			return nil
+		}
+		if !storeConflict(err, v.Errors, "ends_on") {
+			return err
+		}
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, pages.CycleSettings(v))
+	return nil
+}

@@ -1,0 +1,56 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"traguardo/internal/auth"
+	"traguardo/internal/store"
+	"traguardo/web/components"
+	"traguardo/web/pages"
+)
+
+// Approving the plan: from then on every change is a variation.
+
+func (s *Server) planApprove(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.loadCycle(r)
+	if err != nil {
+		return err
+	}
+	v := pages.ApproveView{Year: c.Year, Counts: c.Count(), ApprovalAct: c.ApprovalAct, ApprovedOn: c.ApprovedOn, Errors: components.FieldErrors{}}
+	if r.Method == http.MethodGet {
+		s.render(w, r, http.StatusOK, pages.Approve(v))
+		return nil
+	}
+	if c.ApprovalAct != "" {
+		return &store.Conflict{Message: "il piano è già approvato"}
+	}
+	v.Form = pages.ApproveForm{Act: strings.TrimSpace(r.PostFormValue("act")), On: strings.TrimSpace(r.PostFormValue("approved_on"))}
+	switch n := utf8.RuneCountInString(v.Form.Act); {
+	case n == 0:
+		v.Errors["act"] = "Indicare l'atto di approvazione, ad esempio «Delibera CdA n. 12 del 30/01/2023»."
+	case n > 300:
+		v.Errors["act"] = "L'atto può avere al più 300 caratteri."
+	}
+	on, ok := dayField(v.Form.On, "approved_on", "Indicare la data dell'atto.", v.Errors)
+	if ok && on.After(store.Day(time.Now().In(components.Rome()))) {
+		v.Errors["approved_on"] = "La data dell'atto non può essere futura."
+	}
+	if v.Counts.Centres == 0 {
+		v.Errors[""] = "Il piano non ha centri di responsabilità: non c'è nulla da approvare."
+	}
+	if len(v.Errors) == 0 {
+		err := s.store.ApprovePlan(r.Context(), actor(auth.UserFrom(r.Context())), c.Year, v.Form.Act, on)
+		if err == nil {
+			s.seeOther(w, r, cycleURL(c.Year), "Piano approvato: da ora ogni modifica è una variazione, con data e motivazione.")
+			return nil
+		}
+		if !storeConflict(err, v.Errors, "act") {
+			return err
+		}
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, pages.Approve(v))
+	return nil
+}
