@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -10,11 +11,13 @@ import (
 	"traguardo/web/static"
 )
 
-// routes is the whole URL space. Every route outside the public group states
-// the permission it needs; the route matrix test fails for a route added
-// without a decision.
+// routes is the whole URL space. Every route is registered through a
+// routeTable, naming the permission it needs or saying it is public; a route
+// registered any other way stops the server at start (mustCover), and the
+// route matrix test fails for a route added without a decision.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
+	rt := &routeTable{s: s, perms: map[string]auth.Permission{}, public: map[string]bool{}}
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.log.Warn("cross-origin request refused", "method", r.Method, "path", r.URL.Path)
@@ -31,96 +34,155 @@ func (s *Server) routes() http.Handler {
 	})
 
 	// Public: no session needed.
-	r.Get("/healthz", s.healthz)
+	g := rt.on(r)
+	g.public(http.MethodGet, "/healthz", http.HandlerFunc(s.healthz))
 	// Read-only: http.FileServer would answer PUT, DELETE and the rest with the file.
 	files := http.StripPrefix("/static/", staticFiles(http.FileServerFS(static.FS)))
-	r.Method(http.MethodGet, "/static/*", files)
-	r.Method(http.MethodHead, "/static/*", files)
+	g.public(http.MethodGet, "/static/*", files)
+	g.public(http.MethodHead, "/static/*", files)
 
 	// The two routes that take a file: a larger body, multipart.
 	r.Group(func(r chi.Router) {
-		r.Use(s.sessions.LoadAndSave, s.authenticate, s.uploadInput, s.require(auth.EditPlan))
-		r.Post("/cicli/{year}/importa-foglio", s.handle(s.planUpload))
-		r.Post("/cicli/importa", s.handle(s.cycleImport))
+		r.Use(s.sessions.LoadAndSave, s.authenticate, s.uploadInput)
+		g := rt.on(r)
+		g.post("/cicli/{year}/importa-foglio", auth.EditPlan, s.planUpload)
+		g.post("/cicli/importa", auth.EditPlan, s.cycleImport)
 	})
 
 	// Everything else: ordinary forms only.
 	r.Group(func(r chi.Router) {
 		r.Use(s.sessions.LoadAndSave, s.authenticate, s.formInput)
-		r.Get("/accedi", s.handle(s.signInForm))
-		r.Post("/accedi", s.handle(s.signIn))
-		r.Post("/esci", s.handle(s.signOut))
+		g := rt.on(r)
+		g.public(http.MethodGet, "/accedi", s.handle(s.signInForm))
+		g.public(http.MethodPost, "/accedi", s.handle(s.signIn))
+		g.public(http.MethodPost, "/esci", s.handle(s.signOut))
 
-		r.With(s.require(auth.ChangePassword)).Get("/profilo/password", s.handle(s.passwordForm))
-		r.With(s.require(auth.ChangePassword)).Post("/profilo/password", s.handle(s.passwordChange))
+		g.get("/profilo/password", auth.ChangePassword, s.passwordForm)
+		g.post("/profilo/password", auth.ChangePassword, s.passwordChange)
 
-		r.With(s.require(auth.ReadCycle)).Get("/", s.handle(s.home))
-		r.With(s.require(auth.ReadCycle)).Get("/cicli/{year}", s.handle(s.cycleShow))
-		r.With(s.require(auth.ReadCycle)).Get("/cicli/{year}/export.json", s.handle(s.cycleExport))
-		r.With(s.require(auth.ReadCycle)).Get("/cicli/{year}/piano.xlsx", s.handle(s.planWorkbook))
-		r.With(s.require(auth.ReadCycle)).Get("/modello-piano.xlsx", s.handle(s.planTemplate))
-		r.With(s.require(auth.ReadCycle)).Get("/cicli/{year}/obiettivi/{id}", s.handle(s.objectiveShow))
-		r.With(s.require(auth.ReadCycle)).Get("/cicli/{year}/variazioni", s.handle(s.variationsList))
+		g.get("/", auth.ReadCycle, s.home)
+		g.get("/cicli/{year}", auth.ReadCycle, s.cycleShow)
+		g.get("/cicli/{year}/export.json", auth.ReadCycle, s.cycleExport)
+		g.get("/cicli/{year}/piano.xlsx", auth.ReadCycle, s.planWorkbook)
+		g.get("/modello-piano.xlsx", auth.ReadCycle, s.planTemplate)
+		g.get("/cicli/{year}/obiettivi/{id}", auth.ReadCycle, s.objectiveShow)
+		g.get("/cicli/{year}/variazioni", auth.ReadCycle, s.variationsList)
 
 		// Approving the plan: the director.
-		r.With(s.require(auth.ApprovePlan)).Get("/cicli/{year}/approva", s.handle(s.planApprove))
-		r.With(s.require(auth.ApprovePlan)).Post("/cicli/{year}/approva", s.handle(s.planApprove))
+		g.get("/cicli/{year}/approva", auth.ApprovePlan, s.planApprove)
+		g.post("/cicli/{year}/approva", auth.ApprovePlan, s.planApprove)
 
 		// The plan: director and admin.
-		r.Group(func(r chi.Router) {
-			r.Use(s.require(auth.EditPlan))
-			r.Get("/cicli/{year}/centri/{centre}/obiettivi/nuovo", s.handle(s.objectiveNew))
-			r.Post("/cicli/{year}/centri/{centre}/obiettivi/nuovo", s.handle(s.objectiveNew))
-			r.Get("/cicli/{year}/obiettivi/{id}/modifica", s.handle(s.objectiveEdit))
-			r.Post("/cicli/{year}/obiettivi/{id}/modifica", s.handle(s.objectiveEdit))
-			r.Get("/cicli/{year}/obiettivi/{id}/elimina", s.handle(s.objectiveDelete))
-			r.Post("/cicli/{year}/obiettivi/{id}/elimina", s.handle(s.objectiveDelete))
-			r.Post("/cicli/{year}/obiettivi/{id}/sposta", s.handle(s.objectiveMove))
+		{
+			g.get("/cicli/{year}/centri/{centre}/obiettivi/nuovo", auth.EditPlan, s.objectiveNew)
+			g.post("/cicli/{year}/centri/{centre}/obiettivi/nuovo", auth.EditPlan, s.objectiveNew)
+			g.get("/cicli/{year}/obiettivi/{id}/modifica", auth.EditPlan, s.objectiveEdit)
+			g.post("/cicli/{year}/obiettivi/{id}/modifica", auth.EditPlan, s.objectiveEdit)
+			g.get("/cicli/{year}/obiettivi/{id}/elimina", auth.EditPlan, s.objectiveDelete)
+			g.post("/cicli/{year}/obiettivi/{id}/elimina", auth.EditPlan, s.objectiveDelete)
+			g.post("/cicli/{year}/obiettivi/{id}/sposta", auth.EditPlan, s.objectiveMove)
 
 			// The plan as files: a workbook into an empty cycle, a v1
 			// document as a new cycle (their POSTs are above).
-			r.Get("/cicli/{year}/importa-foglio", s.handle(s.planUpload))
-			r.Get("/cicli/importa", s.handle(s.cycleImport))
+			g.get("/cicli/{year}/importa-foglio", auth.EditPlan, s.planUpload)
+			g.get("/cicli/importa", auth.EditPlan, s.cycleImport)
 
 			// The cycle, its periods and its centres.
-			r.Get("/cicli/nuovo", s.handle(s.cycleNew))
-			r.Post("/cicli/nuovo", s.handle(s.cycleNew))
-			r.Get("/cicli/{year}/impostazioni", s.handle(s.cycleSettings))
-			r.Post("/cicli/{year}/impostazioni", s.handle(s.cycleSettings))
-			r.Get("/cicli/{year}/periodi/{pid}/elimina", s.handle(s.periodDelete))
-			r.Post("/cicli/{year}/periodi/{pid}/elimina", s.handle(s.periodDelete))
-			r.Get("/cicli/{year}/elimina", s.handle(s.cycleDelete))
-			r.Post("/cicli/{year}/elimina", s.handle(s.cycleDelete))
-			r.Post("/cicli/{year}/riporta", s.handle(s.cycleCarryOver))
-			r.Get("/cicli/{year}/centri/nuovo", s.handle(s.centreNew))
-			r.Post("/cicli/{year}/centri/nuovo", s.handle(s.centreNew))
-			r.Get("/cicli/{year}/centri/{centre}/modifica", s.handle(s.centreEdit))
-			r.Post("/cicli/{year}/centri/{centre}/modifica", s.handle(s.centreEdit))
-			r.Get("/cicli/{year}/centri/{centre}/elimina", s.handle(s.centreDelete))
-			r.Post("/cicli/{year}/centri/{centre}/elimina", s.handle(s.centreDelete))
-			r.Post("/cicli/{year}/centri/{centre}/sposta", s.handle(s.centreMove))
-			r.Get("/cicli/{year}/obiettivi/{id}/attivita/nuova", s.handle(s.activityNew))
-			r.Post("/cicli/{year}/obiettivi/{id}/attivita/nuova", s.handle(s.activityNew))
-			r.Get("/cicli/{year}/attivita/{aid}/modifica", s.handle(s.activityEdit))
-			r.Post("/cicli/{year}/attivita/{aid}/modifica", s.handle(s.activityEdit))
-			r.Get("/cicli/{year}/attivita/{aid}/elimina", s.handle(s.activityDelete))
-			r.Post("/cicli/{year}/attivita/{aid}/elimina", s.handle(s.activityDelete))
-			r.Post("/cicli/{year}/attivita/{aid}/sposta", s.handle(s.activityMove))
-			r.Get("/cicli/{year}/obiettivi/{id}/indicatori/nuovo", s.handle(s.indicatorNew))
-			r.Post("/cicli/{year}/obiettivi/{id}/indicatori/nuovo", s.handle(s.indicatorNew))
-			r.Get("/cicli/{year}/indicatori/{iid}/modifica", s.handle(s.indicatorEdit))
-			r.Post("/cicli/{year}/indicatori/{iid}/modifica", s.handle(s.indicatorEdit))
-			r.Get("/cicli/{year}/indicatori/{iid}/elimina", s.handle(s.indicatorDelete))
-			r.Post("/cicli/{year}/indicatori/{iid}/elimina", s.handle(s.indicatorDelete))
-			r.Post("/cicli/{year}/indicatori/{iid}/sposta", s.handle(s.indicatorMove))
-		})
+			g.get("/cicli/nuovo", auth.EditPlan, s.cycleNew)
+			g.post("/cicli/nuovo", auth.EditPlan, s.cycleNew)
+			g.get("/cicli/{year}/impostazioni", auth.EditPlan, s.cycleSettings)
+			g.post("/cicli/{year}/impostazioni", auth.EditPlan, s.cycleSettings)
+			g.get("/cicli/{year}/periodi/{pid}/elimina", auth.EditPlan, s.periodDelete)
+			g.post("/cicli/{year}/periodi/{pid}/elimina", auth.EditPlan, s.periodDelete)
+			g.get("/cicli/{year}/elimina", auth.EditPlan, s.cycleDelete)
+			g.post("/cicli/{year}/elimina", auth.EditPlan, s.cycleDelete)
+			g.post("/cicli/{year}/riporta", auth.EditPlan, s.cycleCarryOver)
+			g.get("/cicli/{year}/centri/nuovo", auth.EditPlan, s.centreNew)
+			g.post("/cicli/{year}/centri/nuovo", auth.EditPlan, s.centreNew)
+			g.get("/cicli/{year}/centri/{centre}/modifica", auth.EditPlan, s.centreEdit)
+			g.post("/cicli/{year}/centri/{centre}/modifica", auth.EditPlan, s.centreEdit)
+			g.get("/cicli/{year}/centri/{centre}/elimina", auth.EditPlan, s.centreDelete)
+			g.post("/cicli/{year}/centri/{centre}/elimina", auth.EditPlan, s.centreDelete)
+			g.post("/cicli/{year}/centri/{centre}/sposta", auth.EditPlan, s.centreMove)
+			g.get("/cicli/{year}/obiettivi/{id}/attivita/nuova", auth.EditPlan, s.activityNew)
+			g.post("/cicli/{year}/obiettivi/{id}/attivita/nuova", auth.EditPlan, s.activityNew)
+			g.get("/cicli/{year}/attivita/{aid}/modifica", auth.EditPlan, s.activityEdit)
+			g.post("/cicli/{year}/attivita/{aid}/modifica", auth.EditPlan, s.activityEdit)
+			g.get("/cicli/{year}/attivita/{aid}/elimina", auth.EditPlan, s.activityDelete)
+			g.post("/cicli/{year}/attivita/{aid}/elimina", auth.EditPlan, s.activityDelete)
+			g.post("/cicli/{year}/attivita/{aid}/sposta", auth.EditPlan, s.activityMove)
+			g.get("/cicli/{year}/obiettivi/{id}/indicatori/nuovo", auth.EditPlan, s.indicatorNew)
+			g.post("/cicli/{year}/obiettivi/{id}/indicatori/nuovo", auth.EditPlan, s.indicatorNew)
+			g.get("/cicli/{year}/indicatori/{iid}/modifica", auth.EditPlan, s.indicatorEdit)
+			g.post("/cicli/{year}/indicatori/{iid}/modifica", auth.EditPlan, s.indicatorEdit)
+			g.get("/cicli/{year}/indicatori/{iid}/elimina", auth.EditPlan, s.indicatorDelete)
+			g.post("/cicli/{year}/indicatori/{iid}/elimina", auth.EditPlan, s.indicatorDelete)
+			g.post("/cicli/{year}/indicatori/{iid}/sposta", auth.EditPlan, s.indicatorMove)
+		}
 
-		r.With(s.require(auth.ManageUsers)).Get("/admin/utenti", s.handle(s.usersList))
-		r.With(s.require(auth.ManageUsers)).Post("/admin/utenti", s.handle(s.userCreate))
-		r.With(s.require(auth.ManageUsers)).Post("/admin/utenti/{id}/password", s.handle(s.userResetPassword))
-		r.With(s.require(auth.ManageUsers)).Post("/admin/utenti/{id}/stato", s.handle(s.userSetActive))
+		g.get("/admin/utenti", auth.ManageUsers, s.usersList)
+		g.post("/admin/utenti", auth.ManageUsers, s.userCreate)
+		g.post("/admin/utenti/{id}/password", auth.ManageUsers, s.userResetPassword)
+		g.post("/admin/utenti/{id}/stato", auth.ManageUsers, s.userSetActive)
 
-		r.With(s.require(auth.ReadAudit)).Get("/registro", s.handle(s.auditLog))
+		g.get("/registro", auth.ReadAudit, s.auditLog)
 	})
+
+	rt.mustCover(r)
 	return r
+}
+
+// routeTable records what every route needs, as it is registered.
+type routeTable struct {
+	s      *Server
+	perms  map[string]auth.Permission // by "METHOD /pattern"
+	public map[string]bool
+}
+
+// routeGroup registers routes on one chi router (a group, with its
+// middleware) into the table.
+type routeGroup struct {
+	t *routeTable
+	r chi.Router
+}
+
+func (t *routeTable) on(r chi.Router) routeGroup { return routeGroup{t, r} }
+
+// get serves h to the holders of p.
+func (g routeGroup) get(pattern string, p auth.Permission, h handlerFunc) {
+	g.guarded(http.MethodGet, pattern, p, h)
+}
+
+// post serves h to the holders of p.
+func (g routeGroup) post(pattern string, p auth.Permission, h handlerFunc) {
+	g.guarded(http.MethodPost, pattern, p, h)
+}
+
+func (g routeGroup) guarded(method, pattern string, p auth.Permission, h handlerFunc) {
+	if p == "" {
+		panic(fmt.Sprintf("route %s %s: no permission", method, pattern))
+	}
+	g.t.perms[method+" "+pattern] = p
+	g.r.With(g.t.s.require(p)).Method(method, pattern, g.t.s.handle(h))
+}
+
+// public serves h to anyone, signed in or not.
+func (g routeGroup) public(method, pattern string, h http.Handler) {
+	g.t.public[method+" "+pattern] = true
+	g.r.Method(method, pattern, h)
+}
+
+// mustCover panics, at start, if the router serves a route that was not
+// registered through the table: access fails closed.
+func (t *routeTable) mustCover(r chi.Routes) {
+	err := chi.Walk(r, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		key := method + " " + route
+		if _, ok := t.perms[key]; !ok && !t.public[key] {
+			return fmt.Errorf("route %s registered without a permission", key)
+		}
+		return nil
+	})
+	if err != nil {
+		panic(err)
+	}
 }
