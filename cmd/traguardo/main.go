@@ -87,10 +87,6 @@ func readConfig(getenv func(string) string) (config, error) {
 			}
 		}
 	}
-	if c.migrationURL != "" && c.databaseURL == "" {
-		return c, errors.New("MIGRATION_DATABASE_URL is set but DATABASE_URL is not: " +
-			"set DATABASE_URL to the runtime role's URL, the one the application serves with")
-	}
 	if err := auth.CheckPasswordStrength(c.demoPassword); err != nil {
 		return c, fmt.Errorf("DEMO_PASSWORD: at least %d characters", auth.MinPasswordLength)
 	}
@@ -167,8 +163,18 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if cmd == "migrate" && cfg.databaseURL != "" && cfg.migrationURL == "" {
+	switch {
+	case cmd == "migrate" && cfg.migrationURL != "":
+		if err := db.Migrate(cfg.migrationURL); err != nil {
+			return err
+		}
+		log.Info("migrations applied")
+		return nil
+	case cmd == "migrate" && cfg.databaseURL != "":
 		return errors.New("migrate needs MIGRATION_DATABASE_URL, the URL of the schema's owner")
+	case cfg.migrationURL != "" && cfg.databaseURL == "":
+		return errors.New("MIGRATION_DATABASE_URL is set but DATABASE_URL is not: " +
+			"set DATABASE_URL to the runtime role's URL, the one the application serves with")
 	}
 
 	st, closeDB, err := openStore(ctx, cfg, log)
@@ -262,8 +268,9 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store.Store,
 	if err != nil {
 		return fail(err)
 	}
-	for _, p := range problems {
-		log.Warn("DATABASE_URL should name the runtime role (member of traguardo_app), not the owner: the audit log can be rewritten", "problem", p)
+	if len(problems) > 0 {
+		log.Warn("DATABASE_URL should name the runtime role (a member of traguardo_app, see README): "+
+			"with this one the audit log can be rewritten", "problems", strings.Join(problems, "; "))
 	}
 	return store.New(pool), func() { pool.Close(); cleanup() }, nil
 }
