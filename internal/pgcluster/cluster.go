@@ -179,7 +179,9 @@ func Start(ctx context.Context, dir string, opt Options) (*Cluster, error) {
 // only by the server's user; then it records both passwords in Secrets.
 func (c *Cluster) initdb(ctx context.Context) error {
 	c.ownerPassword, c.runtimePassword = newPassword(), newPassword()
-	pw, err := os.CreateTemp("", "tgpw")
+	// Beside the cluster directory: the server's user can reach it (not
+	// inside: initdb wants an empty directory).
+	pw, err := os.CreateTemp(filepath.Dir(c.Dir), ".tgpw")
 	if err != nil {
 		return err
 	}
