@@ -223,8 +223,9 @@ func (c *Cluster) readSecrets() error {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("the private PostgreSQL in %s has no %s file: it was created by an older "+
-			"Traguardo that let every local connection in without a password. Delete that directory "+
-			"(rm -rf %s; its data is lost, make run loads the demo again) and start again", c.Dir, Secrets, c.Dir)
+			"Traguardo that let every local connection in without a password (or its first start was "+
+			"interrupted). Delete that directory (rm -rf %s; its data is lost, make run loads the demo "+
+			"again) and start again", c.Dir, Secrets, c.Dir)
 	}
 	if err != nil {
 		return err
