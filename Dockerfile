@@ -12,4 +12,5 @@ COPY --from=build /traguardo /usr/local/bin/traguardo
 USER traguardo
 EXPOSE 8080
 ENTRYPOINT ["traguardo"]
-CMD ["serve", "--demo"]
+# Serves without demo data; docker-compose.yml adds --demo for a try-out.
+CMD ["serve"]

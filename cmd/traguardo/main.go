@@ -24,7 +24,7 @@ import (
 	"traguardo/internal/db"
 	"traguardo/internal/demo"
 	"traguardo/internal/interchange"
-	"traguardo/internal/pgtest"
+	"traguardo/internal/pgcluster"
 	"traguardo/internal/richtext"
 	"traguardo/internal/server"
 	"traguardo/internal/store"
@@ -47,7 +47,8 @@ func main() {
 
 // config is read once, from the environment.
 type config struct {
-	databaseURL  string // empty: a private cluster under dataDir
+	databaseURL  string // the runtime role's; empty: a private cluster under dataDir
+	migrationURL string // the schema owner's, for migrations; may be empty
 	addr         string
 	dataDir      string
 	pgPort       int
@@ -58,6 +59,7 @@ type config struct {
 func readConfig(getenv func(string) string) (config, error) {
 	c := config{
 		databaseURL:  getenv("DATABASE_URL"),
+		migrationURL: getenv("MIGRATION_DATABASE_URL"),
 		addr:         cmp.Or(getenv("ADDR"), ":8080"),
 		dataDir:      cmp.Or(getenv("DATA_DIR"), ".data"),
 		pgPort:       54329,
@@ -104,7 +106,11 @@ commands:
                                  (roles: admin, direttore, responsabile, nucleo, osservatore)
 
 environment:
-  DATABASE_URL   PostgreSQL URL; when unset a private cluster runs under DATA_DIR/pg
+  DATABASE_URL   PostgreSQL URL of the runtime role the application serves with;
+                 when unset a private cluster runs under DATA_DIR/pg
+  MIGRATION_DATABASE_URL
+                 PostgreSQL URL of the schema's owner: migrations run with it (at
+                 serve and by migrate); when unset, serve needs a current schema
   ADDR           listening address (default :8080)
   DATA_DIR       where the private cluster lives (default .data)
   PG_PORT        port of the private cluster on 127.0.0.1 (default 54329)
@@ -157,6 +163,19 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	switch {
+	case cmd == "migrate" && cfg.migrationURL != "":
+		if err := db.Migrate(cfg.migrationURL); err != nil {
+			return err
+		}
+		log.Info("migrations applied")
+		return nil
+	case cmd == "migrate" && cfg.databaseURL != "":
+		return errors.New("migrate needs MIGRATION_DATABASE_URL, the URL of the schema's owner")
+	case cfg.migrationURL != "" && cfg.databaseURL == "":
+		return errors.New("MIGRATION_DATABASE_URL is set but DATABASE_URL is not: " +
+			"set DATABASE_URL to the runtime role's URL, the one the application serves with")
+	}
 
 	st, closeDB, err := openStore(ctx, cfg, log)
 	if err != nil {
@@ -192,15 +211,17 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 	return serve(ctx, cfg, st, log)
 }
 
-// openStore connects to DATABASE_URL, or starts the private cluster, then
-// applies the migrations.
+// openStore connects to DATABASE_URL, or starts the private cluster. The
+// migrations run as the schema's owner (MIGRATION_DATABASE_URL, or the
+// private cluster's owner); the store connects as the runtime role and
+// refuses a schema that is not current.
 func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store.Store, func(), error) {
-	url := cfg.databaseURL
+	url, ownerURL := cfg.databaseURL, cfg.migrationURL
 	cleanup := func() {}
 	if url == "" {
 		dir := filepath.Join(cfg.dataDir, "pg")
 		log.Info("starting private PostgreSQL", "dir", dir, "port", cfg.pgPort)
-		cluster, err := pgtest.Start(ctx, dir, pgtest.Options{Port: cfg.pgPort})
+		cluster, err := pgcluster.Start(ctx, dir, pgcluster.Options{Port: cfg.pgPort})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -219,16 +240,37 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store.Store,
 			cleanup()
 			return nil, nil, err
 		}
-		url = cluster.URL("traguardo")
+		url, ownerURL = cluster.URL("traguardo"), cluster.OwnerURL("traguardo")
 	}
-	if err := db.Migrate(url); err != nil {
-		cleanup()
-		return nil, nil, err
+	if ownerURL != "" {
+		if err := db.Migrate(ownerURL); err != nil {
+			cleanup()
+			return nil, nil, err
+		}
 	}
 	pool, err := db.Open(ctx, url)
 	if err != nil {
 		cleanup()
 		return nil, nil, err
+	}
+	fail := func(err error) (*store.Store, func(), error) {
+		pool.Close()
+		cleanup()
+		return nil, nil, err
+	}
+	if err := db.CheckSchema(ctx, pool); err != nil {
+		if errors.Is(err, db.ErrSchemaNotCurrent) {
+			err = fmt.Errorf("%w; set MIGRATION_DATABASE_URL to the URL of the schema's owner so that migrations run (see README, Running in production)", err)
+		}
+		return fail(err)
+	}
+	problems, err := db.CheckRuntimeRole(ctx, pool)
+	if err != nil {
+		return fail(err)
+	}
+	if len(problems) > 0 {
+		log.Warn("DATABASE_URL should name the runtime role (a member of traguardo_app, see README): "+
+			"with this one the audit log can be rewritten", "problems", strings.Join(problems, "; "))
 	}
 	return store.New(pool), func() { pool.Close(); cleanup() }, nil
 }

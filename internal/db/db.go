@@ -1,16 +1,26 @@
 // Package db opens the PostgreSQL pool and applies the embedded migrations.
+//
+// Two roles reach the database: the owner of the schema runs Migrate, and
+// the runtime role, a member of traguardo_app (migration 000003), serves with
+// the pool that Open returns. CheckSchema and CheckRuntimeRole tell the
+// runtime side whether the schema is current and whether it has more power
+// than it should.
 package db
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/golang-migrate/migrate/v4"
 	_ "github.com/golang-migrate/migrate/v4/database/pgx/v5" // registers the pgx5 scheme
 	"github.com/golang-migrate/migrate/v4/source/iofs"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"traguardo/migrations"
@@ -57,4 +67,90 @@ func migrateURL(databaseURL string) string {
 		return databaseURL
 	}
 	return "pgx5" + strings.TrimPrefix(databaseURL, u.Scheme)
+}
+
+// LatestVersion is the number of the newest embedded migration.
+func LatestVersion() (uint, error) {
+	entries, err := fs.ReadDir(migrations.FS, ".")
+	if err != nil {
+		return 0, err
+	}
+	var latest uint
+	for _, e := range entries {
+		prefix, _, ok := strings.Cut(e.Name(), "_")
+		if !ok || !strings.HasSuffix(e.Name(), ".up.sql") {
+			continue
+		}
+		n, err := strconv.ParseUint(prefix, 10, 32)
+		if err != nil {
+			return 0, fmt.Errorf("migration %s: %w", e.Name(), err)
+		}
+		latest = max(latest, uint(n))
+	}
+	return latest, nil
+}
+
+// ErrSchemaNotCurrent says that the database's schema is not the one this
+// binary was built for; the owner's URL is needed to migrate it.
+var ErrSchemaNotCurrent = errors.New("the database schema is not current")
+
+// CheckSchema returns nil when the schema of pool's database is at the newest
+// embedded migration, and an error wrapping ErrSchemaNotCurrent otherwise.
+func CheckSchema(ctx context.Context, pool *pgxpool.Pool) error {
+	latest, err := LatestVersion()
+	if err != nil {
+		return err
+	}
+	var (
+		version int64
+		dirty   bool
+	)
+	err = pool.QueryRow(ctx, `SELECT version, dirty FROM schema_migrations LIMIT 1`).Scan(&version, &dirty)
+	var pe *pgconn.PgError
+	switch {
+	case errors.Is(err, pgx.ErrNoRows), errors.As(err, &pe) && pe.Code == "42P01": // undefined_table
+		return fmt.Errorf("%w: no migration applied, this binary needs version %d", ErrSchemaNotCurrent, latest)
+	case err != nil:
+		return fmt.Errorf("read the schema version: %w", err)
+	case dirty:
+		return fmt.Errorf("%w: migration %d failed half-way (dirty); fix it by hand, then run migrate", ErrSchemaNotCurrent, version)
+	case version != int64(latest):
+		return fmt.Errorf("%w: it is at version %d, this binary needs version %d", ErrSchemaNotCurrent, version, latest)
+	}
+	return nil
+}
+
+// CheckRuntimeRole lists what makes the role of pool more powerful than the
+// application's runtime role should be: superuser, owner of the audit log,
+// able to bypass row security or to create roles or databases. An empty list
+// means none of these.
+func CheckRuntimeRole(ctx context.Context, pool *pgxpool.Pool) ([]string, error) {
+	var (
+		role                                   string
+		super, createRole, createDB, bypassRLS bool
+		ownsAudit                              bool
+	)
+	err := pool.QueryRow(ctx, `
+		SELECT r.rolname, r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolbypassrls,
+			COALESCE(pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = to_regclass('audit_log')), 'USAGE'), false)
+		FROM pg_roles r WHERE r.rolname = current_user`).Scan(&role, &super, &createRole, &createDB, &bypassRLS, &ownsAudit)
+	if err != nil {
+		return nil, fmt.Errorf("read the database role: %w", err)
+	}
+	var out []string
+	for _, p := range []struct {
+		bad  bool
+		what string
+	}{
+		{super, "is a superuser"},
+		{ownsAudit, "owns audit_log (or is a member of its owner)"},
+		{createRole, "may create roles"},
+		{createDB, "may create databases"},
+		{bypassRLS, "bypasses row security"},
+	} {
+		if p.bad {
+			out = append(out, fmt.Sprintf("role %s %s", role, p.what))
+		}
+	}
+	return out, nil
 }

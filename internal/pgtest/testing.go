@@ -1,3 +1,9 @@
+// Package pgtest is the database harness of the tests: one private
+// PostgreSQL cluster (internal/pgcluster) per test binary, a migrated
+// template database, and a fresh copy of it per test.
+//
+// Tests connect as the runtime role, with the privileges the application
+// has in production; a test that needs the owner asks for it with Owner.
 package pgtest
 
 import (
@@ -11,12 +17,13 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"traguardo/internal/db"
+	"traguardo/internal/pgcluster"
 )
 
 // harness is the cluster of one test binary; TestMain sets it before any test
 // runs and tears it down after, so it is the one piece of package state here.
 var harness struct {
-	cluster *Cluster
+	cluster *pgcluster.Cluster
 	seq     atomic.Int64
 }
 
@@ -35,7 +42,7 @@ func Main(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	c, err := Start(ctx, dir, Options{Ephemeral: true})
+	c, err := pgcluster.Start(ctx, dir, pgcluster.Options{Ephemeral: true})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "pgtest:", err)
 		return 1
@@ -43,7 +50,7 @@ func Main(m *testing.M) int {
 	defer c.Stop()
 	err = c.CreateDatabase(ctx, templateDB, "")
 	if err == nil {
-		err = db.Migrate(c.URL(templateDB))
+		err = db.Migrate(c.OwnerURL(templateDB))
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "pgtest:", err)
@@ -53,13 +60,20 @@ func Main(m *testing.M) int {
 	return m.Run()
 }
 
-// URL returns the connection string of a fresh, migrated database for tb.
-func URL(tb testing.TB) string {
+// Cluster is the running cluster of this test binary.
+func Cluster(tb testing.TB) *pgcluster.Cluster {
 	tb.Helper()
-	c := harness.cluster
-	if c == nil {
+	if harness.cluster == nil {
 		tb.Fatal("pgtest: no cluster; call pgtest.Main from TestMain")
 	}
+	return harness.cluster
+}
+
+// URL returns the connection string of a fresh, migrated database for tb, as
+// the runtime role.
+func URL(tb testing.TB) string {
+	tb.Helper()
+	c := Cluster(tb)
 	name := fmt.Sprintf("t%d_%d", os.Getpid(), harness.seq.Add(1))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -69,10 +83,23 @@ func URL(tb testing.TB) string {
 	return c.URL(name)
 }
 
-// NewDB returns a pool on a fresh, migrated database, closed when tb ends.
+// NewDB returns a pool on a fresh, migrated database, connected as the
+// runtime role, closed when tb ends.
 func NewDB(tb testing.TB) *pgxpool.Pool {
 	tb.Helper()
-	url := URL(tb)
+	return open(tb, URL(tb))
+}
+
+// Owner returns a pool on the database of pool connected as the owner of
+// the schema (a superuser in the private cluster), closed when tb ends: for
+// the few tests that change the schema or check what the owner may do.
+func Owner(tb testing.TB, pool *pgxpool.Pool) *pgxpool.Pool {
+	tb.Helper()
+	return open(tb, Cluster(tb).OwnerURL(pool.Config().ConnConfig.Database))
+}
+
+func open(tb testing.TB, url string) *pgxpool.Pool {
+	tb.Helper()
 	pool, err := db.Open(context.Background(), url)
 	if err != nil {
 		tb.Fatal(err)

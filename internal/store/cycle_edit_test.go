@@ -661,7 +661,8 @@ func TestStore_CarryOver(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The very last step fails: every row written before it must go.
-		if _, err := st.Pool().Exec(ctx, `
+		// (A trigger is the owner's to create.)
+		if _, err := pgtest.Owner(t, st.Pool()).Exec(ctx, `
 			CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END; $$;
 			CREATE TRIGGER refuse BEFORE INSERT ON indicators FOR EACH ROW EXECUTE FUNCTION refuse();`); err != nil {
 			t.Fatal(err)

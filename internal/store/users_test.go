@@ -396,8 +396,10 @@ func TestStore_ListAudit(t *testing.T) {
 func TestAuditLog_AppendOnly(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := pgtest.NewDB(t)
-	st := store.New(pool)
+	st := store.New(pgtest.NewDB(t))
+	// The schema's owner: the trigger refuses even the role that could
+	// write the table (TestAuditLog_RuntimeRole covers the application's role).
+	pool := pgtest.Owner(t, st.Pool())
 	id := MustCreateUser(t, st, store.CLI, store.NewUser{Email: "utente@traguardo.test", Role: auth.Observer}, "password-utente-1")
 	if err := st.SetActive(ctx, store.CLI, id, false); err != nil {
 		t.Fatal(err)
