@@ -74,7 +74,7 @@ func TestCluster_Passwords(t *testing.T) {
 // passwords file: it trusted local connections) is refused with what to do.
 func TestCluster_OlderTrustCluster(t *testing.T) {
 	if _, err := pgcluster.FindBinDir(); err != nil {
-		t.Skip(err)
+		t.Fatal(err) // the tests need PostgreSQL's server binaries: .ci/run installs them
 	}
 	dir := tempDir(t)
 	if err := os.WriteFile(filepath.Join(dir, "PG_VERSION"), []byte("15\n"), 0o600); err != nil {
@@ -166,7 +166,7 @@ func tempDir(t *testing.T) string {
 func start(t *testing.T, ctx context.Context, dir string) *pgcluster.Cluster {
 	t.Helper()
 	if _, err := pgcluster.FindBinDir(); err != nil {
-		t.Skip(err)
+		t.Fatal(err) // the tests need PostgreSQL's server binaries: .ci/run installs them
 	}
 	c, err := pgcluster.Start(ctx, dir, pgcluster.Options{Ephemeral: true})
 	if err != nil {
