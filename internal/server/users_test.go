@@ -329,7 +329,7 @@ func TestUsers_Deactivate(t *testing.T) {
 	}
 	e.client(t).signIn(email, demo.DefaultPassword)
 
-	entries, err := e.st.ListAudit(context.Background(), store.AuditFilter{Actor: e.emails["admin"]})
+	entries, err := e.st.ListAudit(context.Background(), store.AuditFilter{Actor: e.emails["admin"], Entity: "user"})
 	if err != nil {
 		t.Fatal(err)
 	}
