@@ -1,10 +1,13 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"traguardo/internal/auth"
 	"traguardo/internal/store"
@@ -12,12 +15,64 @@ import (
 	"traguardo/web/pages"
 )
 
-// Sign-in throttling: failures counted over this window.
+// attemptLimits are the ceilings of failed password attempts (sign-in and
+// the current password of the change form) within 15 minutes: low for one
+// account from one address, so that a stranger elsewhere does not lock the
+// owner out, higher for the account from anywhere, and per address.
+var attemptLimits = store.AttemptLimits{Window: 15 * time.Minute, Pair: 5, Account: 50, Address: 20}
+
+// maxEmailLength is the longest email address (RFC 5321 path, less the
+// brackets); a longer one is refused before the database sees it.
+const maxEmailLength = 254
+
+// The messages of a refused attempt, as people read them.
 const (
-	throttleWindow     = 15 * time.Minute
-	maxFailsPerEmail   = 5
-	maxFailsPerAddress = 20
+	msgThrottled         = "Troppi tentativi di accesso non riusciti. Riprovare tra 15 minuti."
+	msgPasswordThrottled = "Troppi tentativi con una password attuale errata. Riprovare tra 15 minuti."
+	msgBusy              = "Troppe richieste di accesso in corso: riprovare tra qualche secondo."
 )
+
+// refusal is a password attempt refused before its check, with 429.
+type refusal struct {
+	busy   bool // too many checks in progress, rather than too many failures
+	window time.Duration
+}
+
+// retryAfter sets the Retry-After header of the 429.
+func (r *refusal) retryAfter(w http.ResponseWriter) {
+	secs := 5
+	if !r.busy {
+		secs = int(r.window.Seconds())
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+}
+
+// checkAttempt checks one password attempt as count, check, record: the
+// attempt is reserved first (counted as a failure until the caller takes
+// it back with PassAttempt), so parallel attempts cannot all slip under the
+// limits, and the argon2id check runs within the bound of s.passwords. A
+// non-nil refusal means the password was not checked.
+func (s *Server) checkAttempt(ctx context.Context, a *store.Attempt, hash, password string) (bool, *refusal, error) {
+	if err := s.store.ReserveAttempt(ctx, a, attemptLimits); err != nil {
+		var th *store.Throttled
+		if errors.As(err, &th) {
+			s.log.Warn("password attempt throttled", "form", a.Form, "limit", th.Limit, "address", a.Address)
+			return false, &refusal{window: attemptLimits.Window}, nil
+		}
+		return false, nil, err
+	}
+	ok, err := s.passwords.Check(ctx, hash, password)
+	if errors.Is(err, auth.ErrBusy) {
+		s.log.Warn("password check refused: too many in progress", "form", a.Form, "address", a.Address)
+		// Not checked, so not counted.
+		if err := s.store.ReleaseAttempt(context.WithoutCancel(ctx), a); err != nil {
+			return false, nil, err
+		}
+		return false, &refusal{busy: true}, nil
+	}
+	// An attempt cancelled by the client stays counted.
+	return ok, nil, err
+}
 
 func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) error {
 	if auth.UserFrom(r.Context()) != nil {
@@ -36,25 +91,17 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		Errors: components.FieldErrors{},
 	}
 	password := r.PostFormValue("password")
-	if v.Email == "" {
+	switch {
+	case v.Email == "":
 		v.Errors["email"] = "Inserire l'email."
+	case utf8.RuneCountInString(v.Email) > maxEmailLength:
+		v.Errors["email"] = "L'email non può superare " + strconv.Itoa(maxEmailLength) + " caratteri."
 	}
 	if password == "" {
 		v.Errors["password"] = "Inserire la password."
 	}
 	if len(v.Errors) > 0 {
 		s.render(w, r, http.StatusUnprocessableEntity, pages.SignIn(v))
-		return nil
-	}
-	addr := s.clientAddress(r)
-	byEmail, byAddr, err := s.store.SignInFailures(ctx, v.Email, addr, time.Now().Add(-throttleWindow))
-	if err != nil {
-		return err
-	}
-	if byEmail >= maxFailsPerEmail || byAddr >= maxFailsPerAddress {
-		s.log.Warn("sign-in throttled", "address", addr)
-		v.Message = "Troppi tentativi di accesso non riusciti. Riprovare tra 15 minuti."
-		s.render(w, r, http.StatusTooManyRequests, pages.SignIn(v))
 		return nil
 	}
 	u, hash, err := s.store.UserForSignIn(ctx, v.Email)
@@ -64,15 +111,33 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	if u == nil {
 		hash = s.dummyHash // the same work whether the account exists or not
 	}
-	if !auth.CheckPassword(hash, password) || u == nil || !u.Active {
-		if err := s.store.RecordSignInFailure(ctx, v.Email, addr); err != nil {
+	a := &store.Attempt{Email: v.Email, Address: s.clientAddress(r), Form: store.FormSignIn}
+	ok, refused, err := s.checkAttempt(ctx, a, hash, password)
+	if err != nil {
+		return err
+	}
+	if refused != nil {
+		v.Message = msgThrottled
+		if refused.busy {
+			v.Message = msgBusy
+		}
+		refused.retryAfter(w)
+		s.render(w, r, http.StatusTooManyRequests, pages.SignIn(v))
+		return nil
+	}
+	if !ok || u == nil || !u.Active {
+		var id int64
+		if u != nil {
+			id = u.ID
+		}
+		if err := s.store.FailAttempt(ctx, a, id); err != nil {
 			return err
 		}
 		v.Message = "Email o password non corretti, oppure account disattivato."
 		s.render(w, r, http.StatusUnprocessableEntity, pages.SignIn(v))
 		return nil
 	}
-	if err := s.store.ClearSignInFailures(ctx, v.Email); err != nil {
+	if err := s.store.PassAttempt(ctx, a, u); err != nil {
 		return err
 	}
 	// A new token at sign-in, so a token planted before cannot ride along.
@@ -87,7 +152,13 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
-	if err := s.sessions.Destroy(r.Context()); err != nil {
+	ctx := r.Context()
+	if u := auth.UserFrom(ctx); u != nil {
+		if err := s.store.RecordSignOut(ctx, u, s.clientAddress(r)); err != nil {
+			return err
+		}
+	}
+	if err := s.sessions.Destroy(ctx); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/accedi", http.StatusSeeOther)
@@ -100,17 +171,47 @@ func (s *Server) passwordForm(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// passwordChange replaces the user's password after checking the current
+// one, which is throttled like a sign-in. The account's other sessions end;
+// this one lives on with the new epoch and a new token.
 func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := auth.UserFrom(ctx)
 	current, next, confirm := r.PostFormValue("current"), r.PostFormValue("new"), r.PostFormValue("confirm")
 	v := pages.PasswordView{Required: u.MustChangePassword, Errors: components.FieldErrors{}}
-	_, hash, err := s.store.UserForSignIn(ctx, u.Email)
-	if err != nil {
-		return err
+	refuse := func(rf *refusal) {
+		v.Message = msgPasswordThrottled
+		if rf.busy {
+			v.Message = msgBusy
+		}
+		rf.retryAfter(w)
+		s.render(w, r, http.StatusTooManyRequests, pages.Password(v))
 	}
-	if !auth.CheckPassword(hash, current) {
-		v.Errors["current"] = "La password attuale non è corretta."
+	if current == "" {
+		v.Errors["current"] = "Inserire la password attuale."
+	} else {
+		_, hash, err := s.store.UserForSignIn(ctx, u.Email)
+		if err != nil {
+			return err
+		}
+		a := &store.Attempt{Email: u.Email, Address: s.clientAddress(r), Form: store.FormPassword, UserID: &u.ID}
+		ok, refused, err := s.checkAttempt(ctx, a, hash, current)
+		if err != nil {
+			return err
+		}
+		if refused != nil {
+			refuse(refused)
+			return nil
+		}
+		if ok {
+			err = s.store.PassAttempt(ctx, a, u)
+		} else {
+			v.Errors["current"] = "La password attuale non è corretta."
+			err = s.store.FailAttempt(ctx, a, u.ID)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	if err := auth.CheckPasswordStrength(next); err != nil {
 		v.Errors["new"] = "La nuova password deve avere almeno 12 caratteri."
@@ -124,16 +225,22 @@ func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnprocessableEntity, pages.Password(v))
 		return nil
 	}
-	h, err := auth.HashPassword(next)
+	h, err := s.passwords.Hash(ctx, next)
+	if errors.Is(err, auth.ErrBusy) {
+		refuse(&refusal{busy: true})
+		return nil
+	}
 	if err != nil {
 		return err
 	}
-	if err := s.store.SetPassword(ctx, actor(u), u.ID, h, false, false); err != nil {
+	epoch, err := s.store.ChangePassword(ctx, actor(u), u.ID, h)
+	if err != nil {
 		return err
 	}
 	if err := s.sessions.RenewToken(ctx); err != nil {
 		return err
 	}
+	s.sessions.Put(ctx, keyEpoch, epoch)
 	s.sessions.Put(ctx, keyFlash, "Password aggiornata.")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil

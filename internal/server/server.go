@@ -36,6 +36,10 @@ type Config struct {
 	// SessionCleanup is how often expired sessions are deleted (default 5
 	// minutes; negative disables it, for tests).
 	SessionCleanup time.Duration
+	// Passwords bounds the argon2id checks and hashes of requests running
+	// at once (each holds 64 MiB); a request that cannot start one within
+	// its wait gets 429. Default: auth.DefaultPasswordSlots(), 2 seconds.
+	Passwords *auth.Passwords
 }
 
 // Server holds the dependencies of every handler.
@@ -44,6 +48,7 @@ type Server struct {
 	log       *slog.Logger
 	policy    *richtext.Policy
 	sessions  *scs.SessionManager
+	passwords *auth.Passwords
 	cfg       Config
 	dummyHash string
 }
@@ -59,6 +64,9 @@ func New(st *store.Store, log *slog.Logger, cfg Config) http.Handler {
 	if cfg.SessionCleanup == 0 {
 		cfg.SessionCleanup = 5 * time.Minute
 	}
+	if cfg.Passwords == nil {
+		cfg.Passwords = auth.NewPasswords(auth.DefaultPasswordSlots(), 2*time.Second)
+	}
 	sm := scs.New()
 	sm.Store = pgxstore.NewWithCleanupInterval(st.Pool(), max(cfg.SessionCleanup, 0))
 	sm.IdleTimeout = cfg.IdleTimeout
@@ -68,7 +76,7 @@ func New(st *store.Store, log *slog.Logger, cfg Config) http.Handler {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.Cookie.Persist = false
-	s := &Server{store: st, log: log, policy: richtext.NewPolicy(), sessions: sm, cfg: cfg, dummyHash: auth.NewDummyHash()}
+	s := &Server{store: st, log: log, policy: richtext.NewPolicy(), sessions: sm, passwords: cfg.Passwords, cfg: cfg, dummyHash: auth.NewDummyHash()}
 	return s.routes()
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 
@@ -74,19 +75,39 @@ func (s *Server) require(p auth.Permission) func(http.Handler) http.Handler {
 	}
 }
 
-// clientAddress is the address sign-in throttling counts against.
+// clientAddress is the address password attempts are counted against. An
+// IPv6 client counts by its /64, the block one machine usually holds, so
+// that it cannot escape the limit by changing the rest of its address.
+// Behind a trusted proxy it is the last X-Forwarded-For hop, the one the
+// proxy added (earlier hops, and earlier header lines, are the client's to
+// forge); a last hop that is not an address falls back on the peer's.
 func (s *Server) clientAddress(r *http.Request) string {
 	if s.cfg.TrustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			hops := strings.Split(xff, ",")
-			return strings.TrimSpace(hops[len(hops)-1])
+		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+			hops := strings.Split(xff[len(xff)-1], ",")
+			if ip, err := netip.ParseAddr(strings.TrimSpace(hops[len(hops)-1])); err == nil {
+				return addressKey(ip)
+			}
 		}
+	}
+	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
+		return addressKey(ap.Addr())
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// addressKey is the form of ip that throttling counts: an IPv4 address as
+// it is, an IPv6 one as its /64.
+func addressKey(ip netip.Addr) string {
+	ip = ip.Unmap().WithZone("")
+	if ip.Is4() {
+		return ip.String()
+	}
+	return netip.PrefixFrom(ip, 64).Masked().String()
 }
 
 // safeNext keeps a post-sign-in redirect on this site. Browsers drop tabs

@@ -461,7 +461,8 @@ func TestPasswordChange(t *testing.T) {
 			if r.Status != http.StatusUnprocessableEntity {
 				t.Fatalf("status %d, want 422; body:\n%.800s", r.Status, r.Body)
 			}
-			secRequireUnchanged(t, tc.name, before, secSnapshot(t, e.pool), "sessions")
+			// A checked current password moves the attempts and the log.
+			secRequireUnchanged(t, tc.name, before, secSnapshot(t, e.pool), "sessions", "login_failures", "audit_log")
 			doc := parseHTML(t, r.Body)
 			errs := byTestID(doc, "error-"+tc.field)
 			if len(errs) != 1 || textOf(errs[0]) != tc.message {
@@ -555,7 +556,7 @@ func TestSignIn_ErrorsShowNoInternals(t *testing.T) {
 			t.Errorf("%s %s %.60q: %d without %q", tc.method, tc.path, tc.form.Encode(), r.Status, refused)
 		}
 		if tc.method == http.MethodPost {
-			secRequireUnchanged(t, tc.method+" "+tc.path, before, secSnapshot(t, e.pool), "sessions", "login_failures")
+			secRequireUnchanged(t, tc.method+" "+tc.path, before, secSnapshot(t, e.pool), "sessions", "login_failures", "audit_log")
 		}
 	}
 	if r := clients[secAnonymous].do(http.MethodPost, "/accedi", nil, http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}); r.Status != http.StatusUnprocessableEntity {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -169,28 +170,183 @@ func (s *Store) SetActive(ctx context.Context, a Actor, userID int64, active boo
 	})
 }
 
-// RecordSignInFailure remembers a failed sign-in for throttling.
-func (s *Store) RecordSignInFailure(ctx context.Context, email, address string) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO login_failures (email, address) VALUES ($1, $2)`,
-		strings.ToLower(strings.TrimSpace(email)), address)
+// ChangePassword replaces the password of the signed-in user and ends the
+// account's other sessions: it returns the new session epoch, which the
+// caller's own session takes on to live on.
+func (s *Store) ChangePassword(ctx context.Context, a Actor, userID int64, hash string) (epoch int, err error) {
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `
+			UPDATE users SET password_hash = $2, must_change_password = false, session_epoch = session_epoch + 1
+			WHERE id = $1 RETURNING session_epoch`, userID, hash).Scan(&epoch)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		return record(ctx, tx, a, "change-password", "user", userID, nil, nil)
+	})
+	return epoch, err
+}
+
+// AttemptLimits are the ceilings of failed password attempts within Window.
+// The pair limit is the low one: a stranger who guesses from elsewhere
+// cannot lock the owner out, until the higher ceiling per account.
+type AttemptLimits struct {
+	Window  time.Duration
+	Pair    int // one account from one address
+	Account int // one account from any address
+	Address int // one address, whatever the account
+}
+
+// Throttled refuses a password attempt over a limit.
+type Throttled struct {
+	Limit string // "pair", "account" or "address"
+}
+
+func (t *Throttled) Error() string { return "too many failed attempts (" + t.Limit + ")" }
+
+// The forms where a password is typed, as Attempt.Form.
+const (
+	FormSignIn   = "sign-in"
+	FormPassword = "password"
+)
+
+// Attempt is one password check, reserved by ReserveAttempt before the
+// check and counted as a failure until PassAttempt.
+type Attempt struct {
+	ID      int64  // set by ReserveAttempt
+	Email   string // the account typed (sign-in) or signed in (password form)
+	Address string
+	Form    string // FormSignIn or FormPassword
+	UserID  *int64 // the signed-in user, on the password form
+}
+
+func (a *Attempt) actor() Actor { return Actor{UserID: a.UserID, Name: a.Email} }
+
+// The two-key advisory locks of ReserveAttempt: a namespace, then a hash of
+// the account or of the address.
+const (
+	lockAccount int32 = 0x54520001
+	lockAddress int32 = 0x54520002
+)
+
+// ReserveAttempt counts, checks and records a password attempt as one step:
+// under a lock on the account and one on the address (which serialise the
+// attempts of every app server on this database) it counts the failures
+// within lim.Window and either records this attempt as one more failure,
+// setting a.ID, or returns a *Throttled. A refusal is written to the audit
+// log once per window and refused subject, so a flood of refusals cannot
+// flood the append-only log.
+func (s *Store) ReserveAttempt(ctx context.Context, a *Attempt, lim AttemptLimits) error {
+	a.Email = strings.ToLower(strings.TrimSpace(a.Email))
+	window := lim.Window.Seconds()
+	var refused *Throttled
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		// Always the account first, then the address: no two transactions
+		// can wait on each other in a circle.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockAccount, a.Email); err != nil {
+			return fmt.Errorf("lock account: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockAddress, a.Address); err != nil {
+			return fmt.Errorf("lock address: %w", err)
+		}
+		var pair, account, address int
+		if err := tx.QueryRow(ctx, `
+			SELECT count(*) FILTER (WHERE email = $1 AND address = $2),
+			       count(*) FILTER (WHERE email = $1),
+			       count(*) FILTER (WHERE address = $2)
+			FROM login_failures
+			WHERE at > now() - make_interval(secs => $3) AND (email = $1 OR address = $2)`,
+			a.Email, a.Address, window).Scan(&pair, &account, &address); err != nil {
+			return fmt.Errorf("count failures: %w", err)
+		}
+		// The subject of the refusal: what the audit entry is unique for.
+		var subject map[string]string
+		switch {
+		case pair >= lim.Pair:
+			subject = map[string]string{"limit": "pair", "email": a.Email, "address": a.Address}
+		case account >= lim.Account:
+			subject = map[string]string{"limit": "account", "email": a.Email}
+		case address >= lim.Address:
+			subject = map[string]string{"limit": "address", "address": a.Address}
+		default:
+			return tx.QueryRow(ctx, `INSERT INTO login_failures (email, address) VALUES ($1, $2) RETURNING id`,
+				a.Email, a.Address).Scan(&a.ID)
+		}
+		refused = &Throttled{Limit: subject["limit"]}
+		key, err := json.Marshal(subject)
+		if err != nil {
+			return err
+		}
+		var logged bool
+		if err := tx.QueryRow(ctx, `
+			SELECT EXISTS (SELECT 1 FROM audit_log
+				WHERE at > now() - make_interval(secs => $1) AND entity = 'access' AND action = 'throttled'
+				  AND new_value @> $2::jsonb)`, window, string(key)).Scan(&logged); err != nil {
+			return fmt.Errorf("throttle entry: %w", err)
+		}
+		if logged {
+			return nil
+		}
+		return record(ctx, tx, a.actor(), "throttled", "access", 0, nil, map[string]string{
+			"limit": subject["limit"], "email": a.Email, "address": a.Address, "form": a.Form})
+	})
+	if err != nil {
+		return fmt.Errorf("reserve attempt: %w", err)
+	}
+	if refused != nil {
+		return refused
+	}
+	return nil
+}
+
+// ReleaseAttempt forgets a reserved attempt whose password was never
+// checked (the server was too busy): it does not count.
+func (s *Store) ReleaseAttempt(ctx context.Context, a *Attempt) error {
+	_, err := s.pool.Exec(ctx, `DELETE FROM login_failures WHERE id = $1`, a.ID)
 	return err
 }
 
-// SignInFailures counts the failed sign-ins since a time, for an email and
-// for an address.
-func (s *Store) SignInFailures(ctx context.Context, email, address string, since time.Time) (byEmail, byAddress int, err error) {
-	err = s.pool.QueryRow(ctx, `
-		SELECT count(*) FILTER (WHERE email = $1), count(*) FILTER (WHERE address = $2)
-		FROM login_failures WHERE at >= $3 AND (email = $1 OR address = $2)`,
-		strings.ToLower(strings.TrimSpace(email)), address, since).Scan(&byEmail, &byAddress)
-	return byEmail, byAddress, err
+// FailAttempt records a wrong password in the audit log (the attempt stays
+// counted); accountID names the account when it exists (0 when not).
+func (s *Store) FailAttempt(ctx context.Context, a *Attempt, accountID int64) error {
+	action := "sign-in-failed"
+	if a.Form == FormPassword {
+		action = "password-failed"
+	}
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		return record(ctx, tx, a.actor(), action, "access", accountID, nil,
+			map[string]string{"email": a.Email, "address": a.Address})
+	})
 }
 
-// ClearSignInFailures forgets an account's failures after a good sign-in.
-func (s *Store) ClearSignInFailures(ctx context.Context, email string) error {
-	_, err := s.pool.Exec(ctx, `DELETE FROM login_failures WHERE email = $1 OR at < now() - interval '1 day'`,
-		strings.ToLower(strings.TrimSpace(email)))
-	return err
+// PassAttempt takes back a reserved attempt whose password was right, with
+// the earlier failures of the same account from the same address (failures
+// from elsewhere still count), and forgets failures older than a day. A
+// sign-in is recorded in the audit log as u's.
+func (s *Store) PassAttempt(ctx context.Context, a *Attempt, u *auth.User) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `
+			DELETE FROM login_failures
+			WHERE id = $1 OR (email = $2 AND address = $3) OR at < now() - interval '1 day'`,
+			a.ID, a.Email, a.Address); err != nil {
+			return err
+		}
+		if a.Form != FormSignIn {
+			return nil
+		}
+		return record(ctx, tx, Actor{UserID: &u.ID, Name: u.Email}, "sign-in", "access", u.ID, nil,
+			map[string]string{"address": a.Address})
+	})
+}
+
+// RecordSignOut writes a sign-out in the audit log.
+func (s *Store) RecordSignOut(ctx context.Context, u *auth.User, address string) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		return record(ctx, tx, Actor{UserID: &u.ID, Name: u.Email}, "sign-out", "access", u.ID, nil,
+			map[string]string{"address": address})
+	})
 }
 
 // CentreRef is an organisational centre.

@@ -278,46 +278,165 @@ func TestStore_SetPassword(t *testing.T) {
 	})
 }
 
-func TestStore_SignInFailures(t *testing.T) {
+// TestStore_ChangePassword: one's own change replaces the hash, clears the
+// one-time flag and moves the session epoch on, so other sessions end.
+func TestStore_ChangePassword(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	st := store.New(pgtest.NewDB(t))
-	since := time.Now().Add(-time.Hour)
-	for range 3 {
-		if err := st.RecordSignInFailure(ctx, " Anna@traguardo.test", "192.0.2.1"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := st.RecordSignInFailure(ctx, "bruno@traguardo.test", "192.0.2.1"); err != nil {
+	id := MustCreateUser(t, st, store.CLI, store.NewUser{Email: "anna@traguardo.test", Role: auth.Observer, MustChangePassword: true}, "password-vecchia-1")
+	before := MustUser(t, st, id)
+	hash, err := auth.HashPassword("password-nuova-12")
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.RecordSignInFailure(ctx, "anna@traguardo.test", "198.51.100.7"); err != nil {
+	epoch, err := st.ChangePassword(ctx, store.Actor{UserID: &id, Name: "anna@traguardo.test"}, id, hash)
+	if err != nil {
 		t.Fatal(err)
 	}
+	after := MustUser(t, st, id)
+	if epoch != before.SessionEpoch+1 || after.SessionEpoch != epoch || after.MustChangePassword {
+		t.Errorf("epoch %d -> %d (returned %d), must change %v; want one more, false", before.SessionEpoch, after.SessionEpoch, epoch, after.MustChangePassword)
+	}
+	if _, h, err := st.UserForSignIn(ctx, "anna@traguardo.test"); err != nil || h != hash {
+		t.Errorf("stored hash not replaced (%v)", err)
+	}
+	if a := auditOf(t, st, id); len(a) != 2 || a[1].Action != "change-password" || a[1].Actor != "anna@traguardo.test" {
+		t.Errorf("audit = %+v, want the creation then change-password by anna", a)
+	}
+	if _, err := st.ChangePassword(ctx, store.CLI, 999999, hash); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("ChangePassword(unknown) = %v, want ErrNotFound", err)
+	}
+}
 
-	count := func(email, addr string, since time.Time) (int, int) {
+// TestStore_ReserveAttempt: attempts are counted per account and address,
+// per account and per address; a refusal says which limit, and is written
+// to the audit log once per window and subject.
+func TestStore_ReserveAttempt(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.NewDB(t)
+	st := store.New(pool)
+	lim := store.AttemptLimits{Window: time.Hour, Pair: 3, Account: 5, Address: 4}
+	reserve := func(email, addr string) (*store.Attempt, error) {
 		t.Helper()
-		e, a, err := st.SignInFailures(ctx, email, addr, since)
-		if err != nil {
+		a := &store.Attempt{Email: email, Address: addr, Form: store.FormSignIn}
+		return a, st.ReserveAttempt(ctx, a, lim)
+	}
+	mustReserve := func(email, addr string) *store.Attempt {
+		t.Helper()
+		a, err := reserve(email, addr)
+		if err != nil || a.ID == 0 {
+			t.Fatalf("ReserveAttempt(%s, %s) = %v, id %d; want a reservation", email, addr, err, a.ID)
+		}
+		return a
+	}
+	mustRefuse := func(email, addr, limit string) {
+		t.Helper()
+		_, err := reserve(email, addr)
+		var th *store.Throttled
+		if !errors.As(err, &th) || th.Limit != limit {
+			t.Fatalf("ReserveAttempt(%s, %s) = %v, want the %s limit", email, addr, err, limit)
+		}
+	}
+	count := func(sql string, args ...any) int {
+		t.Helper()
+		var n int
+		if err := pool.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
-		return e, a
-	}
-	if e, a := count("ANNA@traguardo.test", "192.0.2.1", since); e != 4 || a != 4 {
-		t.Errorf("anna from 192.0.2.1: %d by email, %d by address; want 4, 4", e, a)
-	}
-	if e, a := count("bruno@traguardo.test", "203.0.113.9", since); e != 1 || a != 0 {
-		t.Errorf("bruno from elsewhere: %d by email, %d by address; want 1, 0", e, a)
-	}
-	if e, a := count("anna@traguardo.test", "192.0.2.1", time.Now().Add(time.Hour)); e != 0 || a != 0 {
-		t.Errorf("since a later time: %d, %d; want 0, 0", e, a)
+		return n
 	}
 
-	if err := st.ClearSignInFailures(ctx, "Anna@Traguardo.test"); err != nil {
+	for range 3 {
+		mustReserve(" Anna@traguardo.test", "192.0.2.1")
+	}
+	mustRefuse("anna@traguardo.test", "192.0.2.1", "pair")
+	mustRefuse("ANNA@traguardo.test", "192.0.2.1", "pair")
+	// From elsewhere the account goes on, up to its own ceiling.
+	mustReserve("anna@traguardo.test", "198.51.100.7")
+	last := mustReserve("anna@traguardo.test", "198.51.100.7")
+	mustRefuse("anna@traguardo.test", "203.0.113.9", "account")
+	// 198.51.100.7 has 2 failures: 2 more for bruno fill it.
+	mustReserve("bruno@traguardo.test", "198.51.100.7")
+	mustReserve("bruno@traguardo.test", "198.51.100.7")
+	mustRefuse("carla@traguardo.test", "198.51.100.7", "address")
+	mustRefuse("dario@traguardo.test", "198.51.100.7", "address")
+
+	if n := count(`SELECT count(*) FROM login_failures`); n != 7 {
+		t.Errorf("%d attempts recorded, want 7 (refusals record none)", n)
+	}
+	// One audit entry per refused subject, however many refusals.
+	if n := count(`SELECT count(*) FROM audit_log WHERE entity = 'access' AND action = 'throttled'`); n != 3 {
+		t.Errorf("%d throttled entries, want 3 (pair, account, address)", n)
+	}
+	if n := count(`SELECT count(*) FROM audit_log WHERE action = 'throttled' AND actor = 'anna@traguardo.test'
+		AND new_value = '{"limit": "pair", "email": "anna@traguardo.test", "address": "192.0.2.1", "form": "sign-in"}'`); n != 1 {
+		t.Errorf("%d entries for anna's pair refusal, want 1", n)
+	}
+
+	// A right password takes back its attempt and the pair's failures; the
+	// failures from elsewhere stay.
+	uid := MustCreateUser(t, st, store.CLI, store.NewUser{Email: "anna@traguardo.test", Role: auth.Observer}, "password-di-anna")
+	if err := st.PassAttempt(ctx, last, MustUser(t, st, uid)); err != nil {
 		t.Fatal(err)
 	}
-	if e, a := count("anna@traguardo.test", "192.0.2.1", since); e != 0 || a != 1 {
-		t.Errorf("after clearing anna: %d by email, %d by address; want 0, 1 (bruno's stays)", e, a)
+	if n := count(`SELECT count(*) FROM login_failures WHERE email = 'anna@traguardo.test' AND address = '198.51.100.7'`); n != 0 {
+		t.Errorf("%d failures of the pair after a good password, want 0", n)
+	}
+	if n := count(`SELECT count(*) FROM login_failures WHERE email = 'anna@traguardo.test'`); n != 3 {
+		t.Errorf("%d failures of anna after a good password, want 3 (from 192.0.2.1)", n)
+	}
+	if n := count(`SELECT count(*) FROM audit_log WHERE action = 'sign-in' AND entity = 'access' AND entity_id = $1 AND user_id = $1`, uid); n != 1 {
+		t.Errorf("%d sign-in entries, want 1", n)
+	}
+
+	// An attempt never checked does not count.
+	b := mustReserve("bruno@traguardo.test", "203.0.113.9")
+	if err := st.ReleaseAttempt(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(`SELECT count(*) FROM login_failures WHERE email = 'bruno@traguardo.test'`); n != 2 {
+		t.Errorf("%d failures of bruno after a release, want 2", n)
+	}
+}
+
+// TestStore_ReserveAttempt_Parallel: 30 attempts for one pair at once, from
+// 30 connections: exactly the limit is reserved.
+func TestStore_ReserveAttempt_Parallel(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.NewDB(t)
+	st := store.New(pool)
+	lim := store.AttemptLimits{Window: time.Hour, Pair: 5, Account: 50, Address: 20}
+	const n = 30
+	errs := make(chan error, n)
+	start := make(chan struct{})
+	for range n {
+		go func() {
+			<-start
+			errs <- st.ReserveAttempt(ctx, &store.Attempt{Email: "anna@traguardo.test", Address: "192.0.2.1", Form: store.FormSignIn}, lim)
+		}()
+	}
+	close(start)
+	var reserved, refused int
+	for range n {
+		var th *store.Throttled
+		switch err := <-errs; {
+		case err == nil:
+			reserved++
+		case errors.As(err, &th):
+			refused++
+		default:
+			t.Errorf("ReserveAttempt: %v", err)
+		}
+	}
+	if reserved != 5 || refused != n-5 {
+		t.Errorf("%d reserved, %d refused; want 5, %d", reserved, refused, n-5)
+	}
+	var rows int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM login_failures`).Scan(&rows); err != nil || rows != 5 {
+		t.Errorf("%d rows (%v), want 5", rows, err)
 	}
 }
 

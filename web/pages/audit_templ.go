@@ -10,8 +10,10 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
+	"encoding/json"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"traguardo/internal/store"
 	"traguardo/web/components"
@@ -50,6 +52,11 @@ var auditActions = map[string]string{
 	"reset-password":  "Reimpostazione della password",
 	"change-password": "Cambio della password",
 	"set-active":      "Attivazione o disattivazione",
+	"sign-in":         "Accesso",
+	"sign-out":        "Uscita",
+	"sign-in-failed":  "Accesso non riuscito",
+	"password-failed": "Password attuale errata al cambio password",
+	"throttled":       "Tentativi bloccati (troppi errori)",
 }
 
 var auditEntities = map[string]string{
@@ -61,6 +68,41 @@ var auditEntities = map[string]string{
 	"activity":     "Attività",
 	"indicator":    "Indicatore",
 	"user":         "Utente",
+	"access":       "Accessi",
+}
+
+// accessFields name the fields of an access entry, in the order shown, and
+// accessValues the codes among their values.
+var accessFields = []struct{ key, label string }{
+	{"email", "email"}, {"address", "indirizzo"}, {"limit", "limite"}, {"form", "modulo"},
+}
+
+var accessValues = map[string]string{
+	"pair":     "stesso account dallo stesso indirizzo",
+	"account":  "stesso account da ogni indirizzo",
+	"address":  "stesso indirizzo per ogni account",
+	"sign-in":  "accesso",
+	"password": "cambio password",
+}
+
+// accessDetail reads the value of an access entry (sign-in, failure,
+// refusal) in Italian: "email: a@b.it; indirizzo: 192.0.2.1"; a value it
+// cannot read is shown as it is.
+func accessDetail(value string) string {
+	var m map[string]string
+	if err := json.Unmarshal([]byte(value), &m); err != nil {
+		return value
+	}
+	var parts []string
+	for _, f := range accessFields {
+		if v, ok := m[f.key]; ok {
+			if l, ok := accessValues[v]; ok && f.key != "email" && f.key != "address" {
+				v = l
+			}
+			parts = append(parts, f.label+": "+v)
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 func auditActionLabel(code string) string {
@@ -119,7 +161,7 @@ func Audit(v AuditView) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Registro delle modifiche</h1><p>Chi ha cambiato che cosa, e quando. Il registro non può essere modificato né cancellato.</p><form method=\"get\" action=\"/registro\" novalidate data-testid=\"audit-filter\" aria-label=\"Filtra il registro\"><div class=\"row\"><div class=\"col-12 col-md-6 col-lg-3\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Registro delle modifiche</h1><p>Chi ha cambiato che cosa, e quando; sotto <em>Accessi</em> gli accessi, le uscite, i tentativi non riusciti e quelli bloccati. Il registro non può essere modificato né cancellato.</p><form method=\"get\" action=\"/registro\" novalidate data-testid=\"audit-filter\" aria-label=\"Filtra il registro\"><div class=\"row\"><div class=\"col-12 col-md-6 col-lg-3\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -190,7 +232,7 @@ func Audit(v AuditView) templ.Component {
 							var templ_7745c5c3_Var4 string
 							templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(v.Limit))
 							if templ_7745c5c3_Err != nil {
-								return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/audit.templ`, Line: 116, Col: 50}
+								return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/audit.templ`, Line: 158, Col: 50}
 							}
 							_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 							if templ_7745c5c3_Err != nil {
@@ -213,7 +255,7 @@ func Audit(v AuditView) templ.Component {
 							var templ_7745c5c3_Var5 string
 							templ_7745c5c3_Var5, templ_7745c5c3_Err = templruntime.NewAttributeExpression(e.At.UTC().Format(time.RFC3339)).Resolve(ctx)
 							if templ_7745c5c3_Err != nil {
-								return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/audit.templ`, Line: 133, Col: 82}
+								return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/audit.templ`, Line: 175, Col: 82}
 							}
 							_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var5)
 							if templ_7745c5c3_Err != nil {
@@ -226,7 +268,7 @@ func Audit(v AuditView) templ.Component {
 							var templ_7745c5c3_Var6 string
 							templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(components.DateTime(e.At))
 							if templ_7745c5c3_Err != nil {
-								return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/audit.templ`, Line: 133, Col: 112}
+								return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/audit.templ`, Line: 175, Col: 112}
 							}
 							_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
 							if templ_7745c5c3_Err != nil {
@@ -239,7 +281,7 @@ func Audit(v AuditView) templ.Component {
 							var templ_7745c5c3_Var7 string
 							templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.JoinStringErrs(e.Actor)
 							if templ_7745c5c3_Err != nil {
-								return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/audit.templ`, Line: 134, Col: 23}
+								return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/audit.templ`, Line: 176, Col: 23}
 							}
 							_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var7))
 							if templ_7745c5c3_Err != nil {
@@ -252,7 +294,7 @@ func Audit(v AuditView) templ.Component {
 							var templ_7745c5c3_Var8 string
 							templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(auditActionLabel(e.Action))
 							if templ_7745c5c3_Err != nil {
-								return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/audit.templ`, Line: 135, Col: 42}
+								return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/audit.templ`, Line: 177, Col: 42}
 							}
 							_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var8))
 							if templ_7745c5c3_Err != nil {
@@ -265,7 +307,7 @@ func Audit(v AuditView) templ.Component {
 							var templ_7745c5c3_Var9 string
 							templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(auditEntityLabel(e.Entity))
 							if templ_7745c5c3_Err != nil {
-								return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/audit.templ`, Line: 136, Col: 42}
+								return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/audit.templ`, Line: 178, Col: 42}
 							}
 							_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var9))
 							if templ_7745c5c3_Err != nil {
@@ -279,7 +321,7 @@ func Audit(v AuditView) templ.Component {
 								var templ_7745c5c3_Var10 string
 								templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.FormatInt(*e.EntityID, 10))
 								if templ_7745c5c3_Err != nil {
-									return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/audit.templ`, Line: 139, Col: 48}
+									return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/audit.templ`, Line: 181, Col: 48}
 								}
 								_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var10))
 								if templ_7745c5c3_Err != nil {
@@ -303,9 +345,21 @@ func Audit(v AuditView) templ.Component {
 							if templ_7745c5c3_Err != nil {
 								return templ_7745c5c3_Err
 							}
-							templ_7745c5c3_Err = auditValue(e.NewValue).Render(ctx, templ_7745c5c3_Buffer)
-							if templ_7745c5c3_Err != nil {
-								return templ_7745c5c3_Err
+							if e.Entity == "access" && e.NewValue != "" {
+								var templ_7745c5c3_Var11 string
+								templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(accessDetail(e.NewValue))
+								if templ_7745c5c3_Err != nil {
+									return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/audit.templ`, Line: 189, Col: 38}
+								}
+								_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var11))
+								if templ_7745c5c3_Err != nil {
+									return templ_7745c5c3_Err
+								}
+							} else {
+								templ_7745c5c3_Err = auditValue(e.NewValue).Render(ctx, templ_7745c5c3_Buffer)
+								if templ_7745c5c3_Err != nil {
+									return templ_7745c5c3_Err
+								}
 							}
 							templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "</td></tr>")
 							if templ_7745c5c3_Err != nil {
@@ -365,12 +419,12 @@ func auditValue(json string) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var12 string
-			templ_7745c5c3_Var12, templ_7745c5c3_Err = templ.JoinStringErrs(json)
+			var templ_7745c5c3_Var13 string
+			templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs(json)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/audit.templ`, Line: 161, Col: 33}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/audit.templ`, Line: 209, Col: 33}
 			}
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var12))
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var13))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
