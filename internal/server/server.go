@@ -115,6 +115,9 @@ func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 		case errors.As(err, &he):
 		case errors.As(err, &conflict):
 			he = &httpError{status: http.StatusConflict, title: "Operazione non possibile", message: sentence(conflict.Message)}
+		case errors.Is(err, auth.ErrBusy):
+			w.Header().Set("Retry-After", "2")
+			he = &httpError{status: http.StatusTooManyRequests, title: "Troppe richieste", message: "Troppe operazioni sulle password in corso: riprovare tra qualche secondo."}
 		case errors.Is(err, store.ErrNotFound):
 			he = &httpError{status: http.StatusNotFound, title: "Pagina non trovata", message: "La risorsa richiesta non esiste."}
 		case errors.Is(err, context.Canceled):

@@ -121,7 +121,7 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 
 	password := auth.NewPassword()
-	hash, err := auth.HashPassword(password)
+	hash, err := s.passwords.Hash(ctx, password)
 	if err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func (s *Server) userResetPassword(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	password := auth.NewPassword()
-	hash, err := auth.HashPassword(password)
+	hash, err := s.passwords.Hash(ctx, password)
 	if err != nil {
 		return err
 	}
