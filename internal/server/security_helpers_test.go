@@ -105,7 +105,12 @@ func secOrder(routes []string) []string {
 // Error fails t.
 func newSecEnv(t *testing.T, cfg server.Config) *secEnv {
 	t.Helper()
-	pool := pgtest.NewDB(t)
+	return newSecEnvOn(t, cfg, pgtest.NewDB(t))
+}
+
+// newSecEnvOn is newSecEnv on a pool of a fresh database of pgtest.
+func newSecEnvOn(t *testing.T, cfg server.Config, pool *pgxpool.Pool) *secEnv {
+	t.Helper()
 	st := store.New(pool)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
