@@ -93,3 +93,23 @@ func MonthName(m time.Month) string {
 	}
 	return monthNames[m-1]
 }
+
+// AddYears returns m moved by n years, the same month of the year: the way
+// a plan moves into another cycle.
+func (m Month) AddYears(n int) Month {
+	return Month{Year: m.Year + n, Month: m.Month}
+}
+
+// AddYears moves a date by n years, keeping month and day; a 29 February
+// into a year without one becomes the 28th, as PostgreSQL's interval
+// arithmetic does for the carry-over (not the 1 March of time.AddDate).
+func AddYears(d time.Time, n int) time.Time {
+	y := d.Year() + n
+	day := min(d.Day(), daysIn(y, d.Month()))
+	return time.Date(y, d.Month(), day, d.Hour(), d.Minute(), d.Second(), d.Nanosecond(), d.Location())
+}
+
+// daysIn is the number of days of month in year.
+func daysIn(year int, month time.Month) int {
+	return time.Date(year, month+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}

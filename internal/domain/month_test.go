@@ -70,3 +70,27 @@ func TestMonthName(t *testing.T) {
 		}
 	}
 }
+
+func TestAddYears(t *testing.T) {
+	if got := (Month{2023, time.December}).AddYears(2); got != (Month{2025, time.December}) {
+		t.Errorf("2023-12 + 2 years = %v", got)
+	}
+	if got := (Month{2024, time.February}).AddYears(-1); got != (Month{2023, time.February}) {
+		t.Errorf("2024-02 - 1 year = %v", got)
+	}
+	for _, tc := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"2023-03-31", 1, "2024-03-31"},
+		{"2024-02-29", 1, "2025-02-28"},
+		{"2024-02-29", 4, "2028-02-29"},
+		{"2023-12-31", -2, "2021-12-31"},
+	} {
+		d, _ := time.Parse(time.DateOnly, tc.in)
+		if got := AddYears(d, tc.n).Format(time.DateOnly); got != tc.want {
+			t.Errorf("AddYears(%s, %d) = %s, want %s", tc.in, tc.n, got, tc.want)
+		}
+	}
+}

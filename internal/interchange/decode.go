@@ -46,33 +46,49 @@ const maxDocument = 32 << 20
 // Decode reads a v1 document, rejecting unknown fields and wrong types with
 // their JSON path. It does not check the meaning of the values: Validate does.
 func Decode(r io.Reader) (*Document, error) {
-	raw, err := io.ReadAll(io.LimitReader(r, maxDocument+1))
+	doc, errs, err := decode(r)
 	if err != nil {
 		return nil, err
 	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return doc, nil
+}
+
+// decode reads a v1 document and lists the problems of its shape: unknown
+// members, wrong JSON types, NUL in a text. The document comes back with
+// them whenever it still fills the Go types (no wrong type), so that Read
+// can check its meaning too and list every problem at once; an unknown
+// member is then left out. A document that is not JSON is an Errors error.
+func decode(r io.Reader) (*Document, Errors, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, maxDocument+1))
+	if err != nil {
+		return nil, nil, err
+	}
 	if len(raw) > maxDocument {
-		return nil, Errors{{Message: "documento troppo grande (massimo 32 MB)"}}
+		return nil, nil, Errors{{Message: "documento troppo grande (massimo 32 MB)"}}
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var generic any
 	if err := dec.Decode(&generic); err != nil {
-		return nil, Errors{{Message: "JSON non valido: " + jsonProblem(err)}}
+		return nil, nil, Errors{{Message: "JSON non valido: " + jsonProblem(err)}}
 	}
 	// dec.More would miss a stray "}" or "]": look at what is left instead.
 	if len(bytes.TrimLeft(raw[dec.InputOffset():], " \t\r\n")) > 0 {
-		return nil, Errors{{Message: "JSON non valido: contenuto dopo la fine del documento"}}
+		return nil, nil, Errors{{Message: "JSON non valido: contenuto dopo la fine del documento"}}
 	}
 	var errs Errors
 	checkShape("", generic, reflect.TypeFor[Document](), &errs)
-	if len(errs) > 0 {
-		return nil, errs
-	}
 	var doc Document
 	if err := json.Unmarshal(raw, &doc); err != nil {
-		return nil, Errors{{Message: "JSON non valido: " + jsonProblem(err)}}
+		if len(errs) > 0 {
+			return nil, errs, nil
+		}
+		return nil, nil, Errors{{Message: "JSON non valido: " + jsonProblem(err)}}
 	}
-	return &doc, nil
+	return &doc, errs, nil
 }
 
 func jsonProblem(err error) string {

@@ -12,16 +12,53 @@ import (
 	"traguardo/internal/richtext"
 )
 
+// Options say how a document is taken in; the zero value takes it as it is.
+type Options struct {
+	// Year, when set and not the document's, imports the document as the
+	// cycle of that year: its year, periods and months all move by the
+	// difference, as the carry-over moves a plan into the next year.
+	Year int
+	// ShiftMonths moves the activities' months (planned and actual) by that
+	// many years more: for a document whose months are of another year than
+	// the document itself (its year and periods changed by hand, its
+	// months not).
+	ShiftMonths int
+}
+
+// ShiftableErrors are the problems of a document some of whose months do
+// not fit the cycle, when moving every month by Shift.Years years (as
+// Options.ShiftMonths) would make them all fit.
+type ShiftableErrors struct {
+	Errors
+	Shift plan.YearShift
+}
+
+// Unwrap gives the problems, so that errors.As finds them as Errors.
+func (e *ShiftableErrors) Unwrap() error { return e.Errors }
+
 // ToCycle checks the meaning of every field of doc and returns the cycle it
 // describes, with rich text sanitised. It reports every problem, not only the
 // first, each with its JSON path and an Italian message.
 func ToCycle(doc *Document, policy *richtext.Policy) (*plan.Cycle, error) {
-	v := &validator{policy: policy}
+	return toCycle(doc, policy, Options{}, nil)
+}
+
+// toCycle is ToCycle with options, after the problems found (already) by
+// decoding: they come first in the list.
+func toCycle(doc *Document, policy *richtext.Policy, opt Options, found Errors) (*plan.Cycle, error) {
+	v := &validator{policy: policy, errs: found, target: cmp.Or(opt.Year, doc.Year)}
+	v.shift = v.target - doc.Year
+	v.monthShift = v.shift + opt.ShiftMonths
 	c := v.cycle(doc)
-	if len(v.errs) > 0 {
-		return nil, v.errs
+	if len(v.errs) == 0 {
+		return c, nil
 	}
-	return c, nil
+	if v.outside {
+		if sh, ok := plan.ShiftFor(v.seen, 0, v.target); ok && sh.Years != opt.ShiftMonths {
+			return nil, &ShiftableErrors{Errors: v.errs, Shift: sh}
+		}
+	}
+	return nil, v.errs
 }
 
 type validator struct {
@@ -29,6 +66,14 @@ type validator struct {
 	errs    Errors
 	year    int
 	periods map[string]time.Time
+	// target is the year of the cycle made; shift moves the document's
+	// dates into it, monthShift its months.
+	target, shift, monthShift int
+	// seen are the document's months moved by shift (not by the months'
+	// own shift), for the offer of a move; outside is true when one of
+	// them did not fit the cycle.
+	seen    []domain.Month
+	outside bool
 }
 
 func (v *validator) add(path, format string, args ...any) {
@@ -56,7 +101,7 @@ func (v *validator) cycle(doc *Document) *plan.Cycle {
 	}
 	c := &plan.Cycle{
 		Organisation: v.text("organisation.name", doc.Organisation.Name, "nome dell'ente mancante"),
-		Year:         doc.Year,
+		Year:         v.target,
 		Bands:        domain.DefaultBands(),
 	}
 	v.limit("organisation.name", c.Organisation, plan.MaxName)
@@ -80,9 +125,10 @@ func (v *validator) cycle(doc *Document) *plan.Cycle {
 		case !d.After(last):
 			v.add(path, "i periodi devono essere in ordine crescente e senza ripetizioni")
 		default:
+			last = d
+			d = domain.AddYears(d, v.shift)
 			v.periods[s] = d
 			c.Periods = append(c.Periods, plan.Period{EndsOn: d})
-			last = d
 		}
 	}
 	names := map[string]bool{}
@@ -213,6 +259,12 @@ func (v *validator) months(path string, d Span) domain.Span {
 			v.add(path+"."+field, "%s", err.Error())
 			return nil
 		}
+		v.seen = append(v.seen, parsed.AddYears(v.shift))
+		parsed = parsed.AddYears(v.monthShift)
+		if !plan.MonthFits(v.target, parsed) {
+			v.add(path+"."+field, "%s", plan.MonthOutside(v.target, parsed, v.monthShift))
+			v.outside = true
+		}
 		return &parsed
 	}
 	s.From, s.To, s.Annual = month("from", d.From), month("to", d.To), d.Annual
@@ -305,9 +357,19 @@ func (v *validator) reason(path string, r *string) string {
 // Read decodes and validates a v1 document: the one way into the application
 // for a file, the demo and an upload alike.
 func Read(r io.Reader, policy *richtext.Policy) (*plan.Cycle, error) {
-	doc, err := Decode(r)
+	return ReadWith(r, policy, Options{})
+}
+
+// ReadWith is Read with options. Every problem is listed at once: the
+// unknown members of the document with the problems of its values. Only
+// wrong JSON types stop the check of the values, which could not be read.
+func ReadWith(r io.Reader, policy *richtext.Policy, opt Options) (*plan.Cycle, error) {
+	doc, found, err := decode(r)
 	if err != nil {
 		return nil, err
 	}
-	return ToCycle(doc, policy)
+	if doc == nil {
+		return nil, found
+	}
+	return toCycle(doc, policy, opt, found)
 }

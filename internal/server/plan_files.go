@@ -2,10 +2,12 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"traguardo/internal/auth"
@@ -13,6 +15,7 @@ import (
 	"traguardo/internal/plan"
 	"traguardo/internal/spreadsheet"
 	"traguardo/internal/store"
+	"traguardo/web/components"
 	"traguardo/web/pages"
 )
 
@@ -114,7 +117,8 @@ func uploadedFile(r *http.Request) ([]byte, *uploadProblem, error) {
 }
 
 // planUpload loads the plan of an empty cycle from a workbook: all of it,
-// or nothing with every problem listed.
+// or nothing with every problem listed. A workbook of another year is
+// refused, with the offer to move its dates into the cycle ("shift").
 func (s *Server) planUpload(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.loadCycle(r)
 	if err != nil {
@@ -129,74 +133,158 @@ func (s *Server) planUpload(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusConflict, pages.SheetImport(v))
 		return nil
 	}
-	return s.receiveUpload(w, r, s.readWorkbook,
+	return s.receiveUpload(w, r,
+		func(b []byte) (*plan.Cycle, []pages.UploadError, error) {
+			shift, ok := formShift(r)
+			if !ok {
+				v.Problem = msgBadShift
+				return nil, nil, nil
+			}
+			p, errs, offer, err := s.readWorkbook(b, spreadsheet.Options{Year: c.Year, ShiftYears: shift})
+			v.Shift, v.Shifted = keptShift(offer, shift, c.Year), offer == nil && shift != 0
+			return p, errs, err
+		},
 		func(p *plan.Cycle) (string, string, error) {
 			err := s.store.ImportPlan(r.Context(), actor(auth.UserFrom(r.Context())), c.Year, p)
 			return cycleURL(c.Year), "Piano caricato dal foglio", err
 		},
 		func(status int, problem string, errs []pages.UploadError) {
-			v.Problem, v.Errors = problem, errs
+			v.Problem, v.Errors = cmp.Or(problem, v.Problem), errs
 			s.render(w, r, status, pages.SheetImport(v))
 		})
 }
 
-// readWorkbook reads a plan from a workbook, its descriptions sanitised.
-func (s *Server) readWorkbook(b []byte) (*plan.Cycle, []pages.UploadError, error) {
-	p, err := spreadsheet.ReadPlan(bytes.NewReader(b))
+// msgBadShift refuses a move of the dates that no page offers.
+const msgBadShift = "Spostamento delle date non valido: caricare di nuovo il file dalla pagina."
+
+// maxShift bounds the years a move of the dates may span.
+const maxShift = 100
+
+// formShift reads the years of the move of the dates ("shift", a checkbox
+// the page offers): 0 when absent; false when it is not a whole number of
+// at most maxShift years.
+func formShift(r *http.Request) (int, bool) {
+	s := strings.TrimSpace(r.FormValue("shift"))
+	if s == "" {
+		return 0, true
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < -maxShift || n > maxShift {
+		return 0, false
+	}
+	return n, true
+}
+
+// keptShift is the move the page offers: the one that would fix the file,
+// or else the one just made, for a file refused for other reasons (ticked
+// again, so that the next upload makes it too), into the cycle to (0 when
+// unknown); nil when neither.
+func keptShift(offer *plan.YearShift, made, to int) *plan.YearShift {
+	switch {
+	case offer != nil:
+		return offer
+	case made != 0 && to == 0:
+		return &plan.YearShift{Years: made}
+	case made != 0:
+		return &plan.YearShift{Years: made, From: to - made, To: to}
+	}
+	return nil
+}
+
+// readWorkbook reads a plan from a workbook, its descriptions sanitised; a
+// workbook that a move of its dates would fix comes with that move.
+func (s *Server) readWorkbook(b []byte, opt spreadsheet.Options) (*plan.Cycle, []pages.UploadError, *plan.YearShift, error) {
+	p, err := spreadsheet.ReadPlanWith(bytes.NewReader(b), opt)
 	var errs spreadsheet.Errors
 	if errors.As(err, &errs) {
 		var out []pages.UploadError
 		for _, e := range errs {
 			out = append(out, pages.UploadError{Sheet: e.Sheet, Row: e.Row, Column: e.Column, Message: sentence(e.Message)})
 		}
-		return nil, out, nil
+		var shiftable *spreadsheet.ShiftableErrors
+		if errors.As(err, &shiftable) {
+			return nil, out, &shiftable.Shift, nil
+		}
+		return nil, out, nil, nil
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	for _, ce := range p.Centres {
 		for _, o := range ce.Objectives {
 			o.DescriptionHTML = s.policy.Sanitize(o.DescriptionHTML)
 		}
 	}
-	return p, nil, nil
+	return p, nil, nil, nil
 }
 
 // cycleImport creates a cycle from a v1 JSON document: all of it, or nothing
-// with every problem listed at its path.
+// with every problem listed at its path. The form may give another year
+// ("year"): the cycle of that year is made, every date moved by the
+// difference; a document whose months are of another year than its own is
+// refused with the offer to move them ("shift").
 func (s *Server) cycleImport(w http.ResponseWriter, r *http.Request) error {
 	var v pages.JSONImportView
 	if r.Method == http.MethodGet {
 		s.render(w, r, http.StatusOK, pages.JSONImport(v))
 		return nil
 	}
-	return s.receiveUpload(w, r, s.readDocument,
+	return s.receiveUpload(w, r,
+		func(b []byte) (*plan.Cycle, []pages.UploadError, error) {
+			v.Year = strings.TrimSpace(r.FormValue("year"))
+			year := 0
+			if v.Year != "" {
+				n, err := strconv.Atoi(v.Year)
+				if err != nil || store.CheckYear(n) != nil {
+					v.Errs = components.FieldErrors{"year": "Anno non valido: un numero tra 2000 e 2100, oppure vuoto per l'anno del documento."}
+					v.Problem = "L'anno del ciclo non è valido: nulla è stato salvato."
+					return nil, nil, nil
+				}
+				year = n
+			}
+			shift, ok := formShift(r)
+			if !ok {
+				v.Problem = msgBadShift
+				return nil, nil, nil
+			}
+			c, errs, offer, err := s.readDocument(b, interchange.Options{Year: year, ShiftMonths: shift})
+			// Without an offer the page does not know the document's
+			// year (0): the box kept then names the years alone.
+			v.Shift, v.Shifted = keptShift(offer, shift, year), offer == nil && shift != 0
+			return c, errs, err
+		},
 		func(c *plan.Cycle) (string, string, error) {
 			_, err := s.store.ImportCycle(r.Context(), actor(auth.UserFrom(r.Context())), c)
 			return cycleURL(c.Year), fmt.Sprintf("Ciclo %d importato", c.Year), err
 		},
 		func(status int, problem string, errs []pages.UploadError) {
-			v.Problem, v.Errors = problem, errs
+			v.Problem, v.Errors = cmp.Or(problem, v.Problem), errs
 			s.render(w, r, status, pages.JSONImport(v))
 		})
 }
 
-// readDocument reads a cycle from a v1 JSON document.
-func (s *Server) readDocument(b []byte) (*plan.Cycle, []pages.UploadError, error) {
-	c, err := interchange.Read(bytes.NewReader(b), s.policy)
+// readDocument reads a cycle from a v1 JSON document; a document whose
+// months a move would bring into the cycle comes with that move.
+func (s *Server) readDocument(b []byte, opt interchange.Options) (*plan.Cycle, []pages.UploadError, *plan.YearShift, error) {
+	c, err := interchange.ReadWith(bytes.NewReader(b), s.policy, opt)
 	var errs interchange.Errors
 	if errors.As(err, &errs) {
 		var out []pages.UploadError
 		for _, e := range errs {
 			out = append(out, pages.UploadError{Path: e.Path, Message: sentence(e.Message)})
 		}
-		return nil, out, nil
+		var shiftable *interchange.ShiftableErrors
+		if errors.As(err, &shiftable) {
+			return nil, out, &shiftable.Shift, nil
+		}
+		return nil, out, nil, nil
 	}
-	return c, nil, err
+	return c, nil, nil, err
 }
 
 // receiveUpload is the POST of both upload pages. It reads the uploaded file
-// with read, into a cycle or the file's own errors, and saves the cycle with
+// with read, into a cycle or the file's own errors (or neither, when read
+// found a field of the form wrong and put it on the page), and saves the cycle with
 // save, all or nothing; once saved, it redirects to the address save returns
 // with its message and a count of what was saved. Otherwise show shows the
 // page again with the file's errors or with the problem of the upload as a
@@ -218,7 +306,9 @@ func (s *Server) receiveUpload(w http.ResponseWriter, r *http.Request,
 	if err != nil {
 		return err
 	}
-	if len(errs) > 0 {
+	// No cycle and no error of the file: a field of the form is wrong,
+	// and read has said so on the page.
+	if len(errs) > 0 || c == nil {
 		show(http.StatusUnprocessableEntity, "", errs)
 		return nil
 	}

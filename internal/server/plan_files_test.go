@@ -10,7 +10,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -21,6 +23,7 @@ import (
 
 	"traguardo/internal/browsertest"
 	"traguardo/internal/demo"
+	"traguardo/internal/domain"
 	"traguardo/internal/interchange"
 	"traguardo/internal/plan"
 	"traguardo/internal/richtext"
@@ -37,8 +40,21 @@ const filesXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.s
 // extra headers hdr.
 func filesUpload(c *secClient, path, filename string, data []byte, hdr http.Header) *secResponse {
 	c.t.Helper()
+	return filesUploadForm(c, path, nil, filename, data, hdr)
+}
+
+// filesUploadForm is filesUpload with the form's other fields.
+func filesUploadForm(c *secClient, path string, fields url.Values, filename string, data []byte, hdr http.Header) *secResponse {
+	c.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
+	for k, vs := range fields {
+		for _, v := range vs {
+			if err := mw.WriteField(k, v); err != nil {
+				c.t.Fatal(err)
+			}
+		}
+	}
 	if filename != "" {
 		fw, err := mw.CreateFormFile("file", filename)
 		if err != nil {
@@ -153,9 +169,9 @@ func filesLoad(t testing.TB, st *store.Store, year int) *plan.Cycle {
 }
 
 // filesSamePlan compares the plans of two cycles of the store: centres,
-// every field of the objectives, activities and indicators; ids, monitoring
-// data and achievements aside.
-func filesSamePlan(t testing.TB, want, got *plan.Cycle) {
+// every field of the objectives, activities and indicators, the months of
+// got years later than want's; ids, monitoring data and achievements aside.
+func filesSamePlan(t testing.TB, want, got *plan.Cycle, years int) {
 	t.Helper()
 	if len(got.Centres) != len(want.Centres) {
 		t.Fatalf("%d centres, want %d", len(got.Centres), len(want.Centres))
@@ -185,14 +201,22 @@ func filesSamePlan(t testing.TB, want, got *plan.Cycle) {
 			if g, w := fields(gObj), fields(wo); !slices.Equal(g, w) {
 				t.Errorf("%s:\n got %q\nwant %q", what, g, w)
 			}
-			acts := func(o *plan.Objective) []string {
+			acts := func(o *plan.Objective, years int) []string {
 				var out []string
 				for _, a := range o.Activities {
-					out = append(out, a.Description+" | "+a.Planned.Label(0)+" | "+fmt.Sprint(a.Planned.Annual))
+					// The label of cycle 0 writes every month with its year.
+					p := a.Planned
+					for _, m := range []**domain.Month{&p.From, &p.To} {
+						if *m != nil {
+							moved := domain.Month{Year: (*m).Year + years, Month: (*m).Month}
+							*m = &moved
+						}
+					}
+					out = append(out, a.Description+" | "+p.Label(0)+" | "+fmt.Sprint(p.Annual))
 				}
 				return out
 			}
-			if g, w := acts(gObj), acts(wo); !slices.Equal(g, w) {
+			if g, w := acts(gObj, 0), acts(wo, years); !slices.Equal(g, w) {
 				t.Errorf("%s activities:\n got %q\nwant %q", what, g, w)
 			}
 			inds := func(o *plan.Objective) []string {
@@ -255,7 +279,9 @@ func TestPlanFiles_XLSXRoundTrip(t *testing.T) {
 	}
 	filesCheckFileInput(t, form)
 
-	r = filesUpload(dir, "/cicli/2025/importa-foglio", "piano-2023.xlsx", xlsx, nil)
+	// The plan of 2023 goes into 2025 with its dates moved by two years
+	// (TestPlanFiles_XLSXOtherYear has the refusal without the move).
+	r = filesUploadForm(dir, "/cicli/2025/importa-foglio", url.Values{"shift": {"2"}}, "piano-2023.xlsx", xlsx, nil)
 	if r.Status != http.StatusSeeOther || r.Location() != "/cicli/2025" {
 		t.Fatalf("upload: status %d, Location %q; body:\n%.3000s", r.Status, r.Location(), r.Body)
 	}
@@ -264,7 +290,7 @@ func TestPlanFiles_XLSXRoundTrip(t *testing.T) {
 		t.Errorf("flash = %q, want %q", flash, want)
 	}
 	c2023, c2025 := filesLoad(t, e.st, 2023), filesLoad(t, e.st, 2025)
-	filesSamePlan(t, c2023, c2025)
+	filesSamePlan(t, c2023, c2025, 2)
 	if len(c2025.Periods) != 4 || c2025.Periods[0].EndsOn.Year() != 2025 {
 		t.Errorf("2025 periods: %v", c2025.Periods)
 	}
@@ -349,8 +375,9 @@ func TestPlanFiles_XLSXErrors(t *testing.T) {
 	}
 	// The rows that follow from the broken ones: the objectives of the
 	// repeated centre, and the items of the objective renumbered.
+	// The dates move by two years, into 2025: the errors are the cells'.
 	before := secSnapshot(t, e.pool)
-	r := filesUpload(dir, "/cicli/2025/importa-foglio", "rotto.xlsx", broken, nil)
+	r := filesUploadForm(dir, "/cicli/2025/importa-foglio", url.Values{"shift": {"2"}}, "rotto.xlsx", broken, nil)
 	if r.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("upload: status %d; body:\n%.2000s", r.Status, r.Body)
 	}
@@ -361,7 +388,7 @@ func TestPlanFiles_XLSXErrors(t *testing.T) {
 		}
 	}
 	// Every error of the workbook is listed, none more.
-	_, err := spreadsheet.ReadPlan(bytes.NewReader(broken))
+	_, err := spreadsheet.ReadPlanWith(bytes.NewReader(broken), spreadsheet.Options{Year: 2025, ShiftYears: 2})
 	if errs, ok := err.(spreadsheet.Errors); !ok || len(errs) != len(rows) {
 		t.Errorf("%d rows listed for the errors %v", len(rows), err)
 	}
@@ -452,17 +479,29 @@ func TestPlanFiles_Forbidden(t *testing.T) {
 	}
 }
 
-// filesDemoJSON is the demo document moved to year: its periods too.
+// filesDemoJSON is the demo document moved to year, by its text: its year
+// and every date, periods and months (2023 and 2024) alike.
 func filesDemoJSON(t testing.TB, year int) []byte {
 	t.Helper()
-	y := fmt.Sprint(year)
-	doc := strings.NewReplacer(`"year": 2023`, `"year": `+y,
-		`"2023-03-31"`, `"`+y+`-03-31"`, `"2023-06-30"`, `"`+y+`-06-30"`,
-		`"2023-09-30"`, `"`+y+`-09-30"`, `"2023-12-31"`, `"`+y+`-12-31"`).Replace(string(demo.Cycle2023()))
-	if !strings.Contains(doc, `"year": `+y) {
+	doc := strings.Replace(string(demo.Cycle2023()), `"year": 2023`, fmt.Sprintf(`"year": %d`, year), 1)
+	if !strings.Contains(doc, fmt.Sprintf(`"year": %d`, year)) {
 		t.Fatal("the demo document has no \"year\": 2023")
 	}
-	return []byte(doc)
+	return []byte(filesMoveDates(doc, year-2023))
+}
+
+// filesDates are the dates and months of a document: a quoted "AAAA-MM" or
+// "AAAA-MM-GG".
+var filesDates = regexp.MustCompile(`"(\d{4})(-\d\d(?:-\d\d)?)"`)
+
+// filesMoveDates moves every date and month of a document's text by years
+// (the demo has no 29 February).
+func filesMoveDates(doc string, years int) string {
+	return filesDates.ReplaceAllStringFunc(doc, func(s string) string {
+		m := filesDates.FindStringSubmatch(s)
+		y, _ := strconv.Atoi(m[1])
+		return fmt.Sprintf(`"%d%s"`, y+years, m[2])
+	})
 }
 
 // TestCycleImport_JSON creates a cycle from a v1 document, and refuses one
@@ -491,7 +530,7 @@ func TestCycleImport_JSON(t *testing.T) {
 		t.Errorf("flash = %q, want %q", flash, want)
 	}
 	c2023, c2025 := filesLoad(t, e.st, 2023), filesLoad(t, e.st, 2025)
-	filesSamePlan(t, c2023, c2025)
+	filesSamePlan(t, c2023, c2025, 2)
 	if c2025.Achievement == nil || c2023.Achievement == nil || *c2025.Achievement != *c2023.Achievement {
 		t.Errorf("achievement 2025 %v, 2023 %v: the data came along with the plan", c2025.Achievement, c2023.Achievement)
 	}
@@ -506,7 +545,7 @@ func TestCycleImport_JSON(t *testing.T) {
 	// A document with errors: each listed at its path.
 	bad := strings.Replace(string(filesDemoJSON(t, 2026)), `"unit": "n."`, `"unit": "kg"`, 1)
 	bad = strings.Replace(bad, `"number": 1,`, `"number": 0,`, 1)
-	bad = strings.Replace(bad, `"from": "2023-05"`, `"from": "2023-13"`, 1)
+	bad = strings.Replace(bad, `"from": "2026-05"`, `"from": "2026-13"`, 1)
 	_, readErr := interchange.Read(strings.NewReader(bad), richtext.NewPolicy())
 	errs, ok := readErr.(interchange.Errors)
 	if !ok || len(errs) < 3 {
@@ -597,12 +636,31 @@ func TestBrowser_PlanFiles(t *testing.T) {
 	}
 	browsertest.AssertAccessible(t, ctx)
 
+	// The plan of 2023 into 2025: refused, with the move of its dates on
+	// offer; ticked, the same file again gives only the broken cells.
 	if err := chromedp.Do(ctx,
 		chromedp.SetUploadFiles(`[data-testid="upload-form"] input[type="file"]`, []string{path}),
 		chromedp.Click(chromedp.CSS(`[data-testid="upload"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="upload-errors"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="shift-offer"]`)),
 	); err != nil {
 		t.Fatalf("uploading the workbook: %v", err)
+	}
+	if got := visibleText(t, ctx, `[data-testid="shift-offer"] label`); got != "Sposta tutte le date di 2 anni (dal 2023 al 2025)" {
+		t.Errorf("the offer reads %q", got)
+	}
+	browsertest.AssertAccessible(t, ctx)
+	// The mark on the page shown tells it from the page of the next upload.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.dataset.before = "1"`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`#shift`)),
+		chromedp.SetUploadFiles(`[data-testid="upload-form"] input[type="file"]`, []string{path}),
+		chromedp.Click(chromedp.CSS(`[data-testid="upload"]`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`body[data-before]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="upload-errors"]`)),
+	); err != nil {
+		t.Fatalf("uploading the workbook with its dates moved: %v", err)
 	}
 	if got := visibleText(t, ctx, `[data-testid="upload-errors"] tbody tr:nth-child(2)`); got != "Indicatori 5 J Valore atteso mancante." {
 		t.Errorf("second error row: %q", got)

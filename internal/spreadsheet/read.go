@@ -37,6 +37,39 @@ const (
 //
 // Rows with no value in any cell are ignored wherever they are.
 func ReadPlan(r io.Reader) (*plan.Cycle, error) {
+	return ReadPlanWith(r, Options{})
+}
+
+// Options say which cycle a workbook is read for.
+type Options struct {
+	// Year is the cycle the plan is loaded into: the months of the
+	// activities must fit it (plan.MonthFits), and the year of the sheet
+	// "Ciclo", when it has one, must be it. Zero checks the months against
+	// the sheet's own year, when it has one.
+	Year int
+	// ShiftYears moves every date of the workbook (the months of the
+	// activities, the year and periods of the sheet "Ciclo") by that many
+	// years before they are checked, as the carry-over moves a plan into
+	// the next year.
+	ShiftYears int
+}
+
+// ShiftableErrors are the problems of a workbook of another year than the
+// cycle, when moving all its dates by Shift.Years years (as
+// Options.ShiftYears) would bring every month into the cycle.
+type ShiftableErrors struct {
+	Errors
+	Shift plan.YearShift
+}
+
+// Unwrap gives the problems, so that errors.As finds them as Errors.
+func (e *ShiftableErrors) Unwrap() error { return e.Errors }
+
+// ReadPlanWith is ReadPlan for the cycle of opt.Year, with the dates moved
+// by opt.ShiftYears. A workbook refused only for its year, or for months
+// that a move by whole years would bring in, comes back as a
+// *ShiftableErrors that offers the move.
+func ReadPlanWith(r io.Reader, opt Options) (*plan.Cycle, error) {
 	raw, err := io.ReadAll(io.LimitReader(r, maxFile+1))
 	if err != nil {
 		return nil, err
@@ -54,12 +87,19 @@ func ReadPlan(r io.Reader) (*plan.Cycle, error) {
 	if err != nil {
 		return nil, Errors{{Message: "il file non è una cartella di lavoro Excel leggibile: salvarlo in formato .xlsx (senza password) e riprovare"}}
 	}
-	rd := &reader{f: f, book: b, seen: map[string]bool{}}
+	rd := &reader{f: f, book: b, seen: map[string]bool{}, opt: opt}
 	c := rd.read()
-	if len(rd.errs) > 0 {
-		return nil, rd.sorted()
+	if len(rd.errs) == 0 {
+		return c, nil
 	}
-	return c, nil
+	errs := rd.sorted()
+	if rd.otherYear {
+		if sh, ok := plan.ShiftFor(rd.months, rd.fileYear, rd.target); ok {
+			return nil, &ShiftableErrors{Errors: errs, Shift: plan.YearShift{
+				Years: opt.ShiftYears + sh.Years, From: sh.From - opt.ShiftYears, To: sh.To}}
+		}
+	}
+	return nil, errs
 }
 
 // reader collects the plan and every problem of one workbook.
@@ -69,6 +109,16 @@ type reader struct {
 	errs      Errors
 	seen      map[string]bool // cells already in error: one message each
 	truncated bool
+
+	opt Options
+	// target is the year the months must fit: opt.Year, or the sheet
+	// "Ciclo"'s; fileYear the sheet's year (0 when it has none). Both,
+	// like months, are after the move by opt.ShiftYears.
+	target, fileYear int
+	// months are the activities' months read; otherYear is true when one
+	// of them does not fit the target, or the sheet is of another year.
+	months    []domain.Month
+	otherYear bool
 }
 
 // table is a data sheet as found in the workbook.
@@ -160,6 +210,7 @@ func (rd *reader) read() *plan.Cycle {
 	indicators := rd.table(sheets, &indicatorsSheet, true)
 
 	rd.cycle(cycle, c)
+	rd.year(cycle, c)
 	byName := rd.centres(centres, c)
 	objs := rd.objectives(objectives, centres.ok, byName)
 
@@ -362,6 +413,7 @@ func (rd *reader) numeric(t *table, r row, col int) bool {
 }
 
 func (rd *reader) cycle(t *table, c *plan.Cycle) {
+	shift := rd.opt.ShiftYears
 	yearRow := 0
 	var last time.Time
 	for _, r := range t.rows {
@@ -370,10 +422,10 @@ func (rd *reader) cycle(t *table, c *plan.Cycle) {
 			switch {
 			case !ok || y < 2000 || y > 2100:
 				rd.at(t, r, cycleYear, "anno non valido: deve essere tra 2000 e 2100")
-			case yearRow > 0 && y != c.Year:
+			case yearRow > 0 && y+shift != c.Year:
 				rd.at(t, r, cycleYear, "anno diverso da quello della riga %d", yearRow)
 			case yearRow == 0:
-				c.Year, yearRow = y, r.n
+				c.Year, yearRow = y+shift, r.n
 			}
 		}
 	}
@@ -382,6 +434,7 @@ func (rd *reader) cycle(t *table, c *plan.Cycle) {
 			continue
 		}
 		d, ok := rd.date(t, r, cyclePeriod)
+		d = domain.AddYears(d, shift)
 		switch {
 		case !ok:
 			rd.at(t, r, cyclePeriod, "data non valida: usare AAAA-MM-GG")
@@ -394,6 +447,29 @@ func (rd *reader) cycle(t *table, c *plan.Cycle) {
 			last = d
 		}
 	}
+}
+
+// year settles the year the months must fit: the cycle the workbook is
+// read for, whose year the sheet "Ciclo" must then have when it has one.
+func (rd *reader) year(t *table, c *plan.Cycle) {
+	rd.fileYear, rd.target = c.Year, cmp.Or(rd.opt.Year, c.Year)
+	if c.Year == 0 || c.Year == rd.target {
+		return
+	}
+	rd.otherYear = true
+	for _, r := range t.rows {
+		if r.values[cycleYear] == "" {
+			continue
+		}
+		msg := fmt.Sprintf("il foglio è del ciclo %d, non del ciclo %d in cui si carica il piano", c.Year-rd.opt.ShiftYears, rd.target)
+		if rd.opt.ShiftYears != 0 {
+			msg = fmt.Sprintf("il foglio è del ciclo %d: con lo spostamento di %s diventa %d, non il ciclo %d in cui si carica il piano",
+				c.Year-rd.opt.ShiftYears, plan.Years(rd.opt.ShiftYears), c.Year, rd.target)
+		}
+		rd.at(t, r, cycleYear, "%s", msg)
+		break
+	}
+	c.Year = rd.target
 }
 
 func (rd *reader) centres(t *table, c *plan.Cycle) map[string]*plan.Centre {
@@ -656,22 +732,30 @@ func (rd *reader) parseYesNo(t *table, r row, col int) (yes, ok bool) {
 }
 
 // month reads an optional AAAA-MM cell (nil when empty), reporting a bad one.
-// A cell that the spreadsheet turned into a date is read as its month.
+// A cell that the spreadsheet turned into a date is read as its month. The
+// month is moved by the years of opt.ShiftYears, and must then fit the
+// cycle.
 func (rd *reader) month(t *table, r row, col int) *domain.Month {
 	s := r.values[col]
 	if s == "" {
 		return nil
 	}
 	m, err := domain.ParseMonth(s)
-	if err == nil {
-		return &m
+	if err != nil {
+		d, ok := rd.dateCell(t, r, col)
+		if !ok {
+			rd.at(t, r, col, "%s", err.Error())
+			return nil
+		}
+		m = domain.Month{Year: d.Year(), Month: d.Month()}
 	}
-	if d, ok := rd.dateCell(t, r, col); ok {
-		m := domain.Month{Year: d.Year(), Month: d.Month()}
-		return &m
+	m = m.AddYears(rd.opt.ShiftYears)
+	rd.months = append(rd.months, m)
+	if rd.target != 0 && !plan.MonthFits(rd.target, m) {
+		rd.at(t, r, col, "%s", plan.MonthOutside(rd.target, m, rd.opt.ShiftYears))
+		rd.otherYear = true
 	}
-	rd.at(t, r, col, "%s", err.Error())
-	return nil
+	return &m
 }
 
 // date reads an AAAA-MM-GG cell, or a cell the spreadsheet holds as a date.
