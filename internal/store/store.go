@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -90,6 +89,18 @@ func nullString(s string) *string {
 	return &s
 }
 
+// constraintMessages are the database's constraints that people may run
+// into, by name (migrations name them), with what to tell them.
+var constraintMessages = map[string]string{
+	"objectives_number_unique":    "numero già usato nella stessa sezione del centro",
+	"users_email_unique":          "esiste già un utente con questa email",
+	"cycles_year_unique":          "esiste già un ciclo per questo anno",
+	"centres_name_unique":         "esiste già un centro con questo nome",
+	"cycle_centres_centre_unique": "il centro è già in questo ciclo",
+	"periods_ends_on_unique":      "esiste già un periodo con questa data",
+	"indicator_values_yes_no":     "per un indicatore si/no il valore è si o no",
+}
+
 // conflictFrom turns the database's refusal of a value into a message for
 // people; other errors pass unchanged.
 func conflictFrom(err error) error {
@@ -97,11 +108,11 @@ func conflictFrom(err error) error {
 	if !errors.As(err, &pgErr) {
 		return err
 	}
+	if msg, ok := constraintMessages[pgErr.ConstraintName]; ok {
+		return &Conflict{Message: msg}
+	}
 	switch pgErr.Code {
 	case "23505": // unique_violation
-		if strings.Contains(pgErr.ConstraintName, "section_number") {
-			return &Conflict{Message: "numero già usato nella stessa sezione del centro"}
-		}
 		return &Conflict{Message: "esiste già un elemento con questi dati"}
 	case "23514": // check_violation
 		return &Conflict{Message: "valore non ammesso"}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"traguardo/internal/auth"
 )
@@ -42,11 +41,7 @@ func (s *Store) CreateUser(ctx context.Context, a Actor, u NewUser) (int64, erro
 			INSERT INTO users (email, name, password_hash, role, must_change_password)
 			VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 			u.Email, u.Name, u.PasswordHash, string(u.Role), u.MustChangePassword).Scan(&id)
-		var pgErr *pgconn.PgError
-		if errors.As(err, &pgErr) && pgErr.Code == "23505" {
-			return &Conflict{Message: "esiste già un utente con questa email"}
-		}
-		if err != nil {
+		if err := conflictFrom(err); err != nil {
 			return fmt.Errorf("insert user: %w", err)
 		}
 		for _, c := range u.Centres {

@@ -1,0 +1,7 @@
+package store
+
+// ConstraintMessages exposes constraintMessages to the tests of the schema.
+var ConstraintMessages = constraintMessages
+
+// ConflictFrom exposes conflictFrom.
+var ConflictFrom = conflictFrom
