@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"traguardo/internal/interchange"
 	"traguardo/internal/richtext"
@@ -18,6 +19,12 @@ var cycle2023 []byte
 
 // Cycle2023 returns the 2023 Relazione of Consorzio IN.RE.TE. as a v1 document.
 func Cycle2023() []byte { return bytes.Clone(cycle2023) }
+
+// ApprovalAct2023 is the act that approves the demo's 2023 plan.
+const ApprovalAct2023 = "Piano della performance 2023 (dato dimostrativo: la Relazione non riporta l'atto di approvazione)"
+
+// approvedOn2023 is the day of that act: the legal deadline of the plan.
+var approvedOn2023 = time.Date(2023, time.January, 31, 0, 0, 0, 0, time.UTC)
 
 // centreNames are the centres of the demo document, in order.
 var centreNames = func() []string {
@@ -46,6 +53,13 @@ func Install(ctx context.Context, st *store.Store, policy *richtext.Policy, pass
 	}
 	if _, err := Load(ctx, st, policy); err != nil {
 		return nil, false, err
+	}
+	// The 2023 Relazione reports on a plan approved at the start of the
+	// year: the demo's 2023 plan is approved, so a change to it is a
+	// variation, as it would be for the body. The seed does not name the
+	// act; the demo says so in the act's text.
+	if err := st.ApprovePlan(ctx, store.Actor{Name: "demo"}, 2023, ApprovalAct2023, approvedOn2023); err != nil {
+		return nil, false, fmt.Errorf("demo approval: %w", err)
 	}
 	accounts, err = CreateAccounts(ctx, st, password)
 	if err != nil {

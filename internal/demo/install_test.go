@@ -61,9 +61,15 @@ func TestInstall(t *testing.T) {
 	if got := emails(t, st); !slices.Equal(got, want) {
 		t.Errorf("accounts in the database %q, want %q", got, want)
 	}
-	for _, year := range []int{2023, 2024} {
-		if _, err := st.LoadCycle(ctx, year); err != nil {
-			t.Errorf("cycle %d: %v", year, err)
+	// 2023 is the year the Relazione reports on: its plan is approved. 2024
+	// is the year in progress, carried over and not approved yet.
+	for year, act := range map[int]string{2023: ApprovalAct2023, 2024: ""} {
+		c, err := st.LoadCycle(ctx, year)
+		if err != nil {
+			t.Fatalf("cycle %d: %v", year, err)
+		}
+		if c.ApprovalAct != act {
+			t.Errorf("cycle %d: approval act %q, want %q", year, c.ApprovalAct, act)
 		}
 	}
 
