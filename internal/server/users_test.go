@@ -337,7 +337,8 @@ func TestUsers_Deactivate(t *testing.T) {
 	for _, a := range entries {
 		got = append(got, a.Action+" "+a.OldValue+" "+a.NewValue)
 	}
-	want := []string{`set-active {"active": false} {"active": true}`, `set-active {"active": true} {"active": false}`}
+	want := []string{`set-active {"active": false, "version": 2} {"active": true, "version": 3}`,
+		`set-active {"active": true, "version": 1} {"active": false, "version": 2}`}
 	if !slices.Equal(got, want) {
 		t.Errorf("audit = %q, want %q", got, want)
 	}
