@@ -300,15 +300,23 @@ func (c *secClient) get(path string) *secResponse {
 // would, from the page that shows the form (see formVersion).
 func (c *secClient) post(path string, form url.Values) *secResponse {
 	c.t.Helper()
-	if form == nil {
-		form = url.Values{}
+	return c.do(http.MethodPost, path, c.withVersion(path, form), nil)
+}
+
+// withVersion is form (a copy, never nil) with the version of the form
+// posting to path, as its page shows it, unless form has one already.
+func (c *secClient) withVersion(path string, form url.Values) url.Values {
+	c.t.Helper()
+	out := url.Values{}
+	for k, v := range form {
+		out[k] = v
 	}
-	if !form.Has("version") {
+	if !out.Has("version") {
 		if v, ok := c.formVersion(path); ok {
-			form.Set("version", v)
+			out.Set("version", v)
 		}
 	}
-	return c.do(http.MethodPost, path, form, nil)
+	return out
 }
 
 // formVersion reads the version that the form posting to path carries, from

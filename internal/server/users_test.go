@@ -472,8 +472,8 @@ func TestAudit_Page(t *testing.T) {
 	}
 	id := func(u *auth.User) string { return strconv.FormatInt(u.ID, 10) }
 	want := [][]string{
-		{adminEmail, "Attivazione o disattivazione", "Utente", id(nuc), `{"active": true}`, `{"active": false}`},
-		{adminEmail, "Reimpostazione della password", "Utente", id(dir), "— nessuno", "— nessuno"},
+		{adminEmail, "Attivazione o disattivazione", "Utente", id(nuc), `{"active": true, "version": 1}`, `{"active": false, "version": 2}`},
+		{adminEmail, "Reimpostazione della password", "Utente", id(dir), `{"version": 1}`, `{"version": 2}`},
 		{adminEmail, "Creazione", "Utente", id(newUser), "— nessuno"},
 	}
 	for i, w := range want {
