@@ -56,6 +56,9 @@ type User struct {
 	Active             bool
 	MustChangePassword bool
 	SessionEpoch       int
+	// Version counts the changes of the account, so that an administrator's
+	// change of an account that moved on since it was shown is refused.
+	Version int
 }
 
 // Permission is something a user may be allowed to do.

@@ -18,8 +18,11 @@ type Cycle struct {
 	Bands        domain.Bands
 	ApprovalAct  string
 	ApprovedOn   *time.Time
-	Periods      []Period
-	Centres      []*Centre
+	// Version is the store's count of changes of the cycle (bands,
+	// approval), which a form sends back to save over it; 0 when not stored.
+	Version int
+	Periods []Period
+	Centres []*Centre
 
 	// Achievement is the mean of the centres' achievements (computed).
 	Achievement *float64
@@ -37,6 +40,7 @@ type Centre struct {
 	CentreID   int64 // the organisational unit, stable across cycles
 	Name       string
 	Manager    string
+	Version    int // see Cycle.Version
 	Objectives []*Objective
 
 	// Achievement is the weighted mean of the objectives' achievements (computed).
@@ -58,6 +62,7 @@ type Objective struct {
 	DescriptionHTML      string
 	Weight               *float64
 	Group                string
+	Version              int // see Cycle.Version
 	Activities           []*Activity
 	Indicators           []*Indicator
 	Reports              []Report
@@ -74,6 +79,7 @@ type Activity struct {
 	ID          int64
 	Description string
 	Planned     domain.Span
+	Version     int // see Cycle.Version
 	Progress    []Progress
 }
 
@@ -93,6 +99,7 @@ type Indicator struct {
 	Polarity    domain.Polarity
 	Weight      *float64
 	Expected    float64
+	Version     int // see Cycle.Version
 	Values      []Value
 	Neutralised *Neutralisation
 

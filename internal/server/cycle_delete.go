@@ -59,7 +59,7 @@ func (s *Server) periodDelete(w http.ResponseWriter, r *http.Request) error {
 	if r.Method != http.MethodGet && v.Blocked != "" {
 		return &store.Conflict{Message: v.Blocked}
 	}
-	return s.confirmRemoval(w, r, v, s.store.DeletePeriod, p.ID, back, fmt.Sprintf("Periodo del %s eliminato.", components.Date(p.EndsOn)))
+	return s.confirmRemoval(w, r, v, s.store.DeletePeriod, p.ID, nil, back, fmt.Sprintf("Periodo del %s eliminato.", components.Date(p.EndsOn)))
 }
 
 // planData counts the plan and the data of a cycle, for the pages that

@@ -60,6 +60,7 @@ func (s *Server) settingsView(c *plan.Cycle) pages.CycleSettingsView {
 		Approved: c.ApprovalAct != "",
 		Bands:    pages.BandsForm{Reached: components.NumberInput(c.Bands.Reached), Partial: components.NumberInput(c.Bands.Partial)},
 		Errors:   components.FieldErrors{},
+		Edit:     components.Edit{Version: c.Version},
 	}
 	data := periodData(c)
 	for _, p := range c.Periods {
@@ -70,6 +71,22 @@ func (s *Server) settingsView(c *plan.Cycle) pages.CycleSettingsView {
 		v.Periods = append(v.Periods, pages.PeriodRow{ID: p.ID, EndsOn: p.EndsOn, Data: what})
 	}
 	return v
+}
+
+// cycleRecord is a cycle's own fields (its bands, the act approving its
+// plan) as its forms show them, by the store's field names.
+func cycleRecord(c *plan.Cycle) stored {
+	l := pages.BandLabels
+	approvedOn := ""
+	if c.ApprovedOn != nil {
+		approvedOn = components.Date(*c.ApprovedOn)
+	}
+	return stored{version: c.Version, fields: []recordField{
+		{"band_reached", l["band_reached"], components.NumberInput(c.Bands.Reached)},
+		{"band_partial", l["band_partial"], components.NumberInput(c.Bands.Partial)},
+		{"approval_act", l["approval_act"], c.ApprovalAct},
+		{"approved_on", l["approved_on"], approvedOn},
+	}}
 }
 
 // bandField reads one threshold: a percentage, required.
@@ -112,6 +129,8 @@ func (s *Server) cycleSettings(w http.ResponseWriter, r *http.Request) error {
 			return back, "Soglie di valutazione aggiornate.", s.store.UpdateCycleSettings(r.Context(), ch, c.Year, bands)
 		},
 		conflictField: onField("band_partial"),
+		edit:          &v.Edit,
+		record:        cycleRecord(c),
 	})
 }
 

@@ -163,8 +163,12 @@ func TestForged(t *testing.T) {
 			e := newSecEnv(t, server.Config{})
 			path := e.path(t, tc.method+" "+tc.path)
 			ctl := e.signedIn(t, tc.control)
+			form := tc.form
+			if tc.method == http.MethodPost {
+				form = ctl.withVersion(path, form) // as the page would send it
+			}
 			before := secSnapshot(t, e.pool)
-			r := ctl.do(tc.method, path, tc.form, nil)
+			r := ctl.do(tc.method, path, form, nil)
 			if r.Status >= 400 {
 				t.Fatalf("%s %s as %s from this site: status %d; body:\n%.800s", tc.method, path, tc.control, r.Status, r.Body)
 			}

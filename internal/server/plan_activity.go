@@ -48,6 +48,22 @@ func activityFormOf(a *plan.Activity) pages.ActivityForm {
 	return f
 }
 
+// activityRecord is an activity as its form shows it, by the store's field
+// names.
+func activityRecord(a *plan.Activity) stored {
+	f, l := activityFormOf(a), pages.ActivityLabels
+	kind := "Mesi"
+	if a.Planned.Annual {
+		kind = "Annuale"
+	}
+	return stored{version: a.Version, fields: []recordField{
+		{"description", l["description"], f.Description},
+		{"planned_annual", l["planned_kind"], kind},
+		{"planned_from", l["planned_from"], f.PlannedFrom},
+		{"planned_to", l["planned_to"], f.PlannedTo},
+	}}
+}
+
 // parseActivity reads the form into an activity, checking it by the plan's
 // rules. A month that does not parse is reported on its own field; a rule of
 // the span as a whole is reported on the field the user has to change: the
@@ -94,11 +110,12 @@ func parseActivity(r *http.Request, errs components.FieldErrors) (pages.Activity
 	return f, a
 }
 
-// activityForm serves the form of an activity, new or to edit; save writes
-// the activity as read. A refusal by the store is about the form as a whole.
-func (s *Server) activityForm(w http.ResponseWriter, r *http.Request, v pages.ActivityFormView, save func(store.Change, *plan.Activity) (to, flash string, err error)) error {
+// activityForm serves the form of an activity, new (rec nil) or to edit;
+// save writes the activity as read. A refusal by the store is about the form
+// as a whole.
+func (s *Server) activityForm(w http.ResponseWriter, r *http.Request, v pages.ActivityFormView, rec *stored, save func(store.Change, *plan.Activity) (to, flash string, err error)) error {
 	var a *plan.Activity
-	return s.servePlanForm(w, r, planForm{
+	f := planForm{
 		page:     func() templ.Component { return pages.ActivityEdit(v) },
 		approved: v.Approved,
 		errs:     v.Errors,
@@ -108,7 +125,11 @@ func (s *Server) activityForm(w http.ResponseWriter, r *http.Request, v pages.Ac
 		},
 		save:          func(ch store.Change) (string, string, error) { return save(ch, a) },
 		conflictField: onField(""),
-	})
+	}
+	if rec != nil {
+		f.edit, f.record = &v.Edit, *rec
+	}
+	return s.servePlanForm(w, r, f)
 }
 
 func (s *Server) activityNew(w http.ResponseWriter, r *http.Request) error {
@@ -128,7 +149,7 @@ func (s *Server) activityNew(w http.ResponseWriter, r *http.Request) error {
 		Errors:     components.FieldErrors{},
 		Form:       pages.ActivityForm{PlannedKind: plannedMonths},
 	}
-	return s.activityForm(w, r, v, func(ch store.Change, a *plan.Activity) (string, string, error) {
+	return s.activityForm(w, r, v, nil, func(ch store.Change, a *plan.Activity) (string, string, error) {
 		_, err := s.store.CreateActivity(r.Context(), ch, o.ID, a)
 		return back + "#attivita", "Attività aggiunta.", err
 	})
@@ -152,7 +173,8 @@ func (s *Server) activityEdit(w http.ResponseWriter, r *http.Request) error {
 		Errors:     components.FieldErrors{},
 		Form:       activityFormOf(a),
 	}
-	return s.activityForm(w, r, v, func(ch store.Change, updated *plan.Activity) (string, string, error) {
+	rec := activityRecord(a)
+	return s.activityForm(w, r, v, &rec, func(ch store.Change, updated *plan.Activity) (string, string, error) {
 		return back + "#attivita", "Attività aggiornata.", s.store.UpdateActivity(r.Context(), ch, a.ID, updated)
 	})
 }
@@ -176,7 +198,7 @@ func (s *Server) activityDelete(w http.ResponseWriter, r *http.Request) error {
 			count(len(a.Progress), "consuntivo dei tempi di un periodo di monitoraggio", "consuntivi dei tempi dei periodi di monitoraggio"),
 		),
 	}
-	return s.confirmDelete(w, r, v, s.store.DeleteActivity, a.ID, back+"#attivita", "Attività eliminata.")
+	return s.confirmDelete(w, r, v, s.store.DeleteActivity, a.ID, activityRecord(a), back+"#attivita", "Attività eliminata.")
 }
 
 func (s *Server) activityMove(w http.ResponseWriter, r *http.Request) error {

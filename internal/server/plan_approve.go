@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -19,7 +20,8 @@ func (s *Server) planApprove(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := pages.ApproveView{Year: c.Year, Counts: c.Count(), ApprovalAct: c.ApprovalAct, ApprovedOn: c.ApprovedOn, Errors: components.FieldErrors{}}
+	v := pages.ApproveView{Year: c.Year, Counts: c.Count(), ApprovalAct: c.ApprovalAct, ApprovedOn: c.ApprovedOn,
+		Errors: components.FieldErrors{}, Edit: components.Edit{Version: c.Version}}
 	if r.Method == http.MethodGet {
 		s.render(w, r, http.StatusOK, pages.Approve(v))
 		return nil
@@ -27,6 +29,9 @@ func (s *Server) planApprove(w http.ResponseWriter, r *http.Request) error {
 	if c.ApprovalAct != "" {
 		return &store.Conflict{Message: "il piano è già approvato"}
 	}
+	// The approval is a change of the cycle, read at the version the form
+	// carries: like servePlanForm, a refused form keeps it.
+	v.Edit.Version = formVersion(r)
 	v.Form = pages.ApproveForm{Act: strings.TrimSpace(r.PostFormValue("act")), On: strings.TrimSpace(r.PostFormValue("approved_on"))}
 	switch n := utf8.RuneCountInString(v.Form.Act); {
 	case n == 0:
@@ -42,9 +47,16 @@ func (s *Server) planApprove(w http.ResponseWriter, r *http.Request) error {
 		v.Errors[""] = "Il piano non ha centri di responsabilità: non c'è nulla da approvare."
 	}
 	if len(v.Errors) == 0 {
-		err := s.store.ApprovePlan(r.Context(), actor(auth.UserFrom(r.Context())), c.Year, v.Form.Act, on)
+		err := s.store.ApprovePlan(r.Context(), actor(auth.UserFrom(r.Context())), c.Year, v.Edit.Version, v.Form.Act, on)
 		if err == nil {
 			s.seeOther(w, r, cycleURL(c.Year), "Piano approvato: da ora ogni modifica è una variazione, con data e motivazione.")
+			return nil
+		}
+		var stale *store.StaleError
+		if errors.As(err, &stale) {
+			v.Edit = components.Edit{Version: c.Version, Stale: staleNotice(stale, cycleRecord(c),
+				"Il piano non è stato approvato: il modulo qui sotto contiene ancora ciò che ha scritto. Per approvarlo così com'è ora, confermare di nuovo.")}
+			s.render(w, r, http.StatusConflict, pages.Approve(v))
 			return nil
 		}
 		if !storeConflict(err, v.Errors, "act") {

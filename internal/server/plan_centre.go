@@ -50,6 +50,16 @@ func parseCentre(r *http.Request, errs components.FieldErrors) pages.CentreForm 
 	return f
 }
 
+// centreRecord is a centre of a cycle as its form shows it, by the store's
+// field names.
+func centreRecord(ce *plan.Centre) stored {
+	l := pages.CentreLabels
+	return stored{version: ce.Version, fields: []recordField{
+		{"name", l["name"], ce.Name},
+		{"manager", l["manager"], ce.Manager},
+	}}
+}
+
 // knownCentres lists the organisation's centres that the cycle lacks.
 func (s *Server) knownCentres(r *http.Request, c *plan.Cycle) ([]string, error) {
 	all, err := s.store.ListCentres(r.Context())
@@ -65,11 +75,11 @@ func (s *Server) knownCentres(r *http.Request, c *plan.Cycle) ([]string, error) 
 	return out, nil
 }
 
-// centreForm serves the form of a centre, new or to edit; save writes the
-// centre as read. A refusal by the store is shown on the name, the field a
-// duplicate is about.
-func (s *Server) centreForm(w http.ResponseWriter, r *http.Request, v pages.CentreFormView, save func(store.Change, pages.CentreForm) (to, flash string, err error)) error {
-	return s.servePlanForm(w, r, planForm{
+// centreForm serves the form of a centre, new (rec nil) or to edit; save
+// writes the centre as read. A refusal by the store is shown on the name,
+// the field a duplicate is about.
+func (s *Server) centreForm(w http.ResponseWriter, r *http.Request, v pages.CentreFormView, rec *stored, save func(store.Change, pages.CentreForm) (to, flash string, err error)) error {
+	f := planForm{
 		page:     func() templ.Component { return pages.CentreEdit(v) },
 		approved: v.Approved,
 		errs:     v.Errors,
@@ -79,7 +89,11 @@ func (s *Server) centreForm(w http.ResponseWriter, r *http.Request, v pages.Cent
 		},
 		save:          func(ch store.Change) (string, string, error) { return save(ch, v.Form) },
 		conflictField: onField("name"),
-	})
+	}
+	if rec != nil {
+		f.edit, f.record = &v.Edit, *rec
+	}
+	return s.servePlanForm(w, r, f)
 }
 
 func (s *Server) centreNew(w http.ResponseWriter, r *http.Request) error {
@@ -100,7 +114,7 @@ func (s *Server) centreNew(w http.ResponseWriter, r *http.Request) error {
 		Known:    known,
 		Errors:   components.FieldErrors{},
 	}
-	return s.centreForm(w, r, v, func(ch store.Change, f pages.CentreForm) (string, string, error) {
+	return s.centreForm(w, r, v, nil, func(ch store.Change, f pages.CentreForm) (string, string, error) {
 		id, err := s.store.CreateCentre(r.Context(), ch, c.Year, f.Name, f.Manager)
 		return centreAnchor(c.Year, id), "Centro di responsabilità aggiunto.", err
 	})
@@ -121,7 +135,8 @@ func (s *Server) centreEdit(w http.ResponseWriter, r *http.Request) error {
 		Form:     pages.CentreForm{Name: ce.Name, Manager: ce.Manager},
 		Errors:   components.FieldErrors{},
 	}
-	return s.centreForm(w, r, v, func(ch store.Change, f pages.CentreForm) (string, string, error) {
+	rec := centreRecord(ce)
+	return s.centreForm(w, r, v, &rec, func(ch store.Change, f pages.CentreForm) (string, string, error) {
 		if f.Name == ce.Name && f.Manager == ce.Manager {
 			return back, "Nessuna modifica da salvare.", nil
 		}
@@ -145,7 +160,8 @@ func (s *Server) centreDelete(w http.ResponseWriter, r *http.Request) error {
 		Approved:     c.ApprovalAct != "",
 		Errors:       components.FieldErrors{},
 	}
-	return s.confirmRemoval(w, r, v, s.store.DeleteCentre, ce.ID, cycleURL(c.Year), ce.Name+" eliminato dal ciclo.")
+	rec := centreRecord(ce)
+	return s.confirmRemoval(w, r, v, s.store.DeleteCentre, ce.ID, &rec, cycleURL(c.Year), ce.Name+" eliminato dal ciclo.")
 }
 
 func (s *Server) centreMove(w http.ResponseWriter, r *http.Request) error {

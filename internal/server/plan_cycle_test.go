@@ -369,7 +369,7 @@ func TestPlanCycle_DeleteCycle(t *testing.T) {
 	})
 
 	t.Run("ErrApproved", func(t *testing.T) {
-		if err := e.st.ApprovePlan(context.Background(), store.CLI, 2023, "Delibera CdA n. 12 del 30/01/2023", time.Date(2023, 1, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+		if err := e.st.ApprovePlan(context.Background(), store.CLI, 2023, pcLoad(t, e, 2023).Version, "Delibera CdA n. 12 del 30/01/2023", time.Date(2023, 1, 30, 0, 0, 0, 0, time.UTC)); err != nil {
 			t.Fatal(err)
 		}
 		c := e.signedIn(t, "admin")
@@ -821,10 +821,11 @@ func TestPlanCycle_BrowserAccessibility(t *testing.T) {
 	submit(`[data-testid="approve"]`)
 
 	// The approved plan: variation fields, the list of variations.
-	if err := e.st.ApprovePlan(context.Background(), store.CLI, 2023, "Delibera CdA n. 12 del 30/01/2023", time.Date(2023, 1, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+	if err := e.st.ApprovePlan(context.Background(), store.CLI, 2023, pcLoad(t, e, 2023).Version, "Delibera CdA n. 12 del 30/01/2023", time.Date(2023, 1, 30, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
-	v := store.Change{Actor: store.CLI, Variation: &store.Variation{On: time.Date(2023, 6, 15, 0, 0, 0, 0, time.UTC), Reason: "Riorganizzazione"}}
+	v := store.Change{Actor: store.CLI, Version: pcLoad(t, e, 2023).Centres[0].Version,
+		Variation: &store.Variation{On: time.Date(2023, 6, 15, 0, 0, 0, 0, time.UTC), Reason: "Riorganizzazione"}}
 	if err := e.st.UpdateCentre(context.Background(), v, c23.Centres[0].ID, "AREA DIREZIONE", "Dott. Nuovo"); err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,9 @@ package server
 import (
 	"context"
 	"errors"
+	"html"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -44,24 +46,109 @@ type planForm struct {
 	// is shown ("" is the form as a whole). Without it, a conflict is an
 	// error page.
 	conflictField func(err error) string
+	// edit is the view's version and notice of a change saved meanwhile,
+	// for a form that changes or deletes a stored record; nil for a form
+	// that creates one.
+	edit *components.Edit
+	// record is that record as it stands now.
+	record stored
+	// deletes says the form deletes the record (for the notice's advice).
+	deletes bool
 }
 
-// servePlanForm serves a page that changes the plan. GET shows it. POST
-// reads it, with the variation fields of an approved plan; with no field in
-// error it saves and redirects with a message for the next page. Otherwise,
-// or when the store refuses the change with a Conflict that conflictField
-// places, it shows the page again, as typed, with status 422.
+// stored is a record that a form changes, as it stands now: its version and
+// its fields as the form shows them, for the notice of a change saved
+// meanwhile.
+type stored struct {
+	version int
+	fields  []recordField
+}
+
+// recordField is a field of a stored record: its name in the store (a key of
+// the audit snapshots), the form's label and the value now, as the form
+// shows it.
+type recordField struct {
+	key, label, value string
+}
+
+// staleNotice tells what someone else saved to rec since the user read it:
+// who, when, and the fields the store says they changed, as they are now.
+func staleNotice(err *store.StaleError, rec stored, advice string) *components.Stale {
+	changed := err.Fields()
+	n := &components.Stale{By: err.By(), At: err.At(), Advice: advice}
+	for _, f := range rec.fields {
+		if slices.Contains(changed, f.key) {
+			n.Fields = append(n.Fields, components.StaleField{Label: f.label, Value: shownValue(f.value)})
+		}
+	}
+	return n
+}
+
+// shownValue is a field's value in the notice: the text without markup,
+// clipped, "(vuoto)" for nothing.
+func shownValue(v string) string {
+	v = clip(html.UnescapeString(tags.ReplaceAllString(v, " ")), 300)
+	if v == "" {
+		return "(vuoto)"
+	}
+	return "«" + v + "»"
+}
+
+// Advice of the notice of a change saved meanwhile.
+const (
+	staleSaveAdvice   = "Nulla è stato salvato: il modulo qui sotto contiene ancora ciò che ha scritto. Salvando di nuovo, i valori qui sopra saranno sostituiti dai suoi."
+	staleDeleteAdvice = "Nulla è stato eliminato. Per eliminare comunque l'elemento, confermare di nuovo."
+)
+
+// formVersion is the version a form was read at; a form without one (made
+// by hand) counts as read at no version, and so as stale.
+func formVersion(r *http.Request) int {
+	v, err := strconv.Atoi(r.PostFormValue("version"))
+	if err != nil || v < 0 {
+		return 0
+	}
+	return v
+}
+
+// servePlanForm serves a page that changes the plan. GET shows it, with
+// the version of the record it changes. POST reads it, with the variation
+// fields of an approved plan and the version it was read at; with no field
+// in error it saves and redirects with a message for the next page.
+// Otherwise, or when the store refuses the change with a Conflict that
+// conflictField places, it shows the page again, as typed, with status 422
+// and still the version read. When the record changed since that version
+// (store.StaleError), it shows the page again as typed with status 409, what
+// the other person saved at the top, and the version now: saving again is
+// then a choice made knowing what it replaces.
 func (s *Server) servePlanForm(w http.ResponseWriter, r *http.Request, f planForm) error {
+	if f.edit != nil {
+		f.edit.Version = f.record.version
+	}
 	if r.Method == http.MethodGet {
 		s.render(w, r, http.StatusOK, f.page())
 		return nil
 	}
 	variation, on, reason := variationForm(r, f.approved, f.errs)
 	f.read(on, reason)
+	ch := change(r, variation)
+	if f.edit != nil {
+		ch.Version = formVersion(r)
+		f.edit.Version = ch.Version
+	}
 	if len(f.errs) == 0 {
-		to, flash, err := f.save(change(r, variation))
+		to, flash, err := f.save(ch)
 		if err == nil {
 			s.seeOther(w, r, to, flash)
+			return nil
+		}
+		var stale *store.StaleError
+		if f.edit != nil && errors.As(err, &stale) {
+			advice := staleSaveAdvice
+			if f.deletes {
+				advice = staleDeleteAdvice
+			}
+			f.edit.Version, f.edit.Stale = f.record.version, staleNotice(stale, f.record, advice)
+			s.render(w, r, http.StatusConflict, f.page())
 			return nil
 		}
 		if f.conflictField == nil || !storeConflict(err, f.errs, f.conflictField(err)) {
@@ -81,13 +168,16 @@ func onField(field string) func(error) string {
 type deleteFunc func(ctx context.Context, ch store.Change, id int64) error
 
 // confirmDelete serves the page that confirms the deletion of the plan item
-// id, with what goes with it; del deletes it, then the user goes to to with
-// flash.
-func (s *Server) confirmDelete(w http.ResponseWriter, r *http.Request, v pages.DeleteView, del deleteFunc, id int64, to, flash string) error {
+// id, as it stands (rec), with what goes with it; del deletes it, then the
+// user goes to to with flash.
+func (s *Server) confirmDelete(w http.ResponseWriter, r *http.Request, v pages.DeleteView, del deleteFunc, id int64, rec stored, to, flash string) error {
 	return s.servePlanForm(w, r, planForm{
 		page:     func() templ.Component { return pages.ConfirmDelete(v) },
 		approved: v.Approved,
 		errs:     v.Errors,
+		edit:     &v.Edit,
+		record:   rec,
+		deletes:  true,
 		read:     func(on, reason string) { v.VariationOn, v.VariationReason = on, reason },
 		save: func(ch store.Change) (string, string, error) {
 			return to, flash, del(r.Context(), ch, id)
@@ -96,9 +186,10 @@ func (s *Server) confirmDelete(w http.ResponseWriter, r *http.Request, v pages.D
 }
 
 // confirmRemoval is confirmDelete for the pages that also ask for the
-// button «Elimina» (a centre, a period).
-func (s *Server) confirmRemoval(w http.ResponseWriter, r *http.Request, v pages.RemovalView, del deleteFunc, id int64, to, flash string) error {
-	return s.servePlanForm(w, r, planForm{
+// button «Elimina» (a centre, a period); rec is nil for a record without a
+// version.
+func (s *Server) confirmRemoval(w http.ResponseWriter, r *http.Request, v pages.RemovalView, del deleteFunc, id int64, rec *stored, to, flash string) error {
+	f := planForm{
 		page:     func() templ.Component { return pages.ConfirmRemoval(v) },
 		approved: v.Approved,
 		errs:     v.Errors,
@@ -109,7 +200,11 @@ func (s *Server) confirmRemoval(w http.ResponseWriter, r *http.Request, v pages.
 		save: func(ch store.Change) (string, string, error) {
 			return to, flash, del(r.Context(), ch, id)
 		},
-	})
+	}
+	if rec != nil { // a period has no version: nothing of it is edited
+		f.edit, f.record, f.deletes = &v.Edit, *rec, true
+	}
+	return s.servePlanForm(w, r, f)
 }
 
 // movePlanItem moves the plan item id by the button pressed (see moveDelta)

@@ -734,10 +734,14 @@ func TestPlanForms_Forbidden(t *testing.T) {
 			}
 		})
 	}
-	// The admin's same requests go through (the forms are valid).
+	// The admin's same requests go through (the forms are valid, and carry
+	// the version the form shows).
 	t.Run("admin", func(t *testing.T) {
 		for _, rt := range routes[:4] {
-			r := admin.do(rt.method, rt.path, rt.form, nil)
+			r := admin.get(rt.path)
+			if rt.method == http.MethodPost {
+				r = admin.post(rt.path, rt.form)
+			}
 			if r.Status != http.StatusOK && r.Status != http.StatusSeeOther {
 				t.Errorf("%s %s as admin: status %d; body:\n%.1000s", rt.method, rt.path, r.Status, r.Body)
 			}
@@ -820,7 +824,7 @@ func TestPlanForms_ApprovalFreeze(t *testing.T) {
 	if n := len(findAll(parseHTML(t, c.get(objPage).Body), pfMoveForm)); n != 7 {
 		t.Errorf("before the approval the objective page has %d move forms, want 7 (4 activities, 3 indicators)", n)
 	}
-	if err := e.st.ApprovePlan(ctx, store.Actor{Name: "test"}, 2023, "Deliberazione n. 12", time.Date(2023, 1, 31, 0, 0, 0, 0, time.UTC)); err != nil {
+	if err := e.st.ApprovePlan(ctx, store.Actor{Name: "test"}, 2023, pfCycle(t, e.st).Version, "Deliberazione n. 12", time.Date(2023, 1, 31, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
 	doc := parseHTML(t, c.get(objPage).Body)

@@ -43,6 +43,24 @@ func indicatorFormOf(in *plan.Indicator) pages.IndicatorForm {
 	return f
 }
 
+// indicatorRecord is an indicator as its form shows it, by the store's
+// field names.
+func indicatorRecord(in *plan.Indicator) stored {
+	f, l := indicatorFormOf(in), pages.IndicatorLabels
+	expected := recordField{"expected", l["expected"], f.Expected}
+	if in.Unit.IsYesNo() {
+		expected = recordField{"expected", l["expected_yesno"], f.ExpectedYesNo}
+	}
+	return stored{version: in.Version, fields: []recordField{
+		{"name", l["name"], f.Name},
+		{"description", l["description"], f.Description},
+		{"unit", l["unit"], f.Unit},
+		{"polarity", l["polarity"], pages.PolarityLabel(f.Polarity)},
+		expected,
+		{"weight", l["weight"], f.Weight},
+	}}
+}
+
 // parseIndicator reads the form into an indicator, checking it by the plan's
 // rules. The form has two expected-value fields, and the unit says which one
 // counts: the si/no choice for a si/no unit, the number for any other.
@@ -110,11 +128,11 @@ func conflictField(err error, f pages.IndicatorForm) string {
 	return "expected"
 }
 
-// indicatorForm serves the form of an indicator, new or to edit; save writes
-// the indicator as read.
-func (s *Server) indicatorForm(w http.ResponseWriter, r *http.Request, v pages.IndicatorFormView, save func(store.Change, *plan.Indicator) (to, flash string, err error)) error {
+// indicatorForm serves the form of an indicator, new (rec nil) or to edit;
+// save writes the indicator as read.
+func (s *Server) indicatorForm(w http.ResponseWriter, r *http.Request, v pages.IndicatorFormView, rec *stored, save func(store.Change, *plan.Indicator) (to, flash string, err error)) error {
 	var in *plan.Indicator
-	return s.servePlanForm(w, r, planForm{
+	f := planForm{
 		page:     func() templ.Component { return pages.IndicatorEdit(v) },
 		approved: v.Approved,
 		errs:     v.Errors,
@@ -124,7 +142,11 @@ func (s *Server) indicatorForm(w http.ResponseWriter, r *http.Request, v pages.I
 		},
 		save:          func(ch store.Change) (string, string, error) { return save(ch, in) },
 		conflictField: func(err error) string { return conflictField(err, v.Form) },
-	})
+	}
+	if rec != nil {
+		f.edit, f.record = &v.Edit, *rec
+	}
+	return s.servePlanForm(w, r, f)
 }
 
 func (s *Server) indicatorNew(w http.ResponseWriter, r *http.Request) error {
@@ -144,7 +166,7 @@ func (s *Server) indicatorNew(w http.ResponseWriter, r *http.Request) error {
 		Errors:     components.FieldErrors{},
 		Form:       pages.IndicatorForm{Polarity: string(domain.Higher)},
 	}
-	return s.indicatorForm(w, r, v, func(ch store.Change, in *plan.Indicator) (string, string, error) {
+	return s.indicatorForm(w, r, v, nil, func(ch store.Change, in *plan.Indicator) (string, string, error) {
 		_, err := s.store.CreateIndicator(r.Context(), ch, o.ID, in)
 		return back + "#indicatori", "Indicatore aggiunto.", err
 	})
@@ -169,7 +191,8 @@ func (s *Server) indicatorEdit(w http.ResponseWriter, r *http.Request) error {
 		Errors:     components.FieldErrors{},
 		Form:       indicatorFormOf(in),
 	}
-	return s.indicatorForm(w, r, v, func(ch store.Change, updated *plan.Indicator) (string, string, error) {
+	rec := indicatorRecord(in)
+	return s.indicatorForm(w, r, v, &rec, func(ch store.Change, updated *plan.Indicator) (string, string, error) {
 		return back + "#indicatori", "Indicatore aggiornato.", s.store.UpdateIndicator(r.Context(), ch, in.ID, updated)
 	})
 }
@@ -193,7 +216,7 @@ func (s *Server) indicatorDelete(w http.ResponseWriter, r *http.Request) error {
 			count(len(in.Values), "valore consuntivo", "valori consuntivi"),
 		),
 	}
-	return s.confirmDelete(w, r, v, s.store.DeleteIndicator, in.ID, back+"#indicatori", "Indicatore eliminato.")
+	return s.confirmDelete(w, r, v, s.store.DeleteIndicator, in.ID, indicatorRecord(in), back+"#indicatori", "Indicatore eliminato.")
 }
 
 func (s *Server) indicatorMove(w http.ResponseWriter, r *http.Request) error {

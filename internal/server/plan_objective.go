@@ -48,6 +48,26 @@ func objectiveFormOf(o *plan.Objective) pages.ObjectiveForm {
 	return f
 }
 
+// objectiveRecord is an objective as its form shows it, by the store's
+// field names.
+func objectiveRecord(o *plan.Objective) stored {
+	f, l := objectiveFormOf(o), pages.ObjectiveLabels
+	return stored{version: o.Version, fields: []recordField{
+		{"section", l["section"], f.Section},
+		{"number", l["number"], f.Number},
+		{"title", l["title"], f.Title},
+		{"strategic_area", l["strategic_area"], f.StrategicArea},
+		{"operational_objective", l["operational_objective"], f.OperationalObjective},
+		{"peg_project", l["peg_project"], f.PEGProject},
+		{"services", l["services"], f.Services},
+		{"end_users", l["end_users"], f.EndUsers},
+		{"networks", l["networks"], f.Networks},
+		{"description_html", l["description_html"], f.DescriptionHTML},
+		{"weight", l["weight"], f.Weight},
+		{"group_id", l["group"], f.Group},
+	}}
+}
+
 // parseObjective reads the form into an objective, checking it by the plan's rules.
 func (s *Server) parseObjective(r *http.Request, errs components.FieldErrors) (pages.ObjectiveForm, *plan.Objective) {
 	f := pages.ObjectiveForm{
@@ -92,12 +112,12 @@ func groupsOf(c *plan.Cycle) []string {
 	return gs
 }
 
-// objectiveForm serves the form of an objective, new or to edit; save writes
-// the objective as read. A refusal by the store is shown on the number, the
-// field a duplicate is about.
-func (s *Server) objectiveForm(w http.ResponseWriter, r *http.Request, v pages.ObjectiveFormView, save func(store.Change, *plan.Objective) (to, flash string, err error)) error {
+// objectiveForm serves the form of an objective, new (rec nil) or to edit;
+// save writes the objective as read. A refusal by the store is shown on the
+// number, the field a duplicate is about.
+func (s *Server) objectiveForm(w http.ResponseWriter, r *http.Request, v pages.ObjectiveFormView, rec *stored, save func(store.Change, *plan.Objective) (to, flash string, err error)) error {
 	var o *plan.Objective
-	return s.servePlanForm(w, r, planForm{
+	f := planForm{
 		page:     func() templ.Component { return pages.ObjectiveEdit(v) },
 		approved: v.Approved,
 		errs:     v.Errors,
@@ -107,7 +127,11 @@ func (s *Server) objectiveForm(w http.ResponseWriter, r *http.Request, v pages.O
 		},
 		save:          func(ch store.Change) (string, string, error) { return save(ch, o) },
 		conflictField: onField("number"),
-	})
+	}
+	if rec != nil {
+		f.edit, f.record = &v.Edit, *rec
+	}
+	return s.servePlanForm(w, r, f)
 }
 
 func (s *Server) objectiveNew(w http.ResponseWriter, r *http.Request) error {
@@ -126,7 +150,7 @@ func (s *Server) objectiveNew(w http.ResponseWriter, r *http.Request) error {
 		Errors:     components.FieldErrors{},
 		Form:       pages.ObjectiveForm{Section: "Obiettivi di performance", Number: strconv.Itoa(len(ce.Objectives) + 1)},
 	}
-	return s.objectiveForm(w, r, v, func(ch store.Change, o *plan.Objective) (string, string, error) {
+	return s.objectiveForm(w, r, v, nil, func(ch store.Change, o *plan.Objective) (string, string, error) {
 		id, err := s.store.CreateObjective(r.Context(), ch, ce.ID, o)
 		return objectiveURL(c.Year, id), "Obiettivo creato.", err
 	})
@@ -149,7 +173,8 @@ func (s *Server) objectiveEdit(w http.ResponseWriter, r *http.Request) error {
 		Errors:     components.FieldErrors{},
 		Form:       objectiveFormOf(o),
 	}
-	return s.objectiveForm(w, r, v, func(ch store.Change, updated *plan.Objective) (string, string, error) {
+	rec := objectiveRecord(o)
+	return s.objectiveForm(w, r, v, &rec, func(ch store.Change, updated *plan.Objective) (string, string, error) {
 		return back, "Obiettivo aggiornato.", s.store.UpdateObjective(r.Context(), ch, o.ID, updated)
 	})
 }
@@ -179,7 +204,7 @@ func (s *Server) objectiveDelete(w http.ResponseWriter, r *http.Request) error {
 			count(len(o.Reports), "report di monitoraggio", "report di monitoraggio"),
 		),
 	}
-	return s.confirmDelete(w, r, v, s.store.DeleteObjective, o.ID, cycleURL(c.Year), "Obiettivo eliminato.")
+	return s.confirmDelete(w, r, v, s.store.DeleteObjective, o.ID, objectiveRecord(o), cycleURL(c.Year), "Obiettivo eliminato.")
 }
 
 func (s *Server) objectiveMove(w http.ResponseWriter, r *http.Request) error {

@@ -18,6 +18,8 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"traguardo/internal/auth"
 	"traguardo/internal/demo"
@@ -298,12 +300,71 @@ func (c *secClient) get(path string) *secResponse {
 	return c.do(http.MethodGet, path, nil, nil)
 }
 
+// post sends form to path. A form that changes a stored record carries the
+// version it was read at: when form has none, post reads it as a browser
+// would, from the page that shows the form (see formVersion).
 func (c *secClient) post(path string, form url.Values) *secResponse {
 	c.t.Helper()
-	if form == nil {
-		form = url.Values{}
+	return c.do(http.MethodPost, path, c.withVersion(path, form), nil)
+}
+
+// withVersion is form (a copy, never nil) with the version of the form
+// posting to path, as its page shows it, unless form has one already.
+func (c *secClient) withVersion(path string, form url.Values) url.Values {
+	c.t.Helper()
+	out := url.Values{}
+	for k, v := range form {
+		out[k] = v
 	}
-	return c.do(http.MethodPost, path, form, nil)
+	if !out.Has("version") {
+		if v, ok := c.formVersion(path); ok {
+			out.Set("version", v)
+		}
+	}
+	return out
+}
+
+// formVersion reads the version that the form posting to path carries, from
+// the page that shows it: the edit, deletion, settings and approval pages
+// are at the path itself, the buttons of an account on the list of
+// accounts. ok is false when there is no such form (a form that creates, a
+// page the client may not open).
+func (c *secClient) formVersion(path string) (version string, ok bool) {
+	c.t.Helper()
+	page := path
+	switch {
+	case strings.HasPrefix(path, "/admin/utenti/"):
+		page = "/admin/utenti"
+	case strings.HasSuffix(path, "/modifica"), strings.HasSuffix(path, "/elimina"),
+		strings.HasSuffix(path, "/impostazioni"), strings.HasSuffix(path, "/approva"):
+	default:
+		return "", false
+	}
+	r := c.do(http.MethodGet, page, nil, nil)
+	if r.Status != http.StatusOK {
+		return "", false
+	}
+	doc, err := html.Parse(strings.NewReader(r.Body))
+	if err != nil {
+		c.t.Fatalf("GET %s: %v", page, err)
+	}
+	return secFormVersion(doc, path)
+}
+
+// secFormVersion is the version carried by the form of doc that posts to
+// path; ok is false when there is none.
+func secFormVersion(doc *html.Node, path string) (version string, ok bool) {
+	for _, f := range findAll(doc, func(n *html.Node) bool { return n.DataAtom == atom.Form }) {
+		if action, _ := attr(f, "action"); action != path {
+			continue
+		}
+		for _, in := range elements(f, atom.Input) {
+			if name, _ := attr(in, "name"); name == "version" {
+				return attr(in, "value")
+			}
+		}
+	}
+	return "", false
 }
 
 // signIn posts the sign-in form and requires a 303 to /.

@@ -111,8 +111,14 @@ func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 		}
 		var he *httpError
 		var conflict *store.Conflict
+		var stale *store.StaleError
 		switch {
 		case errors.As(err, &he):
+		case errors.As(err, &stale):
+			// The forms show what changed (see servePlanForm); anywhere else
+			// the page has to be read again.
+			he = &httpError{status: http.StatusConflict, title: "Elemento modificato nel frattempo",
+				message: "Nel frattempo un altro utente ha modificato questo elemento: nulla è stato salvato. Tornare alla pagina, ricaricarla e ripetere l'operazione."}
 		case errors.As(err, &conflict):
 			he = &httpError{status: http.StatusConflict, title: "Operazione non possibile", message: sentence(conflict.Message)}
 		case errors.Is(err, auth.ErrBusy):

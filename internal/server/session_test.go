@@ -103,7 +103,7 @@ func TestSession_EndsWithAccount(t *testing.T) {
 
 	c := e.signedIn(t, "osservatore")
 	c.requireSignedIn("before deactivation")
-	if err := e.st.SetActive(ctx, admin, uid(e.emails["osservatore"]), false); err != nil {
+	if err := e.st.SetActive(ctx, admin, uid(e.emails["osservatore"]), 1, false); err != nil {
 		t.Fatal(err)
 	}
 	c.requireSignedOut("after deactivation")

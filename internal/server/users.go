@@ -45,7 +45,7 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 	me := auth.UserFrom(ctx)
 	v.Users = make([]pages.UserRow, 0, len(users))
 	for _, u := range users {
-		row := pages.UserRow{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Active: u.Active, Self: u.ID == me.ID}
+		row := pages.UserRow{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Active: u.Active, Self: u.ID == me.ID, Version: u.Version}
 		for _, id := range u.Centres {
 			row.Centres = append(row.Centres, names[id])
 		}
@@ -159,8 +159,8 @@ func (s *Server) userResetPassword(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	me := auth.UserFrom(ctx)
-	if err := s.store.SetPassword(ctx, actor(me), target.ID, hash, true, true); err != nil {
-		return err
+	if err := s.store.ResetPassword(ctx, actor(me), target.ID, formVersion(r), hash); err != nil {
+		return s.accountStale(w, r, target, err)
 	}
 	s.log.Info("password reset", "by", me.ID, "user", target.ID)
 	return s.renderUsers(w, r, http.StatusOK, pages.UsersView{
@@ -191,8 +191,8 @@ func (s *Server) userSetActive(w http.ResponseWriter, r *http.Request) error {
 			Message: "Non è possibile disattivare il proprio account: chiedere a un altro amministratore.",
 		})
 	}
-	if err := s.store.SetActive(ctx, actor(me), target.ID, active); err != nil {
-		return err
+	if err := s.store.SetActive(ctx, actor(me), target.ID, formVersion(r), active); err != nil {
+		return s.accountStale(w, r, target, err)
 	}
 	s.log.Info("user active set", "by", me.ID, "user", target.ID, "active", active)
 	msg := "Account " + target.Email + " riattivato."
@@ -202,6 +202,34 @@ func (s *Server) userSetActive(w http.ResponseWriter, r *http.Request) error {
 	s.sessions.Put(ctx, keyFlash, msg)
 	http.Redirect(w, r, "/admin/utenti", http.StatusSeeOther)
 	return nil
+}
+
+// accountStale shows the accounts again, with status 409, when err says
+// that the account target changed since the page was shown: who changed
+// it, when and what, as it is now (target was read after the change).
+// Other errors are returned as they are.
+func (s *Server) accountStale(w http.ResponseWriter, r *http.Request, target *auth.User, err error) error {
+	var stale *store.StaleError
+	if !errors.As(err, &stale) {
+		return err
+	}
+	status := "Attivo"
+	if !target.Active {
+		status = "Disattivato"
+	}
+	n := staleNotice(stale, stored{fields: []recordField{{"active", "Stato", status}}},
+		"Nulla è stato cambiato. Per procedere comunque, ripetere l'operazione dall'elenco qui sotto, che mostra l'account com'è ora.")
+	n.What = "l'account " + target.Email
+	for i := range n.Fields {
+		n.Fields[i].Value = strings.Trim(n.Fields[i].Value, "«»")
+	}
+	switch {
+	case stale.Did("reset-password"):
+		n.Fields = append(n.Fields, components.StaleField{Label: "Password", Value: "reimpostata, con le sessioni aperte chiuse"})
+	case stale.Did("change-password"):
+		n.Fields = append(n.Fields, components.StaleField{Label: "Password", Value: "cambiata dall'utente"})
+	}
+	return s.renderUsers(w, r, http.StatusConflict, pages.UsersView{Stale: n})
 }
 
 // userParam reads the account named by the {id} URL parameter.

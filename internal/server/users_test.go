@@ -337,7 +337,8 @@ func TestUsers_Deactivate(t *testing.T) {
 	for _, a := range entries {
 		got = append(got, a.Action+" "+a.OldValue+" "+a.NewValue)
 	}
-	want := []string{`set-active {"active": false} {"active": true}`, `set-active {"active": true} {"active": false}`}
+	want := []string{`set-active {"active": false, "version": 2} {"active": true, "version": 3}`,
+		`set-active {"active": true, "version": 1} {"active": false, "version": 2}`}
 	if !slices.Equal(got, want) {
 		t.Errorf("audit = %q, want %q", got, want)
 	}
@@ -471,8 +472,8 @@ func TestAudit_Page(t *testing.T) {
 	}
 	id := func(u *auth.User) string { return strconv.FormatInt(u.ID, 10) }
 	want := [][]string{
-		{adminEmail, "Attivazione o disattivazione", "Utente", id(nuc), `{"active": true}`, `{"active": false}`},
-		{adminEmail, "Reimpostazione della password", "Utente", id(dir), "— nessuno", "— nessuno"},
+		{adminEmail, "Attivazione o disattivazione", "Utente", id(nuc), `{"active": true, "version": 1}`, `{"active": false, "version": 2}`},
+		{adminEmail, "Reimpostazione della password", "Utente", id(dir), `{"version": 1}`, `{"version": 2}`},
 		{adminEmail, "Creazione", "Utente", id(newUser), "— nessuno"},
 	}
 	for i, w := range want {

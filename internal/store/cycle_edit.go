@@ -162,8 +162,9 @@ func (s *Store) cycleID(ctx context.Context, year int) (int64, error) {
 	return id, err
 }
 
-// UpdateCycleSettings sets a cycle's bands. The bands decide how every
-// objective is judged, so after approval they change only by variation.
+// UpdateCycleSettings sets a cycle's bands, read at ch.Version. The bands
+// decide how every objective is judged, so after approval they change only
+// by variation.
 func (s *Store) UpdateCycleSettings(ctx context.Context, ch Change, year int, b domain.Bands) error {
 	if err := b.Validate(); err != nil {
 		return &Conflict{Message: err.Error()}
@@ -173,16 +174,21 @@ func (s *Store) UpdateCycleSettings(ctx context.Context, ch Change, year int, b 
 		return err
 	}
 	return s.inPlan(ctx, ch, cycleID, func(tx pgx.Tx) (auditRecord, error) {
+		if err := lockVersion(ctx, tx, "cycles", "cycle", cycleID, ch.Version); err != nil {
+			return auditRecord{}, err
+		}
 		snap := func() ([]byte, error) {
 			var j []byte
-			err := tx.QueryRow(ctx, `SELECT jsonb_build_object('band_reached', band_reached, 'band_partial', band_partial) FROM cycles WHERE id = $1`, cycleID).Scan(&j)
+			err := tx.QueryRow(ctx, `
+				SELECT jsonb_build_object('band_reached', band_reached, 'band_partial', band_partial, 'version', version)
+				FROM cycles WHERE id = $1`, cycleID).Scan(&j)
 			return j, err
 		}
 		old, err := snap()
 		if err != nil {
 			return auditRecord{}, err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE cycles SET band_reached = $2, band_partial = $3 WHERE id = $1`, cycleID, b.Reached, b.Partial); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE cycles SET band_reached = $2, band_partial = $3, version = version + 1 WHERE id = $1`, cycleID, b.Reached, b.Partial); err != nil {
 			return auditRecord{}, conflictFrom(err)
 		}
 		now, err := snap()
@@ -323,7 +329,7 @@ func (s *Store) DeleteCycle(ctx context.Context, a Actor, year int) error {
 func centreSnapshot(ctx context.Context, tx pgx.Tx, ccID int64) ([]byte, error) {
 	var b []byte
 	err := tx.QueryRow(ctx, `
-		SELECT jsonb_build_object('name', c.name, 'manager', cc.manager, 'position', cc.position)
+		SELECT jsonb_build_object('name', c.name, 'manager', cc.manager, 'position', cc.position, 'version', cc.version)
 		FROM cycle_centres cc JOIN centres c ON c.id = cc.centre_id WHERE cc.id = $1`, ccID).Scan(&b)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("centre %d: %w", ccID, ErrNotFound)
@@ -396,7 +402,8 @@ func (s *Store) CreateCentre(ctx context.Context, ch Change, year int, name, man
 	return ccID, err
 }
 
-// UpdateCentre renames a centre of a cycle and sets its manager. The
+// UpdateCentre renames a centre of a cycle and sets its manager, read at
+// ch.Version. The
 // organisational centre outlives cycles: it is renamed in place only when no
 // other cycle uses it, otherwise this cycle moves to the centre of the new
 // name (found, ignoring case, or created) and the other cycles keep theirs.
@@ -410,6 +417,9 @@ func (s *Store) UpdateCentre(ctx context.Context, ch Change, ccID int64, name, m
 		return err
 	}
 	return s.inPlan(ctx, ch, cycleID, func(tx pgx.Tx) (auditRecord, error) {
+		if err := lockVersion(ctx, tx, "cycle_centres", "centre", ccID, ch.Version); err != nil {
+			return auditRecord{}, err
+		}
 		old, err := centreSnapshot(ctx, tx, ccID)
 		if err != nil {
 			return auditRecord{}, err
@@ -445,7 +455,7 @@ func (s *Store) UpdateCentre(ctx context.Context, ch Change, ccID int64, name, m
 				return auditRecord{}, conflictFrom(err)
 			}
 		}
-		if _, err := tx.Exec(ctx, `UPDATE cycle_centres SET manager = $2 WHERE id = $1`, ccID, manager); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE cycle_centres SET manager = $2, version = version + 1 WHERE id = $1`, ccID, manager); err != nil {
 			return auditRecord{}, err
 		}
 		now, err := centreSnapshot(ctx, tx, ccID)
@@ -458,8 +468,8 @@ func (s *Store) MoveCentre(ctx context.Context, ch Change, ccID int64, delta int
 	return s.moveRow(ctx, ch, centreTable, ccID, delta)
 }
 
-// DeleteCentre takes a centre out of its cycle with its objectives (and
-// their activities, indicators, values and reports). The organisational
+// DeleteCentre takes a centre, read at ch.Version, out of its cycle with its
+// objectives (and their activities, indicators, values and reports). The organisational
 // centre stays, for the other cycles and the accounts bound to it.
 func (s *Store) DeleteCentre(ctx context.Context, ch Change, ccID int64) error {
 	cycleID, err := s.cycleOfRow(ctx, centreTable, ccID)
@@ -467,6 +477,9 @@ func (s *Store) DeleteCentre(ctx context.Context, ch Change, ccID int64) error {
 		return err
 	}
 	return s.inPlan(ctx, ch, cycleID, func(tx pgx.Tx) (auditRecord, error) {
+		if err := lockVersion(ctx, tx, "cycle_centres", "centre", ccID, ch.Version); err != nil {
+			return auditRecord{}, err
+		}
 		var old []byte
 		err := tx.QueryRow(ctx, `
 			SELECT jsonb_build_object('name', c.name, 'manager', cc.manager, 'position', cc.position,

@@ -28,7 +28,7 @@ func mustLoad(tb testing.TB, st *store.Store, year int) *plan.Cycle {
 // mustApprove approves the plan of year.
 func mustApprove(tb testing.TB, st *store.Store, year int) {
 	tb.Helper()
-	if err := st.ApprovePlan(context.Background(), store.CLI, year, "Delibera CdA n. 12 del 30/01/2023", day(year, 1, 30)); err != nil {
+	if err := st.ApprovePlan(context.Background(), store.CLI, year, mustLoad(tb, st, year).Version, "Delibera CdA n. 12 del 30/01/2023", day(year, 1, 30)); err != nil {
 		tb.Fatal(err)
 	}
 }
@@ -168,7 +168,7 @@ func TestStore_UpdateCycleSettings(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		t.Parallel()
 		st := MustImportDemo(t)
-		if err := st.UpdateCycleSettings(ctx, ch, 2023, domain.Bands{Reached: 90, Partial: 30}); err != nil {
+		if err := st.UpdateCycleSettings(ctx, at(ch, 1), 2023, domain.Bands{Reached: 90, Partial: 30}); err != nil {
 			t.Fatal(err)
 		}
 		c := mustLoad(t, st, 2023)
@@ -187,7 +187,7 @@ func TestStore_UpdateCycleSettings(t *testing.T) {
 		t.Parallel()
 		st := MustImportDemo(t)
 		for _, b := range []domain.Bands{{Reached: 50, Partial: 50}, {Reached: 101, Partial: 50}, {Reached: 95, Partial: -1}} {
-			err := st.UpdateCycleSettings(ctx, ch, 2023, b)
+			err := st.UpdateCycleSettings(ctx, at(ch, 1), 2023, b)
 			wantConflict(t, err, domain.Bands{}.Validate().Error())
 		}
 		if c := mustLoad(t, st, 2023); c.Bands != domain.DefaultBands() {
@@ -207,10 +207,10 @@ func TestStore_UpdateCycleSettings(t *testing.T) {
 		t.Parallel()
 		st := MustImportDemo(t)
 		mustApprove(t, st, 2023)
-		if err := st.UpdateCycleSettings(ctx, ch, 2023, domain.Bands{Reached: 90, Partial: 40}); !errors.Is(err, store.ErrPlanFrozen) {
+		if err := st.UpdateCycleSettings(ctx, at(ch, 2), 2023, domain.Bands{Reached: 90, Partial: 40}); !errors.Is(err, store.ErrPlanFrozen) {
 			t.Fatalf("error = %v, want ErrPlanFrozen", err)
 		}
-		if err := st.UpdateCycleSettings(ctx, variation, 2023, domain.Bands{Reached: 90, Partial: 40}); err != nil {
+		if err := st.UpdateCycleSettings(ctx, at(variation, 2), 2023, domain.Bands{Reached: 90, Partial: 40}); err != nil {
 			t.Fatal(err)
 		}
 		vars, err := st.ListVariations(ctx, 2023)
@@ -218,7 +218,8 @@ func TestStore_UpdateCycleSettings(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(vars) != 1 || vars[0].Entity != "cycle" || vars[0].Action != "update" ||
-			vars[0].OldValue != `{"band_partial": 50.00, "band_reached": 95.00}` || vars[0].NewValue != `{"band_partial": 40.00, "band_reached": 90.00}` {
+			vars[0].OldValue != `{"version": 2, "band_partial": 50.00, "band_reached": 95.00}` ||
+			vars[0].NewValue != `{"version": 3, "band_partial": 40.00, "band_reached": 90.00}` {
 			t.Fatalf("variations = %+v", vars)
 		}
 	})
@@ -410,7 +411,7 @@ func TestStore_Centres(t *testing.T) {
 		st := MustImportDemo(t)
 		c := mustLoad(t, st, 2024)
 		first := c.Centres[0]
-		if err := st.DeleteCentre(ctx, ch, first.ID); err != nil {
+		if err := st.DeleteCentre(ctx, at(ch, first.Version), first.ID); err != nil {
 			t.Fatal(err)
 		}
 		centres := mustCount(t, st, `SELECT count(*) FROM centres`)
@@ -451,7 +452,7 @@ func TestStore_Centres(t *testing.T) {
 			t.Fatal(err)
 		}
 		centres := mustCount(t, st, `SELECT count(*) FROM centres`)
-		if err := st.UpdateCentre(ctx, ch, id, "AREA LAVORI PUBBLICI", "Geom. Verdi"); err != nil {
+		if err := st.UpdateCentre(ctx, at(ch, 1), id, "AREA LAVORI PUBBLICI", "Geom. Verdi"); err != nil {
 			t.Fatal(err)
 		}
 		c := mustLoad(t, st, 2023)
@@ -467,7 +468,7 @@ func TestStore_Centres(t *testing.T) {
 		t.Parallel()
 		st := MustImportDemo(t)
 		ce := mustLoad(t, st, 2024).Centres[0]
-		if err := st.UpdateCentre(ctx, ch, ce.ID, "AREA DIREZIONE GENERALE", "Dott. Neri"); err != nil {
+		if err := st.UpdateCentre(ctx, at(ch, ce.Version), ce.ID, "AREA DIREZIONE GENERALE", "Dott. Neri"); err != nil {
 			t.Fatal(err)
 		}
 		if got := mustLoad(t, st, 2024).Centres[0]; got.Name != "AREA DIREZIONE GENERALE" || got.Manager != "Dott. Neri" || got.CentreID == ce.CentreID {
@@ -488,7 +489,7 @@ func TestStore_Centres(t *testing.T) {
 		tecnica := c23.Centres[len(c23.Centres)-1]
 		centres := mustCount(t, st, `SELECT count(*) FROM centres`)
 		ce := mustLoad(t, st, 2024).Centres[0]
-		if err := st.UpdateCentre(ctx, ch, ce.ID, "Area Tecnica", ce.Manager); err != nil {
+		if err := st.UpdateCentre(ctx, at(ch, ce.Version), ce.ID, "Area Tecnica", ce.Manager); err != nil {
 			t.Fatal(err)
 		}
 		if got := mustLoad(t, st, 2024).Centres[0]; got.CentreID != tecnica.CentreID || got.Name != "AREA TECNICA" {
@@ -506,7 +507,7 @@ func TestStore_Centres(t *testing.T) {
 		t.Parallel()
 		st := MustImportDemo(t)
 		c := mustLoad(t, st, 2023)
-		err := st.UpdateCentre(ctx, ch, c.Centres[0].ID, c.Centres[1].Name, "")
+		err := st.UpdateCentre(ctx, at(ch, c.Centres[0].Version), c.Centres[0].ID, c.Centres[1].Name, "")
 		wantConflict(t, err, `il centro "`+c.Centres[1].Name+`" è già in questo ciclo`)
 		if got := centreNames(mustLoad(t, st, 2023)); !slices.Equal(got, centreNames(c)) {
 			t.Fatalf("centres changed: %v", got)
@@ -546,7 +547,7 @@ func TestStore_Centres(t *testing.T) {
 		st := MustImportDemo(t)
 		c := mustLoad(t, st, 2023)
 		gone := c.Centres[1]
-		if err := st.DeleteCentre(ctx, ch, gone.ID); err != nil {
+		if err := st.DeleteCentre(ctx, at(ch, gone.Version), gone.ID); err != nil {
 			t.Fatal(err)
 		}
 		got := mustLoad(t, st, 2023)
@@ -576,25 +577,25 @@ func TestStore_Centres(t *testing.T) {
 		if _, err := st.CreateCentre(ctx, ch, 2023, "AREA TECNICA", ""); !errors.Is(err, store.ErrPlanFrozen) {
 			t.Fatalf("create: %v", err)
 		}
-		if err := st.UpdateCentre(ctx, ch, c.Centres[0].ID, "X", ""); !errors.Is(err, store.ErrPlanFrozen) {
+		if err := st.UpdateCentre(ctx, at(ch, 1), c.Centres[0].ID, "X", ""); !errors.Is(err, store.ErrPlanFrozen) {
 			t.Fatalf("update: %v", err)
 		}
 		if err := st.MoveCentre(ctx, ch, c.Centres[1].ID, -1); !errors.Is(err, store.ErrPlanFrozen) {
 			t.Fatalf("move: %v", err)
 		}
-		if err := st.DeleteCentre(ctx, ch, c.Centres[0].ID); !errors.Is(err, store.ErrPlanFrozen) {
+		if err := st.DeleteCentre(ctx, at(ch, 1), c.Centres[0].ID); !errors.Is(err, store.ErrPlanFrozen) {
 			t.Fatalf("delete: %v", err)
 		}
 		if got := centreNames(mustLoad(t, st, 2023)); !slices.Equal(got, centreNames(c)) {
 			t.Fatalf("centres changed: %v", got)
 		}
-		if err := st.UpdateCentre(ctx, variation, c.Centres[0].ID, c.Centres[0].Name, "Dott. Nuovo"); err != nil {
+		if err := st.UpdateCentre(ctx, at(variation, c.Centres[0].Version), c.Centres[0].ID, c.Centres[0].Name, "Dott. Nuovo"); err != nil {
 			t.Fatal(err)
 		}
 		vars, err := st.ListVariations(ctx, 2023)
 		if err != nil || len(vars) != 1 || vars[0].Entity != "centre" ||
-			vars[0].OldValue != `{"name": "AREA DIREZIONE", "manager": "", "position": 0}` ||
-			vars[0].NewValue != `{"name": "AREA DIREZIONE", "manager": "Dott. Nuovo", "position": 0}` {
+			vars[0].OldValue != `{"name": "AREA DIREZIONE", "manager": "", "version": 1, "position": 0}` ||
+			vars[0].NewValue != `{"name": "AREA DIREZIONE", "manager": "Dott. Nuovo", "version": 2, "position": 0}` {
 			t.Fatalf("variations = %+v, %v", vars, err)
 		}
 	})
@@ -615,7 +616,7 @@ func TestStore_CarryOver(t *testing.T) {
 	t.Run("OKAgain", func(t *testing.T) {
 		t.Parallel()
 		st := MustImportDemo(t)
-		if err := st.UpdateCycleSettings(ctx, store.Change{Actor: store.CLI}, 2024, domain.Bands{Reached: 90, Partial: 45}); err != nil {
+		if err := st.UpdateCycleSettings(ctx, store.Change{Actor: store.CLI, Version: 1}, 2024, domain.Bands{Reached: 90, Partial: 45}); err != nil {
 			t.Fatal(err)
 		}
 		mustApprove(t, st, 2024)

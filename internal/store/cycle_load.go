@@ -22,9 +22,9 @@ func (s *Store) LoadCycle(ctx context.Context, year int) (*plan.Cycle, error) {
 	defer tx.Rollback(ctx)
 	c := &plan.Cycle{Year: year}
 	err = tx.QueryRow(ctx, `
-		SELECT c.id, o.name, c.band_reached, c.band_partial, coalesce(c.approval_act, ''), c.approved_on
+		SELECT c.id, o.name, c.band_reached, c.band_partial, coalesce(c.approval_act, ''), c.approved_on, c.version
 		FROM cycles c JOIN organisations o ON o.id = c.organisation_id
-		WHERE c.year = $1`, year).Scan(&c.ID, &c.Organisation, &c.Bands.Reached, &c.Bands.Partial, &c.ApprovalAct, &c.ApprovedOn)
+		WHERE c.year = $1`, year).Scan(&c.ID, &c.Organisation, &c.Bands.Reached, &c.Bands.Partial, &c.ApprovalAct, &c.ApprovedOn, &c.Version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("cycle %d: %w", year, ErrNotFound)
 	}
@@ -76,12 +76,12 @@ func (l *loader) periods(ctx context.Context) error {
 
 func (l *loader) centres(ctx context.Context) error {
 	return l.each(ctx, `
-		SELECT cc.id, c.id, c.name, cc.manager FROM cycle_centres cc JOIN centres c ON c.id = cc.centre_id
+		SELECT cc.id, c.id, c.name, cc.manager, cc.version FROM cycle_centres cc JOIN centres c ON c.id = cc.centre_id
 		WHERE cc.cycle_id = $1 ORDER BY cc.position`,
 		func() []any {
 			l.c.Centres = append(l.c.Centres, &plan.Centre{})
 			ce := l.c.Centres[len(l.c.Centres)-1]
-			return []any{&ce.ID, &ce.CentreID, &ce.Name, &ce.Manager}
+			return []any{&ce.ID, &ce.CentreID, &ce.Name, &ce.Manager, &ce.Version}
 		},
 		func() error { return nil })
 }
@@ -95,13 +95,13 @@ func (l *loader) objectives_(ctx context.Context) error {
 	var o *plan.Objective
 	return l.each(ctx, `
 		SELECT o.cycle_centre_id, o.id, o.section, o.number, o.title, o.strategic_area, o.operational_objective,
-		       o.peg_project, o.services, o.end_users, o.networks, o.description_html, o.weight, coalesce(g.code, '')
+		       o.peg_project, o.services, o.end_users, o.networks, o.description_html, o.weight, coalesce(g.code, ''), o.version
 		FROM objectives o LEFT JOIN objective_groups g ON g.id = o.group_id
 		WHERE o.cycle_id = $1 ORDER BY o.cycle_centre_id, o.position`,
 		func() []any {
 			o = &plan.Objective{}
 			return []any{&ccID, &o.ID, &o.Section, &o.Number, &o.Title, &o.StrategicArea, &o.OperationalObjective,
-				&o.PEGProject, &o.Services, &o.EndUsers, &o.Networks, &o.DescriptionHTML, &o.Weight, &o.Group}
+				&o.PEGProject, &o.Services, &o.EndUsers, &o.Networks, &o.DescriptionHTML, &o.Weight, &o.Group, &o.Version}
 		},
 		func() error {
 			ce, ok := centres[ccID]
@@ -119,12 +119,12 @@ func (l *loader) activities_(ctx context.Context) error {
 	var from, to *time.Time
 	var a *plan.Activity
 	return l.each(ctx, `
-		SELECT a.objective_id, a.id, a.description, a.planned_from, a.planned_to, a.planned_annual
+		SELECT a.objective_id, a.id, a.description, a.planned_from, a.planned_to, a.planned_annual, a.version
 		FROM activities a JOIN objectives o ON o.id = a.objective_id
 		WHERE o.cycle_id = $1 ORDER BY a.objective_id, a.position`,
 		func() []any {
 			a = &plan.Activity{}
-			return []any{&objID, &a.ID, &a.Description, &from, &to, &a.Planned.Annual}
+			return []any{&objID, &a.ID, &a.Description, &from, &to, &a.Planned.Annual, &a.Version}
 		},
 		func() error {
 			a.Planned.From, a.Planned.To = dateMonth(from), dateMonth(to)
@@ -162,12 +162,12 @@ func (l *loader) indicators_(ctx context.Context) error {
 	var reason, by *string
 	var in *plan.Indicator
 	return l.each(ctx, `
-		SELECT i.objective_id, i.id, i.name, i.description, i.unit, i.polarity, i.weight, i.expected, i.neutralised_reason, i.neutralised_by
+		SELECT i.objective_id, i.id, i.name, i.description, i.unit, i.polarity, i.weight, i.expected, i.neutralised_reason, i.neutralised_by, i.version
 		FROM indicators i JOIN objectives o ON o.id = i.objective_id
 		WHERE o.cycle_id = $1 ORDER BY i.objective_id, i.position`,
 		func() []any {
 			in = &plan.Indicator{}
-			return []any{&objID, &in.ID, &in.Name, &in.Description, &unit, &polarity, &in.Weight, &in.Expected, &reason, &by}
+			return []any{&objID, &in.ID, &in.Name, &in.Description, &unit, &polarity, &in.Weight, &in.Expected, &reason, &by, &in.Version}
 		},
 		func() error {
 			in.Unit, in.Polarity = domain.Unit(unit), domain.Polarity(polarity)

@@ -12,10 +12,14 @@ import (
 	"traguardo/internal/plan"
 )
 
-// Change says who makes a change to a plan and, once the plan is approved,
-// the variation it is part of.
+// Change says who makes a change to a plan, the version of the record it was
+// read at and, once the plan is approved, the variation it is part of.
 type Change struct {
-	Actor     Actor
+	Actor Actor
+	// Version is the version of the record the change was read at: an update
+	// or a deletion of a record changed since is refused with a StaleError.
+	// Creations and moves ignore it.
+	Version   int
 	Variation *Variation
 }
 
@@ -121,13 +125,17 @@ func (s *Store) cycleOfRow(ctx context.Context, t planTable, id int64) (int64, e
 	return cycleID, err
 }
 
-// updateRow applies an UPDATE to one plan row and records it.
+// updateRow applies an UPDATE to one plan row, read at ch.Version, and
+// records it. The UPDATE increments the version.
 func (s *Store) updateRow(ctx context.Context, ch Change, t planTable, id int64, sql string, args ...any) error {
 	cycleID, err := s.cycleOfRow(ctx, t, id)
 	if err != nil {
 		return err
 	}
 	return s.inPlan(ctx, ch, cycleID, func(tx pgx.Tx) (auditRecord, error) {
+		if err := lockVersion(ctx, tx, t.name, t.entity, id, ch.Version); err != nil {
+			return auditRecord{}, err
+		}
 		old, err := snapshot(ctx, tx, t, id)
 		if err != nil {
 			return auditRecord{}, err
@@ -145,13 +153,18 @@ func (s *Store) updateRow(ctx context.Context, ch Change, t planTable, id int64,
 	})
 }
 
-// deleteRow deletes a plan row (its children go with it) and records it.
+// deleteRow deletes a plan row, read at ch.Version (its children go with
+// it), and records it. Closing the gap in the positions of the row's
+// siblings is no change of theirs: their versions stay.
 func (s *Store) deleteRow(ctx context.Context, ch Change, t planTable, id int64) error {
 	cycleID, err := s.cycleOfRow(ctx, t, id)
 	if err != nil {
 		return err
 	}
 	return s.inPlan(ctx, ch, cycleID, func(tx pgx.Tx) (auditRecord, error) {
+		if err := lockVersion(ctx, tx, t.name, t.entity, id, ch.Version); err != nil {
+			return auditRecord{}, err
+		}
 		old, err := snapshot(ctx, tx, t, id)
 		if err != nil {
 			return auditRecord{}, err
@@ -173,7 +186,8 @@ func (s *Store) deleteRow(ctx context.Context, ch Change, t planTable, id int64)
 }
 
 // moveRow swaps a plan row with its neighbour: delta -1 moves it up, +1 down.
-// At either end it does nothing.
+// At either end it does nothing. The order is the parent's, not a field of
+// the row: a move neither checks nor changes a version.
 func (s *Store) moveRow(ctx context.Context, ch Change, t planTable, id int64, delta int) error {
 	if delta != -1 && delta != 1 {
 		return fmt.Errorf("move by %d", delta)
@@ -243,7 +257,7 @@ func (s *Store) UpdateObjective(ctx context.Context, ch Change, id int64, o *pla
 	return s.updateRow(ctx, ch, objectiveTable, id, `
 		UPDATE objectives SET section = $2, number = $3, title = $4, strategic_area = $5, operational_objective = $6,
 			peg_project = $7, services = $8, end_users = $9, networks = $10, description_html = $11, weight = $12,
-			group_id = objective_group_for(cycle_id, $13)
+			group_id = objective_group_for(cycle_id, $13), version = version + 1
 		WHERE id = $1`,
 		o.Section, o.Number, o.Title, o.StrategicArea, o.OperationalObjective, o.PEGProject,
 		o.Services, o.EndUsers, o.Networks, o.DescriptionHTML, o.Weight, o.Group)
@@ -275,7 +289,8 @@ func (s *Store) CreateActivity(ctx context.Context, ch Change, objectiveID int64
 // UpdateActivity replaces an activity's description and planned months.
 func (s *Store) UpdateActivity(ctx context.Context, ch Change, id int64, a *plan.Activity) error {
 	return s.updateRow(ctx, ch, activityTable, id, `
-		UPDATE activities SET description = $2, planned_from = $3, planned_to = $4, planned_annual = $5 WHERE id = $1`,
+		UPDATE activities SET description = $2, planned_from = $3, planned_to = $4, planned_annual = $5,
+			version = version + 1 WHERE id = $1`,
 		a.Description, monthDate(a.Planned.From), monthDate(a.Planned.To), a.Planned.Annual)
 }
 
@@ -308,7 +323,8 @@ var errGuard = errors.New("update refused by its guard")
 // indicator whose values are not all 0 or 1 cannot become si/no.
 func (s *Store) UpdateIndicator(ctx context.Context, ch Change, id int64, in *plan.Indicator) error {
 	err := s.updateRow(ctx, ch, indicatorTable, id, `
-		UPDATE indicators SET name = $2, description = $3, unit = $4, polarity = $5, weight = $6, expected = $7
+		UPDATE indicators SET name = $2, description = $3, unit = $4, polarity = $5, weight = $6, expected = $7,
+			version = version + 1
 		WHERE id = $1 AND ($4 <> 'si/no' OR NOT EXISTS (
 			SELECT 1 FROM indicator_values v WHERE v.indicator_id = $1 AND v.value NOT IN (0, 1)))`,
 		in.Name, in.Description, string(in.Unit), string(in.Polarity), in.Weight, in.Expected)
@@ -328,13 +344,14 @@ func (s *Store) MoveIndicator(ctx context.Context, ch Change, id int64, delta in
 	return s.moveRow(ctx, ch, indicatorTable, id, delta)
 }
 
-// ApprovePlan records the act approving a cycle's plan; from then on the plan
-// changes only by variation.
-func (s *Store) ApprovePlan(ctx context.Context, a Actor, year int, act string, on time.Time) error {
+// ApprovePlan records the act approving a cycle's plan, read at version;
+// from then on the plan changes only by variation.
+func (s *Store) ApprovePlan(ctx context.Context, a Actor, year, version int, act string, on time.Time) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var id int64
 		var current *string
-		err := tx.QueryRow(ctx, `SELECT id, approval_act FROM cycles WHERE year = $1 FOR UPDATE`, year).Scan(&id, &current)
+		var now int
+		err := tx.QueryRow(ctx, `SELECT id, approval_act, version FROM cycles WHERE year = $1 FOR UPDATE`, year).Scan(&id, &current, &now)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -344,10 +361,14 @@ func (s *Store) ApprovePlan(ctx context.Context, a Actor, year int, act string, 
 		if current != nil {
 			return &Conflict{Message: "il piano è già approvato"}
 		}
-		if _, err := tx.Exec(ctx, `UPDATE cycles SET approval_act = $2, approved_on = $3 WHERE id = $1`, id, act, on); err != nil {
+		if err := lockVersion(ctx, tx, "cycles", "cycle", id, version); err != nil {
 			return err
 		}
-		return record(ctx, tx, a, "approve", "cycle", id, nil, map[string]string{"approval_act": act, "approved_on": on.Format(time.DateOnly)})
+		if _, err := tx.Exec(ctx, `UPDATE cycles SET approval_act = $2, approved_on = $3, version = version + 1 WHERE id = $1`, id, act, on); err != nil {
+			return err
+		}
+		return record(ctx, tx, a, "approve", "cycle", id, nil,
+			map[string]any{"approval_act": act, "approved_on": on.Format(time.DateOnly), "version": now + 1})
 	})
 }
 

@@ -29,6 +29,12 @@ func objectiveOf(t *testing.T, st *store.Store, centre string, number int) (*pla
 	return nil, nil, nil
 }
 
+// at is ch made on a record read at version.
+func at(ch store.Change, version int) store.Change {
+	ch.Version = version
+	return ch
+}
+
 func TestStore_EditPlan(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -47,7 +53,7 @@ func TestStore_EditPlan(t *testing.T) {
 			t.Fatalf("created objective = %+v", o)
 		}
 		o.Title, o.Group = "Rinominato", ""
-		if err := st.UpdateObjective(ctx, ch, id, o); err != nil {
+		if err := st.UpdateObjective(ctx, at(ch, o.Version), id, o); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, o = objectiveOf(t, st, "AREA DIREZIONE", 3); o.Title != "Rinominato" || o.Group != "" {
@@ -65,10 +71,10 @@ func TestStore_EditPlan(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := st.DeleteActivity(ctx, ch, aid); err != nil {
+		if err := st.DeleteActivity(ctx, at(ch, 1), aid); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.DeleteObjective(ctx, ch, id); err != nil {
+		if err := st.DeleteObjective(ctx, at(ch, o.Version), id); err != nil {
 			t.Fatal(err)
 		}
 		_, ce, _ = objectiveOf(t, st, "AREA DIREZIONE", 2)
@@ -113,7 +119,7 @@ func TestStore_EditPlan(t *testing.T) {
 		_, _, o := objectiveOf(t, st, "AREA DIREZIONE", 1) // "Incontri": expected 6, actual 8
 		in := *o.Indicators[0]
 		in.Unit, in.Expected = domain.UnitYesNo, 1
-		err := st.UpdateIndicator(ctx, ch, in.ID, &in)
+		err := st.UpdateIndicator(ctx, at(ch, in.Version), in.ID, &in)
 		var conflict *store.Conflict
 		if !errors.As(err, &conflict) || conflict.Message != "l'indicatore ha già valori numerici: non può diventare si/no" {
 			t.Fatalf("numeric values to si/no: %v", err)
@@ -123,7 +129,7 @@ func TestStore_EditPlan(t *testing.T) {
 			t.Fatalf("unit changed to %q", o.Indicators[0].Unit)
 		}
 		in.Unit, in.Expected = domain.UnitNumber, 7 // any other unit is fine
-		if err := st.UpdateIndicator(ctx, ch, in.ID, &in); err != nil {
+		if err := st.UpdateIndicator(ctx, at(ch, in.Version), in.ID, &in); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -132,14 +138,14 @@ func TestStore_EditPlan(t *testing.T) {
 		t.Parallel()
 		st := MustImportDemo(t)
 		_, _, o := objectiveOf(t, st, "AREA DIREZIONE", 1)
-		if err := st.ApprovePlan(ctx, store.CLI, 2023, "Delibera CdA n. 12 del 30/01/2023", time.Date(2023, 1, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+		if err := st.ApprovePlan(ctx, store.CLI, 2023, 1, "Delibera CdA n. 12 del 30/01/2023", time.Date(2023, 1, 30, 0, 0, 0, 0, time.UTC)); err != nil {
 			t.Fatal(err)
 		}
 		o.Title = "Cambiato"
-		if err := st.UpdateObjective(ctx, ch, o.ID, o); !errors.Is(err, store.ErrPlanFrozen) {
+		if err := st.UpdateObjective(ctx, at(ch, o.Version), o.ID, o); !errors.Is(err, store.ErrPlanFrozen) {
 			t.Fatalf("update of approved plan: %v", err)
 		}
-		v := store.Change{Actor: store.CLI, Variation: &store.Variation{On: time.Date(2023, 6, 15, 0, 0, 0, 0, time.UTC), Reason: "Nuova normativa"}}
+		v := store.Change{Actor: store.CLI, Version: o.Version, Variation: &store.Variation{On: time.Date(2023, 6, 15, 0, 0, 0, 0, time.UTC), Reason: "Nuova normativa"}}
 		if err := st.UpdateObjective(ctx, v, o.ID, o); err != nil {
 			t.Fatal(err)
 		}

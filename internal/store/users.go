@@ -58,10 +58,14 @@ func (s *Store) CreateUser(ctx context.Context, a Actor, u NewUser) (int64, erro
 const userColumns = `u.id, u.email, u.name, u.role, u.active, u.must_change_password, u.session_epoch,
 	coalesce((SELECT array_agg(uc.centre_id ORDER BY uc.centre_id) FROM user_centres uc WHERE uc.user_id = u.id), '{}')`
 
+// userColumnsVersioned are userColumns with the account's version, which
+// scanUser reads.
+const userColumnsVersioned = userColumns + `, u.version`
+
 func scanUser(row pgx.Row) (*auth.User, error) {
 	var u auth.User
 	var role string
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &role, &u.Active, &u.MustChangePassword, &u.SessionEpoch, &u.Centres); err != nil {
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &role, &u.Active, &u.MustChangePassword, &u.SessionEpoch, &u.Centres, &u.Version); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil, ErrNotFound
 		}
@@ -73,7 +77,7 @@ func scanUser(row pgx.Row) (*auth.User, error) {
 
 // UserByID returns an account with its centres.
 func (s *Store) UserByID(ctx context.Context, id int64) (*auth.User, error) {
-	u, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = $1`, id))
+	u, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userColumnsVersioned+` FROM users u WHERE u.id = $1`, id))
 	if err != nil {
 		return nil, fmt.Errorf("user %d: %w", id, err)
 	}
@@ -108,7 +112,7 @@ func (s *Store) Empty(ctx context.Context) (bool, error) {
 
 // ListUsers returns every account, by email.
 func (s *Store) ListUsers(ctx context.Context) ([]*auth.User, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+userColumns+` FROM users u ORDER BY u.email`)
+	rows, err := s.pool.Query(ctx, `SELECT `+userColumnsVersioned+` FROM users u ORDER BY u.email`)
 	if err != nil {
 		return nil, err
 	}
@@ -125,43 +129,63 @@ func (s *Store) ListUsers(ctx context.Context) ([]*auth.User, error) {
 }
 
 // SetPassword replaces a password. A reset by someone else (endSessions)
-// also ends every session of the account at once.
+// also ends every session of the account at once. It changes the account
+// whatever its version (the user's own change, the command line); an
+// administrator's reset is ResetPassword.
 func (s *Store) SetPassword(ctx context.Context, a Actor, userID int64, hash string, mustChange, endSessions bool) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `
-			UPDATE users SET password_hash = $2, must_change_password = $3,
-				session_epoch = session_epoch + CASE WHEN $4 THEN 1 ELSE 0 END
-			WHERE id = $1`, userID, hash, mustChange, endSessions)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return ErrNotFound
-		}
-		action := "change-password"
-		if endSessions {
-			action = "reset-password"
-		}
-		return record(ctx, tx, a, action, "user", userID, nil, nil)
-	})
+	return s.setPassword(ctx, a, userID, nil, hash, mustChange, endSessions)
 }
 
-// SetActive activates or deactivates an account; deactivation ends every
-// session of the account at once.
-func (s *Store) SetActive(ctx context.Context, a Actor, userID int64, active bool) error {
+// ResetPassword gives an account, read at version, a one-time password and
+// ends its sessions at once.
+func (s *Store) ResetPassword(ctx context.Context, a Actor, userID int64, version int, hash string) error {
+	return s.setPassword(ctx, a, userID, &version, hash, true, true)
+}
+
+func (s *Store) setPassword(ctx context.Context, a Actor, userID int64, version *int, hash string, mustChange, endSessions bool) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var was bool
-		err := tx.QueryRow(ctx, `SELECT active FROM users WHERE id = $1 FOR UPDATE`, userID).Scan(&was)
+		if version != nil {
+			if err := lockVersion(ctx, tx, "users", "user", userID, *version); err != nil {
+				return err
+			}
+		}
+		var now int
+		err := tx.QueryRow(ctx, `
+			UPDATE users SET password_hash = $2, must_change_password = $3,
+				session_epoch = session_epoch + CASE WHEN $4 THEN 1 ELSE 0 END, version = version + 1
+			WHERE id = $1 RETURNING version`, userID, hash, mustChange, endSessions).Scan(&now)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrNotFound
 		}
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE users SET active = $2, session_epoch = session_epoch + 1 WHERE id = $1`, userID, active); err != nil {
+		action := "change-password"
+		if endSessions {
+			action = "reset-password"
+		}
+		// The hash is never recorded: the entry says what happened, and the
+		// version it brought the account to.
+		return record(ctx, tx, a, action, "user", userID, map[string]int{"version": now - 1}, map[string]int{"version": now})
+	})
+}
+
+// SetActive activates or deactivates an account read at version;
+// deactivation ends every session of the account at once.
+func (s *Store) SetActive(ctx context.Context, a Actor, userID int64, version int, active bool) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := lockVersion(ctx, tx, "users", "user", userID, version); err != nil {
 			return err
 		}
-		return record(ctx, tx, a, "set-active", "user", userID, map[string]bool{"active": was}, map[string]bool{"active": active})
+		var was bool
+		if err := tx.QueryRow(ctx, `SELECT active FROM users WHERE id = $1`, userID).Scan(&was); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE users SET active = $2, session_epoch = session_epoch + 1, version = version + 1 WHERE id = $1`, userID, active); err != nil {
+			return err
+		}
+		return record(ctx, tx, a, "set-active", "user", userID,
+			map[string]any{"active": was, "version": version}, map[string]any{"active": active, "version": version + 1})
 	})
 }
 

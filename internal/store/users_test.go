@@ -172,13 +172,13 @@ func TestStore_SetActive(t *testing.T) {
 	id := MustCreateUser(t, st, store.CLI, store.NewUser{Email: "utente@traguardo.test", Role: auth.Observer}, "password-utente-1")
 
 	t.Run("OK", func(t *testing.T) {
-		if err := st.SetActive(ctx, adminActor(adminID), id, false); err != nil {
+		if err := st.SetActive(ctx, adminActor(adminID), id, 1, false); err != nil {
 			t.Fatal(err)
 		}
 		if u := MustUser(t, st, id); u.Active || u.SessionEpoch != 1 {
 			t.Errorf("after deactivation: active %v, epoch %d; want false, 1", u.Active, u.SessionEpoch)
 		}
-		if err := st.SetActive(ctx, adminActor(adminID), id, true); err != nil {
+		if err := st.SetActive(ctx, adminActor(adminID), id, 2, true); err != nil {
 			t.Fatal(err)
 		}
 		if u := MustUser(t, st, id); !u.Active || u.SessionEpoch != 2 {
@@ -191,8 +191,8 @@ func TestStore_SetActive(t *testing.T) {
 		for i, want := range []bool{false, true} {
 			e := entries[i+1]
 			if e.Action != "set-active" || e.Actor != "admin@traguardo.test" ||
-				!jsonEqual(t, e.OldValue, map[string]bool{"active": !want}) ||
-				!jsonEqual(t, e.NewValue, map[string]bool{"active": want}) {
+				!jsonEqual(t, e.OldValue, map[string]any{"active": !want, "version": i + 1}) ||
+				!jsonEqual(t, e.NewValue, map[string]any{"active": want, "version": i + 2}) {
 				t.Errorf("audit entry %d = %+v, want set-active by admin from %v to %v", i+1, e, !want, want)
 			}
 		}
@@ -203,7 +203,7 @@ func TestStore_SetActive(t *testing.T) {
 
 	t.Run("ErrNotFound", func(t *testing.T) {
 		before := len(auditOf(t, st, 999999))
-		if err := st.SetActive(ctx, store.CLI, 999999, false); !errors.Is(err, store.ErrNotFound) {
+		if err := st.SetActive(ctx, store.CLI, 999999, 1, false); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("SetActive(unknown) = %v, want ErrNotFound", err)
 		}
 		if after := len(auditOf(t, st, 999999)); after != before {
@@ -246,13 +246,14 @@ func TestStore_SetPassword(t *testing.T) {
 			t.Error("the stored hash is not the new password's")
 		}
 		entries := auditOf(t, st, id)
-		if e := entries[len(entries)-1]; e.Action != "change-password" || e.Actor != "utente@traguardo.test" || e.OldValue != "" || e.NewValue != "" {
-			t.Errorf("audit entry = %+v, want change-password by the user, without values", e)
+		if e := entries[len(entries)-1]; e.Action != "change-password" || e.Actor != "utente@traguardo.test" ||
+			!jsonEqual(t, e.OldValue, map[string]int{"version": 1}) || !jsonEqual(t, e.NewValue, map[string]int{"version": 2}) {
+			t.Errorf("audit entry = %+v, want change-password by the user, with the versions only", e)
 		}
 	})
 
 	t.Run("Reset", func(t *testing.T) {
-		if err := st.SetPassword(ctx, adminActor(adminID), id, hashOf("provvisoria-1234"), true, true); err != nil {
+		if err := st.ResetPassword(ctx, adminActor(adminID), id, 2, hashOf("provvisoria-1234")); err != nil {
 			t.Fatal(err)
 		}
 		u := MustUser(t, st, id)
@@ -263,8 +264,9 @@ func TestStore_SetPassword(t *testing.T) {
 			t.Error("the stored hash is not the one-time password's")
 		}
 		entries := auditOf(t, st, id)
-		if e := entries[len(entries)-1]; e.Action != "reset-password" || e.Actor != "admin@traguardo.test" || e.OldValue != "" || e.NewValue != "" {
-			t.Errorf("audit entry = %+v, want reset-password by admin, without values", e)
+		if e := entries[len(entries)-1]; e.Action != "reset-password" || e.Actor != "admin@traguardo.test" ||
+			!jsonEqual(t, e.OldValue, map[string]int{"version": 2}) || !jsonEqual(t, e.NewValue, map[string]int{"version": 3}) {
+			t.Errorf("audit entry = %+v, want reset-password by admin, with the versions only", e)
 		}
 	})
 
@@ -446,7 +448,7 @@ func TestStore_ListAudit(t *testing.T) {
 	st := MustImportDemo(t) // an "import" of a "cycle" by "demo", then the "carry-over" of 2024
 	adminID := MustCreateUser(t, st, store.CLI, store.NewUser{Email: "admin@traguardo.test", Role: auth.Admin}, "password-admin-1")
 	userID := MustCreateUser(t, st, adminActor(adminID), store.NewUser{Email: "utente@traguardo.test", Role: auth.Observer}, "password-utente-1")
-	if err := st.SetActive(ctx, adminActor(adminID), userID, false); err != nil {
+	if err := st.SetActive(ctx, adminActor(adminID), userID, 1, false); err != nil {
 		t.Fatal(err)
 	}
 
@@ -520,7 +522,7 @@ func TestAuditLog_AppendOnly(t *testing.T) {
 	// write the table (TestAuditLog_RuntimeRole covers the application's role).
 	pool := pgtest.Owner(t, st.Pool())
 	id := MustCreateUser(t, st, store.CLI, store.NewUser{Email: "utente@traguardo.test", Role: auth.Observer}, "password-utente-1")
-	if err := st.SetActive(ctx, store.CLI, id, false); err != nil {
+	if err := st.SetActive(ctx, store.CLI, id, 1, false); err != nil {
 		t.Fatal(err)
 	}
 	before, err := st.ListAudit(ctx, store.AuditFilter{Limit: 1000})
