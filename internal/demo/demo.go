@@ -58,7 +58,11 @@ func Install(ctx context.Context, st *store.Store, policy *richtext.Policy, pass
 	// year: the demo's 2023 plan is approved, so a change to it is a
 	// variation, as it would be for the body. The seed does not name the
 	// act; the demo says so in the act's text.
-	if err := st.ApprovePlan(ctx, store.Actor{Name: "demo"}, 2023, ApprovalAct2023, approvedOn2023); err != nil {
+	c, err := st.LoadCycle(ctx, 2023)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := st.ApprovePlan(ctx, store.Actor{Name: "demo"}, c.Year, c.Version, ApprovalAct2023, approvedOn2023); err != nil {
 		return nil, false, fmt.Errorf("demo approval: %w", err)
 	}
 	accounts, err = CreateAccounts(ctx, st, password)

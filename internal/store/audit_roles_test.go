@@ -28,7 +28,7 @@ func TestAuditLog_RuntimeRole(t *testing.T) {
 	owner := pgtest.Owner(t, pool)
 	// The application writes and reads the log as this role.
 	id := MustCreateUser(t, st, store.CLI, store.NewUser{Email: "utente@traguardo.test", Role: auth.Observer}, "password-utente-1")
-	if err := st.SetActive(ctx, store.CLI, id, false); err != nil {
+	if err := st.SetActive(ctx, store.CLI, id, 1, false); err != nil { // a new account is at version 1
 		t.Fatal(err)
 	}
 	if entries, err := st.ListAudit(ctx, store.AuditFilter{Limit: 1000}); err != nil || len(entries) != 2 {
