@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -192,7 +193,12 @@ func (s *Server) periodAdd(w http.ResponseWriter, r *http.Request, c *plan.Cycle
 			s.seeOther(w, r, back, fmt.Sprintf("Periodo del %s aggiunto.", components.Date(day)))
 			return nil
 		}
-		if !storeConflict(err, v.Errors, "ends_on") {
+		field := "ends_on"
+		var conflict *store.Conflict
+		if errors.As(err, &conflict) && conflict.Field == store.FieldVariationOn {
+			field = "period_variation_on"
+		}
+		if !storeConflict(err, v.Errors, field) {
 			return err
 		}
 	}

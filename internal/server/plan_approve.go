@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"traguardo/internal/auth"
+	"traguardo/internal/domain"
+	"traguardo/internal/plan"
 	"traguardo/internal/store"
 	"traguardo/web/components"
 	"traguardo/web/pages"
@@ -15,6 +17,9 @@ import (
 
 // Approving the plan: from then on every change is a variation.
 
+// planApprove approves the plan or, once it is approved, corrects the act
+// and its date (the form then says so with correzione=si, so that a second
+// approval from a stale page is never taken for a correction).
 func (s *Server) planApprove(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.loadCycle(r)
 	if err != nil {
@@ -22,12 +27,20 @@ func (s *Server) planApprove(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := pages.ApproveView{Year: c.Year, Counts: c.Count(), ApprovalAct: c.ApprovalAct, ApprovedOn: c.ApprovedOn,
 		Errors: components.FieldErrors{}, Edit: components.Edit{Version: c.Version}}
+	approved := c.ApprovalAct != ""
+	if approved {
+		v.Form = pages.ApproveForm{Act: c.ApprovalAct, On: c.ApprovedOn.Format(time.DateOnly)}
+	}
 	if r.Method == http.MethodGet {
 		s.render(w, r, http.StatusOK, pages.Approve(v))
 		return nil
 	}
-	if c.ApprovalAct != "" {
-		return &store.Conflict{Message: "il piano è già approvato"}
+	correcting := r.PostFormValue("correzione") == "si"
+	if approved != correcting {
+		if approved {
+			return &store.Conflict{Message: "il piano è già approvato"}
+		}
+		return &store.Conflict{Message: "il piano non è ancora approvato: non c'è un atto da correggere"}
 	}
 	// The approval is a change of the cycle, read at the version the form
 	// carries: like servePlanForm, a refused form keeps it.
@@ -40,26 +53,36 @@ func (s *Server) planApprove(w http.ResponseWriter, r *http.Request) error {
 		v.Errors["act"] = "L'atto può avere al più 300 caratteri."
 	}
 	on, ok := dayField(v.Form.On, "approved_on", "Indicare la data dell'atto.", v.Errors)
-	if ok && on.After(store.Day(time.Now().In(components.Rome()))) {
-		v.Errors["approved_on"] = "La data dell'atto non può essere futura."
+	if p := plan.ApprovalDateProblem(c.Year, on, domain.Today(time.Now())); ok && p != "" {
+		v.Errors["approved_on"] = sentence(p)
 	}
 	if v.Counts.Centres == 0 {
 		v.Errors[""] = "Il piano non ha centri di responsabilità: non c'è nulla da approvare."
 	}
 	if len(v.Errors) == 0 {
-		err := s.store.ApprovePlan(r.Context(), actor(auth.UserFrom(r.Context())), c.Year, v.Edit.Version, v.Form.Act, on)
+		save, done, undone := s.store.ApprovePlan, "Piano approvato: da ora ogni modifica è una variazione, con data e motivazione.",
+			"Il piano non è stato approvato: il modulo qui sotto contiene ancora ciò che ha scritto. Per approvarlo così com'è ora, confermare di nuovo."
+		if correcting {
+			save, done, undone = s.store.CorrectApproval, "Atto di approvazione corretto.",
+				"L'atto non è stato corretto: il modulo qui sotto contiene ancora ciò che ha scritto. Per correggerlo comunque, confermare di nuovo."
+		}
+		err := save(r.Context(), actor(auth.UserFrom(r.Context())), c.Year, v.Edit.Version, v.Form.Act, on)
 		if err == nil {
-			s.seeOther(w, r, cycleURL(c.Year), "Piano approvato: da ora ogni modifica è una variazione, con data e motivazione.")
+			s.seeOther(w, r, cycleURL(c.Year), done)
 			return nil
 		}
 		var stale *store.StaleError
 		if errors.As(err, &stale) {
-			v.Edit = components.Edit{Version: c.Version, Stale: staleNotice(stale, cycleRecord(c),
-				"Il piano non è stato approvato: il modulo qui sotto contiene ancora ciò che ha scritto. Per approvarlo così com'è ora, confermare di nuovo.")}
+			v.Edit = components.Edit{Version: c.Version, Stale: staleNotice(stale, cycleRecord(c), undone)}
 			s.render(w, r, http.StatusConflict, pages.Approve(v))
 			return nil
 		}
-		if !storeConflict(err, v.Errors, "act") {
+		field := "act"
+		var conflict *store.Conflict
+		if errors.As(err, &conflict) && conflict.Field == store.FieldApprovedOn {
+			field = "approved_on"
+		}
+		if !storeConflict(err, v.Errors, field) {
 			return err
 		}
 	}

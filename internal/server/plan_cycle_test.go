@@ -513,7 +513,11 @@ func TestPlanCycle_Approval(t *testing.T) {
 			{"ActLong", set("act", strings.Repeat("x", 301)), "act", "L'atto può avere al più 300 caratteri."},
 			{"DateMissing", set("approved_on", ""), "approved_on", "Indicare la data dell'atto."},
 			{"DateBad", set("approved_on", "30/13/2023"), "approved_on", "Data non valida: usare il formato gg/mm/aaaa."},
-			{"DateFuture", set("approved_on", tomorrow), "approved_on", "La data dell'atto non può essere futura."},
+			// A 2023 plan is approved in 2022 or 2023; "tomorrow" is past both
+			// (the rule itself, future included, is tested in package plan).
+			{"DateFuture", set("approved_on", tomorrow), "approved_on", "L'atto che approva il piano 2023 è del 2022 o del 2023."},
+			{"DateTwoYearsBefore", set("approved_on", "01/06/2021"), "approved_on", "L'atto che approva il piano 2023 è del 2022 o del 2023."},
+			{"DateNextYear", set("approved_on", "15/01/2024"), "approved_on", "L'atto che approva il piano 2023 è del 2022 o del 2023."},
 		})
 	})
 

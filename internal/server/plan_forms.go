@@ -151,7 +151,11 @@ func (s *Server) servePlanForm(w http.ResponseWriter, r *http.Request, f planFor
 			s.render(w, r, http.StatusConflict, f.page())
 			return nil
 		}
-		if f.conflictField == nil || !storeConflict(err, f.errs, f.conflictField(err)) {
+		var conflict *store.Conflict
+		switch {
+		case errors.As(err, &conflict) && conflict.Field == store.FieldVariationOn:
+			f.errs["variation_on"] = sentence(conflict.Message)
+		case f.conflictField == nil || !storeConflict(err, f.errs, f.conflictField(err)):
 			return err
 		}
 	}

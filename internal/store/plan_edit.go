@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"traguardo/internal/domain"
 	"traguardo/internal/plan"
 )
 
@@ -59,16 +60,22 @@ var (
 // values before and after.
 func (s *Store) inPlan(ctx context.Context, ch Change, cycleID int64, fn func(tx pgx.Tx) (auditRecord, error)) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var approved bool
-		err := tx.QueryRow(ctx, `SELECT approval_act IS NOT NULL FROM cycles WHERE id = $1 FOR UPDATE`, cycleID).Scan(&approved)
+		var approvedOn *time.Time
+		err := tx.QueryRow(ctx, `SELECT approved_on FROM cycles WHERE id = $1 FOR UPDATE`, cycleID).Scan(&approvedOn)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrNotFound
 		}
 		if err != nil {
 			return err
 		}
+		approved := approvedOn != nil
 		if approved && ch.Variation == nil {
 			return ErrPlanFrozen
+		}
+		if approved {
+			if p := plan.VariationDateProblem(*approvedOn, Day(ch.Variation.On), domain.Today(time.Now())); p != "" {
+				return &Conflict{Message: p, Field: FieldVariationOn}
+			}
 		}
 		rec, err := fn(tx)
 		if err != nil {
@@ -347,28 +354,60 @@ func (s *Store) MoveIndicator(ctx context.Context, ch Change, id int64, delta in
 // ApprovePlan records the act approving a cycle's plan, read at version;
 // from then on the plan changes only by variation.
 func (s *Store) ApprovePlan(ctx context.Context, a Actor, year, version int, act string, on time.Time) error {
+	return s.approval(ctx, a, year, version, act, on, false)
+}
+
+// CorrectApproval corrects the act or the date of an approved plan, read at
+// version (a wrong number or day typed at the approval): audited, and never
+// to a day after a variation already decided.
+func (s *Store) CorrectApproval(ctx context.Context, a Actor, year, version int, act string, on time.Time) error {
+	return s.approval(ctx, a, year, version, act, on, true)
+}
+
+func (s *Store) approval(ctx context.Context, a Actor, year, version int, act string, on time.Time, correct bool) error {
+	on = Day(on)
+	if p := plan.ApprovalDateProblem(year, on, domain.Today(time.Now())); p != "" {
+		return &Conflict{Message: p, Field: FieldApprovedOn}
+	}
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var id int64
-		var current *string
+		var currentAct *string
+		var currentOn *time.Time
 		var now int
-		err := tx.QueryRow(ctx, `SELECT id, approval_act, version FROM cycles WHERE year = $1 FOR UPDATE`, year).Scan(&id, &current, &now)
+		err := tx.QueryRow(ctx, `SELECT id, approval_act, approved_on, version FROM cycles WHERE year = $1 FOR UPDATE`, year).Scan(&id, &currentAct, &currentOn, &now)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrNotFound
 		}
 		if err != nil {
 			return err
 		}
-		if current != nil {
+		switch {
+		case !correct && currentAct != nil:
 			return &Conflict{Message: "il piano è già approvato"}
+		case correct && currentAct == nil:
+			return &Conflict{Message: "il piano non è ancora approvato: non c'è un atto da correggere"}
 		}
 		if err := lockVersion(ctx, tx, "cycles", "cycle", id, version); err != nil {
 			return err
 		}
+		if correct {
+			var first *time.Time
+			if err := tx.QueryRow(ctx, `SELECT min(decided_on) FROM variations WHERE cycle_id = $1`, id).Scan(&first); err != nil {
+				return err
+			}
+			if first != nil && on.After(*first) {
+				return &Conflict{Message: "una variazione è del " + first.Format("02/01/2006") + ": l'approvazione non può esserle successiva", Field: FieldApprovedOn}
+			}
+		}
 		if _, err := tx.Exec(ctx, `UPDATE cycles SET approval_act = $2, approved_on = $3, version = version + 1 WHERE id = $1`, id, act, on); err != nil {
 			return err
 		}
-		return record(ctx, tx, a, "approve", "cycle", id, nil,
-			map[string]any{"approval_act": act, "approved_on": on.Format(time.DateOnly), "version": now + 1})
+		after := map[string]any{"approval_act": act, "approved_on": on.Format(time.DateOnly), "version": now + 1}
+		if !correct {
+			return record(ctx, tx, a, "approve", "cycle", id, nil, after)
+		}
+		return record(ctx, tx, a, "correct-approval", "cycle", id,
+			map[string]any{"approval_act": *currentAct, "approved_on": currentOn.Format(time.DateOnly), "version": now}, after)
 	})
 }
 

@@ -20,7 +20,18 @@ var ErrNotFound = errors.New("not found")
 
 // Conflict is a write refused because of what is already stored; its message
 // is for people (Italian).
-type Conflict struct{ Message string }
+type Conflict struct {
+	Message string
+	// Field names the value refused, when it is one the caller sent:
+	// FieldVariationOn, FieldApprovedOn; "" otherwise.
+	Field string
+}
+
+// The fields a Conflict may name.
+const (
+	FieldVariationOn = "variation_on"
+	FieldApprovedOn  = "approved_on"
+)
 
 // Error is the message for people.
 func (c *Conflict) Error() string { return c.Message }

@@ -3,20 +3,13 @@ package components
 import (
 	"errors"
 	"strings"
-	"sync"
 	"time"
-	_ "time/tzdata" // the server shows Italian time even where the system has no zone files
+
+	"traguardo/internal/domain"
 )
 
-// Rome is the time zone in which people read and type dates and times. It is
-// loaded once: every row of a table formats a time with it.
-var Rome = sync.OnceValue(func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Rome")
-	if err != nil {
-		panic(err) // cannot happen: time/tzdata is embedded
-	}
-	return loc
-})
+// Rome is the time zone in which people read and type dates and times.
+var Rome = domain.Rome
 
 // DateTime formats an instant as Italian local time: 31/12/2023 18:05.
 func DateTime(t time.Time) string { return t.In(Rome()).Format("02/01/2006 15:04") }
