@@ -1,5 +1,10 @@
 // Package auth holds who may do what: roles, the access policy, and password
-// hashing. Every handler asks Allowed; nothing else decides access.
+// hashing. The policy table below is the only place that decides access:
+// every route names the permission it needs and the router lets through
+// only the roles that hold it (RoleHolds; a route without a permission stops
+// the server at start); a handler acting on one centre's records asks
+// Allowed with that centre; pages get what they may show as flags that the
+// server computes with Allowed, and never ask the policy themselves.
 package auth
 
 import (

@@ -14,9 +14,3 @@ func UserFrom(ctx context.Context) *User {
 	u, _ := ctx.Value(userKey{}).(*User)
 	return u
 }
-
-// Can reports whether the user of ctx holds p (centreID as for Allowed);
-// templates use it to show only what a role may do.
-func Can(ctx context.Context, p Permission, centreID int64) bool {
-	return Allowed(UserFrom(ctx), p, centreID)
-}

@@ -131,6 +131,10 @@ type Report struct {
 	TextHTML string
 }
 
+// Approved says whether the cycle's plan is approved: from then on it
+// changes only by variation.
+func (c *Cycle) Approved() bool { return c.ApprovalAct != "" }
+
 // LatestActual returns the activity's latest progress, or nil when it has none.
 func (a *Activity) LatestActual() *Progress {
 	if len(a.Progress) == 0 {

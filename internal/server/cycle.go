@@ -19,7 +19,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, pages.Home(pages.HomeView{Cycles: cycles}))
+	v := pages.HomeView{May: rights(r)}
+	for _, c := range cycles {
+		v.Cycles = append(v.Cycles, pages.CycleCard{Year: c.Year, Organisation: c.Organisation, ApprovalAct: c.ApprovalAct,
+			Centres: c.Centres, Objectives: c.Objectives})
+	}
+	s.render(w, r, http.StatusOK, pages.Home(v))
 	return nil
 }
 
@@ -37,7 +42,7 @@ func (s *Server) cycleShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, pages.Cycle(pages.CycleView{Cycle: c}))
+	s.render(w, r, http.StatusOK, pages.Cycle(pages.CycleView{Cycle: c, May: rights(r)}))
 	return nil
 }
 
@@ -67,7 +72,7 @@ func (s *Server) objectiveShow(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return notFound("L'obiettivo richiesto non esiste in questo ciclo.")
 	}
-	v := pages.ObjectiveView{Year: c.Year, Cycle: c, Centre: ce, Objective: o, Description: s.policy.Sanitize(o.DescriptionHTML)}
+	v := pages.ObjectiveView{Year: c.Year, Cycle: c, May: rights(r), Centre: ce, Objective: o, Description: s.policy.Sanitize(o.DescriptionHTML)}
 	for _, rep := range o.Reports {
 		v.Reports = append(v.Reports, pages.ReportView{
 			Title:    "Report al " + components.Date(rep.Period),

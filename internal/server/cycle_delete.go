@@ -50,7 +50,7 @@ func (s *Server) periodDelete(w http.ResponseWriter, r *http.Request) error {
 		Consequences: periodConsequences(n),
 		Action:       fmt.Sprintf("%s/periodi/%d/elimina", cycleURL(c.Year), p.ID),
 		Cancel:       back,
-		Approved:     c.ApprovalAct != "",
+		Approved:     c.Approved(),
 		Errors:       components.FieldErrors{},
 	}
 	if len(c.Periods) == 1 {
@@ -110,7 +110,7 @@ func (s *Server) cycleDelete(w http.ResponseWriter, r *http.Request) error {
 		ConfirmYear: y,
 		Errors:      components.FieldErrors{},
 	}
-	if c.ApprovalAct != "" {
+	if c.Approved() {
 		v.Blocked = "Il piano " + y + " è approvato (" + pages.ApprovalLabel(c.ApprovalAct, c.ApprovedOn) + "): il ciclo non si può eliminare."
 	}
 	if r.Method == http.MethodGet {

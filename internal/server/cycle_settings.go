@@ -58,7 +58,7 @@ func periodConsequences(n store.PeriodCounts) []string {
 func (s *Server) settingsView(c *plan.Cycle) pages.CycleSettingsView {
 	v := pages.CycleSettingsView{
 		Year:     c.Year,
-		Approved: c.ApprovalAct != "",
+		Approved: c.Approved(),
 		Bands:    pages.BandsForm{Reached: components.NumberInput(c.Bands.Reached), Partial: components.NumberInput(c.Bands.Partial)},
 		Errors:   components.FieldErrors{},
 		Edit:     components.Edit{Version: c.Version},

@@ -145,7 +145,7 @@ func (s *Server) activityNew(w http.ResponseWriter, r *http.Request) error {
 		Objective:  o.Title,
 		Action:     back + "/attivita/nuova",
 		Cancel:     back + "#attivita",
-		Approved:   c.ApprovalAct != "",
+		Approved:   c.Approved(),
 		Errors:     components.FieldErrors{},
 		Form:       pages.ActivityForm{PlannedKind: plannedMonths},
 	}
@@ -169,7 +169,7 @@ func (s *Server) activityEdit(w http.ResponseWriter, r *http.Request) error {
 		Objective:  o.Title,
 		Action:     activityURL(c.Year, a.ID) + "/modifica",
 		Cancel:     back + "#attivita",
-		Approved:   c.ApprovalAct != "",
+		Approved:   c.Approved(),
 		Errors:     components.FieldErrors{},
 		Form:       activityFormOf(a),
 	}
@@ -192,7 +192,7 @@ func (s *Server) activityDelete(w http.ResponseWriter, r *http.Request) error {
 		What:     fmt.Sprintf("l'attività %d «%s»", i+1, a.Description),
 		Action:   activityURL(c.Year, a.ID) + "/elimina",
 		Cancel:   back + "#attivita",
-		Approved: c.ApprovalAct != "",
+		Approved: c.Approved(),
 		Errors:   components.FieldErrors{},
 		Consequences: nonZero(
 			count(len(a.Progress), "consuntivo dei tempi di un periodo di monitoraggio", "consuntivi dei tempi dei periodi di monitoraggio"),

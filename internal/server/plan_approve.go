@@ -27,7 +27,7 @@ func (s *Server) planApprove(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := pages.ApproveView{Year: c.Year, Counts: c.Count(), ApprovalAct: c.ApprovalAct, ApprovedOn: c.ApprovedOn,
 		Errors: components.FieldErrors{}, Edit: components.Edit{Version: c.Version}}
-	approved := c.ApprovalAct != ""
+	approved := c.Approved()
 	if approved {
 		v.Form = pages.ApproveForm{Act: c.ApprovalAct, On: c.ApprovedOn.Format(time.DateOnly)}
 	}

@@ -110,7 +110,7 @@ func (s *Server) centreNew(w http.ResponseWriter, r *http.Request) error {
 		Crumbs:   cycleCrumbs(c.Year, layout.Crumb{Label: "Nuovo centro"}),
 		Action:   cycleURL(c.Year) + "/centri/nuovo",
 		Cancel:   cycleURL(c.Year),
-		Approved: c.ApprovalAct != "",
+		Approved: c.Approved(),
 		Known:    known,
 		Errors:   components.FieldErrors{},
 	}
@@ -131,7 +131,7 @@ func (s *Server) centreEdit(w http.ResponseWriter, r *http.Request) error {
 		Crumbs:   cycleCrumbs(c.Year, layout.Crumb{Label: ce.Name, Href: back}, layout.Crumb{Label: "Modifica"}),
 		Action:   centreURL(c.Year, ce.ID) + "/modifica",
 		Cancel:   back,
-		Approved: c.ApprovalAct != "",
+		Approved: c.Approved(),
 		Form:     pages.CentreForm{Name: ce.Name, Manager: ce.Manager},
 		Errors:   components.FieldErrors{},
 	}
@@ -157,7 +157,7 @@ func (s *Server) centreDelete(w http.ResponseWriter, r *http.Request) error {
 		Note:         "Il centro resta nell'elenco dell'ente, per gli altri cicli e per gli account dei suoi responsabili.",
 		Action:       centreURL(c.Year, ce.ID) + "/elimina",
 		Cancel:       centreAnchor(c.Year, ce.ID),
-		Approved:     c.ApprovalAct != "",
+		Approved:     c.Approved(),
 		Errors:       components.FieldErrors{},
 	}
 	rec := centreRecord(ce)

@@ -162,7 +162,7 @@ func (s *Server) indicatorNew(w http.ResponseWriter, r *http.Request) error {
 		Objective:  o.Title,
 		Action:     back + "/indicatori/nuovo",
 		Cancel:     back + "#indicatori",
-		Approved:   c.ApprovalAct != "",
+		Approved:   c.Approved(),
 		Errors:     components.FieldErrors{},
 		Form:       pages.IndicatorForm{Polarity: string(domain.Higher)},
 	}
@@ -186,7 +186,7 @@ func (s *Server) indicatorEdit(w http.ResponseWriter, r *http.Request) error {
 		Objective:  o.Title,
 		Action:     indicatorURL(c.Year, in.ID) + "/modifica",
 		Cancel:     back + "#indicatori",
-		Approved:   c.ApprovalAct != "",
+		Approved:   c.Approved(),
 		Values:     len(in.Values),
 		Errors:     components.FieldErrors{},
 		Form:       indicatorFormOf(in),
@@ -210,7 +210,7 @@ func (s *Server) indicatorDelete(w http.ResponseWriter, r *http.Request) error {
 		What:     fmt.Sprintf("l'indicatore «%s»", in.Name),
 		Action:   indicatorURL(c.Year, in.ID) + "/elimina",
 		Cancel:   back + "#indicatori",
-		Approved: c.ApprovalAct != "",
+		Approved: c.Approved(),
 		Errors:   components.FieldErrors{},
 		Consequences: nonZero(
 			count(len(in.Values), "valore consuntivo", "valori consuntivi"),

@@ -80,6 +80,12 @@ func New(st *store.Store, log *slog.Logger, cfg Config) http.Handler {
 	return s.routes()
 }
 
+// rights are what the signed-in user of r may do, for the pages' controls.
+func rights(r *http.Request) pages.Rights {
+	u := auth.UserFrom(r.Context())
+	return pages.Rights{EditPlan: auth.Allowed(u, auth.EditPlan, 0), ApprovePlan: auth.Allowed(u, auth.ApprovePlan, 0)}
+}
+
 // handlerFunc is a handler that returns its error instead of writing it.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
@@ -144,6 +150,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	if flash := s.sessions.PopString(ctx, keyFlash); flash != "" {
 		ctx = layout.WithFlash(ctx, flash)
 	}
+	u := auth.UserFrom(ctx)
+	ctx = layout.WithMenu(ctx, layout.Menu{Users: auth.Allowed(u, auth.ManageUsers, 0), Audit: auth.Allowed(u, auth.ReadAudit, 0)})
 	if err := c.Render(ctx, &buf); err != nil {
 		s.log.Error("render failed", "path", r.URL.Path, "err", err)
 		http.Error(w, "Errore del server", http.StatusInternalServerError)

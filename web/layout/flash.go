@@ -14,3 +14,23 @@ func FlashFrom(ctx context.Context) string {
 	s, _ := ctx.Value(flashKey{}).(string)
 	return s
 }
+
+type menuKey struct{}
+
+// Menu says which entries of the main menu the signed-in user may open;
+// the server sets it from the access policy for every page it renders.
+type Menu struct {
+	Users bool // Utenti
+	Audit bool // Registro delle modifiche
+}
+
+// WithMenu returns a context carrying the user's menu.
+func WithMenu(ctx context.Context, m Menu) context.Context {
+	return context.WithValue(ctx, menuKey{}, m)
+}
+
+// MenuFrom returns the menu of ctx: no restricted entry when none was set.
+func MenuFrom(ctx context.Context) Menu {
+	m, _ := ctx.Value(menuKey{}).(Menu)
+	return m
+}

@@ -246,13 +246,13 @@ func Base(p Page) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if auth.Can(ctx, auth.ManageUsers, 0) {
+			if MenuFrom(ctx).Users {
 				templ_7745c5c3_Err = navItem(p, SectionUsers, "/admin/utenti", "Utenti").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
-			if auth.Can(ctx, auth.ReadAudit, 0) {
+			if MenuFrom(ctx).Audit {
 				templ_7745c5c3_Err = navItem(p, SectionAudit, "/registro", "Registro delle modifiche").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

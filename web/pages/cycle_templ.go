@@ -11,7 +11,6 @@ import templruntime "github.com/a-h/templ/runtime"
 
 import (
 	"strconv"
-	"traguardo/internal/auth"
 	"traguardo/internal/plan"
 	"traguardo/web/components"
 	"traguardo/web/layout"
@@ -20,6 +19,7 @@ import (
 // CycleView is a cycle with its centres and objectives.
 type CycleView struct {
 	Cycle *plan.Cycle
+	May   Rights
 }
 
 func objectiveHref(year int, id int64) string {
@@ -171,7 +171,7 @@ func Cycle(v CycleView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = planStatus(v.Cycle).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = planStatus(v.Cycle, v.May).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -187,7 +187,7 @@ func Cycle(v CycleView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = planFiles(v.Cycle).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = planFiles(v.Cycle, v.May).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -254,7 +254,7 @@ func Cycle(v CycleView) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-				templ_7745c5c3_Err = centreActions(v.Cycle, ce).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = centreActions(v.Cycle, ce, v.May).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -270,7 +270,7 @@ func Cycle(v CycleView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				if auth.Can(ctx, auth.EditPlan, 0) {
+				if v.May.EditPlan {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<p><a class=\"btn btn-outline-primary btn-sm\" href=\"")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
@@ -331,7 +331,7 @@ func Cycle(v CycleView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					if editable(ctx, v.Cycle) {
+					if editable(v.May, v.Cycle) {
 						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "<th scope=\"col\"><span class=\"visually-hidden\">Ordine</span></th>")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
@@ -419,7 +419,7 @@ func Cycle(v CycleView) templ.Component {
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-						if editable(ctx, v.Cycle) {
+						if editable(v.May, v.Cycle) {
 							templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, "<td class=\"text-nowrap\">")
 							if templ_7745c5c3_Err != nil {
 								return templ_7745c5c3_Err
@@ -468,7 +468,7 @@ func Cycle(v CycleView) templ.Component {
 
 // planStatus says whether the plan is approved, links its variations and
 // offers what the user's role may do with the cycle.
-func planStatus(c *plan.Cycle) templ.Component {
+func planStatus(c *plan.Cycle, may Rights) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -489,7 +489,7 @@ func planStatus(c *plan.Cycle) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if c.ApprovalAct != "" {
+		if c.Approved() {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 40, "<p><span class=\"badge bg-success me-2\">Piano approvato</span> <span data-testid=\"approval\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -530,12 +530,12 @@ func planStatus(c *plan.Cycle) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if auth.Can(ctx, auth.ApprovePlan, 0) || auth.Can(ctx, auth.EditPlan, 0) {
+		if may.ApprovePlan || may.EditPlan {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 45, "<div class=\"d-flex flex-wrap gap-2 mb-3\" data-testid=\"cycle-actions\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if c.ApprovalAct == "" && auth.Can(ctx, auth.ApprovePlan, 0) {
+			if !c.Approved() && may.ApprovePlan {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 46, "<a class=\"btn btn-primary btn-sm\" href=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -554,7 +554,7 @@ func planStatus(c *plan.Cycle) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			if auth.Can(ctx, auth.EditPlan, 0) {
+			if may.EditPlan {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 48, "<a class=\"btn btn-outline-primary btn-sm\" href=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -611,7 +611,7 @@ func planStatus(c *plan.Cycle) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				if c.ApprovalAct == "" {
+				if !c.Approved() {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 53, "<a class=\"btn btn-outline-danger btn-sm\" href=\"")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
@@ -641,7 +641,7 @@ func planStatus(c *plan.Cycle) templ.Component {
 }
 
 // centreActions are the buttons of a centre for those who edit the plan.
-func centreActions(c *plan.Cycle, ce *plan.Centre) templ.Component {
+func centreActions(c *plan.Cycle, ce *plan.Centre, may Rights) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -658,7 +658,7 @@ func centreActions(c *plan.Cycle, ce *plan.Centre) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		if auth.Can(ctx, auth.EditPlan, 0) {
+		if may.EditPlan {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 56, "<div class=\"d-flex flex-wrap gap-2 align-items-center mb-3\" data-testid=\"centre-actions\"><a class=\"btn btn-outline-primary btn-sm\" href=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -715,7 +715,7 @@ func centreActions(c *plan.Cycle, ce *plan.Centre) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if editable(ctx, c) {
+			if editable(may, c) {
 				templ_7745c5c3_Err = moveButtons(centreHref(c.Year, ce.ID)+"/sposta", "il centro "+ce.Name).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

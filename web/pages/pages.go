@@ -2,14 +2,19 @@
 package pages
 
 import (
-	"context"
-
-	"traguardo/internal/auth"
 	"traguardo/internal/plan"
 )
 
-// editable reports whether the signed-in user may restructure the cycle's
-// plan in place: reordering stops once the plan is approved.
-func editable(ctx context.Context, c *plan.Cycle) bool {
-	return c.ApprovalAct == "" && auth.Can(ctx, auth.EditPlan, 0)
+// Rights are what the signed-in user may do on a page, as flags the server
+// fills from the access policy: templates show or hide controls by them and
+// never ask the policy themselves.
+type Rights struct {
+	EditPlan    bool // build and vary the plan, import
+	ApprovePlan bool // approve the plan, correct its act
+}
+
+// editable reports whether the user may restructure the cycle's plan in
+// place: reordering stops once the plan is approved.
+func editable(may Rights, c *plan.Cycle) bool {
+	return !c.Approved() && may.EditPlan
 }
