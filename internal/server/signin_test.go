@@ -387,12 +387,12 @@ func TestSignIn_Audit(t *testing.T) {
 	var rows []string
 	for _, tr := range byTestID(parseHTML(t, r.Body), "audit-row") {
 		cells := cellTexts(tr)
-		rows = append(rows, strings.Join(cells[1:4], " | ")+" | "+cells[6])
+		rows = append(rows, strings.Join(cells[1:], " | "))
 	}
 	want := []string{
-		e.emails["admin"] + " | Accesso | Accessi | indirizzo: 127.0.0.1",
-		"nessuno@traguardo.test | Tentativi bloccati (troppi errori) | Accessi | email: nessuno@traguardo.test; indirizzo: 127.0.0.1; limite: stesso account dallo stesso indirizzo; modulo: accesso",
-		"nessuno@traguardo.test | Accesso non riuscito | Accessi | email: nessuno@traguardo.test; indirizzo: 127.0.0.1",
+		e.emails["admin"] + " | Accesso | Accessi | Accesso riuscito dall'indirizzo 127.0.0.1.",
+		"nessuno@traguardo.test | Tentativi bloccati (troppi errori) | Accessi | Tentativi bloccati al modulo di accesso: troppi errori per lo stesso account dallo stesso indirizzo. Email nessuno@traguardo.test, indirizzo 127.0.0.1.",
+		"nessuno@traguardo.test | Accesso non riuscito | Accessi | Password errata all'accesso con l'email nessuno@traguardo.test dall'indirizzo 127.0.0.1. Nessun account ha questa email.",
 	}
 	if len(rows) != 9 {
 		t.Fatalf("%d access rows, want 9:\n%s", len(rows), strings.Join(rows, "\n"))
@@ -402,7 +402,7 @@ func TestSignIn_Audit(t *testing.T) {
 			t.Errorf("row %d = %q, want %q", i, rows[i], w)
 		}
 	}
-	if got, w := rows[7], osservatore+" | Uscita | Accessi | indirizzo: 127.0.0.1"; got != w {
+	if got, w := rows[7], osservatore+" | Uscita | Accessi | Uscita dall'indirizzo 127.0.0.1."; got != w {
 		t.Errorf("row 7 = %q, want %q", got, w)
 	}
 }
