@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"traguardo/internal/labels"
 	"traguardo/internal/store"
 	"traguardo/web/components"
 	"traguardo/web/pages"
@@ -65,14 +66,107 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	// The entity is chosen from a list: one not in it names no entry.
+	var entries []store.AuditEntry
 	if f.Entity == "" || slices.Contains(v.Entities, f.Entity) {
-		if v.Entries, err = s.store.ListAudit(ctx, f); err != nil {
+		if entries, err = s.store.ListAudit(ctx, f); err != nil {
 			return err
 		}
 	}
-	if len(v.Entries) > auditPageSize {
-		v.Entries, v.Truncated = v.Entries[:auditPageSize], true
+	if len(entries) > auditPageSize {
+		entries, v.Truncated = entries[:auditPageSize], true
+	}
+	var d describer
+	if slices.ContainsFunc(entries, func(e store.AuditEntry) bool { return e.Entity == "user" }) {
+		// An account's snapshot lists its centres by id: one query names them all.
+		centres, err := s.store.ListCentres(ctx)
+		if err != nil {
+			return err
+		}
+		d.centres = make(map[int64]string, len(centres))
+		for _, c := range centres {
+			d.centres[c.ID] = c.Name
+		}
+	}
+	for _, e := range entries {
+		v.Rows = append(v.Rows, d.auditRow(e))
 	}
 	s.render(w, r, http.StatusOK, pages.Audit(v))
 	return nil
+}
+
+// auditRow puts an audit entry in words: the record named, then its fields
+// (changed, set or removed), or a sentence for an access or a password.
+func (d describer) auditRow(e store.AuditEntry) pages.AuditRow {
+	old, now := decodeSnapshot(e.OldValue), decodeSnapshot(e.NewValue)
+	row := pages.AuditRow{At: e.At, Actor: e.Actor, Action: labels.ActionLabel(e.Action),
+		Subject: nameRecord(e.Entity, e.Subject, true, now, old)}
+	if e.Entity == "access" {
+		row.Sentence = accessSentence(e.Action, e.EntityID != nil, now)
+		if row.Sentence != "" {
+			return row
+		}
+	}
+	row.Changes = d.fields(e.Entity, old, now)
+	switch {
+	case e.Action == "reset-password":
+		row.Sentence = "Password reimpostata: le sessioni aperte dell'account sono terminate."
+	case e.Action == "change-password":
+		row.Sentence = "Password cambiata."
+	case len(row.Changes) == 0 && len(old) > 0 && len(now) > 0:
+		row.Sentence = "Nessun dato visibile è cambiato."
+	}
+	return row
+}
+
+// accessSentence says an access entry in a sentence: "Accesso riuscito
+// dall'indirizzo 192.0.2.1."; "" for an action it does not know.
+func accessSentence(action string, account bool, v map[string]any) string {
+	str := func(k string) string { s, _ := v[k].(string); return s }
+	from := ""
+	if a := str("address"); a != "" {
+		from = " dall'indirizzo " + a
+	}
+	switch action {
+	case "sign-in":
+		return "Accesso riuscito" + from + "."
+	case "sign-out":
+		return "Uscita" + from + "."
+	case "sign-in-failed":
+		s := "Password errata all'accesso"
+		if e := str("email"); e != "" {
+			s += " con l'email " + e
+		}
+		s += from + "."
+		if !account {
+			s += " Nessun account ha questa email."
+		}
+		return s
+	case "password-failed":
+		return "Password attuale errata nel cambio della password" + from + "."
+	case "throttled":
+		s := "Tentativi bloccati"
+		if f := str("form"); f != "" {
+			s += " al modulo di " + labels.AccessFormLabel(f)
+		}
+		if l := str("limit"); l != "" {
+			s += ": " + labels.ThrottleLimitLabel(l)
+		}
+		s += "."
+		var who []string
+		if e := str("email"); e != "" {
+			who = append(who, "email "+e)
+		}
+		if a := str("address"); a != "" {
+			who = append(who, "indirizzo "+a)
+		}
+		if len(who) > 0 {
+			s += " " + strings.ToUpper(who[0][:1]) + who[0][1:]
+			if len(who) > 1 {
+				s += ", " + who[1]
+			}
+			s += "."
+		}
+		return s
+	}
+	return ""
 }

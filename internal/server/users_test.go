@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -446,7 +445,7 @@ func TestAudit_Page(t *testing.T) {
 	for _, th := range elements(table, atom.Th) {
 		heads = append(heads, textOf(th))
 	}
-	if !slices.Equal(heads, []string{"Quando", "Chi", "Azione", "Oggetto", "Id", "Valore precedente", "Valore nuovo"}) {
+	if !slices.Equal(heads, []string{"Quando", "Chi", "Azione", "Oggetto", "Che cosa"}) {
 		t.Errorf("headings = %q", heads)
 	}
 	usersLabelled(t, "audit filter", oneByTestID(t, doc, "audit-filter"))
@@ -470,31 +469,33 @@ func TestAudit_Page(t *testing.T) {
 			t.Errorf("row %d: quando %q, want %q", i, rows[i][0], want)
 		}
 	}
-	id := func(u *auth.User) string { return strconv.FormatInt(u.ID, 10) }
+	// Each entry in words: the record named, then its fields in Italian;
+	// a change marked before (struck out) and after, said also in words.
 	want := [][]string{
-		{adminEmail, "Attivazione o disattivazione", "Utente", id(nuc), `{"active": true, "version": 1}`, `{"active": false, "version": 2}`},
-		{adminEmail, "Reimpostazione della password", "Utente", id(dir), `{"version": 1}`, `{"version": 2}`},
-		{adminEmail, "Creazione", "Utente", id(newUser), "— nessuno"},
+		{adminEmail, "Attivazione o disattivazione", "Utente " + nuc.Email, "Attivo: prima: sì → dopo: no"},
+		{adminEmail, "Reimpostazione della password", "Utente " + dir.Email, "Password reimpostata: le sessioni aperte dell'account sono terminate."},
+		{adminEmail, "Aggiunta", "Utente registrato@traguardo.test", "Email: «registrato@traguardo.test» Nome: «Registrato» Ruolo: Osservatore Attivo: sì"},
 	}
 	for i, w := range want {
-		if got := rows[i][1 : 1+len(w)]; !slices.Equal(got, w) {
+		if got := rows[i][1:]; !slices.Equal(got, w) {
 			t.Errorf("row %d =\n%q\nwant\n%q", i, got, w)
 		}
 	}
-	// The values are JSON, shown in a code block.
 	trs := byTestID(doc, "audit-row")
-	codes := elements(trs[2], atom.Code)
-	if len(codes) != 1 {
-		t.Fatalf("the creation row has %d code blocks, want 1 (the new value)", len(codes))
+	if del, ins := elements(trs[0], atom.Del), elements(trs[0], atom.Ins); len(del) != 1 || len(ins) != 1 || textOf(del[0]) != "prima: sì" || textOf(ins[0]) != "dopo: no" {
+		t.Errorf("the change is not marked with <del> and <ins>: %q", rows[0])
 	}
-	var v struct {
-		Email string
-		Role  string
+	// No JSON, no column names, no internal ids.
+	text := textOf(table)
+	for _, raw := range []string{"{", `"active"`, "set-active", "osservatore\"", strconv.FormatInt(newUser.ID, 10) + " "} {
+		if strings.Contains(text, raw) {
+			t.Errorf("the audit table shows %q", raw)
+		}
 	}
-	if err := json.Unmarshal([]byte(textOf(codes[0])), &v); err != nil || v.Email != "registrato@traguardo.test" || v.Role != "osservatore" {
-		t.Errorf("new value %q: %+v, %v", textOf(codes[0]), v, err)
+	if codes := elements(table, atom.Code); len(codes) != 0 {
+		t.Errorf("the audit table has %d code blocks", len(codes))
 	}
-	if last := rows[len(rows)-1]; last[1] != "demo" || last[2] != "Importazione" || last[3] != "Ciclo" {
+	if last := rows[len(rows)-1]; last[1] != "demo" || last[2] != "Importazione del ciclo da file" || last[3] != "Ciclo 2023" {
 		t.Errorf("oldest row = %q, want the import of the demo cycle", last)
 	}
 	if times := elements(trs[0], atom.Time); len(times) != 1 {
@@ -553,10 +554,10 @@ func TestAudit_Filters(t *testing.T) {
 		{"ActorUpperCase", url.Values{"actor": {" " + strings.ToUpper(e.emails["admin"]) + " "}}, 2, func(r []string) bool { return r[1] == e.emails["admin"] }},
 		{"EntityAccess", url.Values{"entity": {"access"}}, countWhere(`entity = 'access'`), func(r []string) bool { return r[3] == "Accessi" }},
 		{"ActorUnknown", url.Values{"actor": {"nessuno@traguardo.test"}}, 0, nil},
-		{"EntityCycle", url.Values{"entity": {"cycle"}}, countWhere(`entity = 'cycle'`), func(r []string) bool { return r[3] == "Ciclo" }},
-		{"EntityUser", url.Values{"entity": {"user"}}, countWhere(`entity = 'user'`), func(r []string) bool { return r[3] == "Utente" }},
+		{"EntityCycle", url.Values{"entity": {"cycle"}}, countWhere(`entity = 'cycle'`), func(r []string) bool { return strings.HasPrefix(r[3], "Ciclo 20") }},
+		{"EntityUser", url.Values{"entity": {"user"}}, countWhere(`entity = 'user'`), func(r []string) bool { return strings.HasPrefix(r[3], "Utente ") }},
 		{"ActorAndEntity", url.Values{"actor": {"demo"}, "entity": {"user"}}, countWhere(`actor = 'demo' AND entity = 'user'`),
-			func(r []string) bool { return r[1] == "demo" && r[3] == "Utente" }},
+			func(r []string) bool { return r[1] == "demo" && strings.HasPrefix(r[3], "Utente ") }},
 		{"Today", url.Values{"from": {iso(today)}, "to": {iso(today)}}, len(all), nil},
 		{"TodayItalian", url.Values{"from": {today.Format("02/01/2006")}, "to": {today.Format("02/01/2006")}}, len(all), nil},
 		{"FromTomorrow", url.Values{"from": {iso(tomorrow)}}, 0, nil},
@@ -712,8 +713,8 @@ func TestAudit_Truncated(t *testing.T) {
 	e := newSecEnv(t, server.Config{})
 	nuc := e.signedIn(t, "nucleo") // before the entries, so its sign-in is older
 	if _, err := e.pool.Exec(context.Background(), `
-		INSERT INTO audit_log (actor, action, entity, entity_id)
-		SELECT 'cli', 'update', 'centre', n FROM generate_series(1, 250) n`); err != nil {
+		INSERT INTO audit_log (actor, action, entity, entity_id, new_value)
+		SELECT 'cli', 'update', 'centre', 100000 + n, jsonb_build_object('name', 'CENTRO ' || n) FROM generate_series(1, 250) n`); err != nil {
 		t.Fatal(err)
 	}
 	doc := auditPage(t, nuc, "", http.StatusOK)
@@ -721,7 +722,7 @@ func TestAudit_Truncated(t *testing.T) {
 	if len(rows) != 200 {
 		t.Fatalf("%d rows, want the newest 200", len(rows))
 	}
-	if got := rows[0][1:5]; !slices.Equal(got, []string{"cli", "Modifica", "Centro di responsabilità", "250"}) {
+	if got := rows[0][1:4]; !slices.Equal(got, []string{"cli", "Modifica", "Centro di responsabilità «CENTRO 250»"}) {
 		t.Errorf("first row = %q, want the newest entry", got)
 	}
 	caption := children(oneByTestID(t, doc, "audit-table"), atom.Caption)
