@@ -105,8 +105,8 @@ func (v *validator) cycle(doc *Document) *plan.Cycle {
 		Bands:        domain.DefaultBands(),
 	}
 	v.limit("organisation.name", c.Organisation, plan.MaxName)
-	if doc.Year < 2000 || doc.Year > 2100 {
-		v.add("year", "anno non valido: deve essere tra 2000 e 2100")
+	if p := plan.YearProblem(doc.Year); p != "" {
+		v.add("year", "%s", p)
 	}
 	v.year = doc.Year
 	v.periods = map[string]time.Time{}
@@ -117,14 +117,13 @@ func (v *validator) cycle(doc *Document) *plan.Cycle {
 	for i, s := range doc.Periods {
 		path := fmt.Sprintf("periods[%d]", i)
 		d, err := time.Parse(time.DateOnly, s)
-		switch {
-		case err != nil:
+		if err != nil {
 			v.add(path, "data non valida: usare AAAA-MM-GG")
-		case d.Year() != doc.Year:
-			v.add(path, "il periodo non cade nell'anno del ciclo")
-		case !d.After(last):
-			v.add(path, "i periodi devono essere in ordine crescente e senza ripetizioni")
-		default:
+			continue
+		}
+		if p := plan.PeriodProblem(doc.Year, last, d); p != "" {
+			v.add(path, "%s", p)
+		} else {
 			last = d
 			d = domain.AddYears(d, v.shift)
 			v.periods[s] = d
@@ -140,15 +139,12 @@ func (v *validator) cycle(doc *Document) *plan.Cycle {
 			v.add(path+".name", "centro già presente nel documento")
 		}
 		names[ce.Name] = true
-		seen := map[string]bool{}
 		for j, do := range dc.Objectives {
 			opath := fmt.Sprintf("%s.objectives[%d]", path, j)
 			o := v.objective(opath, &do)
-			key := fmt.Sprintf("%s\x00%d", o.Section, o.Number)
-			if o.Number > 0 && seen[key] {
-				v.add(opath+".number", "numero già usato nella stessa sezione del centro")
+			if o.Number > 0 && ce.Numbered(o.Section, o.Number) != nil {
+				v.add(opath+".number", "%s", plan.MsgNumberTaken)
 			}
-			seen[key] = true
 			ce.Objectives = append(ce.Objectives, o)
 		}
 		c.Centres = append(c.Centres, ce)

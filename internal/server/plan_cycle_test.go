@@ -116,7 +116,7 @@ func TestPlanCycle_New(t *testing.T) {
 		pfCheckInvalid(t, e, c, "/cicli/nuovo", []string{"year", "periods"}, valid, []pfInvalid{
 			{"YearMissing", set("year", ""), "year", "Indicare l'anno del ciclo."},
 			{"YearNotNumber", set("year", "duemila"), "year", "Inserire l'anno in cifre, ad esempio 2025."},
-			{"YearOutOfRange", set("year", "1999"), "year", "L'anno deve essere compreso tra 2000 e 2100."},
+			{"YearOutOfRange", set("year", "1999"), "year", "Anno non valido: deve essere tra 2000 e 2100."},
 			{"YearExists", func(f url.Values) { f.Set("year", "2023"); f.Set("periods", "") }, "year", "Il ciclo 2023 esiste già."},
 			{"PeriodNotDate", set("periods", "31/03/2025\n31/02/2025"), "periods", "«31/02/2025» non è una data valida: usare il formato gg/mm/aaaa, una data per riga."},
 			{"PeriodOtherYear", set("periods", "31/03/2026"), "periods", "Il periodo del 31/03/2026 non cade nell'anno 2025."},

@@ -419,9 +419,12 @@ func (rd *reader) cycle(t *table, c *plan.Cycle) {
 	for _, r := range t.rows {
 		if s := r.values[cycleYear]; s != "" {
 			y, ok := rd.integer(t, r, cycleYear)
+			if !ok {
+				y = 0 // not a whole number: no year at all
+			}
 			switch {
-			case !ok || y < 2000 || y > 2100:
-				rd.at(t, r, cycleYear, "anno non valido: deve essere tra 2000 e 2100")
+			case plan.YearProblem(y) != "":
+				rd.at(t, r, cycleYear, "%s", plan.YearProblem(y))
 			case yearRow > 0 && y+shift != c.Year:
 				rd.at(t, r, cycleYear, "anno diverso da quello della riga %d", yearRow)
 			case yearRow == 0:
@@ -435,13 +438,15 @@ func (rd *reader) cycle(t *table, c *plan.Cycle) {
 		}
 		d, ok := rd.date(t, r, cyclePeriod)
 		d = domain.AddYears(d, shift)
-		switch {
+		year := c.Year
+		if year == 0 {
+			year = d.Year() // no year read: only the order can be checked
+		}
+		switch p := plan.PeriodProblem(year, last, d); {
 		case !ok:
 			rd.at(t, r, cyclePeriod, "data non valida: usare AAAA-MM-GG")
-		case c.Year != 0 && d.Year() != c.Year:
-			rd.at(t, r, cyclePeriod, "il periodo non cade nell'anno del ciclo")
-		case !d.After(last):
-			rd.at(t, r, cyclePeriod, "i periodi devono essere in ordine crescente e senza ripetizioni")
+		case p != "":
+			rd.at(t, r, cyclePeriod, "%s", p)
 		default:
 			c.Periods = append(c.Periods, plan.Period{EndsOn: d})
 			last = d
@@ -524,7 +529,7 @@ func (rd *reader) objectives(t *table, centresOK bool, centres map[string]*plan.
 		if centre != "" && o.Section != "" && o.Number > 0 {
 			key := objectiveKey{centre, o.Section, o.Number}
 			if byKey[key] != nil {
-				rd.at(t, r, objNumber, "numero già usato nella stessa sezione del centro (riga %d)", rows[key])
+				rd.at(t, r, objNumber, "%s (riga %d)", plan.MsgNumberTaken, rows[key])
 				continue
 			}
 			byKey[key], rows[key] = o, r.n

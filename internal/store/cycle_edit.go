@@ -22,28 +22,16 @@ import (
 // that has no organisation yet and no name was given for it.
 var ErrNoOrganisation = &Conflict{Message: "importare prima un piano o indicare il nome dell'ente"}
 
-// DefaultPeriods returns the default ends of the monitoring periods of year:
-// 31/03, 30/06, 30/09 and 31/12.
-func DefaultPeriods(year int) []time.Time {
-	return []time.Time{
-		time.Date(year, time.March, 31, 0, 0, 0, 0, time.UTC),
-		time.Date(year, time.June, 30, 0, 0, 0, 0, time.UTC),
-		time.Date(year, time.September, 30, 0, 0, 0, 0, time.UTC),
-		time.Date(year, time.December, 31, 0, 0, 0, 0, time.UTC),
-	}
-}
-
 // Day returns the calendar day of t as a UTC midnight, how the store keeps
 // dates, whatever the location t was read in.
 func Day(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
-// CheckYear reports whether year may be a cycle: the schema accepts
-// 2000..2100.
+// CheckYear reports whether year may be a cycle (plan.YearProblem).
 func CheckYear(year int) error {
-	if year < 2000 || year > 2100 {
-		return errors.New("l'anno deve essere compreso tra 2000 e 2100")
+	if p := plan.YearProblem(year); p != "" {
+		return errors.New(p)
 	}
 	return nil
 }
@@ -51,7 +39,7 @@ func CheckYear(year int) error {
 // CheckPeriod reports whether a monitoring period ending on day may belong
 // to the cycle of year: it must end within that year.
 func CheckPeriod(year int, day time.Time) error {
-	if day.Year() != year {
+	if plan.PeriodProblem(year, time.Time{}, day) != "" {
 		return fmt.Errorf("il periodo del %s non cade nell'anno %d", day.Format("02/01/2006"), year)
 	}
 	return nil
@@ -98,7 +86,7 @@ func (s *Store) CreateCycle(ctx context.Context, a Actor, nc NewCycle) (int64, e
 	}
 	periods := nc.Periods
 	if len(periods) == 0 {
-		periods = DefaultPeriods(nc.Year)
+		periods = plan.DefaultPeriods(nc.Year)
 	}
 	seen := map[time.Time]bool{}
 	days := make([]time.Time, 0, len(periods))

@@ -139,7 +139,7 @@ func TestStore_CreateCycle(t *testing.T) {
 		t.Parallel()
 		st := MustImportDemo(t)
 		_, err := st.CreateCycle(ctx, store.CLI, store.NewCycle{Year: 1999})
-		wantConflict(t, err, "l'anno deve essere compreso tra 2000 e 2100")
+		wantConflict(t, err, "anno non valido: deve essere tra 2000 e 2100")
 	})
 
 	t.Run("ErrPeriodOutsideYear", func(t *testing.T) {

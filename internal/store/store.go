@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"traguardo/internal/domain"
+	"traguardo/internal/plan"
 )
 
 // ErrNotFound is returned when the requested row does not exist.
@@ -103,7 +104,7 @@ func nullString(s string) *string {
 // constraintMessages are the database's constraints that people may run
 // into, by name (migrations name them), with what to tell them.
 var constraintMessages = map[string]string{
-	"objectives_number_unique":    "numero già usato nella stessa sezione del centro",
+	"objectives_number_unique":    plan.MsgNumberTaken,
 	"users_email_unique":          "esiste già un utente con questa email",
 	"cycles_year_unique":          "esiste già un ciclo per questo anno",
 	"centres_name_unique":         "esiste già un centro con questo nome",
