@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"traguardo/internal/auth"
+	"traguardo/web/paths"
 )
 
 // Carrying a cycle's plan over to the next year.
@@ -18,7 +19,7 @@ func (s *Server) cycleCarryOver(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.seeOther(w, r, cycleURL(to), fmt.Sprintf(
+	s.seeOther(w, r, paths.Cycle(to), fmt.Sprintf(
 		"Piano %d riportato nel ciclo %d: centri, obiettivi, attività (con i mesi spostati di un anno) e indicatori con i valori attesi; nessun dato rilevato. Il nuovo piano non è approvato.",
 		year, to))
 	return nil

@@ -13,6 +13,7 @@ import (
 	"traguardo/web/components"
 	"traguardo/web/layout"
 	"traguardo/web/pages"
+	"traguardo/web/paths"
 )
 
 // Removing a monitoring period or a whole cycle, after confirmation.
@@ -42,13 +43,13 @@ func (s *Server) periodDelete(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	back := cycleURL(c.Year) + "/impostazioni"
+	back := paths.Cycle(c.Year) + "/impostazioni"
 	v := pages.RemovalView{
 		Heading:      fmt.Sprintf("Eliminare il periodo del %s?", components.Date(p.EndsOn)),
 		Crumbs:       cycleCrumbs(c.Year, layout.Crumb{Label: "Impostazioni", Href: back}, layout.Crumb{Label: "Elimina periodo"}),
 		What:         fmt.Sprintf("il periodo di monitoraggio che termina il %s", components.Date(p.EndsOn)),
 		Consequences: periodConsequences(n),
-		Action:       fmt.Sprintf("%s/periodi/%d/elimina", cycleURL(c.Year), p.ID),
+		Action:       fmt.Sprintf("%s/periodi/%d/elimina", paths.Cycle(c.Year), p.ID),
 		Cancel:       back,
 		Approved:     c.Approved(),
 		Errors:       components.FieldErrors{},
@@ -105,8 +106,8 @@ func (s *Server) cycleDelete(w http.ResponseWriter, r *http.Request) error {
 			count(len(c.Centres), "centro di responsabilità del ciclo", "centri di responsabilità del ciclo")),
 			planData(c.Centres)...),
 		Note:        "I centri restano nell'elenco dell'ente, per gli altri cicli e per gli account dei responsabili.",
-		Action:      cycleURL(c.Year) + "/elimina",
-		Cancel:      cycleURL(c.Year),
+		Action:      paths.Cycle(c.Year) + "/elimina",
+		Cancel:      paths.Cycle(c.Year),
 		ConfirmYear: y,
 		Errors:      components.FieldErrors{},
 	}

@@ -17,6 +17,7 @@ import (
 	"traguardo/internal/store"
 	"traguardo/web/components"
 	"traguardo/web/pages"
+	"traguardo/web/paths"
 )
 
 // Creating a cycle, and the fields the cycle forms share. The other actions
@@ -156,7 +157,7 @@ func (s *Server) cycleNew(w http.ResponseWriter, r *http.Request) error {
 	if len(v.Errors) == 0 {
 		_, err := s.store.CreateCycle(ctx, actor(auth.UserFrom(ctx)), store.NewCycle{Organisation: v.Form.Organisation, Year: year, Periods: periods})
 		if err == nil {
-			s.seeOther(w, r, cycleURL(year), fmt.Sprintf("Ciclo %d creato: ora si possono aggiungere i centri di responsabilità.", year))
+			s.seeOther(w, r, paths.Cycle(year), fmt.Sprintf("Ciclo %d creato: ora si possono aggiungere i centri di responsabilità.", year))
 			return nil
 		}
 		field := "year"

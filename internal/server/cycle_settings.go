@@ -15,6 +15,7 @@ import (
 	"traguardo/internal/store"
 	"traguardo/web/components"
 	"traguardo/web/pages"
+	"traguardo/web/paths"
 )
 
 // The settings of a cycle: its bands and its monitoring periods.
@@ -110,7 +111,7 @@ func (s *Server) cycleSettings(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := s.settingsView(c)
-	back := cycleURL(c.Year) + "/impostazioni"
+	back := paths.Cycle(c.Year) + "/impostazioni"
 	if r.Method != http.MethodGet && r.PostFormValue("form") == "periodo" {
 		return s.periodAdd(w, r, c, v, back)
 	}

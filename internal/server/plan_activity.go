@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -14,6 +13,7 @@ import (
 	"traguardo/internal/store"
 	"traguardo/web/components"
 	"traguardo/web/pages"
+	"traguardo/web/paths"
 )
 
 // The planned_kind choices of the activity form.
@@ -28,10 +28,6 @@ func (s *Server) activityTarget(r *http.Request) (*plan.Cycle, *plan.Centre, *pl
 	return s.objectiveItem(r, "aid", "L'attività richiesta non esiste in questo ciclo.", func(o *plan.Objective, id int64) int {
 		return slices.IndexFunc(o.Activities, func(a *plan.Activity) bool { return a.ID == id })
 	})
-}
-
-func activityURL(year int, id int64) string {
-	return cycleURL(year) + "/attivita/" + strconv.FormatInt(id, 10)
 }
 
 func activityFormOf(a *plan.Activity) pages.ActivityForm {
@@ -137,7 +133,7 @@ func (s *Server) activityNew(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	back := objectiveURL(c.Year, o.ID)
+	back := paths.Objective(c.Year, o.ID)
 	v := pages.ActivityFormView{
 		Heading:    fmt.Sprintf("Nuova attività dell'obiettivo %d", o.Number),
 		Crumbs:     objectiveCrumbs(c.Year, ce, o, "Nuova attività"),
@@ -161,13 +157,13 @@ func (s *Server) activityEdit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a := o.Activities[i]
-	back := objectiveURL(c.Year, o.ID)
+	back := paths.Objective(c.Year, o.ID)
 	v := pages.ActivityFormView{
 		Heading:    fmt.Sprintf("Modifica attività %d dell'obiettivo %d", i+1, o.Number),
 		Crumbs:     objectiveCrumbs(c.Year, ce, o, fmt.Sprintf("Modifica attività %d", i+1)),
 		CentreName: ce.Name,
 		Objective:  o.Title,
-		Action:     activityURL(c.Year, a.ID) + "/modifica",
+		Action:     paths.Activity(c.Year, a.ID) + "/modifica",
 		Cancel:     back + "#attivita",
 		Approved:   c.Approved(),
 		Errors:     components.FieldErrors{},
@@ -185,12 +181,12 @@ func (s *Server) activityDelete(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a := o.Activities[i]
-	back := objectiveURL(c.Year, o.ID)
+	back := paths.Objective(c.Year, o.ID)
 	v := pages.DeleteView{
 		Heading:  fmt.Sprintf("Eliminare l'attività %d dell'obiettivo %d di %s?", i+1, o.Number, ce.Name),
 		Crumbs:   objectiveCrumbs(c.Year, ce, o, fmt.Sprintf("Elimina attività %d", i+1)),
 		What:     fmt.Sprintf("l'attività %d «%s»", i+1, a.Description),
-		Action:   activityURL(c.Year, a.ID) + "/elimina",
+		Action:   paths.Activity(c.Year, a.ID) + "/elimina",
 		Cancel:   back + "#attivita",
 		Approved: c.Approved(),
 		Errors:   components.FieldErrors{},
@@ -206,5 +202,5 @@ func (s *Server) activityMove(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.movePlanItem(w, r, s.store.MoveActivity, o.Activities[i].ID, objectiveURL(c.Year, o.ID)+"#attivita")
+	return s.movePlanItem(w, r, s.store.MoveActivity, o.Activities[i].ID, paths.Objective(c.Year, o.ID)+"#attivita")
 }

@@ -13,6 +13,7 @@ import (
 	"traguardo/internal/store"
 	"traguardo/web/components"
 	"traguardo/web/pages"
+	"traguardo/web/paths"
 )
 
 // Approving the plan: from then on every change is a variation.
@@ -68,7 +69,7 @@ func (s *Server) planApprove(w http.ResponseWriter, r *http.Request) error {
 		}
 		err := save(r.Context(), actor(auth.UserFrom(r.Context())), c.Year, v.Edit.Version, v.Form.Act, on)
 		if err == nil {
-			s.seeOther(w, r, cycleURL(c.Year), done)
+			s.seeOther(w, r, paths.Cycle(c.Year), done)
 			return nil
 		}
 		var stale *store.StaleError

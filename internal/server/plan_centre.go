@@ -13,6 +13,7 @@ import (
 	"traguardo/web/components"
 	"traguardo/web/layout"
 	"traguardo/web/pages"
+	"traguardo/web/paths"
 )
 
 // The centres of responsibility of a cycle: add, edit, reorder, remove.
@@ -34,11 +35,6 @@ func (s *Server) centreTarget(r *http.Request) (*plan.Cycle, *plan.Centre, error
 	}
 	return c, c.Centres[i], nil
 }
-
-func centreURL(year int, id int64) string { return fmt.Sprintf("%s/centri/%d", cycleURL(year), id) }
-
-// centreAnchor is the centre's section on the cycle page.
-func centreAnchor(year int, id int64) string { return fmt.Sprintf("%s#centro-%d", cycleURL(year), id) }
 
 // parseCentre reads the centre form, checking it.
 func parseCentre(r *http.Request, errs components.FieldErrors) pages.CentreForm {
@@ -108,15 +104,15 @@ func (s *Server) centreNew(w http.ResponseWriter, r *http.Request) error {
 	v := pages.CentreFormView{
 		Heading:  fmt.Sprintf("Nuovo centro di responsabilità nel ciclo %d", c.Year),
 		Crumbs:   cycleCrumbs(c.Year, layout.Crumb{Label: "Nuovo centro"}),
-		Action:   cycleURL(c.Year) + "/centri/nuovo",
-		Cancel:   cycleURL(c.Year),
+		Action:   paths.Cycle(c.Year) + "/centri/nuovo",
+		Cancel:   paths.Cycle(c.Year),
 		Approved: c.Approved(),
 		Known:    known,
 		Errors:   components.FieldErrors{},
 	}
 	return s.centreForm(w, r, v, nil, func(ch store.Change, f pages.CentreForm) (string, string, error) {
 		id, err := s.store.CreateCentre(r.Context(), ch, c.Year, f.Name, f.Manager)
-		return centreAnchor(c.Year, id), "Centro di responsabilità aggiunto.", err
+		return paths.CentreAnchor(c.Year, id), "Centro di responsabilità aggiunto.", err
 	})
 }
 
@@ -125,11 +121,11 @@ func (s *Server) centreEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	back := centreAnchor(c.Year, ce.ID)
+	back := paths.CentreAnchor(c.Year, ce.ID)
 	v := pages.CentreFormView{
 		Heading:  "Modifica " + ce.Name,
 		Crumbs:   cycleCrumbs(c.Year, layout.Crumb{Label: ce.Name, Href: back}, layout.Crumb{Label: "Modifica"}),
-		Action:   centreURL(c.Year, ce.ID) + "/modifica",
+		Action:   paths.Centre(c.Year, ce.ID) + "/modifica",
 		Cancel:   back,
 		Approved: c.Approved(),
 		Form:     pages.CentreForm{Name: ce.Name, Manager: ce.Manager},
@@ -151,17 +147,17 @@ func (s *Server) centreDelete(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := pages.RemovalView{
 		Heading:      fmt.Sprintf("Eliminare %s dal ciclo %d?", ce.Name, c.Year),
-		Crumbs:       cycleCrumbs(c.Year, layout.Crumb{Label: ce.Name, Href: centreAnchor(c.Year, ce.ID)}, layout.Crumb{Label: "Elimina"}),
+		Crumbs:       cycleCrumbs(c.Year, layout.Crumb{Label: ce.Name, Href: paths.CentreAnchor(c.Year, ce.ID)}, layout.Crumb{Label: "Elimina"}),
 		What:         fmt.Sprintf("il centro di responsabilità %s dal ciclo %d", ce.Name, c.Year),
 		Consequences: planData([]*plan.Centre{ce}),
 		Note:         "Il centro resta nell'elenco dell'ente, per gli altri cicli e per gli account dei suoi responsabili.",
-		Action:       centreURL(c.Year, ce.ID) + "/elimina",
-		Cancel:       centreAnchor(c.Year, ce.ID),
+		Action:       paths.Centre(c.Year, ce.ID) + "/elimina",
+		Cancel:       paths.CentreAnchor(c.Year, ce.ID),
 		Approved:     c.Approved(),
 		Errors:       components.FieldErrors{},
 	}
 	rec := centreRecord(ce)
-	return s.confirmRemoval(w, r, v, s.store.DeleteCentre, ce.ID, &rec, cycleURL(c.Year), ce.Name+" eliminato dal ciclo.")
+	return s.confirmRemoval(w, r, v, s.store.DeleteCentre, ce.ID, &rec, paths.Cycle(c.Year), ce.Name+" eliminato dal ciclo.")
 }
 
 func (s *Server) centreMove(w http.ResponseWriter, r *http.Request) error {
@@ -169,5 +165,5 @@ func (s *Server) centreMove(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.movePlanItem(w, r, s.store.MoveCentre, ce.ID, centreAnchor(c.Year, ce.ID))
+	return s.movePlanItem(w, r, s.store.MoveCentre, ce.ID, paths.CentreAnchor(c.Year, ce.ID))
 }

@@ -17,6 +17,7 @@ import (
 	"traguardo/internal/store"
 	"traguardo/web/components"
 	"traguardo/web/pages"
+	"traguardo/web/paths"
 )
 
 // The plan as files: the workbook of a cycle's plan and its empty template
@@ -146,7 +147,7 @@ func (s *Server) planUpload(w http.ResponseWriter, r *http.Request) error {
 		},
 		func(p *plan.Cycle) (string, string, error) {
 			err := s.store.ImportPlan(r.Context(), actor(auth.UserFrom(r.Context())), c.Year, p)
-			return cycleURL(c.Year), "Piano caricato dal foglio", err
+			return paths.Cycle(c.Year), "Piano caricato dal foglio", err
 		},
 		func(status int, problem string, errs []pages.UploadError) {
 			v.Problem, v.Errors = cmp.Or(problem, v.Problem), errs
@@ -255,7 +256,7 @@ func (s *Server) cycleImport(w http.ResponseWriter, r *http.Request) error {
 		},
 		func(c *plan.Cycle) (string, string, error) {
 			_, err := s.store.ImportCycle(r.Context(), actor(auth.UserFrom(r.Context())), c)
-			return cycleURL(c.Year), fmt.Sprintf("Ciclo %d importato", c.Year), err
+			return paths.Cycle(c.Year), fmt.Sprintf("Ciclo %d importato", c.Year), err
 		},
 		func(status int, problem string, errs []pages.UploadError) {
 			v.Problem, v.Errors = cmp.Or(problem, v.Problem), errs

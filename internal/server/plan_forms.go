@@ -20,6 +20,7 @@ import (
 	"traguardo/web/components"
 	"traguardo/web/layout"
 	"traguardo/web/pages"
+	"traguardo/web/paths"
 )
 
 // The helpers every plan form shares: the lifecycle of a form that changes
@@ -338,20 +339,14 @@ func optionalNumber(s, field string, errs components.FieldErrors) *float64 {
 
 func cycleCrumbs(year int, last ...layout.Crumb) []layout.Crumb {
 	y := strconv.Itoa(year)
-	return append([]layout.Crumb{{Label: "Cicli", Href: "/"}, {Label: "Ciclo " + y, Href: "/cicli/" + y}}, last...)
+	return append([]layout.Crumb{{Label: "Cicli", Href: "/"}, {Label: "Ciclo " + y, Href: paths.Cycle(year)}}, last...)
 }
 
 // objectiveCrumbs lead to an objective's page, then to the form.
 func objectiveCrumbs(year int, ce *plan.Centre, o *plan.Objective, last string) []layout.Crumb {
 	return cycleCrumbs(year,
-		layout.Crumb{Label: ce.Name + " · Obiettivo " + strconv.Itoa(o.Number), Href: objectiveURL(year, o.ID)},
+		layout.Crumb{Label: ce.Name + " · Obiettivo " + strconv.Itoa(o.Number), Href: paths.Objective(year, o.ID)},
 		layout.Crumb{Label: last})
-}
-
-func cycleURL(year int) string { return "/cicli/" + strconv.Itoa(year) }
-
-func objectiveURL(year int, id int64) string {
-	return cycleURL(year) + "/obiettivi/" + strconv.FormatInt(id, 10)
 }
 
 // moveDelta reads the direction of a move button.

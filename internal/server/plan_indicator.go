@@ -14,6 +14,7 @@ import (
 	"traguardo/internal/store"
 	"traguardo/web/components"
 	"traguardo/web/pages"
+	"traguardo/web/paths"
 )
 
 // indicatorTarget loads the cycle of the URL and the indicator {iid} in it,
@@ -22,10 +23,6 @@ func (s *Server) indicatorTarget(r *http.Request) (*plan.Cycle, *plan.Centre, *p
 	return s.objectiveItem(r, "iid", "L'indicatore richiesto non esiste in questo ciclo.", func(o *plan.Objective, id int64) int {
 		return slices.IndexFunc(o.Indicators, func(in *plan.Indicator) bool { return in.ID == id })
 	})
-}
-
-func indicatorURL(year int, id int64) string {
-	return cycleURL(year) + "/indicatori/" + strconv.FormatInt(id, 10)
 }
 
 func indicatorFormOf(in *plan.Indicator) pages.IndicatorForm {
@@ -154,7 +151,7 @@ func (s *Server) indicatorNew(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	back := objectiveURL(c.Year, o.ID)
+	back := paths.Objective(c.Year, o.ID)
 	v := pages.IndicatorFormView{
 		Heading:    fmt.Sprintf("Nuovo indicatore dell'obiettivo %d", o.Number),
 		Crumbs:     objectiveCrumbs(c.Year, ce, o, "Nuovo indicatore"),
@@ -178,13 +175,13 @@ func (s *Server) indicatorEdit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in := o.Indicators[i]
-	back := objectiveURL(c.Year, o.ID)
+	back := paths.Objective(c.Year, o.ID)
 	v := pages.IndicatorFormView{
 		Heading:    fmt.Sprintf("Modifica indicatore «%s» dell'obiettivo %d", in.Name, o.Number),
 		Crumbs:     objectiveCrumbs(c.Year, ce, o, "Modifica indicatore "+strconv.Itoa(i+1)),
 		CentreName: ce.Name,
 		Objective:  o.Title,
-		Action:     indicatorURL(c.Year, in.ID) + "/modifica",
+		Action:     paths.Indicator(c.Year, in.ID) + "/modifica",
 		Cancel:     back + "#indicatori",
 		Approved:   c.Approved(),
 		Values:     len(in.Values),
@@ -203,12 +200,12 @@ func (s *Server) indicatorDelete(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in := o.Indicators[i]
-	back := objectiveURL(c.Year, o.ID)
+	back := paths.Objective(c.Year, o.ID)
 	v := pages.DeleteView{
 		Heading:  fmt.Sprintf("Eliminare l'indicatore «%s» dell'obiettivo %d di %s?", in.Name, o.Number, ce.Name),
 		Crumbs:   objectiveCrumbs(c.Year, ce, o, "Elimina indicatore "+strconv.Itoa(i+1)),
 		What:     fmt.Sprintf("l'indicatore «%s»", in.Name),
-		Action:   indicatorURL(c.Year, in.ID) + "/elimina",
+		Action:   paths.Indicator(c.Year, in.ID) + "/elimina",
 		Cancel:   back + "#indicatori",
 		Approved: c.Approved(),
 		Errors:   components.FieldErrors{},
@@ -224,5 +221,5 @@ func (s *Server) indicatorMove(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.movePlanItem(w, r, s.store.MoveIndicator, o.Indicators[i].ID, objectiveURL(c.Year, o.ID)+"#indicatori")
+	return s.movePlanItem(w, r, s.store.MoveIndicator, o.Indicators[i].ID, paths.Objective(c.Year, o.ID)+"#indicatori")
 }

@@ -14,6 +14,7 @@ import (
 	"traguardo/web/components"
 	"traguardo/web/layout"
 	"traguardo/web/pages"
+	"traguardo/web/paths"
 )
 
 // objectiveTarget loads the cycle of the URL and the objective {id} in it.
@@ -143,8 +144,8 @@ func (s *Server) objectiveNew(w http.ResponseWriter, r *http.Request) error {
 		Heading:    "Nuovo obiettivo",
 		Crumbs:     cycleCrumbs(c.Year, layout.Crumb{Label: "Nuovo obiettivo di " + ce.Name}),
 		CentreName: ce.Name,
-		Action:     fmt.Sprintf("%s/centri/%d/obiettivi/nuovo", cycleURL(c.Year), ce.ID),
-		Cancel:     cycleURL(c.Year),
+		Action:     fmt.Sprintf("%s/centri/%d/obiettivi/nuovo", paths.Cycle(c.Year), ce.ID),
+		Cancel:     paths.Cycle(c.Year),
 		Approved:   c.Approved(),
 		Groups:     groupsOf(c),
 		Errors:     components.FieldErrors{},
@@ -152,7 +153,7 @@ func (s *Server) objectiveNew(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.objectiveForm(w, r, v, nil, func(ch store.Change, o *plan.Objective) (string, string, error) {
 		id, err := s.store.CreateObjective(r.Context(), ch, ce.ID, o)
-		return objectiveURL(c.Year, id), "Obiettivo creato.", err
+		return paths.Objective(c.Year, id), "Obiettivo creato.", err
 	})
 }
 
@@ -161,7 +162,7 @@ func (s *Server) objectiveEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	back := objectiveURL(c.Year, o.ID)
+	back := paths.Objective(c.Year, o.ID)
 	v := pages.ObjectiveFormView{
 		Heading:    fmt.Sprintf("Modifica obiettivo %d", o.Number),
 		Crumbs:     objectiveCrumbs(c.Year, ce, o, "Modifica"),
@@ -184,7 +185,7 @@ func (s *Server) objectiveDelete(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	back := objectiveURL(c.Year, o.ID)
+	back := paths.Objective(c.Year, o.ID)
 	values := 0
 	for _, in := range o.Indicators {
 		values += len(in.Values)
@@ -204,7 +205,7 @@ func (s *Server) objectiveDelete(w http.ResponseWriter, r *http.Request) error {
 			count(len(o.Reports), "report di monitoraggio", "report di monitoraggio"),
 		),
 	}
-	return s.confirmDelete(w, r, v, s.store.DeleteObjective, o.ID, objectiveRecord(o), cycleURL(c.Year), "Obiettivo eliminato.")
+	return s.confirmDelete(w, r, v, s.store.DeleteObjective, o.ID, objectiveRecord(o), paths.Cycle(c.Year), "Obiettivo eliminato.")
 }
 
 func (s *Server) objectiveMove(w http.ResponseWriter, r *http.Request) error {
@@ -212,7 +213,7 @@ func (s *Server) objectiveMove(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.movePlanItem(w, r, s.store.MoveObjective, o.ID, centreAnchor(c.Year, ce.ID))
+	return s.movePlanItem(w, r, s.store.MoveObjective, o.ID, paths.CentreAnchor(c.Year, ce.ID))
 }
 
 // count words a number of things in Italian; zero gives "".

@@ -1,0 +1,28 @@
+// Package paths builds the application's URLs: the one place that knows
+// them, for the server's redirects and the pages' links alike. The route
+// patterns they match are in internal/server/routes.go.
+package paths
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Cycle is the page of the cycle of year; the pages of its records are below it.
+func Cycle(year int) string { return "/cicli/" + strconv.Itoa(year) }
+
+// Centre is a centre of the cycle (its cycle_centres row): its edit and
+// delete pages are below it.
+func Centre(year int, id int64) string { return fmt.Sprintf("%s/centri/%d", Cycle(year), id) }
+
+// CentreAnchor is a centre's section on the cycle page.
+func CentreAnchor(year int, id int64) string { return fmt.Sprintf("%s#centro-%d", Cycle(year), id) }
+
+// Objective is the page of an objective.
+func Objective(year int, id int64) string { return fmt.Sprintf("%s/obiettivi/%d", Cycle(year), id) }
+
+// Activity is an activity: its edit, delete and move actions are below it.
+func Activity(year int, id int64) string { return fmt.Sprintf("%s/attivita/%d", Cycle(year), id) }
+
+// Indicator is an indicator: its edit, delete and move actions are below it.
+func Indicator(year int, id int64) string { return fmt.Sprintf("%s/indicatori/%d", Cycle(year), id) }
