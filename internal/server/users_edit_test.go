@@ -20,7 +20,9 @@ import (
 )
 
 // usersEditPath is the edit page of the account id.
-func usersEditPath(id int64) string { return "/admin/utenti/" + strconv.FormatInt(id, 10) + "/modifica" }
+func usersEditPath(id int64) string {
+	return "/admin/utenti/" + strconv.FormatInt(id, 10) + "/modifica"
+}
 
 // usersLastAudit is the newest audit entry about users.
 func usersLastAudit(t testing.TB, st *store.Store) store.AuditEntry {
