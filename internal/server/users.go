@@ -221,9 +221,10 @@ func (s *Server) userEdit(w http.ResponseWriter, r *http.Request) error {
 			return "/admin/utenti", msg, nil
 		},
 		conflictField: func(err error) string {
-			var c *store.Conflict
-			errors.As(err, &c)
-			return c.Field
+			if c := (*store.Conflict)(nil); errors.As(err, &c) {
+				return c.Field
+			}
+			return "" // not a Conflict: storeConflict leaves it an error
 		},
 	})
 }
