@@ -294,14 +294,16 @@ func loadDemo(ctx context.Context, st *store.Store, policy *richtext.Policy, pas
 }
 
 func addUser(ctx context.Context, st *store.Store, email, name string, role auth.Role, centreNames []string, stdout io.Writer) error {
-	if !strings.Contains(email, "@") {
-		return errors.New("--email must be an email address")
+	// The rules of the administration's form; the name may be left out here.
+	email, name = strings.TrimSpace(email), strings.TrimSpace(name)
+	if msg := auth.CheckEmail(email); msg != "" {
+		return fmt.Errorf("--email: %s", msg)
 	}
-	if !role.Valid() {
-		return fmt.Errorf("--role must be one of %v", auth.Roles())
+	if msg := auth.CheckName(name); name != "" && msg != "" {
+		return fmt.Errorf("--name: %s", msg)
 	}
-	if (role == auth.Manager) != (len(centreNames) > 0) {
-		return errors.New("a responsabile needs at least one --centre, and only a responsabile has centres")
+	if msg := auth.CheckRole(role); msg != "" {
+		return fmt.Errorf("--role: %s (%v)", msg, auth.Roles())
 	}
 	known, err := st.ListCentres(ctx)
 	if err != nil {
@@ -313,7 +315,12 @@ func addUser(ctx context.Context, st *store.Store, email, name string, role auth
 		if i < 0 {
 			return fmt.Errorf("no centre named %q", n)
 		}
-		u.Centres = append(u.Centres, known[i].ID)
+		if !slices.Contains(u.Centres, known[i].ID) {
+			u.Centres = append(u.Centres, known[i].ID)
+		}
+	}
+	if msg := auth.CheckCentres(role, u.Centres); msg != "" {
+		return fmt.Errorf("--centre: %s", msg)
 	}
 	password := auth.NewPassword()
 	if u.PasswordHash, err = auth.HashPassword(password); err != nil {

@@ -11,6 +11,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"slices"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/alexedwards/argon2id"
@@ -78,7 +79,7 @@ const (
 	Neutralise     Permission = "neutralise"      // neutralise an indicator, with a reason
 	Comment        Permission = "comment"         // the Nucleo's comments
 	Validate       Permission = "validate"        // the Nucleo's validation of the report
-	ManageUsers    Permission = "manage-users"    // create, reset, deactivate accounts
+	ManageUsers    Permission = "manage-users"    // create, edit, reset, deactivate accounts
 	ReadAudit      Permission = "read-audit"      // browse the audit log
 	ChangePassword Permission = "change-password" // change one's own password
 )
@@ -117,7 +118,7 @@ func RoleHolds(r Role, p Permission) bool { return slices.Contains(policy[p], r)
 const MinPasswordLength = 12
 
 // ErrWeakPassword is returned for a password too short to accept.
-var ErrWeakPassword = errors.New("la password deve avere almeno 12 caratteri")
+var ErrWeakPassword = errors.New("la password deve avere almeno " + strconv.Itoa(MinPasswordLength) + " caratteri")
 
 // CheckPasswordStrength returns ErrWeakPassword for a password too short.
 func CheckPasswordStrength(p string) error {

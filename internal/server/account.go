@@ -213,8 +213,8 @@ func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	if err := auth.CheckPasswordStrength(next); err != nil {
-		v.Errors["new"] = "La nuova password deve avere almeno 12 caratteri."
+	if msg := auth.CheckNewPassword(next); msg != "" {
+		v.Errors["new"] = msg
 	} else if next == current {
 		v.Errors["new"] = "La nuova password deve essere diversa da quella attuale."
 	}

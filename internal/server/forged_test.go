@@ -46,6 +46,7 @@ func forgedCases() []forgedCase {
 	// the control runs once per distinct request.
 	newUser := url.Values{"email": {"forgiato@traguardo.test"}, "name": {"Account forgiato"}, "role": {"admin"}}
 	deactivate := url.Values{"active": {"false"}}
+	promote := url.Values{"name": {"Bersaglio promosso"}, "role": {"admin"}}
 	var cases []forgedCase
 	// Roles without ManageUsers on each form of the administration of users.
 	for _, role := range []string{"responsabile", "direttore", "nucleo", "osservatore"} {
@@ -56,6 +57,8 @@ func forgedCases() []forgedCase {
 				form: url.Values{}, control: "admin"},
 			forgedCase{name: role + " deactivates a user", role: role, method: "POST", path: "/admin/utenti/{id}/stato",
 				form: deactivate, control: "admin"},
+			forgedCase{name: role + " makes a user admin", role: role, method: "POST", path: "/admin/utenti/{id}/modifica",
+				form: promote, control: "admin"},
 		)
 	}
 	// Roles without EditPlan on each form of the plan.
@@ -95,6 +98,8 @@ func forgedCases() []forgedCase {
 			form: url.Values{}, header: crossSite, control: "admin", crossOrigin: true},
 		forgedCase{name: "cross-site deactivation", role: "admin", method: "POST", path: "/admin/utenti/{id}/stato",
 			form: deactivate, header: crossSite, control: "admin", crossOrigin: true},
+		forgedCase{name: "cross-site account edit", role: "admin", method: "POST", path: "/admin/utenti/{id}/modifica",
+			form: promote, header: crossSite, control: "admin", crossOrigin: true},
 		// Browsers that send Origin but not Sec-Fetch-Site.
 		forgedCase{name: "cross-origin user creation, Origin only", role: "admin", method: "POST", path: "/admin/utenti",
 			form: newUser, header: http.Header{"Origin": {"http://evil.example"}}, control: "admin", crossOrigin: true},

@@ -117,10 +117,17 @@ var routeMatrix = map[string]map[string]int{
 	"GET /cicli/{year}/approva":  {"anonimo": 303, "admin": 403, "direttore": 200, "responsabile": 403, "nucleo": 403, "osservatore": 403},
 	"POST /cicli/{year}/approva": {"anonimo": 303, "admin": 403, "direttore": 422, "responsabile": 403, "nucleo": 403, "osservatore": 403},
 
-	// ManageUsers: admin only.
+	// ManageUsers: admin only. An empty edit form lacks the name and the
+	// role (422); a reset and a change of state show their confirmation
+	// (GET), then the reset is done (200, the one-time password) and the
+	// change of state, without the state asked for, is refused (422).
 	"GET /admin/utenti":                {"anonimo": 303, "admin": 200, "direttore": 403, "responsabile": 403, "nucleo": 403, "osservatore": 403},
 	"POST /admin/utenti":               {"anonimo": 303, "admin": 422, "direttore": 403, "responsabile": 403, "nucleo": 403, "osservatore": 403},
+	"GET /admin/utenti/{id}/modifica":  {"anonimo": 303, "admin": 200, "direttore": 403, "responsabile": 403, "nucleo": 403, "osservatore": 403},
+	"POST /admin/utenti/{id}/modifica": {"anonimo": 303, "admin": 422, "direttore": 403, "responsabile": 403, "nucleo": 403, "osservatore": 403},
+	"GET /admin/utenti/{id}/password":  {"anonimo": 303, "admin": 200, "direttore": 403, "responsabile": 403, "nucleo": 403, "osservatore": 403},
 	"POST /admin/utenti/{id}/password": {"anonimo": 303, "admin": 200, "direttore": 403, "responsabile": 403, "nucleo": 403, "osservatore": 403},
+	"GET /admin/utenti/{id}/stato":     {"anonimo": 303, "admin": 200, "direttore": 403, "responsabile": 403, "nucleo": 403, "osservatore": 403},
 	"POST /admin/utenti/{id}/stato":    {"anonimo": 303, "admin": 422, "direttore": 403, "responsabile": 403, "nucleo": 403, "osservatore": 403},
 
 	// ReadAudit: admin and nucleo.

@@ -55,6 +55,10 @@ type planForm struct {
 	record stored
 	// deletes says the form deletes the record (for the notice's advice).
 	deletes bool
+	// notice, when set, words the notice of a change saved meanwhile in
+	// place of staleNotice (an account's, which also tells of a password
+	// reset).
+	notice func(err *store.StaleError, rec stored, advice string) *components.Stale
 }
 
 // stored is a record that a form changes, as it stands now: its version and
@@ -148,7 +152,11 @@ func (s *Server) servePlanForm(w http.ResponseWriter, r *http.Request, f planFor
 			if f.deletes {
 				advice = staleDeleteAdvice
 			}
-			f.edit.Version, f.edit.Stale = f.record.version, staleNotice(stale, f.record, advice)
+			notice := staleNotice
+			if f.notice != nil {
+				notice = f.notice
+			}
+			f.edit.Version, f.edit.Stale = f.record.version, notice(stale, f.record, advice)
 			s.render(w, r, http.StatusConflict, f.page())
 			return nil
 		}

@@ -122,7 +122,12 @@ func (s *Server) routes() http.Handler {
 
 		g.get("/admin/utenti", auth.ManageUsers, s.usersList)
 		g.post("/admin/utenti", auth.ManageUsers, s.userCreate)
+		g.get("/admin/utenti/{id}/modifica", auth.ManageUsers, s.userEdit)
+		g.post("/admin/utenti/{id}/modifica", auth.ManageUsers, s.userEdit)
+		// A reset and a change of state are confirmed on their page first.
+		g.get("/admin/utenti/{id}/password", auth.ManageUsers, s.userResetPassword)
 		g.post("/admin/utenti/{id}/password", auth.ManageUsers, s.userResetPassword)
+		g.get("/admin/utenti/{id}/stato", auth.ManageUsers, s.userSetActive)
 		g.post("/admin/utenti/{id}/stato", auth.ManageUsers, s.userSetActive)
 
 		g.get("/registro", auth.ReadAudit, s.auditLog)

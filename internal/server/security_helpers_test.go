@@ -325,16 +325,15 @@ func (c *secClient) withVersion(path string, form url.Values) url.Values {
 }
 
 // formVersion reads the version that the form posting to path carries, from
-// the page that shows it: the edit, deletion, settings and approval pages
-// are at the path itself, the buttons of an account on the list of
-// accounts. ok is false when there is no such form (a form that creates, a
+// the page that shows it, at the path itself: the edit, deletion, settings
+// and approval pages, and the edit and confirmation pages of an account.
+// ok is false when there is no such form (a form that creates, a
 // page the client may not open).
 func (c *secClient) formVersion(path string) (version string, ok bool) {
 	c.t.Helper()
 	page := path
 	switch {
 	case strings.HasPrefix(path, "/admin/utenti/"):
-		page = "/admin/utenti"
 	case strings.HasSuffix(path, "/modifica"), strings.HasSuffix(path, "/elimina"),
 		strings.HasSuffix(path, "/impostazioni"), strings.HasSuffix(path, "/approva"):
 	default:

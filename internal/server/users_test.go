@@ -53,19 +53,24 @@ func TestUsers_List(t *testing.T) {
 	if cells[2] != "Amministratore" {
 		t.Errorf("row of the admin = %q", cells)
 	}
-	// No way to deactivate oneself; a way to reset one's password and
-	// another's, and to deactivate another.
+	// No way to deactivate oneself; a way to edit or reset one's account
+	// and another's, and to deactivate another, each through its page.
 	if len(byTestID(tr, "deactivate")) != 0 {
 		t.Error("the admin's own row offers to deactivate him")
 	}
+	dir, _ := usersAccount(t, e.st, e.emails["direttore"])
 	tr, _ = usersRow(t, doc, e.emails["direttore"])
-	for _, id := range []string{"reset-password", "deactivate"} {
+	for id, action := range map[string]string{"edit-user": "modifica", "reset-password": "password", "deactivate": "stato"} {
 		b := byTestID(tr, id)
 		if len(b) != 1 {
-			t.Fatalf("the direttore's row has %d %s buttons, want 1", len(b), id)
+			t.Fatalf("the direttore's row has %d %s links, want 1", len(b), id)
 		}
 		if text := textOf(b[0]); !strings.Contains(text, e.emails["direttore"]) {
-			t.Errorf("button %s reads %q: its name does not say whose account it acts on", id, text)
+			t.Errorf("link %s reads %q: its name does not say whose account it acts on", id, text)
+		}
+		// A link to the confirmation: the list itself changes nothing.
+		if href, _ := attr(b[0], "href"); b[0].DataAtom != atom.A || href != "/admin/utenti/"+strconv.FormatInt(dir.ID, 10)+"/"+action {
+			t.Errorf("%s is a <%s> to %q, want a link to its page", id, b[0].Data, href)
 		}
 	}
 	form := oneByTestID(t, doc, "new-user")
@@ -352,18 +357,22 @@ func TestUsers_DeactivateSelf(t *testing.T) {
 	me, _ := usersAccount(t, e.st, e.emails["admin"])
 	target := "/admin/utenti/" + strconv.FormatInt(e.targetID, 10) + "/stato"
 	for _, tc := range []struct {
-		name, path, active, want string
+		name, path, active, testID, want string
 	}{
-		{"Self", "/admin/utenti/" + strconv.FormatInt(me.ID, 10) + "/stato", "false",
+		{"Self", "/admin/utenti/" + strconv.FormatInt(me.ID, 10) + "/stato", "false", "blocked",
 			"Non è possibile disattivare il proprio account: chiedere a un altro amministratore."},
-		{"NoValue", target, "", "Richiesta non valida: indicare se attivare o disattivare l'account."},
-		{"BadValue", target, "forse", "Richiesta non valida: indicare se attivare o disattivare l'account."},
+		{"NoValue", target, "", "account-error", "Richiesta non valida: indicare se attivare o disattivare l'account."},
+		{"BadValue", target, "forse", "account-error", "Richiesta non valida: indicare se attivare o disattivare l'account."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := secSnapshot(t, e.pool)
-			r := admin.post(tc.path, url.Values{"active": {tc.active}})
+			form := url.Values{"active": {tc.active}, "version": {strconv.Itoa(MustUserVersion(t, e, me.ID))}}
+			if tc.path == target {
+				form.Set("version", strconv.Itoa(MustUserVersion(t, e, e.targetID)))
+			}
+			r := admin.post(tc.path, form)
 			usersRequireStatus(t, tc.name, r, http.StatusUnprocessableEntity)
-			if msg := textOf(oneByTestID(t, parseHTML(t, r.Body), "users-error")); msg != tc.want {
+			if msg := textOf(oneByTestID(t, parseHTML(t, r.Body), tc.testID)); msg != tc.want {
 				t.Errorf("message = %q, want %q", msg, tc.want)
 			}
 			secRequireUnchanged(t, tc.name, before, secSnapshot(t, e.pool), "sessions")
@@ -379,20 +388,27 @@ func TestUsers_ErrNotFound(t *testing.T) {
 	e := newSecEnv(t, server.Config{})
 	admin := e.signedIn(t, "admin")
 	for _, id := range []string{"999999", "0", "-1", "abc"} {
-		for _, action := range []string{"password", "stato"} {
+		for _, action := range []string{"password", "stato", "modifica"} {
 			path := "/admin/utenti/" + id + "/" + action
 			before := secSnapshot(t, e.pool)
-			r := admin.post(path, url.Values{"active": {"false"}})
-			if r.Status != http.StatusNotFound || !strings.Contains(textOf(parseHTML(t, r.Body)), "L'utente richiesto non esiste.") {
-				t.Errorf("POST %s: status %d, want 404 with the Italian message; body:\n%.600s", path, r.Status, r.Body)
+			for _, method := range []string{http.MethodGet, http.MethodPost} {
+				var form url.Values
+				if method == http.MethodPost {
+					form = url.Values{"active": {"false"}, "name": {"Nome"}, "role": {"osservatore"}, "version": {"1"}}
+				}
+				r := admin.do(method, path, form, nil)
+				if r.Status != http.StatusNotFound || !strings.Contains(textOf(parseHTML(t, r.Body)), "L'utente richiesto non esiste.") {
+					t.Errorf("%s %s: status %d, want 404 with the Italian message; body:\n%.600s", method, path, r.Status, r.Body)
+				}
 			}
 			secRequireUnchanged(t, path, before, secSnapshot(t, e.pool), "sessions")
 		}
 	}
 }
 
-// TestUsers_Forbidden: a direttore sends each form of the administration,
-// filled in as an admin would: 403 and nothing changes.
+// TestUsers_Forbidden: a direttore opens each page of the administration
+// and sends each form, filled in as an admin would: 403 and nothing
+// changes.
 func TestUsers_Forbidden(t *testing.T) {
 	t.Parallel()
 	e := newSecEnv(t, server.Config{})
@@ -406,8 +422,12 @@ func TestUsers_Forbidden(t *testing.T) {
 	}{
 		{http.MethodGet, "/admin/utenti", nil},
 		{http.MethodPost, "/admin/utenti", url.Values{"email": {"intruso@traguardo.test"}, "name": {"Intruso"}, "role": {"admin"}}},
-		{http.MethodPost, "/admin/utenti/" + target + "/password", url.Values{}},
-		{http.MethodPost, "/admin/utenti/" + target + "/stato", url.Values{"active": {"false"}}},
+		{http.MethodGet, "/admin/utenti/" + target + "/modifica", nil},
+		{http.MethodPost, "/admin/utenti/" + target + "/modifica", url.Values{"name": {"Intruso"}, "role": {"admin"}, "version": {"1"}}},
+		{http.MethodGet, "/admin/utenti/" + target + "/password", nil},
+		{http.MethodPost, "/admin/utenti/" + target + "/password", url.Values{"version": {"1"}}},
+		{http.MethodGet, "/admin/utenti/" + target + "/stato", nil},
+		{http.MethodPost, "/admin/utenti/" + target + "/stato", url.Values{"active": {"false"}, "version": {"1"}}},
 	} {
 		before := secSnapshot(t, e.pool)
 		r := dir.do(tc.method, tc.path, tc.form, nil)
@@ -648,7 +668,8 @@ func TestAudit_Access(t *testing.T) {
 }
 
 // TestUsers_BrowserAccessibility runs axe-core in a real browser on the
-// users page (as it opens, with a refused form, with a one-time password)
+// users page (as it opens, with a refused form, with a one-time password),
+// on an account's edit page (as it opens, refused) and confirmation pages,
 // and on the audit page (with its table, with a refused filter).
 func TestUsers_BrowserAccessibility(t *testing.T) {
 	t.Parallel()
@@ -691,6 +712,41 @@ func TestUsers_BrowserAccessibility(t *testing.T) {
 	browsertest.AssertAccessible(t, ctx)
 	if _, hash := usersAccount(t, e.st, "browser@traguardo.test"); hash == "" {
 		t.Error("the account made in the browser has no password")
+	}
+
+	edit := e.srv.URL + "/admin/utenti/" + strconv.FormatInt(e.targetID, 10)
+	step("opening an account's edit page",
+		chromedp.Navigate(edit+"/modifica"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="edit-user-form"]`)),
+	)
+	browsertest.AssertAccessible(t, ctx)
+
+	step("saving it with no name and a centre for an observer",
+		chromedp.SetValue(chromedp.CSS(`#name`), " "), // trimmed: no name
+		chromedp.Click(chromedp.CSS(`#centre-`+strconv.FormatInt(e.centreRefID(t), 10))),
+		chromedp.Click(chromedp.CSS(`[data-testid="save-user"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="error-name"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="error-centres"]`)),
+	)
+	browsertest.AssertAccessible(t, ctx)
+
+	step("saving it as a direttore",
+		chromedp.SendKeys(chromedp.CSS(`#name`), "Bersaglio dal browser"),
+		chromedp.Click(chromedp.CSS(`#centre-`+strconv.FormatInt(e.centreRefID(t), 10))),
+		chromedp.SetValue(chromedp.CSS(`#role`), "direttore"),
+		chromedp.Click(chromedp.CSS(`[data-testid="save-user"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="users-table"]`)),
+	)
+	if u, _ := usersAccount(t, e.st, secTargetEmail); u.Name != "Bersaglio dal browser" || u.Role != auth.Director {
+		t.Errorf("the account saved in the browser: %+v", u)
+	}
+
+	for _, page := range []string{"/password", "/stato"} {
+		step("opening the confirmation "+page,
+			chromedp.Navigate(edit+page),
+			chromedp.WaitVisible(chromedp.CSS(`[data-testid="confirm-form"]`)),
+		)
+		browsertest.AssertAccessible(t, ctx)
 	}
 
 	step("opening the audit page",

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"traguardo/internal/auth"
 )
@@ -171,14 +173,22 @@ func (s *Store) setPassword(ctx context.Context, a Actor, userID int64, version 
 }
 
 // SetActive activates or deactivates an account read at version;
-// deactivation ends every session of the account at once.
+// deactivation ends every session of the account at once. The last active
+// administrator cannot be deactivated: a *Conflict.
 func (s *Store) SetActive(ctx context.Context, a Actor, userID int64, version int, active bool) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := lockAdmins(ctx, tx); err != nil {
+			return err
+		}
 		if err := lockVersion(ctx, tx, "users", "user", userID, version); err != nil {
 			return err
 		}
 		var was bool
-		if err := tx.QueryRow(ctx, `SELECT active FROM users WHERE id = $1`, userID).Scan(&was); err != nil {
+		var role string
+		if err := tx.QueryRow(ctx, `SELECT active, role FROM users WHERE id = $1`, userID).Scan(&was, &role); err != nil {
+			return err
+		}
+		if err := keepAnAdmin(ctx, tx, userID, auth.Role(role), was, auth.Role(role), active); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE users SET active = $2, session_epoch = session_epoch + 1, version = version + 1 WHERE id = $1`, userID, active); err != nil {
@@ -187,6 +197,115 @@ func (s *Store) SetActive(ctx context.Context, a Actor, userID int64, version in
 		return record(ctx, tx, a, "set-active", "user", userID,
 			map[string]any{"active": was, "version": version}, map[string]any{"active": active, "version": version + 1})
 	})
+}
+
+// The fields of an account that a Conflict may name.
+const (
+	FieldRole    = "role"
+	FieldCentres = "centres"
+)
+
+// AccountChange is what an administrator may change of an account.
+type AccountChange struct {
+	Name    string
+	Role    auth.Role
+	Centres []int64 // organisational centres, for a responsabile
+}
+
+// auditAccount is what the audit log keeps of an account's change, with
+// the version it brought the account to.
+type auditAccount struct {
+	Name    string    `json:"name"`
+	Role    auth.Role `json:"role"`
+	Centres []int64   `json:"centres"`
+	Version int       `json:"version"`
+}
+
+// UpdateUser changes the name, role and centres of an account read at
+// version, with its audit record, in one transaction. A change of role or
+// of centres ends every session of the account at once (ended): its holder
+// signs in again under what he or she may now do. A change that changes
+// nothing writes nothing. The last active administrator keeps the role: a
+// *Conflict; a centre removed meanwhile is a *Conflict too.
+func (s *Store) UpdateUser(ctx context.Context, a Actor, userID int64, version int, ch AccountChange) (ended bool, err error) {
+	centres := slices.Clone(ch.Centres)
+	slices.Sort(centres)
+	centres = slices.Compact(centres)
+	if centres == nil {
+		centres = []int64{}
+	}
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := lockAdmins(ctx, tx); err != nil {
+			return err
+		}
+		if err := lockVersion(ctx, tx, "users", "user", userID, version); err != nil {
+			return err
+		}
+		old, err := scanUser(tx.QueryRow(ctx, `SELECT `+userColumnsVersioned+` FROM users u WHERE u.id = $1`, userID))
+		if err != nil {
+			return fmt.Errorf("user %d: %w", userID, err)
+		}
+		sameCentres := slices.Equal(old.Centres, centres)
+		if old.Name == ch.Name && old.Role == ch.Role && sameCentres {
+			return nil
+		}
+		if err := keepAnAdmin(ctx, tx, userID, old.Role, old.Active, ch.Role, old.Active); err != nil {
+			return err
+		}
+		ended = old.Role != ch.Role || !sameCentres
+		if _, err := tx.Exec(ctx, `
+			UPDATE users SET name = $2, role = $3, version = version + 1,
+				session_epoch = session_epoch + CASE WHEN $4 THEN 1 ELSE 0 END
+			WHERE id = $1`, userID, ch.Name, string(ch.Role), ended); err != nil {
+			return conflictFrom(err)
+		}
+		if !sameCentres {
+			if _, err := tx.Exec(ctx, `DELETE FROM user_centres WHERE user_id = $1`, userID); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO user_centres (user_id, centre_id) SELECT $1, unnest($2::bigint[])`, userID, centres); err != nil {
+				if isForeignKeyViolation(err) {
+					return &Conflict{Message: "uno dei centri scelti non esiste più", Field: FieldCentres}
+				}
+				return fmt.Errorf("user centres: %w", err)
+			}
+		}
+		return record(ctx, tx, a, "update", "user", userID,
+			auditAccount{Name: old.Name, Role: old.Role, Centres: old.Centres, Version: version},
+			auditAccount{Name: ch.Name, Role: ch.Role, Centres: centres, Version: version + 1})
+	})
+	if err != nil {
+		return false, err
+	}
+	return ended, nil
+}
+
+// lockAdmins serialises the changes that may take an active administrator
+// away, so that two administrators demoting or deactivating each other at
+// once cannot both pass keepAnAdmin.
+func lockAdmins(ctx context.Context, tx pgx.Tx) error {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockAdminSet); err != nil {
+		return fmt.Errorf("lock administrators: %w", err)
+	}
+	return nil
+}
+
+// keepAnAdmin refuses, with a *Conflict, a change that takes the account id
+// from an active administrator (wasRole, wasActive) to anything else when
+// no other active administrator remains. The caller holds lockAdmins.
+func keepAnAdmin(ctx context.Context, tx pgx.Tx, id int64, wasRole auth.Role, wasActive bool, role auth.Role, active bool) error {
+	if wasRole != auth.Admin || !wasActive || (role == auth.Admin && active) {
+		return nil
+	}
+	var others bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE role = $1 AND active AND id <> $2)`,
+		string(auth.Admin), id).Scan(&others); err != nil {
+		return fmt.Errorf("other administrators: %w", err)
+	}
+	if !others {
+		return &Conflict{Message: auth.LastAdminMessage, Field: FieldRole}
+	}
+	return nil
 }
 
 // ChangePassword replaces the password of the signed-in user and ends the
@@ -249,6 +368,9 @@ const (
 	lockAccount int32 = 0x54520001
 	lockAddress int32 = 0x54520002
 )
+
+// lockAdminSet is the one-key advisory lock of lockAdmins.
+const lockAdminSet int64 = 0x54520003
 
 // ReserveAttempt counts, checks and records a password attempt as one step:
 // under a lock on the account and one on the address (which serialise the
@@ -381,4 +503,11 @@ func (s *Store) ListCentres(ctx context.Context) ([]CentreRef, error) {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[CentreRef])
+}
+
+// isForeignKeyViolation reports whether err is PostgreSQL's refusal of a
+// reference to a row that does not exist.
+func isForeignKeyViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23503"
 }

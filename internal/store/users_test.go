@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -552,5 +553,164 @@ func TestAuditLog_AppendOnly(t *testing.T) {
 	}
 	if !reflect.DeepEqual(before, after) {
 		t.Errorf("the audit log changed:\nbefore %+v\nafter  %+v", before, after)
+	}
+}
+
+func TestStore_UpdateUser(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := MustImportDemo(t)
+	centres, err := st.ListCentres(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	adminID := MustCreateUser(t, st, store.CLI, store.NewUser{Email: "admin@traguardo.test", Name: "Admin", Role: auth.Admin}, "password-admin-1")
+	by := adminActor(adminID)
+
+	t.Run("OK", func(t *testing.T) {
+		id := MustCreateUser(t, st, store.CLI, store.NewUser{Email: "mario@traguardo.test", Name: "Mario", Role: auth.Observer}, "password-mario-1")
+		// The name alone: the sessions live on.
+		ended, err := st.UpdateUser(ctx, by, id, 1, store.AccountChange{Name: "Mario Rossi", Role: auth.Observer})
+		if err != nil || ended {
+			t.Fatalf("renaming = %v, %v; want sessions kept", ended, err)
+		}
+		if u := MustUser(t, st, id); u.Name != "Mario Rossi" || u.Version != 2 || u.SessionEpoch != 0 {
+			t.Errorf("after renaming: %+v", u)
+		}
+		// Role and centres: the sessions end.
+		given := []int64{centres[1].ID, centres[0].ID, centres[1].ID}
+		ended, err = st.UpdateUser(ctx, by, id, 2, store.AccountChange{Name: "Mario Rossi", Role: auth.Manager, Centres: given})
+		if err != nil || !ended {
+			t.Fatalf("changing the role = %v, %v; want sessions ended", ended, err)
+		}
+		want := []int64{centres[0].ID, centres[1].ID}
+		slices.Sort(want)
+		if u := MustUser(t, st, id); u.Role != auth.Manager || !slices.Equal(u.Centres, want) || u.Version != 3 || u.SessionEpoch != 1 {
+			t.Errorf("after the change of role: %+v", u)
+		}
+		// The centres alone: the sessions end too.
+		ended, err = st.UpdateUser(ctx, by, id, 3, store.AccountChange{Name: "Mario Rossi", Role: auth.Manager, Centres: want[:1]})
+		if err != nil || !ended {
+			t.Fatalf("changing the centres = %v, %v; want sessions ended", ended, err)
+		}
+		if u := MustUser(t, st, id); !slices.Equal(u.Centres, want[:1]) || u.SessionEpoch != 2 {
+			t.Errorf("after the change of centres: %+v", u)
+		}
+		entries := auditOf(t, st, id)
+		if len(entries) != 4 {
+			t.Fatalf("%d audit entries, want create and three updates", len(entries))
+		}
+		e := entries[2]
+		if e.Action != "update" || e.Actor != "admin@traguardo.test" ||
+			!jsonEqual(t, e.OldValue, map[string]any{"name": "Mario Rossi", "role": "osservatore", "centres": []int64{}, "version": 2}) ||
+			!jsonEqual(t, e.NewValue, map[string]any{"name": "Mario Rossi", "role": "responsabile", "centres": want, "version": 3}) {
+			t.Errorf("audit entry = %+v", e)
+		}
+		// Nothing changed: nothing written.
+		ended, err = st.UpdateUser(ctx, by, id, 4, store.AccountChange{Name: "Mario Rossi", Role: auth.Manager, Centres: want[:1]})
+		if err != nil || ended {
+			t.Errorf("an update that changes nothing = %v, %v", ended, err)
+		}
+		if u := MustUser(t, st, id); u.Version != 4 || len(auditOf(t, st, id)) != 4 {
+			t.Errorf("an update that changes nothing wrote: version %d", u.Version)
+		}
+	})
+
+	t.Run("ErrStale", func(t *testing.T) {
+		id := MustCreateUser(t, st, store.CLI, store.NewUser{Email: "stale@traguardo.test", Name: "Vecchio", Role: auth.Observer}, "password-stale-1")
+		if _, err := st.UpdateUser(ctx, by, id, 1, store.AccountChange{Name: "Nuovo", Role: auth.Observer}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := st.UpdateUser(ctx, by, id, 1, store.AccountChange{Name: "Altro", Role: auth.Director})
+		var stale *store.StaleError
+		if !errors.As(err, &stale) || !slices.Equal(stale.Fields(), []string{"name"}) || stale.Version != 2 {
+			t.Fatalf("update on version 1 = %v, want a StaleError about the name", err)
+		}
+		if u := MustUser(t, st, id); u.Name != "Nuovo" || u.Role != auth.Observer {
+			t.Errorf("after the stale update: %+v", u)
+		}
+	})
+
+	t.Run("ErrNotFound", func(t *testing.T) {
+		if _, err := st.UpdateUser(ctx, by, 999999, 1, store.AccountChange{Name: "X", Role: auth.Observer}); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("UpdateUser(unknown) = %v, want ErrNotFound", err)
+		}
+	})
+
+	t.Run("CentreGone", func(t *testing.T) {
+		id := MustCreateUser(t, st, store.CLI, store.NewUser{Email: "centro@traguardo.test", Name: "Centro", Role: auth.Observer}, "password-centro-1")
+		_, err := st.UpdateUser(ctx, by, id, 1, store.AccountChange{Name: "Centro", Role: auth.Manager, Centres: []int64{999999}})
+		var c *store.Conflict
+		if !errors.As(err, &c) || c.Field != store.FieldCentres {
+			t.Fatalf("a centre that does not exist = %v, want a Conflict on the centres", err)
+		}
+		if u := MustUser(t, st, id); u.Role != auth.Observer || u.Version != 1 {
+			t.Errorf("after the refusal: %+v", u)
+		}
+	})
+}
+
+// TestStore_LastAdmin: the last active administrator can be neither demoted
+// nor deactivated; two administrators demoting each other at once leave one.
+func TestStore_LastAdmin(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := store.New(pgtest.NewDB(t))
+	first := MustCreateUser(t, st, store.CLI, store.NewUser{Email: "primo@traguardo.test", Name: "Primo", Role: auth.Admin}, "password-primo-1")
+
+	var c *store.Conflict
+	if _, err := st.UpdateUser(ctx, store.CLI, first, 1, store.AccountChange{Name: "Primo", Role: auth.Director}); !errors.As(err, &c) ||
+		c.Message != auth.LastAdminMessage || c.Field != store.FieldRole {
+		t.Errorf("demoting the last admin = %v, want the Conflict of the last admin on the role", err)
+	}
+	if err := st.SetActive(ctx, store.CLI, first, 1, false); !errors.As(err, &c) || c.Message != auth.LastAdminMessage {
+		t.Errorf("deactivating the last admin = %v, want the Conflict of the last admin", err)
+	}
+	if u := MustUser(t, st, first); u.Role != auth.Admin || !u.Active || u.Version != 1 {
+		t.Errorf("the last admin after the refusals: %+v", u)
+	}
+
+	// An inactive administrator does not count; a second active one does.
+	idle := MustCreateUser(t, st, store.CLI, store.NewUser{Email: "inattivo@traguardo.test", Name: "Inattivo", Role: auth.Admin}, "password-inattivo-1")
+	if err := st.SetActive(ctx, store.CLI, idle, 1, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.UpdateUser(ctx, store.CLI, first, 1, store.AccountChange{Name: "Primo", Role: auth.Director}); !errors.As(err, &c) {
+		t.Errorf("demoting the last active admin with an inactive one = %v, want a Conflict", err)
+	}
+	if _, err := st.UpdateUser(ctx, store.CLI, idle, 2, store.AccountChange{Name: "Inattivo", Role: auth.Observer}); err != nil {
+		t.Errorf("demoting an inactive admin = %v", err)
+	}
+	second := MustCreateUser(t, st, store.CLI, store.NewUser{Email: "secondo@traguardo.test", Name: "Secondo", Role: auth.Admin}, "password-secondo-1")
+
+	for range 5 {
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		pair := [2]int64{first, second}
+		for i, id := range pair {
+			wg.Go(func() {
+				_, errs[i] = st.UpdateUser(ctx, store.CLI, id, MustUser(t, st, id).Version, store.AccountChange{Name: MustUser(t, st, id).Name, Role: auth.Director})
+			})
+		}
+		wg.Wait()
+		var refused int
+		for _, err := range errs {
+			if errors.As(err, &c) && c.Message == auth.LastAdminMessage {
+				refused++
+			} else if err != nil {
+				t.Fatalf("mutual demotion: %v", err)
+			}
+		}
+		if refused != 1 {
+			t.Fatalf("mutual demotion: %d refused, want exactly 1 (%v)", refused, errs)
+		}
+		// Make the demoted one an administrator again for the next round.
+		for _, id := range pair {
+			if u := MustUser(t, st, id); u.Role != auth.Admin {
+				if _, err := st.UpdateUser(ctx, store.CLI, id, u.Version, store.AccountChange{Name: u.Name, Role: auth.Admin}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
 	}
 }
