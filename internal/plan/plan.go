@@ -5,6 +5,7 @@
 package plan
 
 import (
+	"fmt"
 	"time"
 
 	"traguardo/internal/domain"
@@ -129,6 +130,24 @@ type Report struct {
 	Period   time.Time
 	Status   domain.ReportStatus
 	TextHTML string
+}
+
+// IndicatorLabel names the objective's i-th indicator (from 0) for people
+// and screen readers: by its number and its name, so that two indicators of
+// the same name (real plans have them) stay apart.
+func (o *Objective) IndicatorLabel(i int) string {
+	return fmt.Sprintf("indicatore %d «%s»", i+1, o.Indicators[i].Name)
+}
+
+// NameShared says whether another indicator of the objective has the name
+// of the i-th: the page then shows its number beside it.
+func (o *Objective) NameShared(i int) bool {
+	for j, in := range o.Indicators {
+		if j != i && in.Name == o.Indicators[i].Name {
+			return true
+		}
+	}
+	return false
 }
 
 // Approved says whether the cycle's plan is approved: from then on it

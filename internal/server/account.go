@@ -21,10 +21,6 @@ import (
 // owner out, higher for the account from anywhere, and per address.
 var attemptLimits = store.AttemptLimits{Window: 15 * time.Minute, Pair: 5, Account: 50, Address: 20}
 
-// maxEmailLength is the longest email address (RFC 5321 path, less the
-// brackets); a longer one is refused before the database sees it.
-const maxEmailLength = 254
-
 // The messages of a refused attempt, as people read them.
 const (
 	msgThrottled         = "Troppi tentativi di accesso non riusciti. Riprovare tra 15 minuti."
@@ -94,8 +90,8 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case v.Email == "":
 		v.Errors["email"] = "Inserire l'email."
-	case utf8.RuneCountInString(v.Email) > maxEmailLength:
-		v.Errors["email"] = "L'email non può superare " + strconv.Itoa(maxEmailLength) + " caratteri."
+	case utf8.RuneCountInString(v.Email) > auth.MaxEmailLength:
+		v.Errors["email"] = "L'email non può superare " + strconv.Itoa(auth.MaxEmailLength) + " caratteri."
 	}
 	if password == "" {
 		v.Errors["password"] = "Inserire la password."

@@ -177,7 +177,7 @@ func (s *Server) indicatorEdit(w http.ResponseWriter, r *http.Request) error {
 	in := o.Indicators[i]
 	back := paths.Objective(c.Year, o.ID)
 	v := pages.IndicatorFormView{
-		Heading:    fmt.Sprintf("Modifica indicatore «%s» dell'obiettivo %d", in.Name, o.Number),
+		Heading:    fmt.Sprintf("Modifica %s dell'obiettivo %d", o.IndicatorLabel(i), o.Number),
 		Crumbs:     objectiveCrumbs(c.Year, ce, o, "Modifica indicatore "+strconv.Itoa(i+1)),
 		CentreName: ce.Name,
 		Objective:  o.Title,
@@ -202,9 +202,9 @@ func (s *Server) indicatorDelete(w http.ResponseWriter, r *http.Request) error {
 	in := o.Indicators[i]
 	back := paths.Objective(c.Year, o.ID)
 	v := pages.DeleteView{
-		Heading:  fmt.Sprintf("Eliminare l'indicatore «%s» dell'obiettivo %d di %s?", in.Name, o.Number, ce.Name),
+		Heading:  fmt.Sprintf("Eliminare l'%s dell'obiettivo %d di %s?", o.IndicatorLabel(i), o.Number, ce.Name),
 		Crumbs:   objectiveCrumbs(c.Year, ce, o, "Elimina indicatore "+strconv.Itoa(i+1)),
-		What:     fmt.Sprintf("l'indicatore «%s»", in.Name),
+		What:     "l'" + o.IndicatorLabel(i),
 		Action:   paths.Indicator(c.Year, in.ID) + "/elimina",
 		Cancel:   back + "#indicatori",
 		Approved: c.Approved(),
