@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"traguardo/internal/domain"
 )
 
 // The rules of an account, written once: the administration's forms, the
@@ -72,7 +74,7 @@ func (r Role) NeedsCentres() bool { return r == Manager }
 
 // CheckCentres says whether an account of role r may hold centres (ids of
 // the organisation's centres, which the caller has checked exist).
-func CheckCentres(r Role, centres []int64) string {
+func CheckCentres(r Role, centres []domain.CentreID) string {
 	switch {
 	case r.NeedsCentres() && len(centres) == 0:
 		return "Scegliere almeno un centro di responsabilità per il " + r.Label() + "."

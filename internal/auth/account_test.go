@@ -3,6 +3,8 @@ package auth
 import (
 	"strings"
 	"testing"
+
+	"traguardo/internal/domain"
 )
 
 // TestAccountRules: each rule of an account, with the Italian message that
@@ -30,10 +32,10 @@ func TestAccountRules(t *testing.T) {
 		{"role ok", CheckRole(Evaluator), ""},
 		{"role missing", CheckRole(""), "Scegliere un ruolo."},
 		{"role unknown", CheckRole("superutente"), "Il ruolo scelto non esiste."},
-		{"responsabile with centres", CheckCentres(Manager, []int64{1}), ""},
+		{"responsabile with centres", CheckCentres(Manager, []domain.CentreID{1}), ""},
 		{"responsabile without", CheckCentres(Manager, nil), "Scegliere almeno un centro di responsabilità per il Responsabile di Area."},
 		{"observer without", CheckCentres(Observer, nil), ""},
-		{"director with centres", CheckCentres(Director, []int64{1}),
+		{"director with centres", CheckCentres(Director, []domain.CentreID{1}),
 			"I centri di responsabilità si assegnano solo al Responsabile di Area: togliere la scelta o cambiare ruolo."},
 		{"own role kept", CheckRoleChange(me, me, Admin), ""},
 		{"own role changed", CheckRoleChange(me, me, Director), "Non è possibile cambiare il proprio ruolo: chiedere a un altro amministratore."},

@@ -15,6 +15,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/alexedwards/argon2id"
+
+	"traguardo/internal/domain"
 )
 
 // Role is what a user is in the performance cycle.
@@ -58,7 +60,7 @@ type User struct {
 	Email              string
 	Name               string
 	Role               Role
-	Centres            []int64 // organisational centres a responsabile writes for
+	Centres            []domain.CentreID // organisational centres a responsabile writes for
 	Active             bool
 	MustChangePassword bool
 	SessionEpoch       int
@@ -100,7 +102,7 @@ var policy = map[Permission][]Role{
 // Allowed reports whether u may do p. centreID names the organisational
 // centre for WriteProgress and is ignored otherwise. A nil or inactive user
 // may do nothing.
-func Allowed(u *User, p Permission, centreID int64) bool {
+func Allowed(u *User, p Permission, centreID domain.CentreID) bool {
 	if u == nil || !u.Active || !slices.Contains(policy[p], u.Role) {
 		return false
 	}

@@ -1,15 +1,19 @@
 package auth
 
-import "testing"
+import (
+	"testing"
+
+	"traguardo/internal/domain"
+)
 
 func TestAllowed(t *testing.T) {
 	const mine, other = 1, 2
-	user := func(r Role) *User { return &User{Role: r, Active: true, Centres: []int64{mine}} }
+	user := func(r Role) *User { return &User{Role: r, Active: true, Centres: []domain.CentreID{mine}} }
 	cases := []struct {
 		name   string
 		u      *User
 		p      Permission
-		centre int64
+		centre domain.CentreID
 		want   bool
 	}{
 		{"anonymous reads nothing", nil, ReadCycle, 0, false},

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"traguardo/internal/auth"
+	"traguardo/internal/domain"
 	"traguardo/internal/store"
 )
 
@@ -72,7 +73,7 @@ func CreateAccounts(ctx context.Context, st *store.Store, password string) ([]Ac
 	if err != nil {
 		return nil, err
 	}
-	ids := map[string]int64{}
+	ids := map[string]domain.CentreID{}
 	for _, c := range centres {
 		ids[c.Name] = c.ID
 	}
@@ -89,7 +90,7 @@ func CreateAccounts(ctx context.Context, st *store.Store, password string) ([]Ac
 				return nil, fmt.Errorf("demo account %s: no centre %q", a.Email, a.Centre)
 			}
 			u.Name += " " + a.Centre
-			u.Centres = []int64{id}
+			u.Centres = []domain.CentreID{id}
 		}
 		_, err := st.CreateUser(ctx, store.Actor{Name: "demo"}, u)
 		var conflict *store.Conflict

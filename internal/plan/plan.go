@@ -37,8 +37,8 @@ type Period struct {
 
 // Centre is a centre of responsibility as it stands in one cycle.
 type Centre struct {
-	ID         int64 // the centre's row in this cycle
-	CentreID   int64 // the organisational unit, stable across cycles
+	ID         domain.CycleCentreID // the centre's row in this cycle
+	CentreID   domain.CentreID      // the organisational unit, stable across cycles
 	Name       string
 	Manager    string
 	Version    int // see Cycle.Version

@@ -84,7 +84,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.centres = make(map[int64]string, len(centres))
 		for _, c := range centres {
-			d.centres[c.ID] = c.Name
+			d.centres[int64(c.ID)] = c.Name
 		}
 	}
 	for _, e := range entries {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"traguardo/internal/domain"
 	"traguardo/internal/plan"
 	"traguardo/internal/store"
 	"traguardo/web/components"
@@ -25,10 +27,11 @@ func (s *Server) centreTarget(r *http.Request) (*plan.Cycle, *plan.Centre, error
 	if err != nil {
 		return nil, nil, err
 	}
-	id, err := idParam(r, "centre")
+	raw, err := idParam(r, "centre")
 	if err != nil {
 		return nil, nil, err
 	}
+	id := domain.CycleCentreID(raw)
 	i := slices.IndexFunc(c.Centres, func(ce *plan.Centre) bool { return ce.ID == id })
 	if i < 0 {
 		return nil, nil, notFound("Il centro richiesto non esiste in questo ciclo.")
@@ -157,7 +160,10 @@ func (s *Server) centreDelete(w http.ResponseWriter, r *http.Request) error {
 		Errors:       components.FieldErrors{},
 	}
 	rec := centreRecord(ce)
-	return s.confirmRemoval(w, r, v, s.store.DeleteCentre, ce.ID, &rec, paths.Cycle(c.Year), ce.Name+" eliminato dal ciclo.")
+	del := func(ctx context.Context, ch store.Change, id int64) error {
+		return s.store.DeleteCentre(ctx, ch, domain.CycleCentreID(id))
+	}
+	return s.confirmRemoval(w, r, v, del, int64(ce.ID), &rec, paths.Cycle(c.Year), ce.Name+" eliminato dal ciclo.")
 }
 
 func (s *Server) centreMove(w http.ResponseWriter, r *http.Request) error {
@@ -165,5 +171,8 @@ func (s *Server) centreMove(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.movePlanItem(w, r, s.store.MoveCentre, ce.ID, paths.CentreAnchor(c.Year, ce.ID))
+	move := func(ctx context.Context, ch store.Change, id int64, delta int) error {
+		return s.store.MoveCentre(ctx, ch, domain.CycleCentreID(id), delta)
+	}
+	return s.movePlanItem(w, r, move, int64(ce.ID), paths.CentreAnchor(c.Year, ce.ID))
 }

@@ -389,7 +389,7 @@ func TestPlanCycle_Centres(t *testing.T) {
 	t.Parallel()
 	e := newSecEnv(t, server.Config{})
 	first := pcLoad(t, e, 2023).Centres[0]
-	centre := "/cicli/2023/centri/" + strconv.FormatInt(first.ID, 10)
+	centre := "/cicli/2023/centri/" + strconv.FormatInt(int64(first.ID), 10)
 	valid := func() url.Values { return url.Values{"name": {"AREA TECNICA"}, "manager": {"Ing. Mario Rossi"}} }
 	set := func(k, v string) func(url.Values) { return func(f url.Values) { f.Set(k, v) } }
 	long := strings.Repeat("a", 201)
@@ -416,7 +416,7 @@ func TestPlanCycle_Centres(t *testing.T) {
 		r := c.post("/cicli/2023/centri/nuovo", valid())
 		got := pcLoad(t, e, 2023)
 		last := got.Centres[len(got.Centres)-1]
-		pfRequireRedirect(t, "POST new centre", r, "/cicli/2023#centro-"+strconv.FormatInt(last.ID, 10))
+		pfRequireRedirect(t, "POST new centre", r, "/cicli/2023#centro-"+strconv.FormatInt(int64(last.ID), 10))
 		if len(got.Centres) != 7 || last.Name != "AREA TECNICA" || last.Manager != "Ing. Mario Rossi" {
 			t.Errorf("centres after the creation: %d, last %+v", len(got.Centres), last)
 		}
@@ -498,7 +498,7 @@ func TestPlanCycle_Approval(t *testing.T) {
 		return url.Values{"act": {"Delibera CdA n. 12 del 30/01/2023"}, "approved_on": {"30/01/2023"}}
 	}
 	first := pcLoad(t, e, 2023).Centres[0]
-	centre := "/cicli/2023/centri/" + strconv.FormatInt(first.ID, 10)
+	centre := "/cicli/2023/centri/" + strconv.FormatInt(int64(first.ID), 10)
 
 	t.Run("Forbidden", func(t *testing.T) {
 		pcForbidden(t, e, []string{"admin", "responsabile", "nucleo", "osservatore"}, path, valid())
@@ -795,7 +795,7 @@ func TestPlanCycle_BrowserAccessibility(t *testing.T) {
 	)
 	browsertest.AssertAccessible(t, ctx)
 	c23 := pcLoad(t, e, 2023)
-	centre := "/cicli/2023/centri/" + strconv.FormatInt(c23.Centres[0].ID, 10)
+	centre := "/cicli/2023/centri/" + strconv.FormatInt(int64(c23.Centres[0].ID), 10)
 	period := "/cicli/2023/periodi/" + strconv.FormatInt(c23.Periods[3].ID, 10) + "/elimina"
 	open := func(path, waitFor string) {
 		t.Helper()

@@ -254,7 +254,7 @@ func TestPlanForms_Objective(t *testing.T) {
 			t.Fatalf("redirect to %q", r.Location())
 		}
 		ce, o := pfObjective(t, pfCycle(t, e.st), id)
-		if ce.ID != e.centreID || ce.Objectives[len(ce.Objectives)-1] != o {
+		if ce.ID != domain.CycleCentreID(e.centreID) || ce.Objectives[len(ce.Objectives)-1] != o {
 			t.Errorf("the new objective is not the last of centre %d", e.centreID)
 		}
 		if o.Section != "Obiettivi di performance" || o.Number != 99 || o.Title != "Digitalizzazione dell'archivio storico" ||

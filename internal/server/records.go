@@ -128,7 +128,7 @@ func planSubjects(c *plan.Cycle) map[string]map[int64]store.AuditSubject {
 		n["period"][p.ID] = store.AuditSubject{Exists: true, Year: c.Year, Name: p.EndsOn.Format(time.DateOnly)}
 	}
 	for _, ce := range c.Centres {
-		n["centre"][ce.ID] = store.AuditSubject{Exists: true, Year: c.Year, Centre: ce.Name, Name: ce.Name}
+		n["centre"][int64(ce.ID)] = store.AuditSubject{Exists: true, Year: c.Year, Centre: ce.Name, Name: ce.Name}
 		for _, o := range ce.Objectives {
 			in := store.AuditSubject{Exists: true, Year: c.Year, Centre: ce.Name, Objective: o.Number, ObjectiveTitle: o.Title}
 			n["objective"][o.ID] = in

@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"traguardo/internal/auth"
+	"traguardo/internal/domain"
 	"traguardo/internal/store"
 	"traguardo/web/components"
 	"traguardo/web/pages"
@@ -63,8 +64,8 @@ func (s *Server) centres(ctx context.Context) ([]pages.Centre, error) {
 	return out, nil
 }
 
-func centreNames(centres []pages.Centre) map[int64]string {
-	names := make(map[int64]string, len(centres))
+func centreNames(centres []pages.Centre) map[domain.CentreID]string {
+	names := make(map[domain.CentreID]string, len(centres))
 	for _, c := range centres {
 		names[c.ID] = c.Name
 	}
@@ -137,13 +138,14 @@ func readName(r *http.Request, errs components.FieldErrors) string {
 
 // readCentres reads the centres chosen among centres, each once, and checks
 // them against role (unless the role is in error already).
-func readCentres(r *http.Request, centres []pages.Centre, role auth.Role, errs components.FieldErrors) []int64 {
-	known := func(id int64) bool {
+func readCentres(r *http.Request, centres []pages.Centre, role auth.Role, errs components.FieldErrors) []domain.CentreID {
+	known := func(id domain.CentreID) bool {
 		return slices.ContainsFunc(centres, func(c pages.Centre) bool { return c.ID == id })
 	}
-	var out []int64
+	var out []domain.CentreID
 	for _, raw := range r.PostForm["centre"] {
-		id, err := strconv.ParseInt(raw, 10, 64)
+		n, err := strconv.ParseInt(raw, 10, 64)
+		id := domain.CentreID(n)
 		if err != nil || !known(id) {
 			errs["centres"] = "Uno dei centri scelti non esiste."
 			continue
@@ -230,7 +232,7 @@ func (s *Server) userEdit(w http.ResponseWriter, r *http.Request) error {
 }
 
 // sameSet reports whether a and b hold the same ids.
-func sameSet(a, b []int64) bool {
+func sameSet(a, b []domain.CentreID) bool {
 	a, b = slices.Clone(a), slices.Clone(b)
 	slices.Sort(a)
 	slices.Sort(b)
@@ -363,7 +365,7 @@ func (s *Server) confirmRefused(w http.ResponseWriter, r *http.Request, v pages.
 
 // accountRecord is an account as its pages show it, for the notice of a
 // change saved meanwhile; names are the centres' names by id.
-func accountRecord(u *auth.User, names map[int64]string) stored {
+func accountRecord(u *auth.User, names map[domain.CentreID]string) stored {
 	status := "Attivo"
 	if !u.Active {
 		status = "Disattivato"

@@ -17,6 +17,8 @@ import (
 	"traguardo/internal/demo"
 	"traguardo/internal/server"
 	"traguardo/internal/store"
+
+	"traguardo/internal/domain"
 )
 
 // usersEditPath is the edit page of the account id.
@@ -56,7 +58,7 @@ func TestUsers_Edit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c0, c1 := strconv.FormatInt(centres[0].ID, 10), strconv.FormatInt(centres[1].ID, 10)
+	c0, c1 := strconv.FormatInt(int64(centres[0].ID), 10), strconv.FormatInt(int64(centres[1].ID), 10)
 
 	t.Run("Page", func(t *testing.T) {
 		resp, _ := usersAccount(t, e.st, e.emails["responsabile"])
@@ -72,7 +74,7 @@ func TestUsers_Edit(t *testing.T) {
 			t.Errorf("role field holds %q, want responsabile", got)
 		}
 		for _, c := range centres {
-			_, checked := attr(usersElementByID(t, doc, "centre-"+strconv.FormatInt(c.ID, 10)), "checked")
+			_, checked := attr(usersElementByID(t, doc, "centre-"+strconv.FormatInt(int64(c.ID), 10)), "checked")
 			if want := slices.Contains(resp.Centres, c.ID); checked != want {
 				t.Errorf("centre %s checked = %v, want %v", c.Name, checked, want)
 			}
@@ -130,14 +132,14 @@ func TestUsers_Edit(t *testing.T) {
 		}
 		nuc.requireSignedOut("the nucleo's session after the change of role")
 		after, _ := usersAccount(t, e.st, before.Email)
-		want := []int64{centres[0].ID, centres[1].ID}
+		want := []domain.CentreID{centres[0].ID, centres[1].ID}
 		slices.Sort(want)
 		if after.Role != auth.Manager || !slices.Equal(after.Centres, want) || after.SessionEpoch != before.SessionEpoch+1 || !after.Active {
 			t.Errorf("after the change: %+v, want responsabile of %v with the epoch bumped", after, want)
 		}
 		a := usersLastAudit(t, e.st)
 		if a.Action != "update" || !strings.Contains(a.OldValue, `"role": "nucleo"`) || !strings.Contains(a.NewValue, `"role": "responsabile"`) ||
-			!strings.Contains(a.NewValue, `"centres": [`+strconv.FormatInt(want[0], 10)+`, `+strconv.FormatInt(want[1], 10)+`]`) {
+			!strings.Contains(a.NewValue, `"centres": [`+strconv.FormatInt(int64(want[0]), 10)+`, `+strconv.FormatInt(int64(want[1]), 10)+`]`) {
 			t.Errorf("audit entry = %+v", a)
 		}
 		// The new role holds at once: a responsabile reads no audit log.
@@ -155,10 +157,10 @@ func TestUsers_Edit(t *testing.T) {
 		if slices.Contains(before.Centres, other) {
 			t.Fatal("the responsabile already has the last centre")
 		}
-		r := admin.post(usersEditPath(before.ID), url.Values{"name": {before.Name}, "role": {"responsabile"}, "centre": {strconv.FormatInt(other, 10)}})
+		r := admin.post(usersEditPath(before.ID), url.Values{"name": {before.Name}, "role": {"responsabile"}, "centre": {strconv.FormatInt(int64(other), 10)}})
 		pfRequireRedirect(t, "changing the centres", r, "/admin/utenti")
 		resp.requireSignedOut("the responsabile's session after the change of centres")
-		if after, _ := usersAccount(t, e.st, before.Email); !slices.Equal(after.Centres, []int64{other}) || after.SessionEpoch != before.SessionEpoch+1 {
+		if after, _ := usersAccount(t, e.st, before.Email); !slices.Equal(after.Centres, []domain.CentreID{other}) || after.SessionEpoch != before.SessionEpoch+1 {
 			t.Errorf("after the change: %+v", after)
 		}
 	})
@@ -195,7 +197,7 @@ func TestUsers_EditInvalid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c0 := strconv.FormatInt(centres[0].ID, 10)
+	c0 := strconv.FormatInt(int64(centres[0].ID), 10)
 	path := usersEditPath(e.targetID)
 	valid := func() url.Values {
 		return url.Values{"name": {"Bersaglio Nuovo"}, "role": {"responsabile"}, "centre": {c0}}
@@ -247,8 +249,8 @@ func TestUsers_EditInvalid(t *testing.T) {
 				}
 			}
 			for _, c := range centres {
-				_, checked := attr(usersElementByID(t, doc, "centre-"+strconv.FormatInt(c.ID, 10)), "checked")
-				if want := slices.Contains(form["centre"], strconv.FormatInt(c.ID, 10)); checked != want {
+				_, checked := attr(usersElementByID(t, doc, "centre-"+strconv.FormatInt(int64(c.ID), 10)), "checked")
+				if want := slices.Contains(form["centre"], strconv.FormatInt(int64(c.ID), 10)); checked != want {
 					t.Errorf("centre %s checked = %v, want %v", c.Name, checked, want)
 				}
 			}
@@ -446,5 +448,5 @@ func (e *secEnv) centreRefID(t testing.TB) int64 {
 	if err != nil || len(centres) == 0 {
 		t.Fatalf("centres: %v, %v", centres, err)
 	}
-	return centres[0].ID
+	return int64(centres[0].ID)
 }

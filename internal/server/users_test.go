@@ -18,6 +18,7 @@ import (
 	"traguardo/internal/auth"
 	"traguardo/internal/browsertest"
 	"traguardo/internal/demo"
+	"traguardo/internal/domain"
 	"traguardo/internal/server"
 	"traguardo/internal/store"
 )
@@ -97,7 +98,7 @@ func TestUsers_Create(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c0, c1 := strconv.FormatInt(centres[0].ID, 10), strconv.FormatInt(centres[1].ID, 10)
+	c0, c1 := strconv.FormatInt(int64(centres[0].ID), 10), strconv.FormatInt(int64(centres[1].ID), 10)
 
 	t.Run("OK", func(t *testing.T) {
 		form := url.Values{"email": {" Nuovo.Responsabile@Traguardo.test "}, "name": {"Nuovo Responsabile"},
@@ -133,7 +134,7 @@ func TestUsers_Create(t *testing.T) {
 		}
 
 		u, hash := usersAccount(t, e.st, "nuovo.responsabile@traguardo.test")
-		want := []int64{centres[0].ID, centres[1].ID}
+		want := []domain.CentreID{centres[0].ID, centres[1].ID}
 		slices.Sort(want)
 		if u.Role != auth.Manager || !u.Active || !u.MustChangePassword || !slices.Equal(u.Centres, want) || u.Name != "Nuovo Responsabile" {
 			t.Errorf("stored account = %+v", u)
@@ -225,8 +226,8 @@ func TestUsers_Create(t *testing.T) {
 				}
 			}
 			for _, c := range centres {
-				_, checked := attr(usersElementByID(t, doc, "centre-"+strconv.FormatInt(c.ID, 10)), "checked")
-				if want := slices.Contains(form["centre"], strconv.FormatInt(c.ID, 10)); checked != want {
+				_, checked := attr(usersElementByID(t, doc, "centre-"+strconv.FormatInt(int64(c.ID), 10)), "checked")
+				if want := slices.Contains(form["centre"], strconv.FormatInt(int64(c.ID), 10)); checked != want {
 					t.Errorf("centre %s checked = %v, want %v", c.Name, checked, want)
 				}
 			}

@@ -354,7 +354,7 @@ func centreInCycle(ctx context.Context, tx pgx.Tx, cycleID, centreID int64, name
 // CreateCentre appends a centre with its manager to the cycle of year. An
 // organisational centre of the same name (ignoring case) is reused, so that
 // the accounts of its managers keep working across cycles.
-func (s *Store) CreateCentre(ctx context.Context, ch Change, year int, name, manager string) (int64, error) {
+func (s *Store) CreateCentre(ctx context.Context, ch Change, year int, name, manager string) (domain.CycleCentreID, error) {
 	name, manager = strings.TrimSpace(name), strings.TrimSpace(manager)
 	if err := CheckCentreName(name); err != nil {
 		return 0, &Conflict{Message: err.Error()}
@@ -387,7 +387,7 @@ func (s *Store) CreateCentre(ctx context.Context, ch Change, year int, name, man
 		now, err := centreSnapshot(ctx, tx, ccID)
 		return auditRecord{action: "create", entity: "centre", id: ccID, new: now}, err
 	})
-	return ccID, err
+	return domain.CycleCentreID(ccID), err
 }
 
 // UpdateCentre renames a centre of a cycle and sets its manager, read at
@@ -395,7 +395,8 @@ func (s *Store) CreateCentre(ctx context.Context, ch Change, year int, name, man
 // organisational centre outlives cycles: it is renamed in place only when no
 // other cycle uses it, otherwise this cycle moves to the centre of the new
 // name (found, ignoring case, or created) and the other cycles keep theirs.
-func (s *Store) UpdateCentre(ctx context.Context, ch Change, ccID int64, name, manager string) error {
+func (s *Store) UpdateCentre(ctx context.Context, ch Change, centre domain.CycleCentreID, name, manager string) error {
+	ccID := int64(centre)
 	name, manager = strings.TrimSpace(name), strings.TrimSpace(manager)
 	if err := CheckCentreName(name); err != nil {
 		return &Conflict{Message: err.Error()}
@@ -452,14 +453,16 @@ func (s *Store) UpdateCentre(ctx context.Context, ch Change, ccID int64, name, m
 }
 
 // MoveCentre moves a centre up (-1) or down (+1) in its cycle.
-func (s *Store) MoveCentre(ctx context.Context, ch Change, ccID int64, delta int) error {
+func (s *Store) MoveCentre(ctx context.Context, ch Change, centre domain.CycleCentreID, delta int) error {
+	ccID := int64(centre)
 	return s.moveRow(ctx, ch, centreTable, ccID, delta)
 }
 
 // DeleteCentre takes a centre, read at ch.Version, out of its cycle with its
 // objectives (and their activities, indicators, values and reports). The organisational
 // centre stays, for the other cycles and the accounts bound to it.
-func (s *Store) DeleteCentre(ctx context.Context, ch Change, ccID int64) error {
+func (s *Store) DeleteCentre(ctx context.Context, ch Change, centre domain.CycleCentreID) error {
+	ccID := int64(centre)
 	cycleID, err := s.cycleOfRow(ctx, centreTable, ccID)
 	if err != nil {
 		return err

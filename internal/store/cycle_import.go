@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"traguardo/internal/domain"
 	"traguardo/internal/plan"
 )
 
@@ -90,7 +91,8 @@ func importCentres(ctx context.Context, tx pgx.Tx, orgID, cycleID int64, centres
 }
 
 func importCentre(ctx context.Context, tx pgx.Tx, orgID, cycleID int64, pos int, ce *plan.Centre) error {
-	var centreID, ccID int64
+	var centreID domain.CentreID
+	var ccID domain.CycleCentreID
 	if err := tx.QueryRow(ctx, `
 		INSERT INTO centres (organisation_id, name) VALUES ($1, $2)
 		ON CONFLICT (organisation_id, name) DO UPDATE SET name = EXCLUDED.name

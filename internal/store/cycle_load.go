@@ -87,11 +87,11 @@ func (l *loader) centres(ctx context.Context) error {
 }
 
 func (l *loader) objectives_(ctx context.Context) error {
-	centres := map[int64]*plan.Centre{}
+	centres := map[domain.CycleCentreID]*plan.Centre{}
 	for _, ce := range l.c.Centres {
 		centres[ce.ID] = ce
 	}
-	var ccID int64
+	var ccID domain.CycleCentreID
 	var o *plan.Objective
 	return l.each(ctx, `
 		SELECT o.cycle_centre_id, o.id, o.section, o.number, o.title, o.strategic_area, o.operational_objective,

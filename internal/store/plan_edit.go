@@ -246,7 +246,8 @@ func (s *Store) insertRow(ctx context.Context, ch Change, t planTable, cycleID, 
 }
 
 // CreateObjective appends an objective to a centre of a cycle.
-func (s *Store) CreateObjective(ctx context.Context, ch Change, centreRowID int64, o *plan.Objective) (int64, error) {
+func (s *Store) CreateObjective(ctx context.Context, ch Change, centre domain.CycleCentreID, o *plan.Objective) (int64, error) {
+	centreRowID := int64(centre)
 	cycleID, err := s.cycleOfRow(ctx, centreTable, centreRowID)
 	if err != nil {
 		return 0, err

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"traguardo/internal/auth"
+	"traguardo/internal/domain"
 )
 
 // NewUser is an account to create.
@@ -20,18 +21,18 @@ type NewUser struct {
 	Email              string
 	Name               string
 	Role               auth.Role
-	Centres            []int64 // organisational centres, for a responsabile
+	Centres            []domain.CentreID // organisational centres, for a responsabile
 	PasswordHash       string
 	MustChangePassword bool
 }
 
 // auditUser is what the audit log keeps of an account: never the hash.
 type auditUser struct {
-	Email   string    `json:"email"`
-	Name    string    `json:"name"`
-	Role    auth.Role `json:"role"`
-	Centres []int64   `json:"centres"`
-	Active  bool      `json:"active"`
+	Email   string            `json:"email"`
+	Name    string            `json:"name"`
+	Role    auth.Role         `json:"role"`
+	Centres []domain.CentreID `json:"centres"`
+	Active  bool              `json:"active"`
 }
 
 // CreateUser adds an account and records it in the audit log.
@@ -209,16 +210,16 @@ const (
 type AccountChange struct {
 	Name    string
 	Role    auth.Role
-	Centres []int64 // organisational centres, for a responsabile
+	Centres []domain.CentreID // organisational centres, for a responsabile
 }
 
 // auditAccount is what the audit log keeps of an account's change, with
 // the version it brought the account to.
 type auditAccount struct {
-	Name    string    `json:"name"`
-	Role    auth.Role `json:"role"`
-	Centres []int64   `json:"centres"`
-	Version int       `json:"version"`
+	Name    string            `json:"name"`
+	Role    auth.Role         `json:"role"`
+	Centres []domain.CentreID `json:"centres"`
+	Version int               `json:"version"`
 }
 
 // UpdateUser changes the name, role and centres of an account read at
@@ -232,7 +233,7 @@ func (s *Store) UpdateUser(ctx context.Context, a Actor, userID int64, version i
 	slices.Sort(centres)
 	centres = slices.Compact(centres)
 	if centres == nil {
-		centres = []int64{}
+		centres = []domain.CentreID{}
 	}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if err := lockAdmins(ctx, tx); err != nil {
@@ -492,7 +493,7 @@ func (s *Store) RecordSignOut(ctx context.Context, u *auth.User, address string)
 
 // CentreRef is an organisational centre.
 type CentreRef struct {
-	ID   int64
+	ID   domain.CentreID
 	Name string
 }
 

@@ -14,6 +14,8 @@ import (
 	"traguardo/internal/auth"
 	"traguardo/internal/pgtest"
 	"traguardo/internal/store"
+
+	"traguardo/internal/domain"
 )
 
 // MustCreateUser creates an account with password and returns its id.
@@ -90,7 +92,7 @@ func TestStore_CreateUser(t *testing.T) {
 	adminID := MustCreateUser(t, st, store.CLI, store.NewUser{Email: "admin@traguardo.test", Name: "Admin", Role: auth.Admin}, "password-admin-1")
 
 	t.Run("OK", func(t *testing.T) {
-		given := []int64{centres[1].ID, centres[0].ID}
+		given := []domain.CentreID{centres[1].ID, centres[0].ID}
 		id := MustCreateUser(t, st, adminActor(adminID), store.NewUser{
 			Email: "  Mario.Rossi@Example.IT ", Name: "Mario Rossi", Role: auth.Manager,
 			Centres: given, MustChangePassword: true,
@@ -138,7 +140,7 @@ func TestStore_CreateUser(t *testing.T) {
 		}
 		for _, email := range []string{"doppio@traguardo.test", "DOPPIO@Traguardo.test", " Doppio@traguardo.test "} {
 			_, err := st.CreateUser(ctx, store.CLI, store.NewUser{
-				Email: email, Name: "Secondo", Role: auth.Manager, Centres: []int64{centres[0].ID}, PasswordHash: "x",
+				Email: email, Name: "Secondo", Role: auth.Manager, Centres: []domain.CentreID{domain.CentreID(int64(centres[0].ID))}, PasswordHash: "x",
 			})
 			var conflict *store.Conflict
 			if !errors.As(err, &conflict) {
@@ -578,12 +580,12 @@ func TestStore_UpdateUser(t *testing.T) {
 			t.Errorf("after renaming: %+v", u)
 		}
 		// Role and centres: the sessions end.
-		given := []int64{centres[1].ID, centres[0].ID, centres[1].ID}
+		given := []domain.CentreID{centres[1].ID, centres[0].ID, centres[1].ID}
 		ended, err = st.UpdateUser(ctx, by, id, 2, store.AccountChange{Name: "Mario Rossi", Role: auth.Manager, Centres: given})
 		if err != nil || !ended {
 			t.Fatalf("changing the role = %v, %v; want sessions ended", ended, err)
 		}
-		want := []int64{centres[0].ID, centres[1].ID}
+		want := []domain.CentreID{centres[0].ID, centres[1].ID}
 		slices.Sort(want)
 		if u := MustUser(t, st, id); u.Role != auth.Manager || !slices.Equal(u.Centres, want) || u.Version != 3 || u.SessionEpoch != 1 {
 			t.Errorf("after the change of role: %+v", u)
@@ -639,7 +641,7 @@ func TestStore_UpdateUser(t *testing.T) {
 
 	t.Run("CentreGone", func(t *testing.T) {
 		id := MustCreateUser(t, st, store.CLI, store.NewUser{Email: "centro@traguardo.test", Name: "Centro", Role: auth.Observer}, "password-centro-1")
-		_, err := st.UpdateUser(ctx, by, id, 1, store.AccountChange{Name: "Centro", Role: auth.Manager, Centres: []int64{999999}})
+		_, err := st.UpdateUser(ctx, by, id, 1, store.AccountChange{Name: "Centro", Role: auth.Manager, Centres: []domain.CentreID{999999}})
 		var c *store.Conflict
 		if !errors.As(err, &c) || c.Field != store.FieldCentres {
 			t.Fatalf("a centre that does not exist = %v, want a Conflict on the centres", err)

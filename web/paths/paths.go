@@ -6,6 +6,8 @@ package paths
 import (
 	"fmt"
 	"strconv"
+
+	"traguardo/internal/domain"
 )
 
 // Cycle is the page of the cycle of year; the pages of its records are below it.
@@ -13,10 +15,17 @@ func Cycle(year int) string { return "/cicli/" + strconv.Itoa(year) }
 
 // Centre is a centre of the cycle (its cycle_centres row): its edit and
 // delete pages are below it.
-func Centre(year int, id int64) string { return fmt.Sprintf("%s/centri/%d", Cycle(year), id) }
+func Centre(year int, id domain.CycleCentreID) string {
+	return fmt.Sprintf("%s/centri/%d", Cycle(year), id)
+}
 
 // CentreAnchor is a centre's section on the cycle page.
-func CentreAnchor(year int, id int64) string { return fmt.Sprintf("%s#centro-%d", Cycle(year), id) }
+func CentreAnchor(year int, id domain.CycleCentreID) string {
+	return Cycle(year) + "#" + CentreSection(id)
+}
+
+// CentreSection is the id of a centre's section on the cycle page.
+func CentreSection(id domain.CycleCentreID) string { return fmt.Sprintf("centro-%d", id) }
 
 // Objective is the page of an objective.
 func Objective(year int, id int64) string { return fmt.Sprintf("%s/obiettivi/%d", Cycle(year), id) }
