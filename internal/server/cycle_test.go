@@ -238,8 +238,20 @@ func checkObjectivePage(t *testing.T, base, href string, year int, sc seedCentre
 		if in.Neutralised != nil {
 			ach = "sterilizzato " + in.Neutralised.Reason
 		}
+		name := strings.Join(strings.Fields(in.Name), " ")
+		// The seed has objectives with indicators of the same name: the
+		// page tells them apart by their number.
+		shared := 0
+		for _, other := range o.Indicators {
+			if strings.Join(strings.Fields(other.Name), " ") == name {
+				shared++
+			}
+		}
+		if shared > 1 {
+			name += fmt.Sprintf(" (n. %d)", k+1)
+		}
 		want := []string{
-			strings.Join(strings.Fields(in.Name), " "),
+			name,
 			strings.Join(strings.Fields(in.Description), " "),
 			in.Unit,
 			in.formatValue(t, in.Expected),
