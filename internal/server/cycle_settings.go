@@ -1,7 +1,7 @@
 package server
 
 import (
-	"errors"
+	"cmp"
 	"fmt"
 	"net/http"
 	"slices"
@@ -194,11 +194,7 @@ func (s *Server) periodAdd(w http.ResponseWriter, r *http.Request, c *plan.Cycle
 			s.seeOther(w, r, back, fmt.Sprintf("Periodo del %s aggiunto.", components.Date(day)))
 			return nil
 		}
-		field := "ends_on"
-		var conflict *store.Conflict
-		if errors.As(err, &conflict) && conflict.Field == store.FieldVariationOn {
-			field = "period_variation_on"
-		}
+		field := cmp.Or(namedField(err, map[string]string{store.FieldVariationOn: "period_variation_on"}), "ends_on")
 		if !storeConflict(err, v.Errors, field) {
 			return err
 		}

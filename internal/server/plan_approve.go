@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"strings"
@@ -78,12 +79,7 @@ func (s *Server) planApprove(w http.ResponseWriter, r *http.Request) error {
 			s.render(w, r, http.StatusConflict, pages.Approve(v))
 			return nil
 		}
-		field := "act"
-		var conflict *store.Conflict
-		if errors.As(err, &conflict) && conflict.Field == store.FieldApprovedOn {
-			field = "approved_on"
-		}
-		if !storeConflict(err, v.Errors, field) {
+		if !storeConflict(err, v.Errors, cmp.Or(namedField(err, nil), "act")) {
 			return err
 		}
 	}

@@ -160,11 +160,14 @@ func (s *Server) servePlanForm(w http.ResponseWriter, r *http.Request, f planFor
 			s.render(w, r, http.StatusConflict, f.page())
 			return nil
 		}
-		var conflict *store.Conflict
-		switch {
-		case errors.As(err, &conflict) && conflict.Field == store.FieldVariationOn:
-			f.errs["variation_on"] = sentence(conflict.Message)
-		case f.conflictField == nil || !storeConflict(err, f.errs, f.conflictField(err)):
+		field := namedField(err, nil)
+		if field == "" {
+			if f.conflictField == nil {
+				return err
+			}
+			field = f.conflictField(err)
+		}
+		if !storeConflict(err, f.errs, field) {
 			return err
 		}
 	}
@@ -301,6 +304,20 @@ func addFieldErrors(errs components.FieldErrors, fes []plan.FieldError) {
 			errs[fe.Field] = sentence(fe.Message)
 		}
 	}
+}
+
+// namedField is the form field a store.Conflict names (store.FieldVariationOn,
+// store.FieldApprovedOn), as the form calls it: rename maps the store's name
+// to the form's where they differ. "" when err names no field.
+func namedField(err error, rename map[string]string) string {
+	var c *store.Conflict
+	if !errors.As(err, &c) || c.Field == "" {
+		return ""
+	}
+	if f, ok := rename[c.Field]; ok {
+		return f
+	}
+	return c.Field
 }
 
 // storeConflict puts a conflict reported by the store on field (or on the
