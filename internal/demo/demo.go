@@ -97,7 +97,7 @@ func Load(ctx context.Context, st *store.Store, policy *richtext.Policy) (bool, 
 			return created, fmt.Errorf("demo carry over: %w", err)
 		}
 		created = true
-		if err := openFirstPeriod(ctx, st, actor, c.Year+1); err != nil {
+		if err := openFirstPeriod(ctx, st, c.Year+1); err != nil {
 			return created, err
 		}
 	} else if err != nil {
@@ -111,7 +111,7 @@ func Load(ctx context.Context, st *store.Store, policy *richtext.Policy) (bool, 
 // a manager can fill it in whatever the day; the other periods keep the
 // default window (from their end to 20 days after), and the previous
 // year's, long past, are closed: its data are final.
-func openFirstPeriod(ctx context.Context, st *store.Store, actor store.Actor, year int) error {
+func openFirstPeriod(ctx context.Context, st *store.Store, year int) error {
 	o, err := st.Monitoring(ctx, year, domain.Today(time.Now()))
 	if err != nil {
 		return err
@@ -120,7 +120,7 @@ func openFirstPeriod(ctx context.Context, st *store.Store, actor store.Actor, ye
 		return nil
 	}
 	opens := time.Date(year, time.March, 1, 0, 0, 0, 0, time.UTC)
-	if err := st.SetWindow(ctx, actor, o.Periods[0].ID, opens, domain.Today(time.Now()).AddDate(0, 0, 30)); err != nil {
+	if err := st.InstallWindow(ctx, o.Periods[0].ID, opens, domain.Today(time.Now()).AddDate(0, 0, 30)); err != nil {
 		return fmt.Errorf("demo window: %w", err)
 	}
 	return nil
