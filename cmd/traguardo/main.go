@@ -87,6 +87,11 @@ func readConfig(getenv func(string) string) (config, error) {
 			}
 		}
 	}
+	c.server.Mail = server.MailConfig{Addr: getenv("SMTP_ADDR"), From: getenv("SMTP_FROM"),
+		User: getenv("SMTP_USER"), Password: getenv("SMTP_PASSWORD"), BaseURL: getenv("BASE_URL")}
+	if c.server.Mail.Addr != "" && c.server.Mail.From == "" {
+		return c, fmt.Errorf("SMTP_ADDR is set: SMTP_FROM must be set too")
+	}
 	if err := auth.CheckPasswordStrength(c.demoPassword); err != nil {
 		return c, fmt.Errorf("DEMO_PASSWORD: at least %d characters", auth.MinPasswordLength)
 	}
@@ -118,6 +123,8 @@ environment:
   COOKIE_SECURE  true when users reach the application over HTTPS
   TRUST_PROXY    true behind a reverse proxy that sets X-Forwarded-For
   SESSION_IDLE_TIMEOUT, SESSION_LIFETIME   e.g. 30m, 12h
+  SMTP_ADDR, SMTP_FROM, SMTP_USER, SMTP_PASSWORD   e-mail the notifications (host:port)
+  BASE_URL       the application's address, for the links in the e-mails
 `
 
 func run(args []string, stdout, stderr io.Writer, getenv func(string) string) error {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"traguardo/internal/domain"
 	"traguardo/internal/interchange"
 	"traguardo/internal/richtext"
 	"traguardo/internal/store"
@@ -96,8 +97,31 @@ func Load(ctx context.Context, st *store.Store, policy *richtext.Policy) (bool, 
 			return created, fmt.Errorf("demo carry over: %w", err)
 		}
 		created = true
+		if err := openFirstPeriod(ctx, st, c.Year+1); err != nil {
+			return created, err
+		}
 	} else if err != nil {
 		return created, err
 	}
 	return created, nil
+}
+
+// openFirstPeriod opens the first period of the carried-over year (31/03)
+// from 1 March of that year to 30 days after the demo is installed, so that
+// a manager can fill it in whatever the day; the other periods keep the
+// default window (from their end to 20 days after), and the previous
+// year's, long past, are closed: its data are final.
+func openFirstPeriod(ctx context.Context, st *store.Store, year int) error {
+	o, err := st.Monitoring(ctx, year, domain.Today(time.Now()))
+	if err != nil {
+		return err
+	}
+	if len(o.Periods) == 0 {
+		return nil
+	}
+	opens := time.Date(year, time.March, 1, 0, 0, 0, 0, time.UTC)
+	if err := st.InstallWindow(ctx, o.Periods[0].ID, opens, domain.Today(time.Now()).AddDate(0, 0, 30)); err != nil {
+		return fmt.Errorf("demo window: %w", err)
+	}
+	return nil
 }

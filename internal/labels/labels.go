@@ -31,6 +31,11 @@ var actions = map[string]string{
 	"sign-in-failed":   "Accesso non riuscito",
 	"password-failed":  "Password attuale errata al cambio password",
 	"throttled":        "Tentativi bloccati (troppi errori)",
+	// Monitoring review.
+	"submit":             "Invio del monitoraggio al direttore",
+	"return":             "Restituzione del monitoraggio con commento",
+	"approve-submission": "Approvazione del monitoraggio",
+	"reopen":             "Riapertura del periodo per un centro",
 }
 
 // entities name the kinds of record.
@@ -44,6 +49,8 @@ var entities = map[string]string{
 	"indicator":    "Indicatore",
 	"user":         "Utente",
 	"access":       "Accessi",
+	"submission":   "Monitoraggio di un centro",
+	"reopening":    "Riapertura di un periodo",
 }
 
 // ActionLabel is the Italian name of an action code; a code without one is
@@ -133,6 +140,15 @@ var fields = map[string][]Field{
 	"period": {
 		{"ends_on", "Fine del periodo", Day}, {"values", "Valori consuntivi", Number},
 		{"progress", "Consuntivi delle attività", Number}, {"reports", "Report", Number},
+		{"opens_on", "Apertura della finestra di inserimento", Day}, {"closes_on", "Chiusura della finestra di inserimento", Day},
+	},
+	"submission": {
+		{"state", "Stato", Text}, {"comment", "Commento del direttore", Text},
+		{"period_id", "", Hidden}, {"cycle_centre_id", "", Hidden}, {"version", "", Hidden},
+	},
+	"reopening": {
+		{"until", "Riaperto fino al", Day}, {"reason", "Motivo", Text},
+		{"period_id", "", Hidden}, {"cycle_centre_id", "", Hidden},
 	},
 	"centre": {
 		{"name", "Nome", Text}, {"manager", "Responsabile", Text}, {"position", "Posizione", Position},

@@ -130,6 +130,25 @@ var routeMatrix = map[string]map[string]int{
 	"GET /admin/utenti/{id}/stato":     {"anonimo": 303, "admin": 200, "direttore": 403, "responsabile": 403, "nucleo": 403, "osservatore": 403},
 	"POST /admin/utenti/{id}/stato":    {"anonimo": 303, "admin": 422, "direttore": 403, "responsabile": 403, "nucleo": 403, "osservatore": 403},
 
+	// Monitoring review. The overview and a centre's period: every role
+	// reads them. Submitting needs a manager of that centre; the 2023
+	// periods are closed (409) for him, another centre's manager gets 403.
+	// Approving a period not sent is refused (409); returning without a
+	// comment, reopening and a window without dates ask for them (422).
+	// Notifications: every signed-in user, his own only (notification 1
+	// is nobody's here: 404).
+	"GET /cicli/{year}/monitoraggio":                                    {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /cicli/{year}/monitoraggio/{pid}/centri/{centre}":              {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"POST /cicli/{year}/monitoraggio/{pid}/centri/{centre}/invia":       {"anonimo": 303, "admin": 403, "direttore": 403, "responsabile": 409, "nucleo": 403, "osservatore": 403},
+	"POST /cicli/{year}/monitoraggio/{pid}/centri/{centre}/approva":     {"anonimo": 303, "admin": 403, "direttore": 409, "responsabile": 403, "nucleo": 403, "osservatore": 403},
+	"POST /cicli/{year}/monitoraggio/{pid}/centri/{centre}/restituisci": {"anonimo": 303, "admin": 403, "direttore": 422, "responsabile": 403, "nucleo": 403, "osservatore": 403},
+	"POST /cicli/{year}/monitoraggio/{pid}/centri/{centre}/riapri":      {"anonimo": 303, "admin": 422, "direttore": 422, "responsabile": 403, "nucleo": 403, "osservatore": 403},
+	"GET /cicli/{year}/periodi/{pid}/finestra":                          {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 403, "nucleo": 403, "osservatore": 403},
+	"POST /cicli/{year}/periodi/{pid}/finestra":                         {"anonimo": 303, "admin": 422, "direttore": 422, "responsabile": 403, "nucleo": 403, "osservatore": 403},
+	"GET /notifiche":              {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"POST /notifiche/lette":       {"anonimo": 303, "admin": 303, "direttore": 303, "responsabile": 303, "nucleo": 303, "osservatore": 303},
+	"POST /notifiche/{nid}/letta": {"anonimo": 303, "admin": 404, "direttore": 404, "responsabile": 404, "nucleo": 404, "osservatore": 404},
+
 	// ReadAudit: admin and nucleo.
 	"GET /registro": {"anonimo": 303, "admin": 200, "direttore": 403, "responsabile": 403, "nucleo": 200, "osservatore": 403},
 }

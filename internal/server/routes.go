@@ -120,6 +120,21 @@ func (s *Server) routes() http.Handler {
 			g.post("/cicli/{year}/indicatori/{iid}/sposta", auth.EditPlan, s.indicatorMove)
 		}
 
+		// Monitoring review: windows, submissions, the director's review, notifications.
+		{
+			g.get("/cicli/{year}/monitoraggio", auth.ReadCycle, s.monitoringOverview)
+			g.get("/cicli/{year}/monitoraggio/{pid}/centri/{centre}", auth.ReadCycle, s.submissionShow)
+			g.post("/cicli/{year}/monitoraggio/{pid}/centri/{centre}/invia", auth.WriteProgress, s.submissionSubmit)
+			g.post("/cicli/{year}/monitoraggio/{pid}/centri/{centre}/approva", auth.ApprovePlan, s.submissionApprove)
+			g.post("/cicli/{year}/monitoraggio/{pid}/centri/{centre}/restituisci", auth.ApprovePlan, s.submissionReturn)
+			g.post("/cicli/{year}/monitoraggio/{pid}/centri/{centre}/riapri", auth.EditPlan, s.submissionReopen)
+			g.get("/cicli/{year}/periodi/{pid}/finestra", auth.EditPlan, s.periodWindow)
+			g.post("/cicli/{year}/periodi/{pid}/finestra", auth.EditPlan, s.periodWindow)
+			g.get("/notifiche", auth.ReadCycle, s.notificationsList)
+			g.post("/notifiche/lette", auth.ReadCycle, s.notificationsReadAll)
+			g.post("/notifiche/{nid}/letta", auth.ReadCycle, s.notificationRead)
+		}
+
 		g.get("/admin/utenti", auth.ManageUsers, s.usersList)
 		g.post("/admin/utenti", auth.ManageUsers, s.userCreate)
 		g.get("/admin/utenti/{id}/modifica", auth.ManageUsers, s.userEdit)

@@ -40,6 +40,8 @@ type Config struct {
 	// at once (each holds 64 MiB); a request that cannot start one within
 	// its wait gets 429. Default: auth.DefaultPasswordSlots(), 2 seconds.
 	Passwords *auth.Passwords
+	// Mail sends the notifications by e-mail when its Addr is set.
+	Mail MailConfig
 }
 
 // Server holds the dependencies of every handler.

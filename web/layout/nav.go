@@ -4,10 +4,11 @@ import "strings"
 
 // Sections of the main menu, for Page.Section.
 const (
-	SectionCycles   = "cicli"
-	SectionUsers    = "utenti"
-	SectionAudit    = "registro"
-	SectionPassword = "password"
+	SectionCycles        = "cicli"
+	SectionUsers         = "utenti"
+	SectionAudit         = "registro"
+	SectionPassword      = "password"
+	SectionNotifications = "notifiche"
 )
 
 // section is the entry of the main menu the page belongs to: Page.Section,

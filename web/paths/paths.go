@@ -35,3 +35,20 @@ func Activity(year int, id int64) string { return fmt.Sprintf("%s/attivita/%d", 
 
 // Indicator is an indicator: its edit, delete and move actions are below it.
 func Indicator(year int, id int64) string { return fmt.Sprintf("%s/indicatori/%d", Cycle(year), id) }
+
+// Monitoring is the overview of every centre × period of the cycle of year.
+func Monitoring(year int) string { return Cycle(year) + "/monitoraggio" }
+
+// Submission is the page of a centre's monitoring for a period: its state,
+// and the submit, return, approve and reopen actions below it.
+func Submission(year int, periodID int64, centre domain.CycleCentreID) string {
+	return fmt.Sprintf("%s/%d/centri/%d", Monitoring(year), periodID, centre)
+}
+
+// Window is the page that sets a period's entry window.
+func Window(year int, periodID int64) string {
+	return fmt.Sprintf("%s/periodi/%d/finestra", Cycle(year), periodID)
+}
+
+// Notifications is the signed-in user's list of notifications.
+const Notifications = "/notifiche"

@@ -1,0 +1,295 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"traguardo/internal/auth"
+	"traguardo/internal/domain"
+	"traguardo/internal/plan"
+	"traguardo/internal/store"
+	"traguardo/web/components"
+	"traguardo/web/pages"
+	"traguardo/web/paths"
+)
+
+// Monitoring review: the overview of every centre × period, a centre's
+// period with its submission and review, the periods' windows, and the
+// notifications.
+
+func today() time.Time { return domain.Today(time.Now()) }
+
+// loadMonitoring reads the overview of the URL's year.
+func (s *Server) loadMonitoring(r *http.Request) (*store.MonitoringOverview, error) {
+	year, err := strconv.Atoi(chi.URLParam(r, "year"))
+	if err != nil {
+		return nil, notFound("Anno non valido.")
+	}
+	return s.store.Monitoring(r.Context(), year, today())
+}
+
+func (s *Server) monitoringOverview(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.loadMonitoring(r)
+	if err != nil {
+		return err
+	}
+	v := pages.MonitoringView{Year: o.Year, May: rights(r)}
+	for _, p := range o.Periods {
+		v.Periods = append(v.Periods, pages.MonitoringPeriod{ID: p.ID, EndsOn: p.EndsOn, OpensOn: p.OpensOn, ClosesOn: p.ClosesOn})
+	}
+	for i, c := range o.Centres {
+		row := pages.MonitoringRow{Name: c.Name}
+		for j, p := range o.Periods {
+			e := o.Cells[i][j].Entry
+			row.Cells = append(row.Cells, pages.MonitoringCell{Href: paths.Submission(o.Year, p.ID, c.ID),
+				State: e.State, Open: e.Open, Deadline: e.Deadline, Why: e.Message()})
+		}
+		v.Centres = append(v.Centres, row)
+	}
+	s.render(w, r, http.StatusOK, pages.Monitoring(v))
+	return nil
+}
+
+// submissionTarget is the (period, centre) of the URL, within its year: ids
+// of another cycle, or that do not exist, are 404.
+type submissionTarget struct {
+	o      *store.MonitoringOverview
+	period store.MonitoringPeriod
+	centre store.MonitoringCentre
+	cell   store.MonitoringCell
+}
+
+func (s *Server) loadSubmission(r *http.Request) (*submissionTarget, error) {
+	o, err := s.loadMonitoring(r)
+	if err != nil {
+		return nil, err
+	}
+	pid, err1 := strconv.ParseInt(chi.URLParam(r, "pid"), 10, 64)
+	cid, err2 := strconv.ParseInt(chi.URLParam(r, "centre"), 10, 64)
+	if err1 != nil || err2 != nil {
+		return nil, notFound("Periodo o centro non valido.")
+	}
+	p, c, cell, ok := o.Cell(pid, domain.CycleCentreID(cid))
+	if !ok {
+		return nil, notFound("Il periodo o il centro non appartiene a questo ciclo.")
+	}
+	return &submissionTarget{o: o, period: p, centre: c, cell: cell}, nil
+}
+
+func (s *Server) submissionView(r *http.Request, t *submissionTarget) pages.SubmissionView {
+	u := auth.UserFrom(r.Context())
+	c := t.cell
+	return pages.SubmissionView{
+		Year: t.o.Year, Centre: t.centre.Name, EndsOn: t.period.EndsOn, OpensOn: t.period.OpensOn, ClosesOn: t.period.ClosesOn,
+		Entry: c.Entry, Why: c.Entry.Message(), Reopened: c.ReopenedUntil, Comment: c.Comment,
+		SubmittedAt: c.SubmittedAt, SubmittedBy: c.SubmittedBy, ReviewedAt: c.ReviewedAt, ReviewedBy: c.ReviewedBy,
+		Action:    paths.Submission(t.o.Year, t.period.ID, t.centre.ID),
+		CanSubmit: auth.Allowed(u, auth.WriteProgress, t.centre.CentreID),
+		CanReview: auth.Allowed(u, auth.ApprovePlan, 0),
+		CanReopen: auth.Allowed(u, auth.EditPlan, 0),
+		Errors:    components.FieldErrors{},
+	}
+}
+
+func (s *Server) submissionShow(w http.ResponseWriter, r *http.Request) error {
+	t, err := s.loadSubmission(r)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, pages.Submission(s.submissionView(r, t)))
+	return nil
+}
+
+// submissionSubmit sends a centre's period to the director: only a manager
+// of that centre.
+func (s *Server) submissionSubmit(w http.ResponseWriter, r *http.Request) error {
+	t, err := s.loadSubmission(r)
+	if err != nil {
+		return err
+	}
+	u := auth.UserFrom(r.Context())
+	if !auth.Allowed(u, auth.WriteProgress, t.centre.CentreID) {
+		return forbidden()
+	}
+	return s.transition(w, r, t, s.store.Submit, "Monitoraggio inviato al direttore.")
+}
+
+func (s *Server) submissionApprove(w http.ResponseWriter, r *http.Request) error {
+	t, err := s.loadSubmission(r)
+	if err != nil {
+		return err
+	}
+	return s.transition(w, r, t, s.store.ApproveSubmission, "Monitoraggio approvato.")
+}
+
+func (s *Server) submissionReturn(w http.ResponseWriter, r *http.Request) error {
+	t, err := s.loadSubmission(r)
+	if err != nil {
+		return err
+	}
+	comment := strings.TrimSpace(r.PostFormValue("comment"))
+	errs := components.FieldErrors{}
+	if comment == "" {
+		errs["comment"] = "Indicare nel commento che cosa il centro deve correggere."
+	} else if msg := plan.TooLong(comment, plan.MaxText); msg != "" {
+		errs["comment"] = sentence(msg)
+	}
+	if len(errs) > 0 {
+		v := s.submissionView(r, t)
+		v.Errors, v.Form.Comment = errs, comment
+		s.render(w, r, http.StatusUnprocessableEntity, pages.Submission(v))
+		return nil
+	}
+	return s.transition(w, r, t, s.store.ReturnSubmission, "Monitoraggio restituito al centro.")
+}
+
+// transition runs a step of the review, read at the form's version, then
+// e-mails its notifications. A stale version is 409 (handle).
+func (s *Server) transition(w http.ResponseWriter, r *http.Request, t *submissionTarget,
+	step func(context.Context, store.Transition) ([]int64, error), done string) error {
+	link := paths.Submission(t.o.Year, t.period.ID, t.centre.ID)
+	ids, err := step(r.Context(), store.Transition{
+		Actor: actor(auth.UserFrom(r.Context())), Period: t.period.ID, Centre: t.centre.ID,
+		Version: formVersion(r), Comment: r.PostFormValue("comment"), Link: link,
+	})
+	if err != nil {
+		return err
+	}
+	s.mailNotifications(ids)
+	s.seeOther(w, r, link, done)
+	return nil
+}
+
+// reopen opens the period again for the centre until a day.
+func (s *Server) submissionReopen(w http.ResponseWriter, r *http.Request) error {
+	t, err := s.loadSubmission(r)
+	if err != nil {
+		return err
+	}
+	v := s.submissionView(r, t)
+	v.Form.Until = strings.TrimSpace(r.PostFormValue("until"))
+	v.Form.Reason = strings.TrimSpace(r.PostFormValue("reason"))
+	until, ok := dayField(v.Form.Until, "until", "Indicare fino a quando il periodo resta aperto per il centro.", v.Errors)
+	if ok && until.Before(today()) {
+		v.Errors["until"] = "La data di riapertura non può essere passata."
+	}
+	if v.Form.Reason == "" {
+		v.Errors["reason"] = "Indicare il motivo della riapertura."
+	} else if msg := plan.TooLong(v.Form.Reason, plan.MaxText); msg != "" {
+		v.Errors["reason"] = sentence(msg)
+	}
+	if len(v.Errors) == 0 {
+		err := s.store.Reopen(r.Context(), actor(auth.UserFrom(r.Context())), t.period.ID, t.centre.ID, until, v.Form.Reason)
+		if err == nil {
+			s.seeOther(w, r, v.Action, fmt.Sprintf("Periodo riaperto per %s fino al %s.", t.centre.Name, components.Date(until)))
+			return nil
+		}
+		if !storeConflict(err, v.Errors, "reason") {
+			return err
+		}
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, pages.Submission(v))
+	return nil
+}
+
+// periodWindow sets a period's entry window.
+func (s *Server) periodWindow(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.loadMonitoring(r)
+	if err != nil {
+		return err
+	}
+	pid, err := strconv.ParseInt(chi.URLParam(r, "pid"), 10, 64)
+	if err != nil {
+		return notFound("Periodo non valido.")
+	}
+	var p *store.MonitoringPeriod
+	for i := range o.Periods {
+		if o.Periods[i].ID == pid {
+			p = &o.Periods[i]
+		}
+	}
+	if p == nil {
+		return notFound("Il periodo non appartiene a questo ciclo.")
+	}
+	v := pages.WindowView{Year: o.Year, EndsOn: p.EndsOn, Opens: components.Date(p.OpensOn), Closes: components.Date(p.ClosesOn),
+		Action: paths.Window(o.Year, p.ID), Errors: components.FieldErrors{}}
+	if r.Method == http.MethodGet {
+		s.render(w, r, http.StatusOK, pages.Window(v))
+		return nil
+	}
+	v.Opens, v.Closes = strings.TrimSpace(r.PostFormValue("opens_on")), strings.TrimSpace(r.PostFormValue("closes_on"))
+	opens, okO := dayField(v.Opens, "opens_on", "Indicare il giorno di apertura.", v.Errors)
+	closes, okC := dayField(v.Closes, "closes_on", "Indicare il giorno di chiusura.", v.Errors)
+	if okO && okC {
+		if msg := plan.WindowProblem(opens, closes); msg != "" {
+			v.Errors["closes_on"] = sentence(msg)
+		}
+	}
+	if len(v.Errors) == 0 {
+		err := s.store.SetWindow(r.Context(), actor(auth.UserFrom(r.Context())), p.ID, opens, closes)
+		if err == nil {
+			s.seeOther(w, r, paths.Monitoring(o.Year), fmt.Sprintf("Finestra del periodo al %s: dal %s al %s.",
+				components.Date(p.EndsOn), components.Date(opens), components.Date(closes)))
+			return nil
+		}
+		if !storeConflict(err, v.Errors, "closes_on") {
+			return err
+		}
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, pages.Window(v))
+	return nil
+}
+
+// notificationsList shows the user's notifications and, for a manager, the
+// deadlines of the coming week.
+func (s *Server) notificationsList(w http.ResponseWriter, r *http.Request) error {
+	u := auth.UserFrom(r.Context())
+	ns, err := s.store.Notifications(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	var v pages.NotificationsView
+	for _, n := range ns {
+		v.Items = append(v.Items, pages.NotificationItem{ID: n.ID, At: n.At, Text: n.Text, Link: n.Link, Read: n.Read})
+	}
+	if u.Role == auth.Manager {
+		ds, err := s.store.DeadlinesComing(r.Context(), u.Centres, today())
+		if err != nil {
+			return err
+		}
+		for _, d := range ds {
+			v.Deadlines = append(v.Deadlines, pages.DeadlineItem{Centre: d.Name, EndsOn: d.EndsOn, Deadline: d.ClosesOn,
+				Href: paths.Submission(d.Year, d.PeriodID, d.Centre)})
+		}
+	}
+	s.render(w, r, http.StatusOK, pages.Notifications(v))
+	return nil
+}
+
+// notificationRead marks one of the user's notifications read (another
+// user's is 404).
+func (s *Server) notificationRead(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(chi.URLParam(r, "nid"), 10, 64)
+	if err != nil || id <= 0 {
+		return notFound("Notifica non valida.")
+	}
+	if err := s.store.MarkRead(r.Context(), auth.UserFrom(r.Context()).ID, id); err != nil {
+		return err
+	}
+	s.seeOther(w, r, paths.Notifications, "")
+	return nil
+}
+
+func (s *Server) notificationsReadAll(w http.ResponseWriter, r *http.Request) error {
+	if err := s.store.MarkRead(r.Context(), auth.UserFrom(r.Context()).ID, 0); err != nil {
+		return err
+	}
+	s.seeOther(w, r, paths.Notifications, "Notifiche segnate come lette.")
+	return nil
+}
