@@ -39,8 +39,15 @@ func FromCycle(c *plan.Cycle) Document {
 	for _, p := range c.Periods {
 		doc.Periods = append(doc.Periods, day(p.EndsOn))
 	}
+	if !c.AsOf.IsZero() {
+		doc.Figures = &Figures{Period: day(c.AsOf), YearResult: c.YearResult}
+	}
 	for _, ce := range c.Centres {
-		dc := Centre{Name: ce.Name, Manager: ce.Manager, Objectives: make([]Objective, 0, len(ce.Objectives)), Achievement: round(ce.Achievement)}
+		dc := Centre{Name: ce.Name, Manager: ce.Manager, Objectives: make([]Objective, 0, len(ce.Objectives)),
+			Achievement: round(ce.Achievement), Pending: ce.Pending}
+		for _, s := range ce.Submissions {
+			dc.Submissions = append(dc.Submissions, Submission{Period: day(s.Period), State: string(s.State), Comment: optional(s.Comment)})
+		}
 		for _, o := range ce.Objectives {
 			dc.Objectives = append(dc.Objectives, objective(c.Year, o))
 		}
@@ -68,6 +75,7 @@ func objective(year int, o *plan.Objective) Objective {
 		Reports:              make([]Report, 0, len(o.Reports)),
 		Achievement:          round(o.Achievement),
 		Band:                 optional(string(o.Band)),
+		Pending:              o.Pending,
 	}
 	for _, a := range o.Activities {
 		da := Activity{Description: a.Description, Planned: span(a.Planned, year, true), Progress: make([]Progress, 0, len(a.Progress))}
@@ -92,11 +100,21 @@ func objective(year int, o *plan.Objective) Objective {
 			Actual:      value(in.Unit, in.Actual),
 		}
 		for _, v := range in.Values {
-			di.Values = append(di.Values, IndicatorData{Period: day(v.Period), Value: value(in.Unit, &v.Value), Reason: optional(v.Reason)})
+			d := IndicatorData{Period: day(v.Period), Value: value(in.Unit, &v.Value), Reason: optional(v.Reason)}
+			if v.NotMeasurable {
+				d.Value, d.NotMeasurable = nil, true
+			}
+			di.Values = append(di.Values, d)
+		}
+		for _, t := range in.Targets {
+			di.Targets = append(di.Targets, Target{Period: day(t.Period), Target: value(in.Unit, &t.Value)})
+		}
+		if in.Actual == nil && in.Latest != nil {
+			di.Latest = &Latest{Period: day(in.Latest.Period), Value: value(in.Unit, &in.Latest.Value)}
 		}
 		if in.Neutralised != nil {
 			di.Neutralised = &Neutralised{Reason: in.Neutralised.Reason, By: in.Neutralised.By}
-		} else {
+		} else if !in.Pending {
 			a := domain.Round1(in.Achievement)
 			di.Achievement = &a
 		}
