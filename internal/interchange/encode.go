@@ -49,14 +49,15 @@ func FromCycle(c *plan.Cycle) Document {
 			dc.Submissions = append(dc.Submissions, Submission{Period: day(s.Period), State: string(s.State), Comment: optional(s.Comment)})
 		}
 		for _, o := range ce.Objectives {
-			dc.Objectives = append(dc.Objectives, objective(c.Year, o))
+			dc.Objectives = append(dc.Objectives, objective(c, o))
 		}
 		doc.Centres = append(doc.Centres, dc)
 	}
 	return doc
 }
 
-func objective(year int, o *plan.Objective) Objective {
+func objective(c *plan.Cycle, o *plan.Objective) Objective {
+	year := c.Year
 	d := Objective{
 		Section:              o.Section,
 		Number:               o.Number,
@@ -82,8 +83,9 @@ func objective(year int, o *plan.Objective) Objective {
 		for _, p := range a.Progress {
 			da.Progress = append(da.Progress, Progress{Period: day(p.Period), Actual: span(p.Actual, year, false), Reason: optional(p.Reason)})
 		}
-		if latest := a.LatestActual(); latest != nil {
-			s := span(latest.Actual, year, true)
+		// Its months as of the period of the figures.
+		if at := a.ProgressAt(c.AsOf); at != nil {
+			s := span(at.Actual, year, true)
 			da.Actual = &s
 		}
 		d.Activities = append(d.Activities, da)

@@ -309,3 +309,16 @@ func (in *Indicator) FiguresAt(day time.Time, last, pending bool) IndicatorFigur
 	f.Achievement, f.Missing = domain.IndicatorAchievement(in.Unit, in.Polarity, f.Target, f.Actual)
 	return f
 }
+
+// LatestBefore is the activity's latest progress before period day, nil
+// when none: shown as "al 30/06" when the period itself has none.
+func (a *Activity) LatestBefore(day time.Time) *Progress {
+	var latest *Progress
+	for i := range a.Progress {
+		p := &a.Progress[i]
+		if p.Period.Before(day) && (latest == nil || p.Period.After(latest.Period)) {
+			latest = p
+		}
+	}
+	return latest
+}

@@ -6,6 +6,7 @@ package paths
 import (
 	"fmt"
 	"strconv"
+	"time"
 
 	"traguardo/internal/domain"
 )
@@ -35,3 +36,7 @@ func Activity(year int, id int64) string { return fmt.Sprintf("%s/attivita/%d", 
 
 // Indicator is an indicator: its edit, delete and move actions are below it.
 func Indicator(year int, id int64) string { return fmt.Sprintf("%s/indicatori/%d", Cycle(year), id) }
+
+// AsOf is a page of the cycle (the cycle's or an objective's) with its
+// figures as of the period ending on day.
+func AsOf(page string, day time.Time) string { return page + "?al=" + day.Format(time.DateOnly) }
