@@ -165,12 +165,27 @@ func importSeries(ctx context.Context, tx pgx.Tx, o *plan.Objective, periods map
 	}
 	for i, in := range o.Indicators {
 		for _, v := range in.Values {
+			// TODO(merge, mon-entry): keep v.NotMeasurable:
+			//   INSERT INTO indicator_values (indicator_id, period_id, value, not_measurable, reason)
+			//   VALUES ($1, $2, $3, $4, $5)
+			// with value NULL (or 0, as mon-entry's schema says) when not measurable.
+			// Until then a value not measurable is left out rather than stored as a number.
+			if v.NotMeasurable {
+				continue
+			}
 			if _, err := tx.Exec(ctx, `INSERT INTO indicator_values (indicator_id, period_id, value, reason) VALUES ($1, $2, $3, $4)`,
 				in.ID, periods[v.Period], v.Value, nullString(v.Reason)); err != nil {
 				return fmt.Errorf("indicator %d value: %w", i+1, err)
 			}
 		}
+		// TODO(merge, mon-entry): in.Targets, each
+		//   INSERT INTO indicator_targets (indicator_id, period_id, target) VALUES ($1, $2, $3)
+		//   with in.ID, periods[t.Period], t.Value.
 	}
+	// TODO(merge, mon-review): the centre's Submissions, in ImportCycle after
+	// importCentres (the centre's ce.ID is then known), each
+	//   INSERT INTO submissions (cycle_centre_id, period_id, state, comment) VALUES ($1, $2, $3, $4)
+	//   with ce.ID, periods[s.Period], string(s.State), nullString(s.Comment).
 	for _, r := range o.Reports {
 		if _, err := tx.Exec(ctx, `INSERT INTO progress_reports (objective_id, period_id, status, text_html) VALUES ($1, $2, $3, $4)`,
 			o.ID, periods[r.Period], nullString(string(r.Status)), r.TextHTML); err != nil {

@@ -181,6 +181,31 @@ func (l *loader) indicators_(ctx context.Context) error {
 		})
 }
 
+// TODO(merge, mon-figures -> mon-entry/mon-review): the store does not yet
+// keep what the JSON v1 format and plan carry for monitoring, because the
+// columns and tables come from the other slices. At merge, in LoadCycle:
+//
+//   - values (mon-entry's indicator_values.not_measurable; value nullable or
+//     0 when not measurable): replace the query below by
+//     SELECT iv.indicator_id, pe.ends_on, coalesce(iv.value, 0), iv.not_measurable, iv.reason
+//     FROM indicator_values iv JOIN periods pe ON pe.id = iv.period_id
+//     WHERE pe.cycle_id = $1 ORDER BY iv.indicator_id, pe.ends_on
+//     scanning into &indID, &v.Period, &v.Value, &v.NotMeasurable, &reason;
+//   - intermediate targets (mon-entry's table; named here indicator_targets
+//     (indicator_id, period_id, target)), a step l.targets appending
+//     plan.Target{Period, Value} to l.indicators[id].Targets:
+//     SELECT it.indicator_id, pe.ends_on, it.target
+//     FROM indicator_targets it JOIN periods pe ON pe.id = it.period_id
+//     WHERE pe.cycle_id = $1 ORDER BY it.indicator_id, pe.ends_on
+//   - submissions (mon-review's table; named here submissions
+//     (cycle_centre_id, period_id, state, comment)), a step l.submissions
+//     appending plan.Submission{Period, State, Comment} to the centre:
+//     SELECT s.cycle_centre_id, pe.ends_on, s.state, coalesce(s.comment, '')
+//     FROM submissions s JOIN periods pe ON pe.id = s.period_id
+//     WHERE pe.cycle_id = $1 ORDER BY s.cycle_centre_id, pe.ends_on
+//
+// Each is one statement per page (querycount_test.go keeps them fixed). The
+// writes are in importSeries (cycle_import.go).
 func (l *loader) values(ctx context.Context) error {
 	var indID int64
 	var reason *string
