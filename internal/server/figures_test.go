@@ -154,7 +154,7 @@ func TestFigures_2023DemoUnchanged(t *testing.T) {
 	}
 	rows := byTestID(doc, "objective-row")
 	want := map[string]string{
-		"AREA DIREZIONE/2": "33,3% non raggiunto",
+		"AREA DIREZIONE/2":                      "33,3% non raggiunto",
 		"AREA INCLUSIONE E RETI TERRITORIALI/4": "80% parzialmente raggiunto",
 	}
 	found := 0

@@ -200,7 +200,7 @@ func (l *loader) indicators_(ctx context.Context) error {
 //   - submissions (mon-review's table; named here submissions
 //     (cycle_centre_id, period_id, state, comment)), a step l.submissions
 //     appending plan.Submission{Period, State, Comment} to the centre:
-//     SELECT s.cycle_centre_id, pe.ends_on, s.state, coalesce(s.comment, '')
+//     SELECT s.cycle_centre_id, pe.ends_on, s.state, s.comment (a *string, deref'd)
 //     FROM submissions s JOIN periods pe ON pe.id = s.period_id
 //     WHERE pe.cycle_id = $1 ORDER BY s.cycle_centre_id, pe.ends_on
 //
