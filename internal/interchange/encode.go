@@ -39,17 +39,25 @@ func FromCycle(c *plan.Cycle) Document {
 	for _, p := range c.Periods {
 		doc.Periods = append(doc.Periods, day(p.EndsOn))
 	}
+	if !c.AsOf.IsZero() {
+		doc.Figures = &Figures{Period: day(c.AsOf), YearResult: c.YearResult}
+	}
 	for _, ce := range c.Centres {
-		dc := Centre{Name: ce.Name, Manager: ce.Manager, Objectives: make([]Objective, 0, len(ce.Objectives)), Achievement: round(ce.Achievement)}
+		dc := Centre{Name: ce.Name, Manager: ce.Manager, Objectives: make([]Objective, 0, len(ce.Objectives)),
+			Achievement: round(ce.Achievement), Pending: ce.Pending}
+		for _, s := range ce.Submissions {
+			dc.Submissions = append(dc.Submissions, Submission{Period: day(s.Period), State: string(s.State), Comment: optional(s.Comment)})
+		}
 		for _, o := range ce.Objectives {
-			dc.Objectives = append(dc.Objectives, objective(c.Year, o))
+			dc.Objectives = append(dc.Objectives, objective(c, o))
 		}
 		doc.Centres = append(doc.Centres, dc)
 	}
 	return doc
 }
 
-func objective(year int, o *plan.Objective) Objective {
+func objective(c *plan.Cycle, o *plan.Objective) Objective {
+	year := c.Year
 	d := Objective{
 		Section:              o.Section,
 		Number:               o.Number,
@@ -68,14 +76,16 @@ func objective(year int, o *plan.Objective) Objective {
 		Reports:              make([]Report, 0, len(o.Reports)),
 		Achievement:          round(o.Achievement),
 		Band:                 optional(string(o.Band)),
+		Pending:              o.Pending,
 	}
 	for _, a := range o.Activities {
 		da := Activity{Description: a.Description, Planned: span(a.Planned, year, true), Progress: make([]Progress, 0, len(a.Progress))}
 		for _, p := range a.Progress {
 			da.Progress = append(da.Progress, Progress{Period: day(p.Period), Actual: span(p.Actual, year, false), Reason: optional(p.Reason)})
 		}
-		if latest := a.LatestActual(); latest != nil {
-			s := span(latest.Actual, year, true)
+		// Its months as of the period of the figures.
+		if at := a.ProgressAt(c.AsOf); at != nil {
+			s := span(at.Actual, year, true)
 			da.Actual = &s
 		}
 		d.Activities = append(d.Activities, da)
@@ -92,11 +102,21 @@ func objective(year int, o *plan.Objective) Objective {
 			Actual:      value(in.Unit, in.Actual),
 		}
 		for _, v := range in.Values {
-			di.Values = append(di.Values, IndicatorData{Period: day(v.Period), Value: value(in.Unit, &v.Value), Reason: optional(v.Reason)})
+			d := IndicatorData{Period: day(v.Period), Value: value(in.Unit, &v.Value), Reason: optional(v.Reason)}
+			if v.NotMeasurable {
+				d.Value, d.NotMeasurable = nil, true
+			}
+			di.Values = append(di.Values, d)
+		}
+		for _, t := range in.Targets {
+			di.Targets = append(di.Targets, Target{Period: day(t.Period), Target: value(in.Unit, &t.Value)})
+		}
+		if in.Actual == nil && in.Latest != nil {
+			di.Latest = &Latest{Period: day(in.Latest.Period), Value: value(in.Unit, &in.Latest.Value)}
 		}
 		if in.Neutralised != nil {
 			di.Neutralised = &Neutralised{Reason: in.Neutralised.Reason, By: in.Neutralised.By}
-		} else {
+		} else if !in.Pending {
 			a := domain.Round1(in.Achievement)
 			di.Achievement = &a
 		}

@@ -1,5 +1,28 @@
 // Package interchange reads and writes the JSON interchange format, version 1:
 // one document per cycle holding the plan and every monitoring period's data.
+//
+// Monitoring data, all of it optional on import (a plan without data, such
+// as a document written before these fields existed, reads as it did):
+//
+//   - an indicator's "values": one per period, {"period", "value", "reason"};
+//     a value recorded as not measurable is {"period": …, "value": null,
+//     "not_measurable": true, "reason": "…"} (the reason is then required);
+//   - an indicator's "targets": intermediate targets, [{"period": …,
+//     "target": n}] (a boolean for si/no), against which that period's
+//     figures are measured (the last period is always measured against
+//     "expected");
+//   - an activity's "progress" and an objective's "reports" (with "status");
+//   - a centre's "submissions": [{"period": …, "state": "inviato" |
+//     "restituito" | "approvato", "comment": "…" or null}].
+//
+// Output only, ignored on import: "figures" says which period the computed
+// fields are at ({"period": "2024-06-30", "year_result": false}; the year's
+// result is the last period's, once it has data); an indicator's "actual" is
+// its value at that period (null when it has none: never an earlier one),
+// and "latest" the latest earlier value when "actual" is null ({"period",
+// "value"}, shown as "al 30/06"); "pending": true marks an objective or a
+// centre "da rilevare" (nothing recorded yet, window open: its achievement
+// is null, not 0); every "achievement", "band" and "label".
 package interchange
 
 import (
@@ -17,6 +40,7 @@ type Document struct {
 	Organisation Organisation `json:"organisation"`
 	Year         int          `json:"year"`
 	Periods      []string     `json:"periods"`
+	Figures      *Figures     `json:"figures,omitempty"`
 	Centres      []Centre     `json:"centres"`
 	Achievement  *float64     `json:"achievement"`
 }
@@ -26,12 +50,28 @@ type Organisation struct {
 	Name string `json:"name"`
 }
 
+// Figures says which period the computed fields of a document are at
+// (output only).
+type Figures struct {
+	Period     string `json:"period"`
+	YearResult bool   `json:"year_result"`
+}
+
 // Centre is a centre of responsibility with its objectives.
 type Centre struct {
-	Name        string      `json:"name"`
-	Manager     string      `json:"manager"`
-	Objectives  []Objective `json:"objectives"`
-	Achievement *float64    `json:"achievement"`
+	Name        string       `json:"name"`
+	Manager     string       `json:"manager"`
+	Submissions []Submission `json:"submissions,omitempty"`
+	Objectives  []Objective  `json:"objectives"`
+	Achievement *float64     `json:"achievement"`
+	Pending     bool         `json:"pending,omitempty"`
+}
+
+// Submission is a centre's submission of a period and its review.
+type Submission struct {
+	Period  string  `json:"period"`
+	State   string  `json:"state"`
+	Comment *string `json:"comment"`
 }
 
 // Objective is an objective of performance.
@@ -53,6 +93,7 @@ type Objective struct {
 	Reports              []Report    `json:"reports"`
 	Achievement          *float64    `json:"achievement"`
 	Band                 *string     `json:"band"`
+	Pending              bool        `json:"pending,omitempty"`
 }
 
 // Activity is a step of an objective.
@@ -79,16 +120,33 @@ type Indicator struct {
 	Weight      *float64        `json:"weight"`
 	Expected    *Value          `json:"expected"`
 	Values      []IndicatorData `json:"values"`
+	Targets     []Target        `json:"targets,omitempty"`
 	Neutralised *Neutralised    `json:"neutralised"`
 	Actual      *Value          `json:"actual"`
+	Latest      *Latest         `json:"latest,omitempty"`
 	Achievement *float64        `json:"achievement"`
 }
 
-// IndicatorData is an indicator's value at a period.
+// IndicatorData is an indicator's value at a period; a value not measurable
+// has a null value, NotMeasurable and a reason.
 type IndicatorData struct {
-	Period string  `json:"period"`
-	Value  *Value  `json:"value"`
-	Reason *string `json:"reason"`
+	Period        string  `json:"period"`
+	Value         *Value  `json:"value"`
+	NotMeasurable bool    `json:"not_measurable,omitempty"`
+	Reason        *string `json:"reason"`
+}
+
+// Target is an indicator's intermediate target for a period.
+type Target struct {
+	Period string `json:"period"`
+	Target *Value `json:"target"`
+}
+
+// Latest is an indicator's latest value before the period of the figures,
+// when it has none at that period (output only).
+type Latest struct {
+	Period string `json:"period"`
+	Value  *Value `json:"value"`
 }
 
 // Neutralised records that an indicator is left out of every average, and why.

@@ -139,6 +139,19 @@ func (v *validator) cycle(doc *Document) *plan.Cycle {
 			v.add(path+".name", "centro già presente nel documento")
 		}
 		names[ce.Name] = true
+		seen := map[string]bool{}
+		for j, ds := range dc.Submissions {
+			spath := fmt.Sprintf("%s.submissions[%d]", path, j)
+			day, ok := v.period(spath+".period", ds.Period, seen)
+			sub := plan.Submission{Period: day, State: plan.SubmissionState(ds.State), Comment: v.reason(spath+".comment", ds.Comment)}
+			if !sub.State.Valid() {
+				v.add(spath+".state", "stato dell'invio non valido: \"inviato\", \"restituito\" o \"approvato\"")
+				ok = false
+			}
+			if ok {
+				ce.Submissions = append(ce.Submissions, sub)
+			}
+		}
 		for j, do := range dc.Objectives {
 			opath := fmt.Sprintf("%s.objectives[%d]", path, j)
 			o := v.objective(opath, &do)
@@ -291,6 +304,21 @@ func (v *validator) indicator(path string, d *Indicator) *plan.Indicator {
 	for i, dv := range d.Values {
 		vpath := fmt.Sprintf("%s.values[%d]", path, i)
 		day, ok := v.period(vpath+".period", dv.Period, seen)
+		if dv.NotMeasurable {
+			reason := v.reason(vpath+".reason", dv.Reason)
+			if dv.Value != nil {
+				v.add(vpath+".value", "un valore non rilevabile (not_measurable) non ha valore: usare null")
+				continue
+			}
+			if reason == "" {
+				v.add(vpath+".reason", "motivo mancante: un valore non rilevabile richiede il motivo")
+				continue
+			}
+			if ok {
+				in.Values = append(in.Values, plan.Value{Period: day, NotMeasurable: true, Reason: reason})
+			}
+			continue
+		}
 		if dv.Value == nil {
 			v.add(vpath+".value", "valore mancante")
 			continue
@@ -298,6 +326,19 @@ func (v *validator) indicator(path string, d *Indicator) *plan.Indicator {
 		val, vok := v.value(vpath+".value", in.Unit, *dv.Value)
 		if ok && vok {
 			in.Values = append(in.Values, plan.Value{Period: day, Value: val, Reason: v.reason(vpath+".reason", dv.Reason)})
+		}
+	}
+	seenTargets := map[string]bool{}
+	for i, dt := range d.Targets {
+		tpath := fmt.Sprintf("%s.targets[%d]", path, i)
+		day, ok := v.period(tpath+".period", dt.Period, seenTargets)
+		if dt.Target == nil {
+			v.add(tpath+".target", "target intermedio mancante")
+			continue
+		}
+		val, vok := v.value(tpath+".target", in.Unit, *dt.Target)
+		if ok && vok {
+			in.Targets = append(in.Targets, plan.Target{Period: day, Value: val})
 		}
 	}
 	if d.Neutralised != nil {

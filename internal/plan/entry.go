@@ -18,6 +18,12 @@ const (
 	Approved  SubmissionState = "approvato"  // approved: locked
 )
 
+// Valid reports whether s is a state a submission row may hold: sent,
+// returned or approved (a draft has no row).
+func (s SubmissionState) Valid() bool {
+	return s == Submitted || s == Returned || s == Approved
+}
+
 // Label is the state's Italian name.
 func (s SubmissionState) Label() string {
 	switch s {

@@ -25,14 +25,25 @@ type Cycle struct {
 	Periods []Period
 	Centres []*Centre
 
-	// Achievement is the mean of the centres' achievements (computed).
+	// Achievement is the mean of the centres' achievements (computed); nil
+	// when no centre has a figure, as when nothing is measured yet.
 	Achievement *float64
+	// AsOf is the period the computed figures are at (see Evaluate); YearResult
+	// says it is the cycle's last period and it has data: the figures are the
+	// year's result. Pending is true when nothing was recorded at AsOf and its
+	// window is still open: the cycle reads "da rilevare" (computed).
+	AsOf       time.Time
+	YearResult bool
+	Pending    bool
 }
 
 // Period is a monitoring period, known by the date it ends.
 type Period struct {
 	ID     int64
 	EndsOn time.Time
+	// ClosesOn is the last day of the period's entry window (zero when the
+	// cycle was not read from the store: a window never set never closes).
+	ClosesOn time.Time
 }
 
 // Centre is a centre of responsibility as it stands in one cycle.
@@ -43,9 +54,22 @@ type Centre struct {
 	Manager    string
 	Version    int // see Cycle.Version
 	Objectives []*Objective
+	// Submissions are the centre's submission state at each period.
+	Submissions []Submission
 
-	// Achievement is the weighted mean of the objectives' achievements (computed).
+	// Achievement is the weighted mean of the objectives' achievements
+	// (computed); an objective "da rilevare" is left out, and a centre none of
+	// whose objectives has data at the period is Pending with no figure.
 	Achievement *float64
+	Pending     bool
+}
+
+// Submission is a centre's submission of one period, with the director's
+// comment when returned.
+type Submission struct {
+	Period  time.Time
+	State   SubmissionState
+	Comment string
 }
 
 // Objective is an objective of performance of one centre.
@@ -73,6 +97,10 @@ type Objective struct {
 	Achievement *float64
 	// Band is the band of Achievement (computed); empty when Achievement is nil.
 	Band domain.Band
+	// Pending is true when nothing was recorded for the objective at the
+	// period of the figures and its window is still open: "da rilevare",
+	// with no Achievement (computed).
+	Pending bool
 }
 
 // Activity is a step of an objective with its planned and actual months.
@@ -102,21 +130,30 @@ type Indicator struct {
 	Expected    float64
 	Version     int // see Cycle.Version
 	Values      []Value
+	// Targets are the intermediate targets (target intermedio) of some
+	// periods, against which that period's figures are measured.
+	Targets     []Target
 	Neutralised *Neutralisation
 
-	// Actual is the value at the latest period that has one (computed).
-	Actual *float64
-	// Achievement is the percentage reached (computed); 0 when Missing.
-	Achievement float64
-	// Missing is true when no value has been entered yet (computed).
-	Missing bool
+	// IndicatorFigures are the indicator's figures at the cycle's AsOf
+	// period (computed by Evaluate).
+	IndicatorFigures
 }
 
-// Value is an indicator's actual value at the end of a period.
+// Value is an indicator's actual value at the end of a period. A value
+// recorded as not measurable ("non rilevabile") has no Value (it is ignored)
+// and says why in Reason.
 type Value struct {
+	Period        time.Time
+	Value         float64
+	NotMeasurable bool
+	Reason        string
+}
+
+// Target is an indicator's intermediate target for a period.
+type Target struct {
 	Period time.Time
 	Value  float64
-	Reason string
 }
 
 // Neutralisation takes an indicator out of every average, for a written reason.
@@ -166,51 +203,6 @@ func (a *Activity) LatestActual() *Progress {
 		}
 	}
 	return latest
-}
-
-// Evaluate computes every indicator's actual value and achievement, and the
-// objective, centre and cycle achievements, by the rules of package domain, as
-// of the latest period with data.
-func (c *Cycle) Evaluate() {
-	var centres []domain.Weighted
-	for _, ce := range c.Centres {
-		var objectives []domain.Weighted
-		for _, o := range ce.Objectives {
-			var inds []domain.Weighted
-			for _, in := range o.Indicators {
-				in.evaluate()
-				if in.Neutralised == nil {
-					inds = append(inds, domain.Weighted{Value: in.Achievement, Weight: in.Weight})
-				}
-			}
-			o.Achievement, o.Band = nil, ""
-			if m, ok := domain.WeightedMean(inds); ok {
-				o.Achievement = &m
-				o.Band = c.Bands.Of(domain.Round1(m))
-				objectives = append(objectives, domain.Weighted{Value: m, Weight: o.Weight})
-			}
-		}
-		ce.Achievement = nil
-		if m, ok := domain.WeightedMean(objectives); ok {
-			ce.Achievement = &m
-			centres = append(centres, domain.Weighted{Value: m})
-		}
-	}
-	c.Achievement = nil
-	if m, ok := domain.WeightedMean(centres); ok {
-		c.Achievement = &m
-	}
-}
-
-func (in *Indicator) evaluate() {
-	in.Actual = nil
-	var latest time.Time
-	for i, v := range in.Values {
-		if in.Actual == nil || v.Period.After(latest) {
-			in.Actual, latest = &in.Values[i].Value, v.Period
-		}
-	}
-	in.Achievement, in.Missing = domain.IndicatorAchievement(in.Unit, in.Polarity, in.Expected, in.Actual)
 }
 
 // ObjectiveByID finds an objective and its centre in the cycle.

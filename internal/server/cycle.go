@@ -42,6 +42,9 @@ func (s *Server) cycleShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := evaluateAsOf(r, c); err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, pages.Cycle(pages.CycleView{Cycle: c, May: rights(r)}))
 	return nil
 }
@@ -72,9 +75,14 @@ func (s *Server) objectiveShow(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return notFound("L'obiettivo richiesto non esiste in questo ciclo.")
 	}
-	v := pages.ObjectiveView{Year: c.Year, Cycle: c, May: rights(r), Centre: ce, Objective: o, Description: s.policy.Sanitize(o.DescriptionHTML)}
+	if err := evaluateAsOf(r, c); err != nil {
+		return err
+	}
+	v := pages.ObjectiveView{Year: c.Year, Cycle: c, May: rights(r), Centre: ce, Objective: o, Description: s.policy.Sanitize(o.DescriptionHTML),
+		History: objectiveHistory(c, ce, o)}
 	for _, rep := range o.Reports {
 		v.Reports = append(v.Reports, pages.ReportView{
+			ID:       reportID(rep.Period),
 			Title:    "Report al " + components.Date(rep.Period),
 			Status:   string(rep.Status),
 			TextHTML: s.policy.Sanitize(rep.TextHTML),

@@ -52,6 +52,16 @@ func (s *Store) ImportCycle(ctx context.Context, a Actor, c *plan.Cycle) (int64,
 					return fmt.Errorf("centre %q objective %d: %w", ce.Name, o.Number, err)
 				}
 			}
+			// A submission imported keeps its state; its times are the
+			// import's (the document does not carry them).
+			for _, sub := range ce.Submissions {
+				if _, err := tx.Exec(ctx, `
+					INSERT INTO submissions (period_id, cycle_centre_id, cycle_id, state, comment, submitted_at, reviewed_at)
+					VALUES ($1, $2, $3, $4, $5, now(), CASE WHEN $4 <> 'inviato' THEN now() END)`,
+					periods[sub.Period], ce.ID, cycleID, string(sub.State), sub.Comment); err != nil {
+					return fmt.Errorf("centre %q submission: %w", ce.Name, conflictFrom(err))
+				}
+			}
 		}
 		n := c.Count()
 		return record(ctx, tx, a, "import", "cycle", cycleID, nil, map[string]int{
@@ -165,11 +175,22 @@ func importSeries(ctx context.Context, tx pgx.Tx, o *plan.Objective, periods map
 	}
 	for i, in := range o.Indicators {
 		for _, v := range in.Values {
+			// TODO(merge, mon-entry): keep v.NotMeasurable:
+			//   INSERT INTO indicator_values (indicator_id, period_id, value, not_measurable, reason)
+			//   VALUES ($1, $2, $3, $4, $5)
+			// with value NULL (or 0, as mon-entry's schema says) when not measurable.
+			// Until then a value not measurable is left out rather than stored as a number.
+			if v.NotMeasurable {
+				continue
+			}
 			if _, err := tx.Exec(ctx, `INSERT INTO indicator_values (indicator_id, period_id, value, reason) VALUES ($1, $2, $3, $4)`,
 				in.ID, periods[v.Period], v.Value, nullString(v.Reason)); err != nil {
 				return fmt.Errorf("indicator %d value: %w", i+1, err)
 			}
 		}
+		// TODO(merge, mon-entry): in.Targets, each
+		//   INSERT INTO indicator_targets (indicator_id, period_id, target) VALUES ($1, $2, $3)
+		//   with in.ID, periods[t.Period], t.Value.
 	}
 	for _, r := range o.Reports {
 		if _, err := tx.Exec(ctx, `INSERT INTO progress_reports (objective_id, period_id, status, text_html) VALUES ($1, $2, $3, $4)`,

@@ -6,6 +6,7 @@ package paths
 import (
 	"fmt"
 	"strconv"
+	"time"
 
 	"traguardo/internal/domain"
 )
@@ -52,3 +53,7 @@ func Window(year int, periodID int64) string {
 
 // Notifications is the signed-in user's list of notifications.
 const Notifications = "/notifiche"
+
+// AsOf is a page of the cycle (the cycle's or an objective's) with its
+// figures as of the period ending on day.
+func AsOf(page string, day time.Time) string { return page + "?al=" + day.Format(time.DateOnly) }
