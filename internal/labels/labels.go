@@ -31,6 +31,8 @@ var actions = map[string]string{
 	"sign-in-failed":   "Accesso non riuscito",
 	"password-failed":  "Password attuale errata al cambio password",
 	"throttled":        "Tentativi bloccati (troppi errori)",
+	"save-progress":    "Salvataggio dell'avanzamento",
+	"correct-progress": "Correzione dell'avanzamento da parte del direttore",
 }
 
 // entities name the kinds of record.
@@ -44,6 +46,7 @@ var entities = map[string]string{
 	"indicator":    "Indicatore",
 	"user":         "Utente",
 	"access":       "Accessi",
+	"progress":     "Avanzamento dell'obiettivo",
 }
 
 // ActionLabel is the Italian name of an action code; a code without one is
@@ -157,8 +160,13 @@ var fields = map[string][]Field{
 		{"name", "Nome", Text}, {"description", "Descrizione", Text}, {"unit", "Unità di misura", Unit},
 		{"polarity", "Polarità", Polarity}, {"weight", "Peso", Number}, {"expected", "Valore atteso", Expected},
 		{"neutralised_reason", "Motivo della sterilizzazione", Text}, {"neutralised_by", "Sterilizzato da", Role},
-		{"position", "Posizione", Position},
+		{"targets", "Target intermedi", Text}, {"position", "Posizione", Position},
 		{"id", "", Hidden}, {"objective_id", "", Hidden}, {"version", "", Hidden},
+	},
+	"progress": {
+		{"ends_on", "Periodo", Day}, {"values", "Valori", Text}, {"activities", "Consuntivi delle attività", Text},
+		{"status", "Stato", Text}, {"text_html", "Report", Markup},
+		{"id", "", Hidden}, {"objective_id", "", Hidden}, {"period_id", "", Hidden}, {"version", "", Hidden},
 	},
 	"user": {
 		{"email", "Email", Text}, {"name", "Nome", Text}, {"role", "Ruolo", Role},

@@ -102,6 +102,9 @@ type Indicator struct {
 	Expected    float64
 	Version     int // see Cycle.Version
 	Values      []Value
+	// Targets are the intermediate targets (target intermedio) set for
+	// some periods; the period's status is measured against them.
+	Targets     []Target
 	Neutralised *Neutralisation
 
 	// Actual is the value at the latest period that has one (computed).
@@ -112,11 +115,20 @@ type Indicator struct {
 	Missing bool
 }
 
-// Value is an indicator's actual value at the end of a period.
+// Value is an indicator's actual value at the end of a period, or the
+// record that it could not be measured then.
 type Value struct {
 	Period time.Time
-	Value  float64
-	Reason string
+	Value  float64 // 0 when NotMeasurable
+	// NotMeasurable is "non rilevabile": no value, for the reason Reason.
+	NotMeasurable bool
+	Reason        string
+}
+
+// Target is an indicator's intermediate target at a period.
+type Target struct {
+	Period time.Time
+	Target float64
 }
 
 // Neutralisation takes an indicator out of every average, for a written reason.
@@ -130,6 +142,9 @@ type Report struct {
 	Period   time.Time
 	Status   domain.ReportStatus
 	TextHTML string
+	// Version counts the saves of the objective's progress at the period
+	// (values, activities, status, text); 0 when nothing is stored yet.
+	Version int
 }
 
 // IndicatorLabel names the objective's i-th indicator (from 0) for people
@@ -206,6 +221,9 @@ func (in *Indicator) evaluate() {
 	in.Actual = nil
 	var latest time.Time
 	for i, v := range in.Values {
+		if v.NotMeasurable {
+			continue // no figure to count; the FIGURES rules say how it reads
+		}
 		if in.Actual == nil || v.Period.After(latest) {
 			in.Actual, latest = &in.Values[i].Value, v.Period
 		}

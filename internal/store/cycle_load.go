@@ -32,7 +32,7 @@ func (s *Store) LoadCycle(ctx context.Context, year int) (*plan.Cycle, error) {
 		return nil, fmt.Errorf("cycle %d: %w", year, err)
 	}
 	l := loader{tx: tx, c: c, objectives: map[int64]*plan.Objective{}, activities: map[int64]*plan.Activity{}, indicators: map[int64]*plan.Indicator{}}
-	for _, step := range []func(context.Context) error{l.periods, l.centres, l.objectives_, l.activities_, l.progress, l.indicators_, l.values, l.reports} {
+	for _, step := range []func(context.Context) error{l.periods, l.centres, l.objectives_, l.activities_, l.progress, l.indicators_, l.values, l.targets, l.reports} {
 		if err := step(ctx); err != nil {
 			return nil, fmt.Errorf("cycle %d: %w", year, err)
 		}
@@ -186,14 +186,29 @@ func (l *loader) values(ctx context.Context) error {
 	var reason *string
 	var v plan.Value
 	return l.each(ctx, `
-		SELECT iv.indicator_id, pe.ends_on, iv.value, iv.reason
+		SELECT iv.indicator_id, pe.ends_on, coalesce(iv.value, 0), iv.not_measurable, iv.reason
 		FROM indicator_values iv JOIN periods pe ON pe.id = iv.period_id
 		WHERE pe.cycle_id = $1 ORDER BY iv.indicator_id, pe.ends_on`,
-		func() []any { return []any{&indID, &v.Period, &v.Value, &reason} },
+		func() []any { return []any{&indID, &v.Period, &v.Value, &v.NotMeasurable, &reason} },
 		func() error {
 			v.Reason = deref(reason)
 			in := l.indicators[indID]
 			in.Values = append(in.Values, v)
+			return nil
+		})
+}
+
+func (l *loader) targets(ctx context.Context) error {
+	var indID int64
+	var t plan.Target
+	return l.each(ctx, `
+		SELECT it.indicator_id, pe.ends_on, it.target
+		FROM indicator_targets it JOIN periods pe ON pe.id = it.period_id
+		WHERE pe.cycle_id = $1 ORDER BY it.indicator_id, pe.ends_on`,
+		func() []any { return []any{&indID, &t.Period, &t.Target} },
+		func() error {
+			in := l.indicators[indID]
+			in.Targets = append(in.Targets, t)
 			return nil
 		})
 }
@@ -203,10 +218,10 @@ func (l *loader) reports(ctx context.Context) error {
 	var status *string
 	var r plan.Report
 	return l.each(ctx, `
-		SELECT pr.objective_id, pe.ends_on, pr.status, pr.text_html
+		SELECT pr.objective_id, pe.ends_on, pr.status, pr.text_html, pr.version
 		FROM progress_reports pr JOIN periods pe ON pe.id = pr.period_id
 		WHERE pe.cycle_id = $1 ORDER BY pr.objective_id, pe.ends_on`,
-		func() []any { return []any{&objID, &r.Period, &status, &r.TextHTML} },
+		func() []any { return []any{&objID, &r.Period, &status, &r.TextHTML, &r.Version} },
 		func() error {
 			r.Status = domain.ReportStatus(deref(status))
 			o := l.objectives[objID]
