@@ -47,8 +47,9 @@ func ValueField(indicatorID int64) string { return fmt.Sprintf("ind_%d_value", i
 // ValueReasonField names the field of the reason of an indicator's value.
 func ValueReasonField(indicatorID int64) string { return fmt.Sprintf("ind_%d_reason", indicatorID) }
 
-// ActualField names the field of an activity's actual months.
-func ActualField(activityID int64) string { return fmt.Sprintf("act_%d_actual", activityID) }
+// ActualField names the field of an activity's actual months: its end
+// month, the one to change when the span as a whole is wrong.
+func ActualField(activityID int64) string { return fmt.Sprintf("act_%d_to", activityID) }
 
 // ActualReasonField names the field of the reason of an activity's delay.
 func ActualReasonField(activityID int64) string { return fmt.Sprintf("act_%d_reason", activityID) }

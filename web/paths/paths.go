@@ -35,3 +35,11 @@ func Activity(year int, id int64) string { return fmt.Sprintf("%s/attivita/%d", 
 
 // Indicator is an indicator: its edit, delete and move actions are below it.
 func Indicator(year int, id int64) string { return fmt.Sprintf("%s/indicatori/%d", Cycle(year), id) }
+
+// MyAreas is a manager's landing: the centres he or she enters progress for.
+const MyAreas = "/mie-aree"
+
+// Progress is the entry form of an objective's progress at a period.
+func Progress(year int, objectiveID, periodID int64) string {
+	return fmt.Sprintf("%s/periodi/%d/avanzamento", Objective(year, objectiveID), periodID)
+}
