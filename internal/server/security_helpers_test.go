@@ -335,7 +335,8 @@ func (c *secClient) formVersion(path string) (version string, ok bool) {
 	switch {
 	case strings.HasPrefix(path, "/admin/utenti/"):
 	case strings.HasSuffix(path, "/modifica"), strings.HasSuffix(path, "/elimina"),
-		strings.HasSuffix(path, "/impostazioni"), strings.HasSuffix(path, "/approva"):
+		strings.HasSuffix(path, "/impostazioni"), strings.HasSuffix(path, "/approva"),
+		strings.HasSuffix(path, "/avanzamento"):
 	default:
 		return "", false
 	}
