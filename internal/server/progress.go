@@ -292,20 +292,24 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-// currentCycle is the cycle of this year, or else the latest one; 0 when
-// there is none.
-func (s *Server) currentCycle(ctx context.Context) (int, error) {
+// currentCycle is the cycle of this year, or else the latest one (0 when
+// there is none), and every cycle's year, newest first.
+func (s *Server) currentCycle(ctx context.Context) (int, []int, error) {
 	cycles, err := s.store.ListCycles(ctx)
 	if err != nil || len(cycles) == 0 {
-		return 0, err
+		return 0, nil, err
+	}
+	var years []int
+	for _, c := range cycles {
+		years = append(years, c.Year)
 	}
 	this := domain.Today(time.Now()).Year()
 	for _, c := range cycles {
 		if c.Year == this {
-			return c.Year, nil
+			return c.Year, years, nil
 		}
 	}
-	return cycles[0].Year, nil // newest first
+	return cycles[0].Year, years, nil // newest first
 }
 
 // myAreas is a manager's landing: for each of his or her centres in the
@@ -314,11 +318,11 @@ func (s *Server) currentCycle(ctx context.Context) (int, error) {
 // with the links to the entry forms.
 func (s *Server) myAreas(w http.ResponseWriter, r *http.Request) error {
 	u := auth.UserFrom(r.Context())
-	year, err := s.currentCycle(r.Context())
+	year, years, err := s.currentCycle(r.Context())
 	if err != nil {
 		return err
 	}
-	v := pages.MyAreasView{Year: year}
+	v := pages.MyAreasView{Year: year, Years: years}
 	if year == 0 {
 		s.render(w, r, http.StatusOK, pages.MyAreas(v))
 		return nil

@@ -106,9 +106,6 @@ func (s *Store) saveProgress(ctx context.Context, ch Change, objectiveID, period
 		if err != nil {
 			return err
 		}
-		if id == 0 {
-			old = nil
-		}
 		for _, v := range p.Values {
 			var tag interface{ RowsAffected() int64 }
 			if v.Value == nil && !v.NotMeasurable {
