@@ -36,6 +36,8 @@ var actions = map[string]string{
 	"return":             "Restituzione del monitoraggio con commento",
 	"approve-submission": "Approvazione del monitoraggio",
 	"reopen":             "Riapertura del periodo per un centro",
+	"save-progress":      "Salvataggio dell'avanzamento",
+	"correct-progress":   "Correzione dell'avanzamento da parte del direttore",
 }
 
 // entities name the kinds of record.
@@ -51,6 +53,7 @@ var entities = map[string]string{
 	"access":       "Accessi",
 	"submission":   "Monitoraggio di un centro",
 	"reopening":    "Riapertura di un periodo",
+	"progress":     "Avanzamento dell'obiettivo",
 }
 
 // ActionLabel is the Italian name of an action code; a code without one is
@@ -173,8 +176,13 @@ var fields = map[string][]Field{
 		{"name", "Nome", Text}, {"description", "Descrizione", Text}, {"unit", "Unità di misura", Unit},
 		{"polarity", "Polarità", Polarity}, {"weight", "Peso", Number}, {"expected", "Valore atteso", Expected},
 		{"neutralised_reason", "Motivo della sterilizzazione", Text}, {"neutralised_by", "Sterilizzato da", Role},
-		{"position", "Posizione", Position},
+		{"targets", "Target intermedi", Text}, {"position", "Posizione", Position},
 		{"id", "", Hidden}, {"objective_id", "", Hidden}, {"version", "", Hidden},
+	},
+	"progress": {
+		{"ends_on", "Periodo", Day}, {"values", "Valori", Text}, {"activities", "Consuntivi delle attività", Text},
+		{"status", "Stato", Text}, {"text_html", "Report", Markup},
+		{"id", "", Hidden}, {"objective_id", "", Hidden}, {"period_id", "", Hidden}, {"version", "", Hidden},
 	},
 	"user": {
 		{"email", "Email", Text}, {"name", "Nome", Text}, {"role", "Ruolo", Role},

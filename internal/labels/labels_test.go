@@ -251,7 +251,7 @@ func TestLabels_StoreCodes(t *testing.T) {
 // helper, such as a centre's).
 func hasField(entities []string, key string) bool {
 	if len(entities) == 0 {
-		entities = []string{"organisation", "cycle", "period", "centre", "objective", "activity", "indicator", "user", "access"}
+		entities = []string{"organisation", "cycle", "period", "centre", "objective", "activity", "indicator", "user", "access", "progress"}
 	}
 	for _, e := range entities {
 		if _, ok := labels.FieldOf(e, key); ok {

@@ -167,6 +167,9 @@ type Report struct {
 	Period   time.Time
 	Status   domain.ReportStatus
 	TextHTML string
+	// Version counts the saves of the objective's progress at the period
+	// (values, activities, status, text); 0 when nothing is stored yet.
+	Version int
 }
 
 // IndicatorLabel names the objective's i-th indicator (from 0) for people

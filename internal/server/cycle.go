@@ -8,13 +8,20 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"traguardo/internal/auth"
 	"traguardo/internal/interchange"
 	"traguardo/internal/plan"
 	"traguardo/web/components"
 	"traguardo/web/pages"
+	"traguardo/web/paths"
 )
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	// A manager's work is in his or her areas: land there.
+	if u := auth.UserFrom(r.Context()); u != nil && u.Role == auth.Manager {
+		http.Redirect(w, r, paths.MyAreas, http.StatusSeeOther)
+		return nil
+	}
 	cycles, err := s.store.ListCycles(r.Context())
 	if err != nil {
 		return err

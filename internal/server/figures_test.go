@@ -315,14 +315,9 @@ func TestFigures_History(t *testing.T) {
 	}
 }
 
-// TestFigures_StoreRoundTrip: a cycle with data at several periods,
-// exported, imported into an empty database and exported again, is the
-// same document.
-//
-// TODO(merge): once the store keeps not measurable values, intermediate
-// targets and submissions (mon-entry, mon-review), add them to figuresDoc
-// so this test covers them through the store too; the interchange tests
-// cover them through the format already.
+// TestFigures_StoreRoundTrip: a cycle with data at several periods, a value
+// "non rilevabile", an intermediate target and a submission, exported,
+// imported into an empty database and exported again, is the same document.
 func TestFigures_StoreRoundTrip(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -338,10 +333,17 @@ func TestFigures_StoreRoundTrip(t *testing.T) {
 		}
 		return buf.Bytes()
 	}
+	doc := strings.NewReplacer(
+		`"values": [{"period": "2025-06-30", "value": 12, "reason": null}]`,
+		`"values": [{"period": "2025-03-31", "value": null, "not_measurable": true, "reason": "sistema non disponibile"}, {"period": "2025-06-30", "value": 12, "reason": null}], "targets": [{"period": "2025-06-30", "target": 6}]`,
+		`"manager": "Mario Rossi",`,
+		`"manager": "Mario Rossi", "submissions": [{"period": "2025-03-31", "state": "approvato", "comment": ""}, {"period": "2025-06-30", "state": "restituito", "comment": "Manca il motivo"}],`,
+	).Replace(string(figuresDoc(2025, true)))
 	first := store.New(pgtest.NewDB(t))
-	figuresImport(t, first, figuresDoc(2025, true))
+	figuresImport(t, first, []byte(doc))
 	out := export(first)
-	for _, want := range []string{`"figures": {`, `"period": "2025-12-31",`, `"year_result": true`, `"latest": {`} {
+	for _, want := range []string{`"figures": {`, `"period": "2025-12-31",`, `"year_result": true`, `"latest": {`,
+		`"not_measurable": true`, `"sistema non disponibile"`, `"target": 6`, `"state": "approvato"`, `"comment": "Manca il motivo"`} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("export lacks %s", want)
 		}

@@ -50,7 +50,7 @@ var routeMatrix = map[string]map[string]int{
 	"POST /profilo/password": {"anonimo": 303, "admin": 422, "direttore": 422, "responsabile": 422, "nucleo": 422, "osservatore": 422},
 
 	// ReadCycle: every role.
-	"GET /":                            {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /":                            {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 303, "nucleo": 200, "osservatore": 200},
 	"GET /cicli/{year}":                {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
 	"GET /cicli/{year}/export.json":    {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
 	"GET /cicli/{year}/obiettivi/{id}": {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
@@ -148,6 +148,15 @@ var routeMatrix = map[string]map[string]int{
 	"GET /notifiche":              {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
 	"POST /notifiche/lette":       {"anonimo": 303, "admin": 303, "direttore": 303, "responsabile": 303, "nucleo": 303, "osservatore": 303},
 	"POST /notifiche/{nid}/letta": {"anonimo": 303, "admin": 404, "direttore": 404, "responsabile": 404, "nucleo": 404, "osservatore": 404},
+	// Monitoring entry. A responsabile lands on /mie-aree (GET / redirects
+	// there). The entry form is the centre's manager's (WriteProgress for
+	// the objective's centre: the demo's first responsabile is of the
+	// objective's centre) and the director's, who corrects; anyone else 403.
+	// An empty form is a blank draft: saved (303) by the director's
+	// correction; the matrix's period is of 2023, closed to the manager (409).
+	"GET /mie-aree": {"anonimo": 303, "admin": 403, "direttore": 403, "responsabile": 200, "nucleo": 403, "osservatore": 403},
+	"GET /cicli/{year}/obiettivi/{id}/periodi/{pid}/avanzamento":  {"anonimo": 303, "admin": 403, "direttore": 200, "responsabile": 200, "nucleo": 403, "osservatore": 403},
+	"POST /cicli/{year}/obiettivi/{id}/periodi/{pid}/avanzamento": {"anonimo": 303, "admin": 403, "direttore": 303, "responsabile": 409, "nucleo": 403, "osservatore": 403},
 
 	// ReadAudit: admin and nucleo.
 	"GET /registro": {"anonimo": 303, "admin": 200, "direttore": 403, "responsabile": 403, "nucleo": 200, "osservatore": 403},

@@ -23,6 +23,7 @@ import (
 	"traguardo/internal/domain"
 	"traguardo/internal/plan"
 	"traguardo/internal/server"
+	"traguardo/internal/store"
 )
 
 // smtpServer is a small SMTP peer on 127.0.0.1 that accepts every message
@@ -233,6 +234,13 @@ func TestMonitoring_Review(t *testing.T) {
 	if !strings.Contains(r.Body, `data-testid="submit-form"`) {
 		t.Fatalf("the manager's page has no submit button:\n%s", r.Body)
 	}
+	// Submitting with a delay left unexplained is refused; explained, it goes.
+	r = fin.post(page+"/invia", url.Values{"version": {"0"}})
+	wantStatus(t, "submitting with reasons missing", r, http.StatusConflict)
+	if !strings.Contains(r.Body, "motiv") {
+		t.Errorf("the refusal does not say that reasons are missing:\n%.2000s", r.Body)
+	}
+	monExplain(t, e, ids.first, ids.fin)
 	wantStatus(t, "submit", fin.post(page+"/invia", url.Values{"version": {"0"}}), http.StatusSeeOther)
 	if s := monState(t, e, ids.first, ids.fin); s.Open || s.State != plan.Submitted || s.Version != 1 {
 		t.Fatalf("after submitting: %+v", s)
@@ -385,6 +393,7 @@ func TestMonitoring_Windows(t *testing.T) {
 	if strings.Contains(e.manager(t, "minori").get("/notifiche").Body, "periodo al 30/06/2024") {
 		t.Error("AREA MINORI's manager is shown AREA FINANZIARIA's deadline")
 	}
+	monExplain(t, e, ids.second, ids.fin)
 	wantStatus(t, "submitting the reopened period", fin.post(page+"/invia", url.Values{"version": {"0"}}), http.StatusSeeOther)
 	if strings.Contains(fin.get("/notifiche").Body, "periodo al 30/06/2024") {
 		t.Error("a sent period is still listed as a deadline")
@@ -398,6 +407,7 @@ func TestMonitoring_BrowserAccessible(t *testing.T) {
 	e := newSecEnv(t, server.Config{})
 	ids := monLoad(t, e)
 	fin := e.manager(t, "finanziaria")
+	monExplain(t, e, ids.first, ids.fin)
 	wantStatus(t, "submit", fin.post(monPage(2024, ids.first, ids.fin)+"/invia", url.Values{"version": {"0"}}), http.StatusSeeOther)
 	ctx := browsertest.New(t)
 	pbSignIn(t, ctx, e.srv.URL, e.emails["direttore"])
@@ -405,4 +415,61 @@ func TestMonitoring_BrowserAccessible(t *testing.T) {
 	pbPage(t, ctx, e.srv.URL, monPage(2024, ids.first, ids.fin), `[data-testid="return-form"]`, true)
 	pbPage(t, ctx, e.srv.URL, "/notifiche", `[data-testid="notifications"]`, true)
 	pbPage(t, ctx, e.srv.URL, fmt.Sprintf("/cicli/2024/periodi/%d/finestra", ids.second), `[data-testid="window-form"]`, true)
+}
+
+// monExplain gives a written reason to every gap and delay of the 2024
+// centre at the period (plan.ReasonsMissing), through the store as the
+// manager's form saves them, so that the period can be submitted.
+func monExplain(t *testing.T, e *secEnv, pid int64, centre domain.CycleCentreID) {
+	t.Helper()
+	ctx := context.Background()
+	c, err := e.st.LoadCycle(ctx, 2024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, ok := plan.Period{}, false
+	for _, q := range c.Periods {
+		if q.ID == pid {
+			p, ok = q, true
+		}
+	}
+	if !ok {
+		t.Fatalf("period %d is not of 2024", pid)
+	}
+	explained := 0
+	for _, ce := range c.Centres {
+		if ce.ID != centre {
+			continue
+		}
+		for _, o := range ce.Objectives {
+			var progress plan.ObjectiveProgress
+			for _, m := range o.ReasonsMissing(c.Year, p.EndsOn) {
+				if m.ActivityID != 0 {
+					progress.Activities = append(progress.Activities, plan.ActivityEntry{ActivityID: m.ActivityID, Reason: "Avvio rinviato per la riorganizzazione dell'ufficio."})
+				} else {
+					entry := plan.ValueEntry{IndicatorID: m.IndicatorID, Reason: "Sotto il target per l'assenza di un operatore."}
+					for _, in := range o.Indicators {
+						if v := in.ValueAt(p.EndsOn); in.ID == m.IndicatorID && v != nil {
+							entry.Value, entry.NotMeasurable = &v.Value, v.NotMeasurable
+						}
+					}
+					progress.Values = append(progress.Values, entry)
+				}
+			}
+			if len(progress.Values)+len(progress.Activities) == 0 {
+				continue
+			}
+			version := 0
+			if r := o.ReportAt(p.EndsOn); r != nil {
+				version = r.Version
+			}
+			if err := e.st.SaveProgress(ctx, store.Change{Actor: store.Actor{Name: "test"}, Version: version}, o.ID, pid, progress); err != nil {
+				t.Fatalf("explaining objective %d: %v", o.Number, err)
+			}
+			explained++
+		}
+	}
+	if explained == 0 {
+		t.Fatalf("nothing to explain at period %d: the test no longer shows the check of reasons", pid)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"traguardo/internal/auth"
+	"traguardo/web/paths"
 	"traguardo/web/static"
 )
 
@@ -133,6 +134,15 @@ func (s *Server) routes() http.Handler {
 			g.get("/notifiche", auth.ReadCycle, s.notificationsList)
 			g.post("/notifiche/lette", auth.ReadCycle, s.notificationsReadAll)
 			g.post("/notifiche/{nid}/letta", auth.ReadCycle, s.notificationRead)
+		}
+
+		// Monitoring entry: a manager's areas, and the entry of an
+		// objective's progress at a period; the form checks the centre
+		// (WriteProgress for it) or lets the director correct.
+		{
+			g.get(paths.MyAreas, auth.WriteProgress, s.myAreas)
+			g.get("/cicli/{year}/obiettivi/{id}/periodi/{pid}/avanzamento", auth.ReadCycle, s.progressEntry)
+			g.post("/cicli/{year}/obiettivi/{id}/periodi/{pid}/avanzamento", auth.ReadCycle, s.progressEntry)
 		}
 
 		g.get("/admin/utenti", auth.ManageUsers, s.usersList)

@@ -335,7 +335,8 @@ func (c *secClient) formVersion(path string) (version string, ok bool) {
 	switch {
 	case strings.HasPrefix(path, "/admin/utenti/"):
 	case strings.HasSuffix(path, "/modifica"), strings.HasSuffix(path, "/elimina"),
-		strings.HasSuffix(path, "/impostazioni"), strings.HasSuffix(path, "/approva"):
+		strings.HasSuffix(path, "/impostazioni"), strings.HasSuffix(path, "/approva"),
+		strings.HasSuffix(path, "/avanzamento"):
 	default:
 		return "", false
 	}
@@ -404,10 +405,11 @@ func (c *secClient) requireSignedOut(what string) {
 	}
 }
 
-// requireSignedIn checks that the client's session opens the home page.
+// requireSignedIn checks that the client's session opens the home page (a
+// responsabile's home is /mie-aree, where / sends him).
 func (c *secClient) requireSignedIn(what string) {
 	c.t.Helper()
-	if r := c.get("/"); r.Status != http.StatusOK {
+	if r := c.get("/"); r.Status != http.StatusOK && (r.Status != http.StatusSeeOther || r.Location() != "/mie-aree") {
 		c.t.Errorf("%s: GET / answered %d (Location %q), want 200", what, r.Status, r.Location())
 	}
 }

@@ -106,10 +106,15 @@ func TestSignIn_BrowserEachRole(t *testing.T) {
 				chromedp.SendKeys(chromedp.CSS(`#password`), demo.DefaultPassword),
 				chromedp.Click(chromedp.CSS(`[data-testid="sign-in"]`)),
 				chromedp.WaitVisible(chromedp.CSS(`[data-testid="current-user"]`)),
-				chromedp.WaitVisible(chromedp.CSS(`[data-testid="cycle-card"]`)),
 			)
-			if loc := location(); loc != base+"/" {
-				t.Errorf("after signing in the browser is on %s, want the home page %s/", loc, base)
+			// A responsabile's home is his areas (/mie-aree), anyone else's the cycles.
+			home, landmark := base+"/", `[data-testid="cycle-card"]`
+			if role == "responsabile" {
+				home, landmark = base+"/mie-aree", `[data-testid="my-centre"]`
+			}
+			run("the home page", chromedp.WaitVisible(chromedp.CSS(landmark)))
+			if loc := location(); loc != home {
+				t.Errorf("after signing in the browser is on %s, want the home page %s", loc, home)
 			}
 			if got := text(`[data-testid="current-user"]`); !strings.Contains(got, email) {
 				t.Errorf("the header shows %q, want the email %s", got, email)

@@ -175,22 +175,22 @@ func importSeries(ctx context.Context, tx pgx.Tx, o *plan.Objective, periods map
 	}
 	for i, in := range o.Indicators {
 		for _, v := range in.Values {
-			// TODO(merge, mon-entry): keep v.NotMeasurable:
-			//   INSERT INTO indicator_values (indicator_id, period_id, value, not_measurable, reason)
-			//   VALUES ($1, $2, $3, $4, $5)
-			// with value NULL (or 0, as mon-entry's schema says) when not measurable.
-			// Until then a value not measurable is left out rather than stored as a number.
-			if v.NotMeasurable {
-				continue
+			var value *float64 // none when not measurable
+			if !v.NotMeasurable {
+				value = &v.Value
 			}
-			if _, err := tx.Exec(ctx, `INSERT INTO indicator_values (indicator_id, period_id, value, reason) VALUES ($1, $2, $3, $4)`,
-				in.ID, periods[v.Period], v.Value, nullString(v.Reason)); err != nil {
-				return fmt.Errorf("indicator %d value: %w", i+1, err)
+			if _, err := tx.Exec(ctx, `
+				INSERT INTO indicator_values (indicator_id, period_id, value, not_measurable, reason) VALUES ($1, $2, $3, $4, $5)`,
+				in.ID, periods[v.Period], value, v.NotMeasurable, nullString(v.Reason)); err != nil {
+				return fmt.Errorf("indicator %d value: %w", i+1, conflictFrom(err))
 			}
 		}
-		// TODO(merge, mon-entry): in.Targets, each
-		//   INSERT INTO indicator_targets (indicator_id, period_id, target) VALUES ($1, $2, $3)
-		//   with in.ID, periods[t.Period], t.Value.
+		for _, t := range in.Targets {
+			if _, err := tx.Exec(ctx, `INSERT INTO indicator_targets (indicator_id, period_id, target) VALUES ($1, $2, $3)`,
+				in.ID, periods[t.Period], t.Value); err != nil {
+				return fmt.Errorf("indicator %d target: %w", i+1, conflictFrom(err))
+			}
+		}
 	}
 	for _, r := range o.Reports {
 		if _, err := tx.Exec(ctx, `INSERT INTO progress_reports (objective_id, period_id, status, text_html) VALUES ($1, $2, $3, $4)`,

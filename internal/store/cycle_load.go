@@ -20,8 +20,14 @@ func (s *Store) LoadCycle(ctx context.Context, year int) (*plan.Cycle, error) {
 		return nil, err
 	}
 	defer tx.Rollback(ctx)
+	return loadCycleTx(ctx, tx, year)
+}
+
+// loadCycleTx is LoadCycle within tx, for a write that must judge the cycle
+// as it stands under its own locks.
+func loadCycleTx(ctx context.Context, tx pgx.Tx, year int) (*plan.Cycle, error) {
 	c := &plan.Cycle{Year: year}
-	err = tx.QueryRow(ctx, `
+	err := tx.QueryRow(ctx, `
 		SELECT c.id, o.name, c.band_reached, c.band_partial, coalesce(c.approval_act, ''), c.approved_on, c.version
 		FROM cycles c JOIN organisations o ON o.id = c.organisation_id
 		WHERE c.year = $1`, year).Scan(&c.ID, &c.Organisation, &c.Bands.Reached, &c.Bands.Partial, &c.ApprovalAct, &c.ApprovedOn, &c.Version)
@@ -32,7 +38,7 @@ func (s *Store) LoadCycle(ctx context.Context, year int) (*plan.Cycle, error) {
 		return nil, fmt.Errorf("cycle %d: %w", year, err)
 	}
 	l := loader{tx: tx, c: c, objectives: map[int64]*plan.Objective{}, activities: map[int64]*plan.Activity{}, indicators: map[int64]*plan.Indicator{}}
-	for _, step := range []func(context.Context) error{l.periods, l.centres, l.submissions, l.objectives_, l.activities_, l.progress, l.indicators_, l.values, l.reports} {
+	for _, step := range []func(context.Context) error{l.periods, l.centres, l.submissions, l.objectives_, l.activities_, l.progress, l.indicators_, l.values, l.targets, l.reports} {
 		if err := step(ctx); err != nil {
 			return nil, fmt.Errorf("cycle %d: %w", year, err)
 		}
@@ -202,44 +208,36 @@ func (l *loader) indicators_(ctx context.Context) error {
 		})
 }
 
-// TODO(merge, mon-figures -> mon-entry/mon-review): the store does not yet
-// keep what the JSON v1 format and plan carry for monitoring, because the
-// columns and tables come from the other slices. At merge, in LoadCycle:
-//
-//   - values (mon-entry's indicator_values.not_measurable; value nullable or
-//     0 when not measurable): replace the query below by
-//     SELECT iv.indicator_id, pe.ends_on, coalesce(iv.value, 0), iv.not_measurable, iv.reason
-//     FROM indicator_values iv JOIN periods pe ON pe.id = iv.period_id
-//     WHERE pe.cycle_id = $1 ORDER BY iv.indicator_id, pe.ends_on
-//     scanning into &indID, &v.Period, &v.Value, &v.NotMeasurable, &reason;
-//   - intermediate targets (mon-entry's table; named here indicator_targets
-//     (indicator_id, period_id, target)), a step l.targets appending
-//     plan.Target{Period, Value} to l.indicators[id].Targets:
-//     SELECT it.indicator_id, pe.ends_on, it.target
-//     FROM indicator_targets it JOIN periods pe ON pe.id = it.period_id
-//     WHERE pe.cycle_id = $1 ORDER BY it.indicator_id, pe.ends_on
-//   - submissions (mon-review's table; named here submissions
-//     (cycle_centre_id, period_id, state, comment)), a step l.submissions
-//     appending plan.Submission{Period, State, Comment} to the centre:
-//     SELECT s.cycle_centre_id, pe.ends_on, s.state, s.comment (a *string, deref'd)
-//     FROM submissions s JOIN periods pe ON pe.id = s.period_id
-//     WHERE pe.cycle_id = $1 ORDER BY s.cycle_centre_id, pe.ends_on
-//
-// Each is one statement per page (querycount_test.go keeps them fixed). The
-// writes are in importSeries (cycle_import.go).
+// values reads every period's values: a value, or "non rilevabile" with
+// its reason (the writes are in importSeries and SaveProgress).
 func (l *loader) values(ctx context.Context) error {
 	var indID int64
 	var reason *string
 	var v plan.Value
 	return l.each(ctx, `
-		SELECT iv.indicator_id, pe.ends_on, iv.value, iv.reason
+		SELECT iv.indicator_id, pe.ends_on, coalesce(iv.value, 0), iv.not_measurable, iv.reason
 		FROM indicator_values iv JOIN periods pe ON pe.id = iv.period_id
 		WHERE pe.cycle_id = $1 ORDER BY iv.indicator_id, pe.ends_on`,
-		func() []any { return []any{&indID, &v.Period, &v.Value, &reason} },
+		func() []any { return []any{&indID, &v.Period, &v.Value, &v.NotMeasurable, &reason} },
 		func() error {
 			v.Reason = deref(reason)
 			in := l.indicators[indID]
 			in.Values = append(in.Values, v)
+			return nil
+		})
+}
+
+func (l *loader) targets(ctx context.Context) error {
+	var indID int64
+	var t plan.Target
+	return l.each(ctx, `
+		SELECT it.indicator_id, pe.ends_on, it.target
+		FROM indicator_targets it JOIN periods pe ON pe.id = it.period_id
+		WHERE pe.cycle_id = $1 ORDER BY it.indicator_id, pe.ends_on`,
+		func() []any { return []any{&indID, &t.Period, &t.Value} },
+		func() error {
+			in := l.indicators[indID]
+			in.Targets = append(in.Targets, t)
 			return nil
 		})
 }
@@ -249,10 +247,10 @@ func (l *loader) reports(ctx context.Context) error {
 	var status *string
 	var r plan.Report
 	return l.each(ctx, `
-		SELECT pr.objective_id, pe.ends_on, pr.status, pr.text_html
+		SELECT pr.objective_id, pe.ends_on, pr.status, pr.text_html, pr.version
 		FROM progress_reports pr JOIN periods pe ON pe.id = pr.period_id
 		WHERE pe.cycle_id = $1 ORDER BY pr.objective_id, pe.ends_on`,
-		func() []any { return []any{&objID, &r.Period, &status, &r.TextHTML} },
+		func() []any { return []any{&objID, &r.Period, &status, &r.TextHTML, &r.Version} },
 		func() error {
 			r.Status = domain.ReportStatus(deref(status))
 			o := l.objectives[objID]

@@ -148,13 +148,29 @@ type Transition struct {
 }
 
 // MissingReasons lists what the centre must still explain (a value below
-// target or an activity late without a written reason) before it can submit
-// the period; nil when nothing is missing.
-//
-// HOOK for the ENTRY slice: this stub returns nil; the ENTRY slice replaces
-// its body with the check of its rule (domain.md), reading inside tx.
+// target or an activity late without a written reason, plan.ReasonsMissing)
+// before it can submit the period; nil when nothing is missing. It reads
+// the cycle inside tx, as the submission sees it.
 func MissingReasons(ctx context.Context, tx pgx.Tx, periodID int64, centre domain.CycleCentreID) ([]string, error) {
-	return nil, nil
+	var year int
+	var end time.Time
+	if err := tx.QueryRow(ctx, `SELECT c.year, pe.ends_on FROM periods pe JOIN cycles c ON c.id = pe.cycle_id WHERE pe.id = $1`,
+		periodID).Scan(&year, &end); err != nil {
+		return nil, err
+	}
+	c, err := loadCycleTx(ctx, tx, year)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, ce := range c.Centres {
+		if ce.ID == centre {
+			for _, m := range c.ReasonsMissing(ce, end) {
+				out = append(out, m.Message)
+			}
+		}
+	}
+	return out, nil
 }
 
 // Submit sends the centre's progress for the period to the director: the

@@ -57,3 +57,11 @@ const Notifications = "/notifiche"
 // AsOf is a page of the cycle (the cycle's or an objective's) with its
 // figures as of the period ending on day.
 func AsOf(page string, day time.Time) string { return page + "?al=" + day.Format(time.DateOnly) }
+
+// MyAreas is a manager's landing: the centres he or she enters progress for.
+const MyAreas = "/mie-aree"
+
+// Progress is the entry form of an objective's progress at a period.
+func Progress(year int, objectiveID, periodID int64) string {
+	return fmt.Sprintf("%s/periodi/%d/avanzamento", Objective(year, objectiveID), periodID)
+}

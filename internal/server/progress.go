@@ -1,0 +1,406 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/a-h/templ"
+
+	"traguardo/internal/auth"
+	"traguardo/internal/domain"
+	"traguardo/internal/plan"
+	"traguardo/internal/store"
+	"traguardo/web/components"
+	"traguardo/web/pages"
+	"traguardo/web/paths"
+)
+
+// entryInfo says of a centre's period whether its entry is open, why not,
+// its deadline, its submission state and the director's comment when it
+// was returned: what the review's overview holds for that cell.
+type entryInfo struct {
+	Open     bool
+	Why      string
+	Deadline *time.Time
+	State    string
+	Returned string
+}
+
+func entryInfoOf(cell store.MonitoringCell) entryInfo {
+	e := cell.Entry
+	info := entryInfo{Open: e.Open, Why: e.Message(), State: e.State.Label()}
+	if !e.Deadline.IsZero() {
+		d := e.Deadline
+		info.Deadline = &d
+	}
+	if e.State == plan.Returned {
+		info.Returned = cell.Comment
+	}
+	return info
+}
+
+// entryState tells about the centre's entry at the period, from the
+// review's overview of the cycle (a fixed number of statements).
+func (s *Server) entryState(ctx context.Context, year int, periodID int64, centre domain.CycleCentreID) (entryInfo, error) {
+	o, err := s.store.Monitoring(ctx, year, domain.Today(time.Now()))
+	if err != nil {
+		return entryInfo{}, err
+	}
+	_, _, cell, ok := o.Cell(periodID, centre)
+	if !ok {
+		return entryInfo{}, store.ErrNotFound
+	}
+	return entryInfoOf(cell), nil
+}
+
+// progressTarget loads the objective {id} of the cycle of the URL and its
+// period {pid}, and says whether the user edits as the centre's manager or
+// corrects as the director; anyone else is refused. An objective or a
+// period of another cycle is missing.
+func (s *Server) progressTarget(r *http.Request) (*plan.Cycle, *plan.Centre, *plan.Objective, plan.Period, bool, error) {
+	c, ce, o, err := s.objectiveTarget(r)
+	if err != nil {
+		return nil, nil, nil, plan.Period{}, false, err
+	}
+	pid, err := idParam(r, "pid")
+	if err != nil {
+		return nil, nil, nil, plan.Period{}, false, err
+	}
+	var period plan.Period
+	for _, p := range c.Periods {
+		if p.ID == pid {
+			period = p
+		}
+	}
+	if period.ID == 0 {
+		return nil, nil, nil, plan.Period{}, false, notFound("Il periodo richiesto non esiste in questo ciclo.")
+	}
+	u := auth.UserFrom(r.Context())
+	switch {
+	case auth.Allowed(u, auth.WriteProgress, ce.CentreID):
+		return c, ce, o, period, false, nil
+	case auth.Allowed(u, auth.ApprovePlan, 0):
+		return c, ce, o, period, true, nil
+	}
+	return nil, nil, nil, plan.Period{}, false, forbidden()
+}
+
+func day(t time.Time) string { return t.Format("02/01/2006") }
+
+// shownNumber writes a value of an indicator as people read it.
+func shownNumber(unit domain.Unit, v float64) string {
+	if unit.IsYesNo() {
+		if v == 1 {
+			return "si"
+		}
+		return "no"
+	}
+	return components.NumberInput(v)
+}
+
+// progressFormOf fills the form's indicators and activities with what is
+// stored at the period.
+func progressFormOf(c *plan.Cycle, o *plan.Objective, end time.Time, v *pages.ProgressView) {
+	for i, in := range o.Indicators {
+		pi := pages.ProgressIndicator{
+			Label: o.IndicatorLabel(i), Unit: string(in.Unit), YesNo: in.Unit.IsYesNo(),
+			Expected:   shownNumber(in.Unit, in.Expected),
+			ValueField: plan.ValueField(in.ID), NMField: fmt.Sprintf("ind_%d_nm", in.ID), ReasonField: plan.ValueReasonField(in.ID),
+		}
+		if t, ok := in.TargetAt(end); ok {
+			pi.Target = shownNumber(in.Unit, t)
+		}
+		if val := in.ValueAt(end); val != nil {
+			pi.NotMeasurable, pi.Reason = val.NotMeasurable, val.Reason
+			if !val.NotMeasurable {
+				pi.Value = shownNumber(in.Unit, val.Value)
+			}
+		}
+		v.Indicators = append(v.Indicators, pi)
+	}
+	for i, a := range o.Activities {
+		pa := pages.ProgressActivity{
+			Label: fmt.Sprintf("Attività %d", i+1), Description: a.Description, Planned: a.Planned.Label(c.Year),
+			AnnualField: fmt.Sprintf("act_%d_annual", a.ID), FromField: fmt.Sprintf("act_%d_from", a.ID),
+			ToField: fmt.Sprintf("act_%d_to", a.ID), ReasonField: plan.ActualReasonField(a.ID),
+		}
+		if p := a.ProgressAt(end); p != nil {
+			pa.Annual, pa.Reason = p.Actual.Annual, p.Reason
+			if p.Actual.From != nil {
+				pa.From = p.Actual.From.String()
+			}
+			if p.Actual.To != nil {
+				pa.To = p.Actual.To.String()
+			}
+		}
+		v.Activities = append(v.Activities, pa)
+	}
+	if rep := o.ReportAt(end); rep != nil {
+		v.Status, v.TextHTML = string(rep.Status), rep.TextHTML
+	}
+}
+
+// progressRecord is the objective's progress at the period as the notice of
+// a change saved meanwhile shows it, by the audit snapshot's keys.
+func progressRecord(c *plan.Cycle, o *plan.Objective, end time.Time) stored {
+	var v pages.ProgressView
+	progressFormOf(c, o, end, &v)
+	var values, acts []string
+	for _, in := range v.Indicators {
+		switch {
+		case in.NotMeasurable:
+			values = append(values, in.Label+": non rilevabile")
+		case in.Value != "":
+			values = append(values, in.Label+": "+in.Value)
+		}
+	}
+	for i, a := range v.Activities {
+		if p := o.Activities[i].ProgressAt(end); p != nil {
+			acts = append(acts, a.Label+": "+p.Actual.Label(c.Year))
+		}
+	}
+	rec := stored{fields: []recordField{
+		{"values", pages.ProgressLabels["values"], strings.Join(values, "; ")},
+		{"activities", pages.ProgressLabels["activities"], strings.Join(acts, "; ")},
+		{"status", pages.ProgressLabels["status"], v.Status},
+		{"text_html", pages.ProgressLabels["text_html"], v.TextHTML},
+	}}
+	if rep := o.ReportAt(end); rep != nil {
+		rec.version = rep.Version
+	}
+	return rec
+}
+
+// parseProgress reads the form into the view (as typed) and into a
+// progress, checking it by the plan's rules.
+func (s *Server) parseProgress(r *http.Request, o *plan.Objective, v *pages.ProgressView) plan.ObjectiveProgress {
+	var p plan.ObjectiveProgress
+	errs := v.Errors
+	for i := range v.Indicators {
+		pi := &v.Indicators[i]
+		in := o.Indicators[i]
+		pi.Value = strings.TrimSpace(r.PostFormValue(pi.ValueField))
+		pi.NotMeasurable = r.PostFormValue(pi.NMField) != ""
+		pi.Reason = strings.TrimSpace(r.PostFormValue(pi.ReasonField))
+		e := plan.ValueEntry{IndicatorID: in.ID, NotMeasurable: pi.NotMeasurable, Reason: pi.Reason}
+		switch {
+		case pi.Value == "":
+		case in.Unit.IsYesNo() && (pi.Value == "si" || pi.Value == "no"):
+			x := 0.0
+			if pi.Value == "si" {
+				x = 1
+			}
+			e.Value = &x
+		case in.Unit.IsYesNo():
+			errs[pi.ValueField] = "Per un indicatore si/no scegliere si o no."
+		default:
+			if x, err := components.ParseNumber(pi.Value); err != nil {
+				errs[pi.ValueField] = sentence(err.Error())
+			} else {
+				e.Value = &x
+			}
+		}
+		p.Values = append(p.Values, e)
+	}
+	for i := range v.Activities {
+		pa := &v.Activities[i]
+		a := o.Activities[i]
+		pa.Annual = r.PostFormValue(pa.AnnualField) != ""
+		pa.From = strings.TrimSpace(r.PostFormValue(pa.FromField))
+		pa.To = strings.TrimSpace(r.PostFormValue(pa.ToField))
+		pa.Reason = strings.TrimSpace(r.PostFormValue(pa.ReasonField))
+		e := plan.ActivityEntry{ActivityID: a.ID, Reason: pa.Reason}
+		e.Actual.Annual = pa.Annual
+		month := func(s, field string) *domain.Month {
+			if s == "" {
+				return nil
+			}
+			m, err := domain.ParseMonth(s)
+			if err != nil {
+				errs[field] = "Mese non valido: usare il formato aaaa-mm."
+				return nil
+			}
+			return &m
+		}
+		e.Actual.From, e.Actual.To = month(pa.From, pa.FromField), month(pa.To, pa.ToField)
+		if e.Actual.Annual && (pa.From != "" || pa.To != "") {
+			errs[pa.AnnualField] = "Un'attività annuale non ha mesi di inizio e fine: togliere la spunta o i mesi."
+		}
+		p.Activities = append(p.Activities, e)
+	}
+	v.Status = r.PostFormValue("status")
+	v.TextHTML = r.PostFormValue("text_html")
+	p.Status = domain.ReportStatus(v.Status)
+	p.TextHTML = s.policy.Sanitize(v.TextHTML)
+	if msg := plan.TooLong(v.TextHTML, plan.MaxRichText); msg != "" {
+		errs["text_html"] = sentence(msg)
+	}
+	addFieldErrors(errs, p.Validate(o, domain.Today(time.Now())))
+	return p
+}
+
+// progressEntry serves the entry form of an objective's progress at a
+// period: to the centre's manager while the period's entry is open, and to
+// the director, who corrects (audited as a correction).
+func (s *Server) progressEntry(w http.ResponseWriter, r *http.Request) error {
+	c, ce, o, period, correction, err := s.progressTarget(r)
+	if err != nil {
+		return err
+	}
+	info, err := s.entryState(r.Context(), c.Year, period.ID, ce.ID)
+	if err != nil {
+		return err
+	}
+	self := paths.Progress(c.Year, o.ID, period.ID)
+	back := paths.Objective(c.Year, o.ID)
+	if !correction {
+		back = paths.MyAreas
+	}
+	v := pages.ProgressView{
+		Heading:    fmt.Sprintf("Avanzamento al %s · Obiettivo %d", day(period.EndsOn), o.Number),
+		Crumbs:     objectiveCrumbs(c.Year, ce, o, "Avanzamento al "+day(period.EndsOn)),
+		CentreName: ce.Name,
+		Objective:  fmt.Sprintf("Obiettivo %d «%s»", o.Number, o.Title),
+		PeriodEnd:  day(period.EndsOn),
+		Action:     self,
+		Cancel:     back,
+		Correction: correction,
+		Errors:     components.FieldErrors{},
+	}
+	if !info.Open && !correction {
+		v.Closed = sentence(info.Why)
+	}
+	progressFormOf(c, o, period.EndsOn, &v)
+	for _, m := range o.ReasonsMissing(c.Year, period.EndsOn) {
+		v.Missing = append(v.Missing, sentence(m.Message))
+	}
+	if r.Method == http.MethodPost && v.Closed != "" {
+		return &store.Conflict{Message: v.Closed}
+	}
+	var p plan.ObjectiveProgress
+	save := s.store.SaveProgress
+	if correction {
+		save = func(ctx context.Context, ch store.Change, objectiveID, periodID int64, p plan.ObjectiveProgress) error {
+			ids, err := s.store.CorrectProgress(ctx, ch, objectiveID, periodID, p, self)
+			if err == nil {
+				s.mailNotifications(ids)
+			}
+			return err
+		}
+	}
+	return s.servePlanForm(w, r, planForm{
+		page:   func() templ.Component { return pages.ProgressEdit(v) },
+		errs:   v.Errors,
+		edit:   &v.Edit,
+		record: progressRecord(c, o, period.EndsOn),
+		read: func(string, string) {
+			v.Missing = nil // as typed, the reasons are not known until saved
+			p = s.parseProgress(r, o, &v)
+		},
+		save: func(ch store.Change) (string, string, error) {
+			return self, "Avanzamento salvato come bozza.", save(r.Context(), ch, o.ID, period.ID, p)
+		},
+		conflictField: onField(""),
+	})
+}
+
+// currentCycle is the cycle of this year, or else the latest one (0 when
+// there is none), and every cycle's year, newest first.
+func (s *Server) currentCycle(ctx context.Context) (int, []int, error) {
+	cycles, err := s.store.ListCycles(ctx)
+	if err != nil || len(cycles) == 0 {
+		return 0, nil, err
+	}
+	var years []int
+	for _, c := range cycles {
+		years = append(years, c.Year)
+	}
+	this := domain.Today(time.Now()).Year()
+	for _, c := range cycles {
+		if c.Year == this {
+			return c.Year, years, nil
+		}
+	}
+	return cycles[0].Year, years, nil // newest first
+}
+
+// myAreas is a manager's landing: for each of his or her centres in the
+// current cycle, the open period (the first whose entry is open), its
+// deadline and state, and per objective what is filled and what is missing,
+// with the links to the entry forms.
+func (s *Server) myAreas(w http.ResponseWriter, r *http.Request) error {
+	u := auth.UserFrom(r.Context())
+	year, years, err := s.currentCycle(r.Context())
+	if err != nil {
+		return err
+	}
+	v := pages.MyAreasView{Year: year, Years: years}
+	if year == 0 {
+		s.render(w, r, http.StatusOK, pages.MyAreas(v))
+		return nil
+	}
+	c, err := s.store.LoadCycle(r.Context(), year)
+	if err != nil {
+		return err
+	}
+	overview, err := s.store.Monitoring(r.Context(), year, domain.Today(time.Now()))
+	if err != nil {
+		return err
+	}
+	for _, ce := range c.Centres {
+		if !auth.Allowed(u, auth.WriteProgress, ce.CentreID) {
+			continue
+		}
+		mc := pages.MyCentre{Name: ce.Name}
+		var open *plan.Period
+		for i, p := range c.Periods {
+			_, _, cell, ok := overview.Cell(p.ID, ce.ID)
+			if !ok {
+				continue
+			}
+			if info := entryInfoOf(cell); info.Open {
+				open = &c.Periods[i]
+				mc.PeriodEnd, mc.State, mc.Returned = day(p.EndsOn), info.State, info.Returned
+				if info.Deadline != nil {
+					mc.Deadline = day(*info.Deadline)
+				}
+				break
+			}
+		}
+		for _, o := range ce.Objectives {
+			mo := pages.MyObjective{Label: fmt.Sprintf("Obiettivo %d «%s»", o.Number, o.Title)}
+			for _, p := range c.Periods {
+				if open != nil && p.ID == open.ID {
+					continue
+				}
+				mo.Others = append(mo.Others, pages.MyPeriodLink{PeriodEnd: day(p.EndsOn), Href: paths.Progress(c.Year, o.ID, p.ID)})
+			}
+			if open != nil {
+				mo.Href = paths.Progress(c.Year, o.ID, open.ID)
+				u := o.UnfilledAt(open.EndsOn)
+				filled := len(o.Indicators) - u.Values
+				mo.Filled = fmt.Sprintf("Indicatori rilevati: %d di %d · Attività aggiornate: %d di %d",
+					filled, len(o.Indicators), len(o.Activities)-u.Activities, len(o.Activities))
+				if u.Status {
+					mo.Missing = append(mo.Missing, "stato dell'obiettivo")
+				}
+				if u.Text {
+					mo.Missing = append(mo.Missing, "report")
+				}
+				if n := len(o.ReasonsMissing(c.Year, open.EndsOn)); n > 0 {
+					mo.Missing = append(mo.Missing, strconv.Itoa(n)+" motivi di scostamento o ritardo")
+				}
+			} else if len(mo.Others) > 0 {
+				mo.Href = mo.Others[0].Href
+			}
+			mc.Objectives = append(mc.Objectives, mo)
+		}
+		v.Centres = append(v.Centres, mc)
+	}
+	s.render(w, r, http.StatusOK, pages.MyAreas(v))
+	return nil
+}

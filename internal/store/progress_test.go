@@ -1,0 +1,131 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"traguardo/internal/plan"
+	"traguardo/internal/store"
+)
+
+// objectiveIn finds the objective number of centre in the cycle of year,
+// and the period of the cycle ending on end.
+func objectiveIn(t *testing.T, st *store.Store, year int, centre string, number int, end string) (*plan.Cycle, *plan.Objective, int64) {
+	t.Helper()
+	c, err := st.LoadCycle(context.Background(), year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pid int64
+	for _, p := range c.Periods {
+		if p.EndsOn.Format(time.DateOnly) == end {
+			pid = p.ID
+		}
+	}
+	for _, ce := range c.Centres {
+		for _, o := range ce.Objectives {
+			if ce.Name == centre && o.Number == number && pid != 0 {
+				return c, o, pid
+			}
+		}
+	}
+	t.Fatalf("no objective %d of %s in %d at %s", number, centre, year, end)
+	return nil, nil, 0
+}
+
+func TestStore_SaveProgress(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := MustImportDemo(t)
+	ch := store.Change{Actor: store.CLI}
+	_, o, pid := objectiveIn(t, st, 2024, "AREA FINANZIARIA", 1, "2024-03-31")
+	_, other, _ := objectiveIn(t, st, 2024, "AREA FINANZIARIA", 2, "2024-03-31")
+	_, _, pid2023 := objectiveIn(t, st, 2023, "AREA FINANZIARIA", 1, "2023-03-31")
+	three := 3.0
+
+	t.Run("ErrNotFound", func(t *testing.T) {
+		before := mustCount(t, st, `SELECT count(*) FROM audit_log`)
+		p := plan.ObjectiveProgress{Values: []plan.ValueEntry{{IndicatorID: o.Indicators[0].ID, Value: &three}}}
+		if err := st.SaveProgress(ctx, ch, o.ID, pid2023, p); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("a period of another cycle: %v, want ErrNotFound", err)
+		}
+		foreign := plan.ObjectiveProgress{Values: []plan.ValueEntry{{IndicatorID: o.Indicators[0].ID, Value: &three}, {IndicatorID: other.Indicators[0].ID, Value: &three}}}
+		if err := st.SaveProgress(ctx, ch, o.ID, pid, foreign); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("another objective's indicator: %v, want ErrNotFound", err)
+		}
+		if mustCount(t, st, `SELECT count(*) FROM indicator_values WHERE period_id = $1`, pid) != 0 ||
+			mustCount(t, st, `SELECT count(*) FROM progress_reports WHERE period_id = $1`, pid) != 0 {
+			t.Error("a refused save wrote values")
+		}
+		if after := mustCount(t, st, `SELECT count(*) FROM audit_log`); after != before {
+			t.Errorf("a refused save was audited (%d -> %d)", before, after)
+		}
+	})
+
+	t.Run("NotMeasurableNeedsReason", func(t *testing.T) {
+		_, err := st.Pool().Exec(ctx, `INSERT INTO indicator_values (indicator_id, period_id, not_measurable) VALUES ($1, $2, true)`, o.Indicators[0].ID, pid)
+		if err == nil {
+			t.Fatal("a value not measurable without a reason was stored")
+		}
+	})
+
+	t.Run("Stale", func(t *testing.T) {
+		p := plan.ObjectiveProgress{Values: []plan.ValueEntry{{IndicatorID: o.Indicators[0].ID, Value: &three}}, Status: "in linea"}
+		if err := st.SaveProgress(ctx, ch, o.ID, pid, p); err != nil {
+			t.Fatal(err)
+		}
+		p.Status = "critico"
+		wantStale(t, st.SaveProgress(ctx, ch, o.ID, pid, p), "progress", 0, 1, []string{"cli"},
+			[]string{"status", "values"})
+		c, err := st.LoadCycle(ctx, 2024)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, again, _ := c.ObjectiveByID(o.ID)
+		r := again.ReportAt(c.Periods[0].EndsOn)
+		if r == nil || r.Status != "in linea" || r.Version != 1 {
+			t.Errorf("report after a stale save: %+v", r)
+		}
+	})
+}
+
+func TestStore_SetTargets(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := MustImportDemo(t)
+	ch := store.Change{Actor: store.CLI}
+	_, o, pid := objectiveIn(t, st, 2024, "AREA FINANZIARIA", 1, "2024-03-31")
+	in := o.Indicators[0]
+	two := 2.0
+	ch.Version = in.Version
+	if err := st.SetTargets(ctx, ch, in.ID, map[int64]*float64{pid: &two}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := st.LoadCycle(ctx, 2024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, again, _ := c.ObjectiveByID(o.ID)
+	got := again.Indicators[0]
+	if tg, ok := got.TargetAt(c.Periods[0].EndsOn); !ok || tg != 2 || got.Version != in.Version+1 {
+		t.Errorf("target %v, version %d", tg, got.Version)
+	}
+	// Read at the old version: refused.
+	wantStale(t, st.SetTargets(ctx, ch, in.ID, map[int64]*float64{pid: nil}), "indicator", in.Version, in.Version+1, []string{"cli"}, []string{"targets"})
+	// The approved 2023 plan changes only by variation.
+	c23, o23, pid23 := objectiveIn(t, st, 2023, "AREA FINANZIARIA", 1, "2023-03-31")
+	if err := st.ApprovePlan(ctx, store.CLI, 2023, c23.Version, "Delibera n. 1", time.Date(2023, 1, 31, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	ch.Version = o23.Indicators[0].Version
+	if err := st.SetTargets(ctx, ch, o23.Indicators[0].ID, map[int64]*float64{pid23: &two}); !errors.Is(err, store.ErrPlanFrozen) {
+		t.Errorf("a target of the approved plan without variation: %v", err)
+	}
+	// A period of another cycle: not found.
+	ch.Version = in.Version + 1
+	if err := st.SetTargets(ctx, ch, in.ID, map[int64]*float64{pid23: &two}); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a period of another cycle: %v", err)
+	}
+}
