@@ -91,6 +91,10 @@ var routeMatrix = map[string]map[string]int{
 	"GET /cicli/{year}/indicatori/{iid}/elimina":         {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 403, "nucleo": 403, "osservatore": 403},
 	"POST /cicli/{year}/indicatori/{iid}/elimina":        {"anonimo": 303, "admin": 303, "direttore": 303, "responsabile": 403, "nucleo": 403, "osservatore": 403},
 	"POST /cicli/{year}/indicatori/{iid}/sposta":         {"anonimo": 303, "admin": 422, "direttore": 422, "responsabile": 403, "nucleo": 403, "osservatore": 403},
+	// An indicator's intermediate targets (EditPlan): an empty form changes
+	// no target, and says so (303, nothing written).
+	"GET /cicli/{year}/indicatori/{iid}/target":  {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 403, "nucleo": 403, "osservatore": 403},
+	"POST /cicli/{year}/indicatori/{iid}/target": {"anonimo": 303, "admin": 303, "direttore": 303, "responsabile": 403, "nucleo": 403, "osservatore": 403},
 
 	// The cycle, its periods and centres (EditPlan). Removals need their
 	// confirmation (the button's value, or the year typed for a cycle), so

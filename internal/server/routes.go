@@ -119,6 +119,8 @@ func (s *Server) routes() http.Handler {
 			g.get("/cicli/{year}/indicatori/{iid}/elimina", auth.EditPlan, s.indicatorDelete)
 			g.post("/cicli/{year}/indicatori/{iid}/elimina", auth.EditPlan, s.indicatorDelete)
 			g.post("/cicli/{year}/indicatori/{iid}/sposta", auth.EditPlan, s.indicatorMove)
+			g.get("/cicli/{year}/indicatori/{iid}/target", auth.EditPlan, s.indicatorTargets)
+			g.post("/cicli/{year}/indicatori/{iid}/target", auth.EditPlan, s.indicatorTargets)
 		}
 
 		// Monitoring review: windows, submissions, the director's review, notifications.

@@ -65,3 +65,6 @@ const MyAreas = "/mie-aree"
 func Progress(year int, objectiveID, periodID int64) string {
 	return fmt.Sprintf("%s/periodi/%d/avanzamento", Objective(year, objectiveID), periodID)
 }
+
+// Targets is the page that sets an indicator's intermediate targets.
+func Targets(year int, indicatorID int64) string { return Indicator(year, indicatorID) + "/target" }

@@ -10,6 +10,7 @@ func TestPaths(t *testing.T) {
 		Objective(2024, 12):   "/cicli/2024/obiettivi/12",
 		Activity(2024, 300):   "/cicli/2024/attivita/300",
 		Indicator(2024, 41):   "/cicli/2024/indicatori/41",
+		Targets(2024, 41):     "/cicli/2024/indicatori/41/target",
 	} {
 		if got != want {
 			t.Errorf("%q, want %q", got, want)
