@@ -155,9 +155,10 @@ func (o *Objective) activity(id int64) *Activity {
 
 // TargetFor is what the indicator's value at the period ending on end is
 // measured against: its intermediate target there when set, else the
-// expected value of the year.
-func (in *Indicator) TargetFor(end time.Time) float64 {
-	if t, ok := in.TargetAt(end); ok {
+// expected value of the year; at the cycle's last period (last) always the
+// expected value, as the year's figures are.
+func (in *Indicator) TargetFor(end time.Time, last bool) float64 {
+	if t, ok := in.TargetAt(end); ok && !last {
 		return t
 	}
 	return in.Expected
@@ -191,14 +192,14 @@ type MissingReason struct {
 // target (the period's intermediate target when set, else the expected
 // value, by polarity), and an activity late at the period's end
 // (domain.Late, with its actual months at the period).
-func (o *Objective) ReasonsMissing(year int, end time.Time) []MissingReason {
+func (o *Objective) ReasonsMissing(year int, end time.Time, last bool) []MissingReason {
 	var out []MissingReason
 	for i, in := range o.Indicators {
 		v := in.ValueAt(end)
 		if in.Neutralised != nil || v == nil || v.NotMeasurable || strings.TrimSpace(v.Reason) != "" {
 			continue
 		}
-		if in.BelowTarget(v.Value, in.TargetFor(end)) {
+		if in.BelowTarget(v.Value, in.TargetFor(end, last)) {
 			out = append(out, MissingReason{ObjectiveID: o.ID, IndicatorID: in.ID, Field: ValueReasonField(in.ID),
 				Message: fmt.Sprintf("%s è sotto il target: indicarne il motivo", o.IndicatorLabel(i))})
 		}
@@ -223,7 +224,7 @@ func (o *Objective) ReasonsMissing(year int, end time.Time) []MissingReason {
 func (c *Cycle) ReasonsMissing(ce *Centre, end time.Time) []MissingReason {
 	var out []MissingReason
 	for _, o := range ce.Objectives {
-		out = append(out, o.ReasonsMissing(c.Year, end)...)
+		out = append(out, o.ReasonsMissing(c.Year, end, c.IsLast(end))...)
 	}
 	return out
 }

@@ -51,7 +51,7 @@ func TestReasonsMissing(t *testing.T) {
 		Progress: []Progress{{Period: end, Reason: "in attesa della delibera"}}}
 	future := &Activity{ID: 13, Planned: domain.Span{From: month(2024, 9), To: month(2024, 10)}}
 	o := &Objective{ID: 7, Indicators: []*Indicator{higher, below, lower, lowerNo, nm}, Activities: []*Activity{late, onTime, excused, future}}
-	got := o.ReasonsMissing(2024, end)
+	got := o.ReasonsMissing(2024, end, false)
 	var ids []int64
 	for _, m := range got {
 		ids = append(ids, m.IndicatorID+m.ActivityID)
@@ -65,6 +65,12 @@ func TestReasonsMissing(t *testing.T) {
 	c := &Cycle{Year: 2024, Centres: []*Centre{{Objectives: []*Objective{o}}}}
 	if n := len(c.ReasonsMissing(c.Centres[0], end)); n != 3 {
 		t.Errorf("the centre's ReasonsMissing: %d", n)
+	}
+	// At the cycle's last period the year's expected value counts, as in the
+	// year's figures: "Incontri" (4, at its intermediate target but under the
+	// 10 expected) then needs its reason too.
+	if got := o.ReasonsMissing(2024, end, true); len(got) != 4 || got[0].IndicatorID != 1 {
+		t.Errorf("ReasonsMissing at the last period = %+v, want indicator 1 as well", got)
 	}
 }
 

@@ -443,7 +443,7 @@ func monExplain(t *testing.T, e *secEnv, pid int64, centre domain.CycleCentreID)
 		}
 		for _, o := range ce.Objectives {
 			var progress plan.ObjectiveProgress
-			for _, m := range o.ReasonsMissing(c.Year, p.EndsOn) {
+			for _, m := range o.ReasonsMissing(c.Year, p.EndsOn, c.IsLast(p.EndsOn)) {
 				if m.ActivityID != 0 {
 					progress.Activities = append(progress.Activities, plan.ActivityEntry{ActivityID: m.ActivityID, Reason: "Avvio rinviato per la riorganizzazione dell'ufficio."})
 				} else {

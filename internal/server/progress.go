@@ -275,7 +275,7 @@ func (s *Server) progressEntry(w http.ResponseWriter, r *http.Request) error {
 		v.Closed = sentence(info.Why)
 	}
 	progressFormOf(c, o, period.EndsOn, &v)
-	for _, m := range o.ReasonsMissing(c.Year, period.EndsOn) {
+	for _, m := range o.ReasonsMissing(c.Year, period.EndsOn, c.IsLast(period.EndsOn)) {
 		v.Missing = append(v.Missing, sentence(m.Message))
 	}
 	if r.Method == http.MethodPost && v.Closed != "" {
@@ -391,7 +391,7 @@ func (s *Server) myAreas(w http.ResponseWriter, r *http.Request) error {
 				if u.Text {
 					mo.Missing = append(mo.Missing, "report")
 				}
-				if n := len(o.ReasonsMissing(c.Year, open.EndsOn)); n > 0 {
+				if n := len(o.ReasonsMissing(c.Year, open.EndsOn, c.IsLast(open.EndsOn))); n > 0 {
 					mo.Missing = append(mo.Missing, strconv.Itoa(n)+" motivi di scostamento o ritardo")
 				}
 			} else if len(mo.Others) > 0 {
