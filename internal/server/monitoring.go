@@ -102,8 +102,39 @@ func (s *Server) submissionShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, pages.Submission(s.submissionView(r, t)))
+	v := s.submissionView(r, t)
+	if v.CanSubmit && v.Entry.Open {
+		if v.Missing, err = s.missingReasons(r.Context(), t); err != nil {
+			return err
+		}
+	}
+	s.render(w, r, http.StatusOK, pages.Submission(v))
 	return nil
+}
+
+// missingReasons lists what the centre must still explain at the period
+// before it can send it (plan.ReasonsMissing), each with a link to the
+// field of its entry form.
+func (s *Server) missingReasons(ctx context.Context, t *submissionTarget) ([]pages.MissingLink, error) {
+	c, err := s.store.LoadCycle(ctx, t.o.Year)
+	if err != nil {
+		return nil, err
+	}
+	var out []pages.MissingLink
+	for _, ce := range c.Centres {
+		if ce.ID != t.centre.ID {
+			continue
+		}
+		for _, o := range ce.Objectives {
+			for _, m := range o.ReasonsMissing(c.Year, t.period.EndsOn) {
+				out = append(out, pages.MissingLink{
+					Text: fmt.Sprintf("Obiettivo %d: %s", o.Number, m.Message),
+					Href: paths.Progress(c.Year, o.ID, t.period.ID) + "#" + m.Field,
+				})
+			}
+		}
+	}
+	return out, nil
 }
 
 // submissionSubmit sends a centre's period to the director: only a manager
@@ -116,6 +147,18 @@ func (s *Server) submissionSubmit(w http.ResponseWriter, r *http.Request) error 
 	u := auth.UserFrom(r.Context())
 	if !auth.Allowed(u, auth.WriteProgress, t.centre.CentreID) {
 		return forbidden()
+	}
+	if t.cell.Entry.Open {
+		missing, err := s.missingReasons(r.Context(), t)
+		if err != nil {
+			return err
+		}
+		if len(missing) > 0 {
+			v := s.submissionView(r, t)
+			v.Missing, v.Refused = missing, true
+			s.render(w, r, http.StatusConflict, pages.Submission(v))
+			return nil
+		}
 	}
 	return s.transition(w, r, t, s.store.Submit, "Monitoraggio inviato al direttore.")
 }

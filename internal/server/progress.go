@@ -239,8 +239,35 @@ func (s *Server) parseProgress(r *http.Request, o *plan.Objective, v *pages.Prog
 	if msg := plan.TooLong(v.TextHTML, plan.MaxRichText); msg != "" {
 		errs["text_html"] = sentence(msg)
 	}
+	if foreignFields(r, o) {
+		errs[""] = "Il modulo contiene indicatori o attività di un altro obiettivo: nulla è stato salvato."
+	}
 	addFieldErrors(errs, p.Validate(o, domain.Today(time.Now())))
 	return p
+}
+
+// foreignFields reports whether the form names an indicator or an activity
+// (ind_<id>_…, act_<id>_…) that is not the objective's: a forged form, which
+// is refused as a whole rather than saved without them.
+func foreignFields(r *http.Request, o *plan.Objective) bool {
+	own := map[string]bool{}
+	for _, in := range o.Indicators {
+		own["ind_"+strconv.FormatInt(in.ID, 10)] = true
+	}
+	for _, a := range o.Activities {
+		own["act_"+strconv.FormatInt(a.ID, 10)] = true
+	}
+	for k := range r.PostForm {
+		if !strings.HasPrefix(k, "ind_") && !strings.HasPrefix(k, "act_") {
+			continue
+		}
+		kind, rest, _ := strings.Cut(k, "_")
+		id, _, _ := strings.Cut(rest, "_")
+		if !own[kind+"_"+id] {
+			return true
+		}
+	}
+	return false
 }
 
 // progressEntry serves the entry form of an objective's progress at a
@@ -269,6 +296,8 @@ func (s *Server) progressEntry(w http.ResponseWriter, r *http.Request) error {
 		Action:     self,
 		Cancel:     back,
 		Correction: correction,
+		Returned:   info.Returned,
+		Submission: paths.Submission(c.Year, period.ID, ce.ID),
 		Errors:     components.FieldErrors{},
 	}
 	if !info.Open && !correction {
@@ -365,6 +394,7 @@ func (s *Server) myAreas(w http.ResponseWriter, r *http.Request) error {
 			if info := entryInfoOf(cell); info.Open {
 				open = &c.Periods[i]
 				mc.PeriodEnd, mc.State, mc.Returned = day(p.EndsOn), info.State, info.Returned
+				mc.Submission = paths.Submission(c.Year, p.ID, ce.ID)
 				if info.Deadline != nil {
 					mc.Deadline = day(*info.Deadline)
 				}

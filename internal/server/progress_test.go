@@ -285,13 +285,13 @@ func TestProgress_ForgedByAnotherCentre(t *testing.T) {
 		{paths.Progress(2024, f.other, f.pid), forged, []int{http.StatusForbidden}},
 		{paths.Progress(2023, f.objective, f.pid), forged, []int{http.StatusNotFound}},
 		// His own objective, with AREA FINANZIARIA's indicator in the form:
-		// the form reads only his objective's fields; the foreign one is ignored.
+		// a forged form, refused as a whole.
 		{own, func() url.Values {
 			v := url.Values{}
 			v.Set(ind(f.indicators[0], "value"), "0")
 			v.Set("version", "0")
 			return v
-		}(), []int{http.StatusSeeOther}},
+		}(), []int{http.StatusUnprocessableEntity}},
 		{own + "?objective=" + strconv.FormatInt(f.objective, 10), ownForm, []int{http.StatusSeeOther, http.StatusConflict}},
 	} {
 		before := secSnapshot(t, f.e.pool)
@@ -303,7 +303,7 @@ func TestProgress_ForgedByAnotherCentre(t *testing.T) {
 		if !ok {
 			t.Errorf("POST %s as MINORI: %d, want %v", tc.path, r.Status, tc.want)
 		}
-		if r.Status == http.StatusForbidden || r.Status == http.StatusNotFound {
+		if r.Status == http.StatusForbidden || r.Status == http.StatusNotFound || r.Status == http.StatusUnprocessableEntity {
 			secRequireUnchanged(t, "POST "+tc.path, before, secSnapshot(t, f.e.pool), "sessions")
 		}
 	}

@@ -20,8 +20,9 @@ type menuKey struct{}
 // Menu says which entries of the main menu the signed-in user may open;
 // the server sets it from the access policy for every page it renders.
 type Menu struct {
-	Users bool // Utenti
-	Audit bool // Registro delle modifiche
+	Users   bool // Utenti
+	Audit   bool // Registro delle modifiche
+	MyAreas bool // Le mie aree: a responsabile's centres
 }
 
 // WithMenu returns a context carrying the user's menu.

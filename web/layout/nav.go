@@ -9,6 +9,7 @@ const (
 	SectionAudit         = "registro"
 	SectionPassword      = "password"
 	SectionNotifications = "notifiche"
+	SectionMyAreas       = "mie-aree"
 )
 
 // section is the entry of the main menu the page belongs to: Page.Section,
