@@ -126,7 +126,7 @@ func (s *Server) missingReasons(ctx context.Context, t *submissionTarget) ([]pag
 			continue
 		}
 		for _, o := range ce.Objectives {
-			for _, m := range o.ReasonsMissing(c.Year, t.period.EndsOn) {
+			for _, m := range o.ReasonsMissing(c.Year, t.period.EndsOn, c.IsLast(t.period.EndsOn)) {
 				out = append(out, pages.MissingLink{
 					Text: fmt.Sprintf("Obiettivo %d: %s", o.Number, m.Message),
 					Href: paths.Progress(c.Year, o.ID, t.period.ID) + "#" + m.Field,
