@@ -242,6 +242,11 @@ func TestMonitoring_Review(t *testing.T) {
 	}
 	monExplain(t, e, ids.first, ids.fin)
 	wantStatus(t, "submit", fin.post(page+"/invia", url.Values{"version": {"0"}}), http.StatusSeeOther)
+	// The landing says where the sent period stands, with its page.
+	if sent := byTestID(parseHTML(t, fin.get("/mie-aree").Body), "sent-periods"); len(sent) != 1 ||
+		!strings.Contains(textOf(sent[0]), "Periodo al 31/03/2024: Inviato") {
+		t.Errorf("the manager's landing after submitting: %d lists of sent periods", len(sent))
+	}
 	if s := monState(t, e, ids.first, ids.fin); s.Open || s.State != plan.Submitted || s.Version != 1 {
 		t.Fatalf("after submitting: %+v", s)
 	}

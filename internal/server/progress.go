@@ -391,14 +391,17 @@ func (s *Server) myAreas(w http.ResponseWriter, r *http.Request) error {
 			if !ok {
 				continue
 			}
-			if info := entryInfoOf(cell); info.Open {
+			if st := cell.Entry.State; st == plan.Submitted || st == plan.Approved {
+				mc.Sent = append(mc.Sent, pages.MyPeriodState{PeriodEnd: day(p.EndsOn), State: st.Label(),
+					Href: paths.Submission(c.Year, p.ID, ce.ID)})
+			}
+			if info := entryInfoOf(cell); info.Open && open == nil {
 				open = &c.Periods[i]
 				mc.PeriodEnd, mc.State, mc.Returned = day(p.EndsOn), info.State, info.Returned
 				mc.Submission = paths.Submission(c.Year, p.ID, ce.ID)
 				if info.Deadline != nil {
 					mc.Deadline = day(*info.Deadline)
 				}
-				break
 			}
 		}
 		for _, o := range ce.Objectives {
