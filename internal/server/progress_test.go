@@ -252,6 +252,11 @@ func TestProgress_Conflict(t *testing.T) {
 	if n := secCount(t, f.e.pool, `SELECT count(*) FROM audit_log WHERE action = 'correct-progress'`); n != 1 {
 		t.Errorf("%d corrections audited, want 1", n)
 	}
+	// The centre's manager is told, with a link to the entry.
+	if n := secCount(t, f.e.pool, `SELECT count(*) FROM notifications n JOIN users u ON u.id = n.user_id
+		WHERE u.email = 'responsabile.finanziaria@traguardo.test' AND n.text LIKE '%corretto l''avanzamento%' AND n.link = $1`, f.path); n != 1 {
+		t.Errorf("%d notifications of the correction to the manager, want 1", n)
+	}
 }
 
 // TestProgress_ForgedByAnotherCentre: the manager of AREA MINORI cannot
