@@ -124,7 +124,7 @@ func TestQueryCount_PagesDoNotGrowWithThePlan(t *testing.T) {
 		"/cicli/{year}/attivita/{aid}/modifica", "/cicli/{year}/attivita/{aid}/elimina", "/cicli/{year}/obiettivi/{id}/attivita/nuova",
 		"/cicli/{year}/indicatori/{iid}/modifica", "/cicli/{year}/indicatori/{iid}/elimina", "/cicli/{year}/obiettivi/{id}/indicatori/nuovo",
 		"/cicli/{year}/periodi/{pid}/elimina", "/cicli/{year}/centri/nuovo", "/cicli/{year}/importa-foglio", "/registro",
-		// The figures as of a chosen period (mon-figures).
+		// The figures as of a chosen period.
 		"/cicli/{year}?al={year}-06-30", "/cicli/{year}/obiettivi/{id}?al={year}-06-30",
 	}
 	dir := e.signedIn(t, "direttore")

@@ -763,7 +763,7 @@ type MyCentre struct {
 	PeriodEnd string // "" when no period is open
 	Deadline  string // "" when unknown
 	// State is the submission state of the centre's period, and Returned
-	// the director's comment when it was returned (REVIEW slice).
+	// the director's comment when it was returned.
 	State      string
 	Returned   string
 	Submission string // the centre's period page, where it is sent
