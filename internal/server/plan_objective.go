@@ -213,7 +213,7 @@ func (s *Server) objectiveMove(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.movePlanItem(w, r, s.store.MoveObjective, o.ID, paths.CentreAnchor(c.Year, ce.ID))
+	return s.movePlanItem(w, r, s.store.MoveObjective, o.ID, paths.Centre(c.Year, ce.ID))
 }
 
 // count words a number of things in Italian; zero gives "".

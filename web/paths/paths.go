@@ -14,19 +14,23 @@ import (
 // Cycle is the page of the cycle of year; the pages of its records are below it.
 func Cycle(year int) string { return "/cicli/" + strconv.Itoa(year) }
 
-// Centre is a centre of the cycle (its cycle_centres row): its edit and
-// delete pages are below it.
+// Centre is the page of a centre of the cycle (its cycle_centres row), with
+// its objectives; its edit and delete pages are below it.
 func Centre(year int, id domain.CycleCentreID) string {
 	return fmt.Sprintf("%s/centri/%d", Cycle(year), id)
 }
 
-// CentreAnchor is a centre's section on the cycle page.
+// CentreAnchor is a centre's row in the index of centres on the cycle page.
 func CentreAnchor(year int, id domain.CycleCentreID) string {
 	return Cycle(year) + "#" + CentreSection(id)
 }
 
-// CentreSection is the id of a centre's section on the cycle page.
+// CentreSection is the id of a centre's row on the cycle page.
 func CentreSection(id domain.CycleCentreID) string { return fmt.Sprintf("centro-%d", id) }
+
+// Objectives is the list of the objectives of the cycle of year, filtered
+// and searched by its query parameters (see ObjectivesPage).
+func Objectives(year int) string { return Cycle(year) + "/obiettivi" }
 
 // Objective is the page of an objective.
 func Objective(year int, id int64) string { return fmt.Sprintf("%s/obiettivi/%d", Cycle(year), id) }
