@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -66,7 +65,7 @@ func TestBrowser_ObjectivePage(t *testing.T) {
 	t.Parallel()
 	srv, _ := newTestServer(t)
 	seed := loadSeed(t)
-	links := cycleLinks(t, getPage(t, srv.URL+"/cicli/2023", http.StatusOK))
+	links := cycleLinks(t, srv.URL, 2023)
 	if len(links) == 0 || links[0].Name != "AREA DIREZIONE" || len(links[0].Links) == 0 {
 		t.Fatalf("the cycle page does not start with AREA DIREZIONE and its objectives: %+v", links)
 	}
@@ -77,13 +76,14 @@ func TestBrowser_ObjectivePage(t *testing.T) {
 	}
 
 	ctx := browsertest.New(t)
-	browserSignIn(t, ctx, srv.URL, "/cicli/2023", chromedp.CSS(`[data-testid="objective-row"]`))
+	browserSignIn(t, ctx, srv.URL, "/cicli/2023", chromedp.CSS(`[data-testid="centre-row"]`))
 
-	// The link in the first row of the AREA DIREZIONE table.
-	link := `//section[@data-testid="centre"][h2[normalize-space()="AREA DIREZIONE"]]` +
-		`//tr[@data-testid="objective-row"][1]/td/a`
+	// The centre's link in the index, then the link in the first row of
+	// the centre's first section.
 	if err := chromedp.Do(ctx,
-		chromedp.Click(link),
+		chromedp.Click(`//a[@data-testid="centre-link"][normalize-space()="AREA DIREZIONE"]`),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="objective-row"]`)),
+		chromedp.Click(`(//section[@data-testid="section"])[1]//tr[@data-testid="objective-row"][1]/td/a`),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="objective-title"]`)),
 	); err != nil {
 		t.Fatalf("following the link of objective 1: %v", err)
@@ -131,12 +131,16 @@ func TestBrowser_Accessibility(t *testing.T) {
 	ctx := browsertest.New(t)
 	browserSignIn(t, ctx, srv.URL, "/", chromedp.CSS(`[data-testid="cycle-card"]`))
 	browsertest.AssertAccessible(t, ctx)
+	links := cycleLinks(t, srv.URL, 2023)
 
 	pages := []struct {
 		path    string
 		waitFor string
 	}{
-		{"/cicli/2023", `[data-testid="objective-row"]`},
+		{"/cicli/2023", `[data-testid="centre-row"]`},
+		{links[0].Centre, `[data-testid="objective-row"]`},
+		{"/cicli/2023/obiettivi?esito=non+raggiunto&q=a", `[data-testid="objective-row"]`},
+		{"/cicli/2023/obiettivi?centro=0", `[data-testid="objectives-count"]`},
 		{"/cicli/2023/obiettivi/abc", `[data-testid="error-message"]`},
 	}
 	for _, p := range pages {

@@ -27,17 +27,21 @@ import (
 	"traguardo/internal/store"
 )
 
-// TestCycleShow reads the cycle page against the seed: every centre and every
-// objective row in document order, with the achievements computed again from
-// the seed by the rules of domain.md.
+// TestCycleShow reads the cycle page, an index of centres, and each centre's
+// page against the seed: every centre and every objective row in document
+// order, with the achievements computed again from the seed by the rules of
+// domain.md.
 func TestCycleShow(t *testing.T) {
 	t.Parallel()
 	srv, _ := newTestServer(t)
 	seed := loadSeed(t)
 	doc := getPage(t, srv.URL+"/cicli/2023", http.StatusOK)
 
-	if h1 := elements(doc, atom.H1); len(h1) != 1 || textOf(h1[0]) != "Relazione sulla Performance 2023" {
-		t.Errorf("h1 = %v, want one \"Relazione sulla Performance 2023\"", texts(h1))
+	if h1 := elements(doc, atom.H1); len(h1) != 1 || textOf(h1[0]) != "Ciclo 2023: piano e risultati" {
+		t.Errorf("h1 = %v, want one \"Ciclo 2023: piano e risultati\"", texts(h1))
+	}
+	if title := elements(doc, atom.Title); len(title) != 1 || !strings.HasPrefix(textOf(title[0]), "Ciclo 2023: piano e risultati") {
+		t.Errorf("title = %v", texts(title))
 	}
 	if !strings.Contains(textOf(doc), seed.Organisation.Name) {
 		t.Errorf("the page does not name the organisation %q", seed.Organisation.Name)
@@ -45,72 +49,104 @@ func TestCycleShow(t *testing.T) {
 	if got, want := textOf(oneByTestID(t, doc, "cycle-achievement")), wantPercent(seed.achievement(t)); got != want {
 		t.Errorf("cycle achievement = %q, want %q", got, want)
 	}
+	if n := len(byTestID(doc, "objective-row")); n != 0 {
+		t.Errorf("the index lists %d objectives, want none (they are on the centres' pages)", n)
+	}
 
-	centres := byTestID(doc, "centre")
-	if len(centres) != 6 || len(seed.Centres) != 6 {
-		t.Fatalf("%d centres on the page, %d in the seed, want 6", len(centres), len(seed.Centres))
+	rows := byTestID(doc, "centre-row")
+	if len(rows) != 6 || len(seed.Centres) != 6 {
+		t.Fatalf("%d centres on the page, %d in the seed, want 6", len(rows), len(seed.Centres))
 	}
-	if rows := byTestID(doc, "objective-row"); len(rows) != 18 {
-		t.Errorf("%d objective rows, want 18", len(rows))
-	}
-	for i, sec := range centres {
+	for i, row := range rows {
 		sc := seed.Centres[i]
-		h2 := elements(sec, atom.H2)
-		if len(h2) != 1 || textOf(h2[0]) != sc.Name {
-			t.Errorf("centre %d: heading %v, want %q", i, texts(h2), sc.Name)
+		link := oneByTestID(t, row, "centre-link")
+		if got := textOf(link); got != sc.Name {
+			t.Errorf("centre %d: %q, want %q", i, got, sc.Name)
 			continue
+		}
+		if got := textOf(oneByTestID(t, row, "centre-objectives")); got != strconv.Itoa(len(sc.Objectives)) {
+			t.Errorf("%s: %s objectives, want %d", sc.Name, got, len(sc.Objectives))
+		}
+		if got, want := textOf(oneByTestID(t, row, "centre-achievement")), wantPercent(sc.achievement(t)); got != want {
+			t.Errorf("%s: achievement %q, want %q", sc.Name, got, want)
+		}
+
+		href, _ := attr(link, "href")
+		page := getPage(t, srv.URL+href, http.StatusOK)
+		if got := textOf(oneByTestID(t, page, "centre-name")); got != sc.Name {
+			t.Errorf("the page of %s is titled %q", sc.Name, got)
 		}
 		wantCentre := "Grado di raggiungimento del centro: " + wantPercent(sc.achievement(t))
-		if !containsText(elements(sec, atom.P), wantCentre) {
-			t.Errorf("%s: no paragraph %q in %v", sc.Name, wantCentre, texts(elements(sec, atom.P)))
+		if !containsText(elements(page, atom.P), wantCentre) {
+			t.Errorf("%s: no paragraph %q in %v", sc.Name, wantCentre, texts(elements(page, atom.P)))
 		}
-		rows := byTestID(sec, "objective-row")
-		if len(rows) != len(sc.Objectives) {
-			t.Errorf("%s: %d rows, want %d", sc.Name, len(rows), len(sc.Objectives))
+		var got [][]string
+		for _, sec := range byTestID(page, "section") {
+			name := textOf(elements(sec, atom.H2)[0])
+			for _, row := range byTestID(sec, "objective-row") {
+				got = append(got, append([]string{name}, cellTexts(row)...))
+			}
+		}
+		if len(got) != len(sc.Objectives) {
+			t.Errorf("%s: %d rows, want %d", sc.Name, len(got), len(sc.Objectives))
 			continue
 		}
-		for j, row := range rows {
+		for j, cells := range got {
 			o := sc.Objectives[j]
 			pct, _ := o.achievement(t)
 			want := []string{o.Section, strconv.Itoa(o.Number), o.Title, strconv.Itoa(len(o.Indicators)),
 				italianPercent(pct) + " " + band(pct)}
-			if got := cellTexts(row); !equalStrings(got, want) {
-				t.Errorf("%s row %d:\n got %q\nwant %q", sc.Name, j+1, got, want)
+			if !equalStrings(cells, want) {
+				t.Errorf("%s row %d:\n got %q\nwant %q", sc.Name, j+1, cells, want)
 			}
 		}
 	}
+}
 
-	// The two worked examples of domain.md, spelt out.
-	examples := []struct {
-		centre  string
-		row     int
-		pct     string
-		band    string
-		centreN int
-	}{
-		{"AREA DIREZIONE", 1, "33,3%", "non raggiunto", 0},
-		{"AREA INCLUSIONE E RETI TERRITORIALI", 3, "80%", "parzialmente raggiunto", 5},
+// TestCentreShow_AreaDirezione reads the page of AREA DIREZIONE, reached from
+// the index, against the seed: its figure, its objectives under their
+// section, and objective 2 at 33,3% non raggiunto, the example of domain.md.
+func TestCentreShow_AreaDirezione(t *testing.T) {
+	t.Parallel()
+	srv, _ := newTestServer(t)
+	seed := loadSeed(t)
+	sc := seed.Centres[0]
+	if sc.Name != "AREA DIREZIONE" {
+		t.Fatalf("the seed starts with %q", sc.Name)
 	}
-	for _, ex := range examples {
-		sec := centres[ex.centreN]
-		if name := textOf(elements(sec, atom.H2)[0]); name != ex.centre {
-			t.Errorf("centre %d is %q, want %q", ex.centreN, name, ex.centre)
-			continue
+	centres := cycleLinks(t, srv.URL, 2023)
+	if len(centres) != 6 || centres[0].Name != "AREA DIREZIONE" {
+		t.Fatalf("the index does not start with AREA DIREZIONE: %+v", centres)
+	}
+	page := getPage(t, srv.URL+centres[0].Centre, http.StatusOK)
+	if got, want := textOf(oneByTestID(t, page, "centre-achievement")), wantPercent(sc.achievement(t)); got != want {
+		t.Errorf("centre achievement %q, want %q", got, want)
+	}
+	secs := byTestID(page, "section")
+	if len(secs) != 1 || textOf(elements(secs[0], atom.H2)[0]) != "Obiettivi di performance" {
+		t.Fatalf("sections %v, want one: Obiettivi di performance", texts(secs))
+	}
+	rows := byTestID(secs[0], "objective-row")
+	if len(rows) != len(sc.Objectives) || len(rows) < 2 {
+		t.Fatalf("%d rows, want %d", len(rows), len(sc.Objectives))
+	}
+	cells := cellTexts(rows[1])
+	if cells[0] != "2" || cells[3] != "33,3% non raggiunto" {
+		t.Errorf("objective 2 reads %q, want 33,3%% non raggiunto", cells)
+	}
+	for i, row := range rows {
+		as := elements(row, atom.A)
+		if href, _ := attr(as[0], "href"); href != centres[0].Links[i] || !strings.HasPrefix(href, "/cicli/2023/obiettivi/") {
+			t.Errorf("row %d links %q", i+1, href)
 		}
-		rows := byTestID(sec, "objective-row")
-		if len(rows) <= ex.row {
-			t.Errorf("%s has %d rows", ex.centre, len(rows))
-			continue
-		}
-		cells := children(rows[ex.row], atom.Td)
-		last := cells[len(cells)-1]
-		pct := findAll(last, func(n *html.Node) bool { return n.DataAtom == atom.Span && hasClass(n, "fw-semibold") })
-		badge := findAll(last, func(n *html.Node) bool { return n.DataAtom == atom.Span && hasClass(n, "badge") })
-		if len(pct) != 1 || textOf(pct[0]) != ex.pct {
-			t.Errorf("%s objective %d: percentage %v, want %q", ex.centre, ex.row+1, texts(pct), ex.pct)
-		}
-		if len(badge) != 1 || textOf(badge[0]) != ex.band {
-			t.Errorf("%s objective %d: band %v, want %q", ex.centre, ex.row+1, texts(badge), ex.band)
+	}
+	// The page as of 30/06 says so, and an unknown centre is a 404.
+	if got := textOf(oneByTestID(t, getPage(t, srv.URL+centres[0].Centre+"?al=2023-06-30", http.StatusOK), "figures-at")); !strings.HasPrefix(got, "Dati al 30/06/2023") {
+		t.Errorf("figures-at at 30/06: %q", got)
+	}
+	for _, bad := range []string{"/cicli/2023/centri/987654321", "/cicli/2023/centri/abc", "/cicli/1999/centri/1"} {
+		if status, _, _ := get(t, srv.URL+bad); status != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", bad, status)
 		}
 	}
 }
@@ -122,7 +158,7 @@ func TestObjectiveShow_AllSeedObjectives(t *testing.T) {
 	t.Parallel()
 	srv, _ := newTestServer(t)
 	seed := loadSeed(t)
-	centres := cycleLinks(t, getPage(t, srv.URL+"/cicli/2023", http.StatusOK))
+	centres := cycleLinks(t, srv.URL, 2023)
 	if len(centres) != len(seed.Centres) {
 		t.Fatalf("%d centres on the cycle page, %d in the seed", len(centres), len(seed.Centres))
 	}
@@ -328,7 +364,7 @@ func TestObjectiveShow_ItalianNumbers(t *testing.T) {
 	}
 	srv := serveStore(t, st)
 
-	centres := cycleLinks(t, getPage(t, srv.URL+"/cicli/2023", http.StatusOK))
+	centres := cycleLinks(t, srv.URL, 2023)
 	if len(centres) == 0 || len(centres[0].Links) == 0 {
 		t.Fatal("no objective link on the cycle page")
 	}
@@ -357,7 +393,7 @@ func TestObjectiveShow_ItalianNumbers(t *testing.T) {
 func TestObjectiveShow_ErrNotFound(t *testing.T) {
 	t.Parallel()
 	srv, _ := newTestServer(t)
-	centres := cycleLinks(t, getPage(t, srv.URL+"/cicli/2023", http.StatusOK))
+	centres := cycleLinks(t, srv.URL, 2023)
 	if len(centres) == 0 || len(centres[0].Links) == 0 {
 		t.Fatal("no objective link on the cycle page")
 	}
@@ -628,7 +664,7 @@ func TestHealthz(t *testing.T) {
 func TestSecurityHeaders(t *testing.T) {
 	t.Parallel()
 	srv, _ := newTestServer(t)
-	centres := cycleLinks(t, getPage(t, srv.URL+"/cicli/2023", http.StatusOK))
+	centres := cycleLinks(t, srv.URL, 2023)
 	if len(centres) == 0 || len(centres[0].Links) == 0 {
 		t.Fatal("no objective link on the cycle page")
 	}

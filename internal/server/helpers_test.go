@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"math"
@@ -661,23 +662,27 @@ func TestItalianNumberHelper(t *testing.T) {
 // ---------------------------------------------------------------------------
 // The cycle page
 
-// cycleLinks reads the cycle page: for each centre (in page order) its name
-// and the href of each objective row's link.
+// cycleLinks reads the cycle page of year on the server at base and,
+// following each centre's link of its index, each centre's page: for each
+// centre (in index order) its name and the href of each objective row's link.
 type pageCentre struct {
-	Name  string
-	Links []string
+	Name   string
+	Centre string // the centre page's path
+	Links  []string
 }
 
-func cycleLinks(t testing.TB, doc *html.Node) []pageCentre {
+func cycleLinks(t testing.TB, base string, year int) []pageCentre {
 	t.Helper()
 	var out []pageCentre
-	for _, sec := range byTestID(doc, "centre") {
-		h2 := elements(sec, atom.H2)
-		if len(h2) == 0 {
-			t.Fatal("a centre section has no h2")
+	index := getPage(t, fmt.Sprintf("%s/cicli/%d", base, year), http.StatusOK)
+	for _, a := range byTestID(index, "centre-link") {
+		href, _ := attr(a, "href")
+		page := getPage(t, base+href, http.StatusOK)
+		pc := pageCentre{Name: textOf(oneByTestID(t, page, "centre-name")), Centre: href}
+		if pc.Name != textOf(a) {
+			t.Fatalf("the link %q leads to the page of %q", textOf(a), pc.Name)
 		}
-		pc := pageCentre{Name: textOf(h2[0])}
-		for _, row := range byTestID(sec, "objective-row") {
+		for _, row := range byTestID(page, "objective-row") {
 			as := elements(row, atom.A)
 			if len(as) != 1 {
 				t.Fatalf("%s: an objective row has %d links, want 1", pc.Name, len(as))
@@ -689,3 +694,4 @@ func cycleLinks(t testing.TB, doc *html.Node) []pageCentre {
 	}
 	return out
 }
+

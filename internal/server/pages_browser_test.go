@@ -176,7 +176,8 @@ func TestPages_BrowserMobile(t *testing.T) {
 	}{
 		{"osservatore", []page{
 			{"/", `[data-testid="cycle-card"]`},
-			{"/cicli/2023", `[data-testid="objective-row"]`},
+			{"/cicli/2023", `[data-testid="centre-row"]`},
+			{"/cicli/2023/obiettivi", `[data-testid="objective-row"]`},
 			{objective, `[data-testid="indicators"]`},
 			{"/cicli/2023/variazioni", `[data-testid="approval"]`},
 		}},

@@ -143,7 +143,7 @@ func TestBrowser_BuildObjective(t *testing.T) {
 
 	// The page of the imported objective, read as the observer.
 	demoSrv, _ := newTestServer(t)
-	links := cycleLinks(t, getPage(t, demoSrv.URL+"/cicli/2023", http.StatusOK))
+	links := cycleLinks(t, demoSrv.URL, 2023)
 	want := pbObjectivePage(t, getPage(t, demoSrv.URL+links[0].Links[0], http.StatusOK))
 
 	st := pbEmptyCycle(t, seed.Organisation.Name)
@@ -157,7 +157,7 @@ func TestBrowser_BuildObjective(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#email"), pbEmail),
 		chromedp.SendKeys(chromedp.CSS("#password"), pbPassword),
 		chromedp.Click(chromedp.CSS(`[data-testid="sign-in"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="centre"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="centre-row"]`)),
 	)
 
 	// The objective: every field but the title, to see the error first.

@@ -286,12 +286,12 @@ func TestPlanForms_Objective(t *testing.T) {
 	t.Run("MoveOK", func(t *testing.T) {
 		ce, _ := pfObjective(t, pfCycle(t, e.st), e.objectiveID)
 		first, second := ce.Objectives[0].ID, ce.Objectives[1].ID
-		pfRequireRedirect(t, "moving an objective down", c.post(fmt.Sprintf("/cicli/2023/obiettivi/%d/sposta", first), url.Values{"direction": {"giu"}}), "/cicli/2023#centro-")
+		pfRequireRedirect(t, "moving an objective down", c.post(fmt.Sprintf("/cicli/2023/obiettivi/%d/sposta", first), url.Values{"direction": {"giu"}}), fmt.Sprintf("/cicli/2023/centri/%d", ce.ID))
 		ce, _ = pfObjective(t, pfCycle(t, e.st), e.objectiveID)
 		if ce.Objectives[0].ID != second || ce.Objectives[1].ID != first {
 			t.Errorf("after moving down the first objective, the order starts %d, %d; want %d, %d", ce.Objectives[0].ID, ce.Objectives[1].ID, second, first)
 		}
-		pfRequireRedirect(t, "moving it back up", c.post(fmt.Sprintf("/cicli/2023/obiettivi/%d/sposta", first), url.Values{"direction": {"su"}}), "/cicli/2023#centro-")
+		pfRequireRedirect(t, "moving it back up", c.post(fmt.Sprintf("/cicli/2023/obiettivi/%d/sposta", first), url.Values{"direction": {"su"}}), fmt.Sprintf("/cicli/2023/centri/%d", ce.ID))
 		ce, _ = pfObjective(t, pfCycle(t, e.st), e.objectiveID)
 		if ce.Objectives[0].ID != first {
 			t.Errorf("moving back up did not restore the order")
