@@ -50,13 +50,15 @@ var routeMatrix = map[string]map[string]int{
 	"POST /profilo/password": {"anonimo": 303, "admin": 422, "direttore": 422, "responsabile": 422, "nucleo": 422, "osservatore": 422},
 
 	// ReadCycle: every role.
-	"GET /":                            {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 303, "nucleo": 200, "osservatore": 200},
-	"GET /cicli/{year}":                {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
-	"GET /cicli/{year}/export.json":    {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
-	"GET /cicli/{year}/obiettivi/{id}": {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
-	"GET /cicli/{year}/piano.xlsx":     {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
-	"GET /modello-piano.xlsx":          {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
-	"GET /cicli/{year}/variazioni":     {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /":                             {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 303, "nucleo": 200, "osservatore": 200},
+	"GET /cicli/{year}":                 {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /cicli/{year}/export.json":     {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /cicli/{year}/obiettivi/{id}":  {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /cicli/{year}/centri/{centre}": {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /cicli/{year}/obiettivi":       {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /cicli/{year}/piano.xlsx":      {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /modello-piano.xlsx":           {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /cicli/{year}/variazioni":      {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
 
 	// EditPlan, the plan as files: a workbook into an empty cycle (2023 has
 	// a plan: 409 before the file is read), a JSON document as a new cycle

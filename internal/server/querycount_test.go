@@ -126,6 +126,9 @@ func TestQueryCount_PagesDoNotGrowWithThePlan(t *testing.T) {
 		"/cicli/{year}/periodi/{pid}/elimina", "/cicli/{year}/centri/nuovo", "/cicli/{year}/importa-foglio", "/registro",
 		// The figures as of a chosen period.
 		"/cicli/{year}?al={year}-06-30", "/cicli/{year}/obiettivi/{id}?al={year}-06-30",
+		// Navigation: a centre's page, the list of objectives filtered and searched.
+		"/cicli/{year}/centri/{centre}", "/cicli/{year}/obiettivi", "/cicli/{year}/obiettivi?pagina=2",
+		"/cicli/{year}/obiettivi?esito=non+raggiunto&ritardo=si&mancanti=si&q=a&stato=critico",
 	}
 	dir := e.signedIn(t, "direttore")
 	adm := e.signedIn(t, "admin")
