@@ -176,7 +176,7 @@ func TestObjectivesList_StatusAndMissing(t *testing.T) {
 		reps := o["reports"].([]any)
 		reps[len(reps)-1].(map[string]any)["status"] = status
 	}
-	setStatus(obj(0, 1), "critico")  // AREA DIREZIONE 2
+	setStatus(obj(0, 1), "critico")   // AREA DIREZIONE 2
 	setStatus(obj(1, 0), "a rischio") // AREA AMMINISTRATIVA 1
 	ind := obj(2, 1)["indicators"].([]any)[0].(map[string]any)
 	ind["values"] = []any{} // AREA FINANZIARIA 2: its first indicator mancante

@@ -694,4 +694,3 @@ func cycleLinks(t testing.TB, base string, year int) []pageCentre {
 	}
 	return out
 }
-
