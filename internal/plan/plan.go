@@ -20,8 +20,8 @@ type Cycle struct {
 	// Rules are the cycle's other rule settings (rounding, cap); the zero
 	// value is the defaults.
 	Rules       domain.Rules
-	ApprovalAct  string
-	ApprovedOn   *time.Time
+	ApprovalAct string
+	ApprovedOn  *time.Time
 	// Version is the store's count of changes of the cycle (bands,
 	// approval), which a form sends back to save over it; 0 when not stored.
 	Version int
