@@ -62,8 +62,8 @@ func (s *Server) settingsView(c *plan.Cycle) pages.CycleSettingsView {
 		Approved: c.Approved(),
 		Bands: pages.BandsForm{Reached: components.NumberInput(c.Bands.Reached), Partial: components.NumberInput(c.Bands.Partial),
 			Rounding: string(c.Rules.Normal().Rounding), Cap: components.NumberInput(c.Rules.Ceiling())},
-		Errors:   components.FieldErrors{},
-		Edit:     components.Edit{Version: c.Version},
+		Errors: components.FieldErrors{},
+		Edit:   components.Edit{Version: c.Version},
 	}
 	data := periodData(c)
 	for _, p := range c.Periods {
