@@ -118,6 +118,9 @@ func TestMeasure_OverrideAndNeutralise(t *testing.T) {
 		}
 	})
 	t.Run("OKNucleoNeutralisesAndCannotOverride", func(t *testing.T) {
+		if n := len(idTexts(t, nucleo.get(page).Body, "measure")); n != 3 {
+			t.Errorf("the Nucleo sees %d measure links, want one per indicator (3)", n)
+		}
 		// The override's fields are the director's: sent by the Nucleo they are ignored.
 		r := nucleo.post(third, url.Values{"neutralised_reason": {"Corso annullato dalla Regione"}, "override_pct": {"100"}, "override_reason": {"x"}})
 		if r.Status != http.StatusSeeOther {
