@@ -70,39 +70,8 @@ func (p Polarity) Valid() bool {
 // The result is always clamped to 0..100, so that a negative or odd value
 // cannot push an average outside the percentage scale.
 func IndicatorAchievement(unit Unit, pol Polarity, expected float64, actual *float64) (pct float64, missing bool) {
-	if actual == nil {
-		return 0, true
-	}
-	a := *actual
-	if unit.IsYesNo() {
-		if a == expected {
-			return 100, false
-		}
-		return 0, false
-	}
-	if pol == Lower {
-		if a <= expected {
-			return 100, false
-		}
-		// Here a > expected; a <= 0 can only mean a negative target was
-		// missed, and dividing by it would be meaningless.
-		if a <= 0 {
-			return 0, false
-		}
-		return clampPct(expected / a * 100), false
-	}
-	// A target of zero is met by any actual: there was nothing to reach.
-	if expected == 0 || a >= expected {
-		return 100, false
-	}
-	if expected < 0 {
-		return 0, false
-	}
-	return clampPct(a / expected * 100), false
-}
-
-func clampPct(p float64) float64 {
-	return math.Max(0, math.Min(100, p))
+	sc := DefaultRules().Score(unit, pol, expected, actual)
+	return sc.Pct, sc.Missing
 }
 
 // Weighted is one value in a weighted mean; a nil Weight means 1, so that
@@ -117,19 +86,8 @@ type Weighted struct {
 // show "no data" instead of a misleading 0 percent. Weights are meant to be
 // non-negative; a non-positive total also gives false.
 func WeightedMean(items []Weighted) (float64, bool) {
-	var sum, total float64
-	for _, it := range items {
-		w := 1.0
-		if it.Weight != nil {
-			w = *it.Weight
-		}
-		sum += it.Value * w
-		total += w
-	}
-	if total <= 0 {
-		return 0, false
-	}
-	return sum / total, true
+	m := MeanOf(items)
+	return m.Value, m.OK
 }
 
 // Band is the outcome band of an achievement, as written in the report.

@@ -34,7 +34,8 @@ func FromCycle(c *plan.Cycle) Document {
 		Year:         c.Year,
 		Periods:      make([]string, 0, len(c.Periods)),
 		Centres:      make([]Centre, 0, len(c.Centres)),
-		Achievement:  round(c.Achievement),
+		Achievement:  round(c.Rules, c.Achievement),
+		Rules:        rulesOf(c),
 	}
 	for _, p := range c.Periods {
 		doc.Periods = append(doc.Periods, day(p.EndsOn))
@@ -44,7 +45,7 @@ func FromCycle(c *plan.Cycle) Document {
 	}
 	for _, ce := range c.Centres {
 		dc := Centre{Name: ce.Name, Manager: ce.Manager, Objectives: make([]Objective, 0, len(ce.Objectives)),
-			Achievement: round(ce.Achievement), Pending: ce.Pending}
+			Achievement: round(c.Rules, ce.Achievement), Pending: ce.Pending}
 		for _, s := range ce.Submissions {
 			dc.Submissions = append(dc.Submissions, Submission{Period: day(s.Period), State: string(s.State), Comment: optional(s.Comment)})
 		}
@@ -74,7 +75,7 @@ func objective(c *plan.Cycle, o *plan.Objective) Objective {
 		Activities:           make([]Activity, 0, len(o.Activities)),
 		Indicators:           make([]Indicator, 0, len(o.Indicators)),
 		Reports:              make([]Report, 0, len(o.Reports)),
-		Achievement:          round(o.Achievement),
+		Achievement:          round(c.Rules, o.Achievement),
 		Band:                 optional(string(o.Band)),
 		Pending:              o.Pending,
 	}
@@ -114,11 +115,13 @@ func objective(c *plan.Cycle, o *plan.Objective) Objective {
 		if in.Actual == nil && in.Latest != nil {
 			di.Latest = &Latest{Period: day(in.Latest.Period), Value: value(in.Unit, &in.Latest.Value)}
 		}
+		if in.Override != nil {
+			di.Override = &Override{Achievement: in.Override.Pct, Reason: in.Override.Reason}
+		}
 		if in.Neutralised != nil {
 			di.Neutralised = &Neutralised{Reason: in.Neutralised.Reason, By: in.Neutralised.By}
 		} else if !in.Pending {
-			a := domain.Round1(in.Achievement)
-			di.Achievement = &a
+			di.Achievement = round(c.Rules, &in.Achievement)
 		}
 		d.Indicators = append(d.Indicators, di)
 	}
@@ -154,12 +157,24 @@ func value(unit domain.Unit, v *float64) *Value {
 	return &Value{Num: *v}
 }
 
-func round(p *float64) *float64 {
+// round rounds a figure as the cycle's rules do.
+func round(r domain.Rules, p *float64) *float64 {
 	if p == nil {
 		return nil
 	}
-	r := domain.Round1(*p)
-	return &r
+	x := r.Round(*p)
+	return &x
+}
+
+// rulesOf is the cycle's rules of measurement, written only when they are
+// not all the defaults, so that a document of a cycle that sets none reads
+// as before.
+func rulesOf(c *plan.Cycle) *Rules {
+	r := c.Rules.Normal()
+	if r == domain.DefaultRules() && c.Bands == domain.DefaultBands() {
+		return nil
+	}
+	return &Rules{Rounding: string(r.Rounding), Cap: r.Cap, BandReached: &c.Bands.Reached, BandPartial: &c.Bands.Partial}
 }
 
 func optional(s string) *string {

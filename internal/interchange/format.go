@@ -15,6 +15,18 @@
 //   - a centre's "submissions": [{"period": …, "state": "inviato" |
 //     "restituito" | "approvato", "comment": "…" or null}].
 //
+// The rules of measurement, optional (absent, they are the defaults of
+// domain.md; written on export only when some differ):
+//
+//   - the document's "rules": {"rounding": "un_decimale" |
+//     "intero_troncato", "cap": 100..200, "band_reached": …,
+//     "band_partial": …}, each field optional, a missing one the default
+//     (one decimal, 100, 95, 50);
+//   - an indicator's "override": {"achievement": 0..cap, "reason": "…"},
+//     the director's achievement in place of the computed one, for a
+//     written reason (the indicator still counts, with it; unlike
+//     "neutralised", which leaves it out of the averages).
+//
 // Output only, ignored on import: "figures" says which period the computed
 // fields are at ({"period": "2024-06-30", "year_result": false}; the year's
 // result is the last period's, once it has data); an indicator's "actual" is
@@ -40,9 +52,18 @@ type Document struct {
 	Organisation Organisation `json:"organisation"`
 	Year         int          `json:"year"`
 	Periods      []string     `json:"periods"`
+	Rules        *Rules       `json:"rules,omitempty"`
 	Figures      *Figures     `json:"figures,omitempty"`
 	Centres      []Centre     `json:"centres"`
 	Achievement  *float64     `json:"achievement"`
+}
+
+// Rules are a cycle's rules of measurement; a zero field is the default.
+type Rules struct {
+	Rounding    string   `json:"rounding,omitempty"`
+	Cap         float64  `json:"cap,omitempty"`
+	BandReached *float64 `json:"band_reached,omitempty"`
+	BandPartial *float64 `json:"band_partial,omitempty"`
 }
 
 // Organisation is the public body.
@@ -122,6 +143,7 @@ type Indicator struct {
 	Values      []IndicatorData `json:"values"`
 	Targets     []Target        `json:"targets,omitempty"`
 	Neutralised *Neutralised    `json:"neutralised"`
+	Override    *Override       `json:"override,omitempty"`
 	Actual      *Value          `json:"actual"`
 	Latest      *Latest         `json:"latest,omitempty"`
 	Achievement *float64        `json:"achievement"`
@@ -153,6 +175,12 @@ type Latest struct {
 type Neutralised struct {
 	Reason string `json:"reason"`
 	By     string `json:"by"`
+}
+
+// Override is the director's achievement of an indicator, in percent, and why.
+type Override struct {
+	Achievement float64 `json:"achievement"`
+	Reason      string  `json:"reason"`
 }
 
 // Report is a progress report of a period.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -74,6 +75,8 @@ type validator struct {
 	// them did not fit the cycle.
 	seen    []domain.Month
 	outside bool
+	// cap is the ceiling of an override, by the document's rules.
+	cap float64
 }
 
 func (v *validator) add(path, format string, args ...any) {
@@ -104,6 +107,7 @@ func (v *validator) cycle(doc *Document) *plan.Cycle {
 		Year:         v.target,
 		Bands:        domain.DefaultBands(),
 	}
+	v.rules(doc.Rules, c)
 	v.limit("organisation.name", c.Organisation, plan.MaxName)
 	if p := plan.YearProblem(doc.Year); p != "" {
 		v.add("year", "%s", p)
@@ -352,7 +356,46 @@ func (v *validator) indicator(path string, d *Indicator) *plan.Indicator {
 		}
 		in.Neutralised = n
 	}
+	if d.Override != nil {
+		o := &plan.Override{
+			Pct:    d.Override.Achievement,
+			Reason: v.text(path+".override.reason", d.Override.Reason, "motivazione del grado stabilito mancante"),
+		}
+		v.limit(path+".override.reason", o.Reason, plan.MaxText)
+		ceiling := (domain.Rules{Cap: v.cap}).Ceiling()
+		if !(o.Pct >= 0 && o.Pct <= ceiling) {
+			v.add(path+".override.achievement", "grado non valido: deve essere compreso tra 0 e %s", strconv.FormatFloat(ceiling, 'f', -1, 64))
+		}
+		if in.Neutralised != nil {
+			v.add(path+".override", "un indicatore sterilizzato non può avere un grado stabilito")
+		}
+		in.Override = o
+	}
 	return in
+}
+
+// rules reads the document's rules of measurement into c; a missing field
+// keeps the default.
+func (v *validator) rules(d *Rules, c *plan.Cycle) {
+	v.cap = domain.DefaultCap
+	if d == nil {
+		return
+	}
+	c.Rules = domain.Rules{Rounding: domain.Rounding(d.Rounding), Cap: d.Cap}
+	if err := c.Rules.Validate(); err != nil {
+		v.add("rules", "%s", err.Error())
+	}
+	c.Rules = c.Rules.Normal()
+	v.cap = c.Rules.Ceiling()
+	if d.BandReached != nil {
+		c.Bands.Reached = *d.BandReached
+	}
+	if d.BandPartial != nil {
+		c.Bands.Partial = *d.BandPartial
+	}
+	if err := c.Bands.Validate(); err != nil {
+		v.add("rules", "%s", err.Error())
+	}
 }
 
 // value turns a JSON value into the stored number: si/no units take booleans

@@ -134,6 +134,7 @@ var fields = map[string][]Field{
 	"cycle": {
 		{"year", "Anno", Year}, {"from", "Dal ciclo", Year},
 		{"band_reached", "Soglia di raggiungimento", Number}, {"band_partial", "Soglia di parziale raggiungimento", Number},
+		{"rounding", "Arrotondamento", Text}, {"achievement_cap", "Tetto del grado di raggiungimento", Number},
 		{"approval_act", "Atto di approvazione", Text}, {"approved_on", "Data di approvazione", Day},
 		{"periods", "Periodi di monitoraggio", Day}, {"centres", "Centri di responsabilità", Number},
 		{"groups", "Gruppi di obiettivi trasversali", Number}, {"objectives", "Obiettivi", Number},
@@ -176,6 +177,8 @@ var fields = map[string][]Field{
 		{"name", "Nome", Text}, {"description", "Descrizione", Text}, {"unit", "Unità di misura", Unit},
 		{"polarity", "Polarità", Polarity}, {"weight", "Peso", Number}, {"expected", "Valore atteso", Expected},
 		{"neutralised_reason", "Motivo della sterilizzazione", Text}, {"neutralised_by", "Sterilizzato da", Role},
+		{"override_pct", "Grado di raggiungimento stabilito dal direttore", Number},
+		{"override_reason", "Motivo del grado stabilito dal direttore", Text},
 		{"targets", "Target intermedi", Text}, {"position", "Posizione", Position},
 		{"id", "", Hidden}, {"objective_id", "", Hidden}, {"version", "", Hidden},
 	},

@@ -33,8 +33,15 @@ type IndicatorFigures struct {
 	// intermediate target if it has one (except at the last period), else
 	// the year's expected value.
 	Target float64
-	// Achievement is the percentage reached; 0 when Missing or Pending.
+	// Intermediate says Target is the period's intermediate target.
+	Intermediate bool
+	// Achievement is the percentage the indicator counts with: the Score's,
+	// or the Override's; 0 when Missing or Pending.
 	Achievement float64
+	// Score is the computed achievement with its terms (zero when Pending).
+	Score domain.Score
+	// Overridden says Achievement is the director's override, not Score.Pct.
+	Overridden bool
 	// Missing is true when the period has no measured value and is not
 	// Pending: the indicator counts 0 and is flagged "mancante".
 	Missing bool
@@ -48,6 +55,9 @@ type ObjectiveFigures struct {
 	Achievement *float64
 	Band        domain.Band
 	Pending     bool
+	// Mean is the weighted mean of the indicators that count, with its
+	// terms (one per indicator not neutralised, in order).
+	Mean domain.Mean
 	// Indicators are the figures of the objective's indicators, in order.
 	Indicators []IndicatorFigures
 }
@@ -236,11 +246,11 @@ func (c *Cycle) EvaluateAt(day, today time.Time) {
 		var objectives []domain.Weighted
 		cePending := len(ce.Objectives) > 0
 		for _, o := range ce.Objectives {
-			f := o.FiguresAt(day, last, awaiting, c.Bands)
+			f := o.FiguresAt(day, last, awaiting, c.Bands, c.Rules)
 			for i, in := range o.Indicators {
 				in.IndicatorFigures = f.Indicators[i]
 			}
-			o.Achievement, o.Band, o.Pending = f.Achievement, f.Band, f.Pending
+			o.Achievement, o.Band, o.Pending, o.Mean = f.Achievement, f.Band, f.Pending, f.Mean
 			cePending = cePending && f.Pending
 			if f.Achievement != nil {
 				objectives = append(objectives, domain.Weighted{Value: *f.Achievement, Weight: o.Weight})
@@ -267,12 +277,13 @@ func (c *Cycle) EvaluateAt(day, today time.Time) {
 // FiguresAt computes the objective's figures as of the period ending on day,
 // without changing the objective: last says day is the cycle's last period
 // (its figures are measured against the year's expected values), awaiting
-// that the period still awaits data (see Cycle.AwaitingData).
-func (o *Objective) FiguresAt(day time.Time, last, awaiting bool, bands domain.Bands) ObjectiveFigures {
+// that the period still awaits data (see Cycle.AwaitingData). The band is
+// that of the figure rounded by rules, as shown.
+func (o *Objective) FiguresAt(day time.Time, last, awaiting bool, bands domain.Bands, rules domain.Rules) ObjectiveFigures {
 	f := ObjectiveFigures{Period: day, Pending: awaiting && !o.HasData(day)}
 	var inds []domain.Weighted
 	for _, in := range o.Indicators {
-		fi := in.FiguresAt(day, last, f.Pending)
+		fi := in.FiguresAt(day, last, f.Pending, rules)
 		f.Indicators = append(f.Indicators, fi)
 		if in.Neutralised == nil {
 			inds = append(inds, domain.Weighted{Value: fi.Achievement, Weight: in.Weight})
@@ -281,19 +292,23 @@ func (o *Objective) FiguresAt(day time.Time, last, awaiting bool, bands domain.B
 	if f.Pending {
 		return f
 	}
-	if m, ok := domain.WeightedMean(inds); ok {
+	f.Mean = domain.MeanOf(inds)
+	if f.Mean.OK {
+		m := f.Mean.Value
 		f.Achievement = &m
-		f.Band = bands.Of(domain.Round1(m))
+		f.Band = bands.Of(rules.Round(m))
 	}
 	return f
 }
 
 // FiguresAt computes the indicator's figures as of the period ending on day
-// (see ObjectiveFigures); pending says its objective is "da rilevare".
-func (in *Indicator) FiguresAt(day time.Time, last, pending bool) IndicatorFigures {
+// (see ObjectiveFigures) under the cycle's rules; pending says its objective
+// is "da rilevare". An override replaces the computed achievement, which is
+// kept in Score to be shown beside it.
+func (in *Indicator) FiguresAt(day time.Time, last, pending bool, rules domain.Rules) IndicatorFigures {
 	f := IndicatorFigures{At: in.ValueAt(day), Target: in.Expected, Pending: pending}
 	if t, ok := in.TargetAt(day); ok && !last {
-		f.Target = t
+		f.Target, f.Intermediate = t, true
 	}
 	if f.At != nil && !f.At.NotMeasurable {
 		f.Actual = &f.At.Value
@@ -309,7 +324,11 @@ func (in *Indicator) FiguresAt(day time.Time, last, pending bool) IndicatorFigur
 	if pending {
 		return f
 	}
-	f.Achievement, f.Missing = domain.IndicatorAchievement(in.Unit, in.Polarity, f.Target, f.Actual)
+	f.Score = rules.Score(in.Unit, in.Polarity, f.Target, f.Actual)
+	f.Achievement, f.Missing = f.Score.Pct, f.Score.Missing
+	if in.Override != nil {
+		f.Achievement, f.Overridden = in.Override.Pct, true
+	}
 	return f
 }
 

@@ -17,8 +17,11 @@ type Cycle struct {
 	Organisation string
 	Year         int
 	Bands        domain.Bands
-	ApprovalAct  string
-	ApprovedOn   *time.Time
+	// Rules are the cycle's other rule settings (rounding, cap); the zero
+	// value is the defaults.
+	Rules       domain.Rules
+	ApprovalAct string
+	ApprovedOn  *time.Time
 	// Version is the store's count of changes of the cycle (bands,
 	// approval), which a form sends back to save over it; 0 when not stored.
 	Version int
@@ -97,6 +100,9 @@ type Objective struct {
 	Achievement *float64
 	// Band is the band of Achievement (computed); empty when Achievement is nil.
 	Band domain.Band
+	// Mean is the weighted mean that gave Achievement, with its terms
+	// (computed): the arithmetic shown is the arithmetic done.
+	Mean domain.Mean
 	// Pending is true when nothing was recorded for the objective at the
 	// period of the figures and its window is still open: "da rilevare",
 	// with no Achievement (computed).
@@ -134,6 +140,10 @@ type Indicator struct {
 	// periods, against which that period's figures are measured.
 	Targets     []Target
 	Neutralised *Neutralisation
+	// Override is the director's achievement in place of the computed one,
+	// with a reason: the indicator still counts, with it. Distinct from
+	// Neutralised, which takes the indicator out of the averages.
+	Override *Override
 
 	// IndicatorFigures are the indicator's figures at the cycle's AsOf
 	// period (computed by Evaluate).
@@ -160,6 +170,13 @@ type Target struct {
 type Neutralisation struct {
 	Reason string
 	By     string // "direttore" or "nucleo"
+}
+
+// Override is the director's achievement of an indicator, in percent,
+// replacing the computed one for a written reason.
+type Override struct {
+	Pct    float64
+	Reason string
 }
 
 // Report is a manager's progress report for a period.

@@ -60,9 +60,10 @@ func (s *Server) settingsView(c *plan.Cycle) pages.CycleSettingsView {
 	v := pages.CycleSettingsView{
 		Year:     c.Year,
 		Approved: c.Approved(),
-		Bands:    pages.BandsForm{Reached: components.NumberInput(c.Bands.Reached), Partial: components.NumberInput(c.Bands.Partial)},
-		Errors:   components.FieldErrors{},
-		Edit:     components.Edit{Version: c.Version},
+		Bands: pages.BandsForm{Reached: components.NumberInput(c.Bands.Reached), Partial: components.NumberInput(c.Bands.Partial),
+			Rounding: string(c.Rules.Normal().Rounding), Cap: components.NumberInput(c.Rules.Ceiling())},
+		Errors: components.FieldErrors{},
+		Edit:   components.Edit{Version: c.Version},
 	}
 	data := periodData(c)
 	for _, p := range c.Periods {
@@ -86,6 +87,8 @@ func cycleRecord(c *plan.Cycle) stored {
 	return stored{version: c.Version, fields: []recordField{
 		{"band_reached", l["band_reached"], components.NumberInput(c.Bands.Reached)},
 		{"band_partial", l["band_partial"], components.NumberInput(c.Bands.Partial)},
+		{"rounding", l["rounding"], string(c.Rules.Normal().Rounding)},
+		{"achievement_cap", l["achievement_cap"], components.NumberInput(c.Rules.Ceiling())},
 		{"approval_act", l["approval_act"], c.ApprovalAct},
 		{"approved_on", l["approved_on"], approvedOn},
 	}}
@@ -116,19 +119,20 @@ func (s *Server) cycleSettings(w http.ResponseWriter, r *http.Request) error {
 		return s.periodAdd(w, r, c, v, back)
 	}
 	var bands domain.Bands
+	var rules domain.Rules
 	return s.servePlanForm(w, r, planForm{
 		page:     func() templ.Component { return pages.CycleSettings(v) },
 		approved: v.Approved,
 		errs:     v.Errors,
 		read: func(on, reason string) {
-			v.Bands, bands = parseBands(r, v.Errors)
+			v.Bands, bands, rules = parseBands(r, v.Errors)
 			v.Bands.VariationOn, v.Bands.VariationReason = on, reason
 		},
 		save: func(ch store.Change) (string, string, error) {
-			if bands == c.Bands {
-				return back, "Le soglie sono invariate: nulla da salvare.", nil
+			if bands == c.Bands && rules == c.Rules.Normal() {
+				return back, "Le regole di misurazione sono invariate: nulla da salvare.", nil
 			}
-			return back, "Soglie di valutazione aggiornate.", s.store.UpdateCycleSettings(r.Context(), ch, c.Year, bands)
+			return back, "Regole di misurazione aggiornate.", s.store.UpdateCycleSettings(r.Context(), ch, c.Year, bands, rules)
 		},
 		conflictField: onField("band_partial"),
 		edit:          &v.Edit,
@@ -136,12 +140,31 @@ func (s *Server) cycleSettings(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-// parseBands reads the bands form, checking it.
-func parseBands(r *http.Request, errs components.FieldErrors) (pages.BandsForm, domain.Bands) {
+// parseBands reads the form of the rules of measurement (bands, rounding,
+// cap), checking it. A blank rounding or cap is the default.
+func parseBands(r *http.Request, errs components.FieldErrors) (pages.BandsForm, domain.Bands, domain.Rules) {
 	f := pages.BandsForm{
-		Reached: strings.TrimSpace(r.PostFormValue("band_reached")),
-		Partial: strings.TrimSpace(r.PostFormValue("band_partial")),
+		Reached:  strings.TrimSpace(r.PostFormValue("band_reached")),
+		Partial:  strings.TrimSpace(r.PostFormValue("band_partial")),
+		Rounding: strings.TrimSpace(r.PostFormValue("rounding")),
+		Cap:      strings.TrimSpace(r.PostFormValue("achievement_cap")),
 	}
+	rules := domain.Rules{Rounding: domain.Rounding(f.Rounding)}
+	if !rules.Rounding.Valid() && f.Rounding != "" {
+		errs["rounding"] = "Scegliere un decimale o intero troncato."
+	}
+	if f.Cap != "" {
+		x, err := components.ParseNumber(f.Cap)
+		switch {
+		case err != nil:
+			errs["achievement_cap"] = sentence(err.Error())
+		case x < domain.DefaultCap || x > domain.MaxCap:
+			errs["achievement_cap"] = fmt.Sprintf("Il tetto deve essere compreso tra %d e %d.", domain.DefaultCap, domain.MaxCap)
+		default:
+			rules.Cap = x
+		}
+	}
+	rules = rules.Normal()
 	reached, okR := bandField(f.Reached, "band_reached", "Indicare la soglia di raggiungimento.", errs)
 	partial, okP := bandField(f.Partial, "band_partial", "Indicare la soglia di parziale raggiungimento.", errs)
 	if okR && (reached <= 0 || reached > 100) {
@@ -158,7 +181,7 @@ func parseBands(r *http.Request, errs components.FieldErrors) (pages.BandsForm, 
 			errs["band_partial"] = sentence(err.Error())
 		}
 	}
-	return f, bands
+	return f, bands, rules
 }
 
 // periodAdd is the settings form that adds a monitoring period.

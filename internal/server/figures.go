@@ -46,7 +46,7 @@ func objectiveHistory(c *plan.Cycle, ce *plan.Centre, o *plan.Objective) []pages
 		if !o.HasData(day) {
 			continue
 		}
-		f := o.FiguresAt(day, c.IsLast(day), c.AwaitingData(day, today), c.Bands)
+		f := o.FiguresAt(day, c.IsLast(day), c.AwaitingData(day, today), c.Bands, c.Rules)
 		h := pages.PeriodHistory{
 			ID:          "storico-" + day.Format(time.DateOnly),
 			Period:      components.Date(day),

@@ -97,6 +97,11 @@ var routeMatrix = map[string]map[string]int{
 	// no target, and says so (303, nothing written).
 	"GET /cicli/{year}/indicatori/{iid}/target":  {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 403, "nucleo": 403, "osservatore": 403},
 	"POST /cicli/{year}/indicatori/{iid}/target": {"anonimo": 303, "admin": 303, "direttore": 303, "responsabile": 403, "nucleo": 403, "osservatore": 403},
+	// An indicator's neutralisation and override (Neutralise: the director
+	// and the Nucleo; the override's fields are the director's): an empty
+	// form changes nothing, and says so (303).
+	"GET /cicli/{year}/indicatori/{iid}/misura":  {"anonimo": 303, "admin": 403, "direttore": 200, "responsabile": 403, "nucleo": 200, "osservatore": 403},
+	"POST /cicli/{year}/indicatori/{iid}/misura": {"anonimo": 303, "admin": 403, "direttore": 303, "responsabile": 403, "nucleo": 303, "osservatore": 403},
 
 	// The cycle, its periods and centres (EditPlan). Removals need their
 	// confirmation (the button's value, or the year typed for a cycle), so

@@ -203,7 +203,7 @@ func TestPlanCycle_Settings(t *testing.T) {
 		c := e.signedIn(t, "direttore")
 		r := c.post(path, bands())
 		pfRequireRedirect(t, "POST "+path, r, path)
-		if f := pcFlash(t, c, r); f != "Soglie di valutazione aggiornate." {
+		if f := pcFlash(t, c, r); f != "Regole di misurazione aggiornate." {
 			t.Errorf("flash = %q", f)
 		}
 		if got := pcLoad(t, e, 2023).Bands; got != (domain.Bands{Reached: 90, Partial: 40.5}) {

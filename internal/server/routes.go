@@ -123,6 +123,8 @@ func (s *Server) routes() http.Handler {
 			g.post("/cicli/{year}/indicatori/{iid}/sposta", auth.EditPlan, s.indicatorMove)
 			g.get("/cicli/{year}/indicatori/{iid}/target", auth.EditPlan, s.indicatorTargets)
 			g.post("/cicli/{year}/indicatori/{iid}/target", auth.EditPlan, s.indicatorTargets)
+			g.get("/cicli/{year}/indicatori/{iid}/misura", auth.Neutralise, s.indicatorMeasure)
+			g.post("/cicli/{year}/indicatori/{iid}/misura", auth.Neutralise, s.indicatorMeasure)
 		}
 
 		// Monitoring review: windows, submissions, the director's review, notifications.

@@ -326,7 +326,7 @@ func (c *secClient) withVersion(path string, form url.Values) url.Values {
 
 // formVersion reads the version that the form posting to path carries, from
 // the page that shows it, at the path itself: the edit, deletion, settings,
-// approval, progress and targets pages, and the edit and confirmation pages
+// approval, progress, targets and measure pages, and the edit and confirmation pages
 // of an account.
 // ok is false when there is no such form (a form that creates, a
 // page the client may not open).
@@ -337,7 +337,8 @@ func (c *secClient) formVersion(path string) (version string, ok bool) {
 	case strings.HasPrefix(path, "/admin/utenti/"):
 	case strings.HasSuffix(path, "/modifica"), strings.HasSuffix(path, "/elimina"),
 		strings.HasSuffix(path, "/impostazioni"), strings.HasSuffix(path, "/approva"),
-		strings.HasSuffix(path, "/avanzamento"), strings.HasSuffix(path, "/target"):
+		strings.HasSuffix(path, "/avanzamento"), strings.HasSuffix(path, "/target"),
+		strings.HasSuffix(path, "/misura"):
 	default:
 		return "", false
 	}

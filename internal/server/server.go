@@ -85,7 +85,8 @@ func New(st *store.Store, log *slog.Logger, cfg Config) http.Handler {
 // rights are what the signed-in user of r may do, for the pages' controls.
 func rights(r *http.Request) pages.Rights {
 	u := auth.UserFrom(r.Context())
-	return pages.Rights{EditPlan: auth.Allowed(u, auth.EditPlan, 0), ApprovePlan: auth.Allowed(u, auth.ApprovePlan, 0)}
+	return pages.Rights{EditPlan: auth.Allowed(u, auth.EditPlan, 0), ApprovePlan: auth.Allowed(u, auth.ApprovePlan, 0),
+		Neutralise: auth.Allowed(u, auth.Neutralise, 0)}
 }
 
 // handlerFunc is a handler that returns its error instead of writing it.

@@ -150,13 +150,18 @@ func (s *Store) cycleID(ctx context.Context, year int) (int64, error) {
 	return id, err
 }
 
-// UpdateCycleSettings sets a cycle's bands, read at ch.Version. The bands
-// decide how every objective is judged, so after approval they change only
-// by variation.
-func (s *Store) UpdateCycleSettings(ctx context.Context, ch Change, year int, b domain.Bands) error {
+// UpdateCycleSettings sets a cycle's rules of measurement, read at
+// ch.Version: its bands, the rounding of a figure and the cap of an
+// indicator's achievement. They decide how every objective is judged, so
+// after approval they change only by variation.
+func (s *Store) UpdateCycleSettings(ctx context.Context, ch Change, year int, b domain.Bands, r domain.Rules) error {
 	if err := b.Validate(); err != nil {
 		return &Conflict{Message: err.Error()}
 	}
+	if err := r.Validate(); err != nil {
+		return &Conflict{Message: err.Error()}
+	}
+	r = r.Normal()
 	cycleID, err := s.cycleID(ctx, year)
 	if err != nil {
 		return err
@@ -168,7 +173,8 @@ func (s *Store) UpdateCycleSettings(ctx context.Context, ch Change, year int, b 
 		snap := func() ([]byte, error) {
 			var j []byte
 			err := tx.QueryRow(ctx, `
-				SELECT jsonb_build_object('band_reached', band_reached, 'band_partial', band_partial, 'version', version)
+				SELECT jsonb_build_object('band_reached', band_reached, 'band_partial', band_partial,
+					'rounding', rounding, 'achievement_cap', achievement_cap, 'version', version)
 				FROM cycles WHERE id = $1`, cycleID).Scan(&j)
 			return j, err
 		}
@@ -176,7 +182,9 @@ func (s *Store) UpdateCycleSettings(ctx context.Context, ch Change, year int, b 
 		if err != nil {
 			return auditRecord{}, err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE cycles SET band_reached = $2, band_partial = $3, version = version + 1 WHERE id = $1`, cycleID, b.Reached, b.Partial); err != nil {
+		if _, err := tx.Exec(ctx, `
+			UPDATE cycles SET band_reached = $2, band_partial = $3, rounding = $4, achievement_cap = $5, version = version + 1
+			WHERE id = $1`, cycleID, b.Reached, b.Partial, string(r.Rounding), r.Cap); err != nil {
 			return auditRecord{}, conflictFrom(err)
 		}
 		now, err := snap()
@@ -497,11 +505,12 @@ func (s *Store) DeleteCentre(ctx context.Context, ch Change, centre domain.Cycle
 }
 
 // CarryOver starts the cycle after fromYear from its plan, in one
-// transaction: the same bands, the periods a year later, the same centres
+// transaction: the same bands and rules of measurement, the periods a year later, the same centres
 // and managers, the objectives with all their fields and groups, the
 // activities with their planned months a year later (annual stays annual)
 // and the indicators with their expected values. Nothing measured comes
-// along: no actual values, progress, reports or neutralisations; the new
+// along: no actual values, progress, reports, neutralisations or
+// overrides; the new
 // plan is not approved. It is refused when the next year exists.
 func (s *Store) CarryOver(ctx context.Context, a Actor, fromYear int) (int, error) {
 	toYear := fromYear + 1
@@ -520,8 +529,8 @@ func (s *Store) CarryOver(ctx context.Context, a Actor, fromYear int) (int, erro
 		}
 		var to int64
 		err = tx.QueryRow(ctx, `
-			INSERT INTO cycles (organisation_id, year, band_reached, band_partial)
-			SELECT organisation_id, $2, band_reached, band_partial FROM cycles WHERE id = $1
+			INSERT INTO cycles (organisation_id, year, band_reached, band_partial, rounding, achievement_cap)
+			SELECT organisation_id, $2, band_reached, band_partial, rounding, achievement_cap FROM cycles WHERE id = $1
 			ON CONFLICT (organisation_id, year) DO NOTHING RETURNING id`, from, toYear).Scan(&to)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return &Conflict{Message: fmt.Sprintf("il ciclo %d esiste già", toYear)}

@@ -168,7 +168,7 @@ func TestStore_UpdateCycleSettings(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		t.Parallel()
 		st := MustImportDemo(t)
-		if err := st.UpdateCycleSettings(ctx, at(ch, 1), 2023, domain.Bands{Reached: 90, Partial: 30}); err != nil {
+		if err := st.UpdateCycleSettings(ctx, at(ch, 1), 2023, domain.Bands{Reached: 90, Partial: 30}, domain.Rules{}); err != nil {
 			t.Fatal(err)
 		}
 		c := mustLoad(t, st, 2023)
@@ -187,7 +187,7 @@ func TestStore_UpdateCycleSettings(t *testing.T) {
 		t.Parallel()
 		st := MustImportDemo(t)
 		for _, b := range []domain.Bands{{Reached: 50, Partial: 50}, {Reached: 101, Partial: 50}, {Reached: 95, Partial: -1}} {
-			err := st.UpdateCycleSettings(ctx, at(ch, 1), 2023, b)
+			err := st.UpdateCycleSettings(ctx, at(ch, 1), 2023, b, domain.Rules{})
 			wantConflict(t, err, domain.Bands{}.Validate().Error())
 		}
 		if c := mustLoad(t, st, 2023); c.Bands != domain.DefaultBands() {
@@ -198,7 +198,7 @@ func TestStore_UpdateCycleSettings(t *testing.T) {
 	t.Run("ErrNotFound", func(t *testing.T) {
 		t.Parallel()
 		st := MustImportDemo(t)
-		if err := st.UpdateCycleSettings(ctx, ch, 1999, domain.DefaultBands()); !errors.Is(err, store.ErrNotFound) {
+		if err := st.UpdateCycleSettings(ctx, ch, 1999, domain.DefaultBands(), domain.Rules{}); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("error = %v", err)
 		}
 	})
@@ -207,10 +207,10 @@ func TestStore_UpdateCycleSettings(t *testing.T) {
 		t.Parallel()
 		st := MustImportDemo(t)
 		mustApprove(t, st, 2023)
-		if err := st.UpdateCycleSettings(ctx, at(ch, 2), 2023, domain.Bands{Reached: 90, Partial: 40}); !errors.Is(err, store.ErrPlanFrozen) {
+		if err := st.UpdateCycleSettings(ctx, at(ch, 2), 2023, domain.Bands{Reached: 90, Partial: 40}, domain.Rules{}); !errors.Is(err, store.ErrPlanFrozen) {
 			t.Fatalf("error = %v, want ErrPlanFrozen", err)
 		}
-		if err := st.UpdateCycleSettings(ctx, at(variation, 2), 2023, domain.Bands{Reached: 90, Partial: 40}); err != nil {
+		if err := st.UpdateCycleSettings(ctx, at(variation, 2), 2023, domain.Bands{Reached: 90, Partial: 40}, domain.Rules{}); err != nil {
 			t.Fatal(err)
 		}
 		vars, err := st.ListVariations(ctx, 2023)
@@ -218,8 +218,8 @@ func TestStore_UpdateCycleSettings(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(vars) != 1 || vars[0].Entity != "cycle" || vars[0].Action != "update" ||
-			vars[0].OldValue != `{"version": 2, "band_partial": 50.00, "band_reached": 95.00}` ||
-			vars[0].NewValue != `{"version": 3, "band_partial": 40.00, "band_reached": 90.00}` {
+			vars[0].OldValue != `{"version": 2, "rounding": "un_decimale", "band_partial": 50.00, "band_reached": 95.00, "achievement_cap": 100.00}` ||
+			vars[0].NewValue != `{"version": 3, "rounding": "un_decimale", "band_partial": 40.00, "band_reached": 90.00, "achievement_cap": 100.00}` {
 			t.Fatalf("variations = %+v", vars)
 		}
 	})
@@ -616,7 +616,7 @@ func TestStore_CarryOver(t *testing.T) {
 	t.Run("OKAgain", func(t *testing.T) {
 		t.Parallel()
 		st := MustImportDemo(t)
-		if err := st.UpdateCycleSettings(ctx, store.Change{Actor: store.CLI, Version: 1}, 2024, domain.Bands{Reached: 90, Partial: 45}); err != nil {
+		if err := st.UpdateCycleSettings(ctx, store.Change{Actor: store.CLI, Version: 1}, 2024, domain.Bands{Reached: 90, Partial: 45}, domain.Rules{}); err != nil {
 			t.Fatal(err)
 		}
 		mustApprove(t, st, 2024)

@@ -30,9 +30,10 @@ func (s *Store) ImportCycle(ctx context.Context, a Actor, c *plan.Cycle) (int64,
 			return &Conflict{Message: fmt.Sprintf("il ciclo %d esiste già", c.Year)}
 		}
 		if err := tx.QueryRow(ctx, `
-			INSERT INTO cycles (organisation_id, year, band_reached, band_partial, approval_act, approved_on)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			orgID, c.Year, c.Bands.Reached, c.Bands.Partial, nullString(c.ApprovalAct), c.ApprovedOn).Scan(&cycleID); err != nil {
+			INSERT INTO cycles (organisation_id, year, band_reached, band_partial, rounding, achievement_cap, approval_act, approved_on)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			orgID, c.Year, c.Bands.Reached, c.Bands.Partial, string(c.Rules.Normal().Rounding), c.Rules.Ceiling(),
+			nullString(c.ApprovalAct), c.ApprovedOn).Scan(&cycleID); err != nil {
 			return fmt.Errorf("insert cycle: %w", err)
 		}
 		periods := map[time.Time]int64{}
@@ -145,14 +146,20 @@ func importObjectiveItems(ctx context.Context, tx pgx.Tx, o *plan.Objective) err
 		}
 	}
 	for i, in := range o.Indicators {
-		var reason, by *string
+		var reason, by, overrideReason *string
+		var overridePct *float64
 		if in.Neutralised != nil {
 			reason, by = &in.Neutralised.Reason, &in.Neutralised.By
 		}
+		if in.Override != nil {
+			overridePct, overrideReason = &in.Override.Pct, &in.Override.Reason
+		}
 		if err := tx.QueryRow(ctx, `
-			INSERT INTO indicators (objective_id, position, name, description, unit, polarity, weight, expected, neutralised_reason, neutralised_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-			o.ID, i, in.Name, in.Description, string(in.Unit), string(in.Polarity), in.Weight, in.Expected, reason, by).Scan(&in.ID); err != nil {
+			INSERT INTO indicators (objective_id, position, name, description, unit, polarity, weight, expected, neutralised_reason, neutralised_by,
+				override_pct, override_reason)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+			o.ID, i, in.Name, in.Description, string(in.Unit), string(in.Polarity), in.Weight, in.Expected, reason, by,
+			overridePct, overrideReason).Scan(&in.ID); err != nil {
 			return fmt.Errorf("indicator %d: %w", i+1, err)
 		}
 	}

@@ -28,9 +28,10 @@ func (s *Store) LoadCycle(ctx context.Context, year int) (*plan.Cycle, error) {
 func loadCycleTx(ctx context.Context, tx pgx.Tx, year int) (*plan.Cycle, error) {
 	c := &plan.Cycle{Year: year}
 	err := tx.QueryRow(ctx, `
-		SELECT c.id, o.name, c.band_reached, c.band_partial, coalesce(c.approval_act, ''), c.approved_on, c.version
+		SELECT c.id, o.name, c.band_reached, c.band_partial, c.rounding, c.achievement_cap, coalesce(c.approval_act, ''), c.approved_on, c.version
 		FROM cycles c JOIN organisations o ON o.id = c.organisation_id
-		WHERE c.year = $1`, year).Scan(&c.ID, &c.Organisation, &c.Bands.Reached, &c.Bands.Partial, &c.ApprovalAct, &c.ApprovedOn, &c.Version)
+		WHERE c.year = $1`, year).Scan(&c.ID, &c.Organisation, &c.Bands.Reached, &c.Bands.Partial, &c.Rules.Rounding, &c.Rules.Cap,
+		&c.ApprovalAct, &c.ApprovedOn, &c.Version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("cycle %d: %w", year, ErrNotFound)
 	}
@@ -186,20 +187,25 @@ func (l *loader) progress(ctx context.Context) error {
 func (l *loader) indicators_(ctx context.Context) error {
 	var objID int64
 	var unit, polarity string
-	var reason, by *string
+	var reason, by, overrideReason *string
+	var overridePct *float64
 	var in *plan.Indicator
 	return l.each(ctx, `
-		SELECT i.objective_id, i.id, i.name, i.description, i.unit, i.polarity, i.weight, i.expected, i.neutralised_reason, i.neutralised_by, i.version
+		SELECT i.objective_id, i.id, i.name, i.description, i.unit, i.polarity, i.weight, i.expected, i.neutralised_reason, i.neutralised_by,
+			i.override_pct, i.override_reason, i.version
 		FROM indicators i JOIN objectives o ON o.id = i.objective_id
 		WHERE o.cycle_id = $1 ORDER BY i.objective_id, i.position`,
 		func() []any {
 			in = &plan.Indicator{}
-			return []any{&objID, &in.ID, &in.Name, &in.Description, &unit, &polarity, &in.Weight, &in.Expected, &reason, &by, &in.Version}
+			return []any{&objID, &in.ID, &in.Name, &in.Description, &unit, &polarity, &in.Weight, &in.Expected, &reason, &by, &overridePct, &overrideReason, &in.Version}
 		},
 		func() error {
 			in.Unit, in.Polarity = domain.Unit(unit), domain.Polarity(polarity)
 			if reason != nil {
 				in.Neutralised = &plan.Neutralisation{Reason: *reason, By: deref(by)}
+			}
+			if overridePct != nil {
+				in.Override = &plan.Override{Pct: *overridePct, Reason: deref(overrideReason)}
 			}
 			o := l.objectives[objID]
 			o.Indicators = append(o.Indicators, in)

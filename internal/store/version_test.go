@@ -92,7 +92,7 @@ func TestStore_Version(t *testing.T) {
 			{"activity", []string{"description"}, func(v int) error { return st.UpdateActivity(ctx, at(ch, v), a.ID, &a) }},
 			{"indicator", []string{"name"}, func(v int) error { return st.UpdateIndicator(ctx, at(ch, v), in.ID, &in) }},
 			{"centre", []string{"manager"}, func(v int) error { return st.UpdateCentre(ctx, at(ch, v), ce.ID, ce.Name, "Dott. Nuovo") }},
-			{"cycle", []string{"band_partial", "band_reached"}, func(v int) error { return st.UpdateCycleSettings(ctx, at(ch, v), c.Year, bands) }},
+			{"cycle", []string{"band_partial", "band_reached"}, func(v int) error { return st.UpdateCycleSettings(ctx, at(ch, v), c.Year, bands, domain.Rules{}) }},
 		} {
 			if err := tc.save(1); err != nil {
 				t.Fatalf("%s at version 1: %v", tc.entity, err)

@@ -28,6 +28,13 @@ func Percent(v float64) string {
 	return p.Sprint(number.Decimal(domain.Round1(v), number.MaxFractionDigits(1))) + "%"
 }
 
+// PercentBy formats an achievement as the cycle's rules round it: 33,3% with
+// one decimal, 33% truncated.
+func PercentBy(r domain.Rules, v float64) string {
+	p := message.NewPrinter(language.Italian)
+	return p.Sprint(number.Decimal(r.Round(v), number.MaxFractionDigits(1))) + "%"
+}
+
 // Value formats an indicator value for its unit: "si"/"no" for yes/no units.
 func Value(unit domain.Unit, v float64) string {
 	if unit.IsYesNo() {

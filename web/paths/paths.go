@@ -70,5 +70,9 @@ func Progress(year int, objectiveID, periodID int64) string {
 	return fmt.Sprintf("%s/periodi/%d/avanzamento", Objective(year, objectiveID), periodID)
 }
 
+// Measure is the page where an indicator is neutralised or its achievement
+// set by the director.
+func Measure(year int, indicatorID int64) string { return Indicator(year, indicatorID) + "/misura" }
+
 // Targets is the page that sets an indicator's intermediate targets.
 func Targets(year int, indicatorID int64) string { return Indicator(year, indicatorID) + "/target" }

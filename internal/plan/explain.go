@@ -1,0 +1,168 @@
+package plan
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"traguardo/internal/domain"
+)
+
+// Show the arithmetic: an objective's achievement written out so that the
+// Nucleo can recompute it by hand. Everything here reads the terms the
+// evaluation kept (IndicatorFigures.Score, Objective.Mean, Objective.Band)
+// and computes nothing of its own, so the text and the figure cannot
+// disagree.
+
+// Explanation is an objective's achievement written out, in Italian.
+type Explanation struct {
+	// Settings are the cycle's rules in force.
+	Settings string
+	// Indicators explain each indicator, in order.
+	Indicators []IndicatorExplanation
+	// Mean is the weighted mean written out, e.g.
+	// "(100 × 1 + 0 × 1 + 0 × 1) / 3 = 33,3 %"; Band how the band follows.
+	Mean, Band string
+}
+
+// IndicatorExplanation is one indicator's achievement written out.
+type IndicatorExplanation struct {
+	Name string
+	// Rule is the rule applied, Formula the values put into it.
+	Rule, Formula string
+	// Weight is the weight it counts with ("" when it does not count).
+	Weight string
+	// Notes are the override or the neutralisation, with their reasons.
+	Notes []string
+}
+
+// Explain writes out the achievement of o, a centre's objective of c, as
+// computed by the last Evaluate or EvaluateAt of c.
+func (c *Cycle) Explain(o *Objective) Explanation {
+	r := c.Rules.Normal()
+	e := Explanation{Settings: fmt.Sprintf("Regole del ciclo: arrotondamento %s; tetto del grado di raggiungimento di un indicatore %s; soglie: raggiunto da %s, parzialmente raggiunto da %s.",
+		roundingLabel(r.Rounding), percent(r.Cap), percent(c.Bands.Reached), percent(c.Bands.Partial))}
+	for i, in := range o.Indicators {
+		e.Indicators = append(e.Indicators, c.explainIndicator(o, i, in))
+	}
+	switch {
+	case o.Pending:
+		e.Mean = "Da rilevare: nessun dato al periodo."
+		return e
+	case o.Achievement == nil:
+		e.Mean = "Nessun indicatore concorre alla media: nessun grado di raggiungimento."
+		return e
+	}
+	terms := make([]string, len(o.Mean.Terms))
+	for i, t := range o.Mean.Terms {
+		terms[i] = number(domain.Round1(t.Value)) + " × " + number(t.Weight)
+	}
+	e.Mean = fmt.Sprintf("(%s) / %s = %s", strings.Join(terms, " + "), number(o.Mean.Total), percent(r.Round(*o.Achievement)))
+	shown := percent(r.Round(*o.Achievement))
+	switch o.Band {
+	case domain.Reached:
+		e.Band = fmt.Sprintf("%s ≥ %s (soglia di raggiungimento): %s", shown, percent(c.Bands.Reached), o.Band)
+	case domain.PartlyReached:
+		e.Band = fmt.Sprintf("%s ≤ %s < %s: %s", percent(c.Bands.Partial), shown, percent(c.Bands.Reached), o.Band)
+	default:
+		e.Band = fmt.Sprintf("%s < %s (soglia di parziale raggiungimento): %s", shown, percent(c.Bands.Partial), o.Band)
+	}
+	return e
+}
+
+func (c *Cycle) explainIndicator(o *Objective, i int, in *Indicator) IndicatorExplanation {
+	f, s := in.IndicatorFigures, in.Score
+	x := IndicatorExplanation{Name: o.IndicatorLabel(i)}
+	target := "atteso"
+	if f.Intermediate {
+		target = "target intermedio"
+	}
+	capText := percent(s.Cap)
+	switch {
+	case f.Pending:
+		x.Rule, x.Formula = "Da rilevare", "nessun dato al periodo"
+	case s.Method == domain.ByMissing:
+		x.Rule = "valore mancante: conta 0"
+		x.Formula = "nessun valore al periodo = 0 %"
+	case s.Method == domain.ByYesNo:
+		x.Rule = "si/no: 100 se il consuntivo è uguale all'" + target + ", altrimenti 0"
+		x.Formula = fmt.Sprintf("consuntivo %s, %s %s = %s", yesNo(s.Actual), target, yesNo(s.Expected), percent(s.Pct))
+	case s.Method == domain.ByZeroTarget:
+		x.Rule = target + " 0: raggiunto con qualunque consuntivo"
+		x.Formula = fmt.Sprintf("consuntivo %s, %s 0 = 100 %%", number(s.Actual), target)
+	case s.Method == domain.ByHigher && s.Expected < 0:
+		x.Rule = "più alto è meglio, " + target + " negativo: 100 se il consuntivo non è minore, altrimenti 0"
+		x.Formula = fmt.Sprintf("consuntivo %s, %s %s = %s", number(s.Actual), target, number(s.Expected), percent(s.Pct))
+	case s.Method == domain.ByHigher:
+		x.Rule = fmt.Sprintf("più alto è meglio: min(consuntivo / %s × 100; %s)", target, capText)
+		x.Formula = fmt.Sprintf("min(%s / %s × 100; %s) = %s", number(s.Actual), number(s.Expected), capText, percent(s.Pct))
+	case math.IsInf(s.Ratio, 1):
+		x.Rule = fmt.Sprintf("più basso è meglio: min(%s / consuntivo × 100; %s)", target, capText)
+		x.Formula = fmt.Sprintf("consuntivo %s ≤ 0, entro %s %s = %s", number(s.Actual), target, number(s.Expected), percent(s.Pct))
+	case s.Actual <= 0:
+		x.Rule = "più basso è meglio, " + target + " negativo superato: 0"
+		x.Formula = fmt.Sprintf("consuntivo %s, %s %s = 0 %%", number(s.Actual), target, number(s.Expected))
+	default:
+		x.Rule = fmt.Sprintf("più basso è meglio: min(%s / consuntivo × 100; %s)", target, capText)
+		x.Formula = fmt.Sprintf("min(%s / %s × 100; %s) = %s", number(s.Expected), number(s.Actual), capText, percent(s.Pct))
+	}
+	if !f.Pending && s.Capped {
+		x.Notes = append(x.Notes, fmt.Sprintf("Limitato al tetto di %s.", capText))
+	}
+	if f.Overridden {
+		x.Notes = append(x.Notes, fmt.Sprintf("Grado sostituito dal direttore: conta %s in luogo di %s. Motivazione: %s", percent(in.Override.Pct), percent(s.Pct), in.Override.Reason))
+	}
+	if in.Neutralised != nil {
+		x.Notes = append(x.Notes, fmt.Sprintf("Sterilizzato (%s): escluso dalla media. Motivazione: %s", in.Neutralised.By, in.Neutralised.Reason))
+		return x
+	}
+	w := 1.0
+	if in.Weight != nil {
+		w = *in.Weight
+	}
+	x.Weight = number(w)
+	return x
+}
+
+func roundingLabel(r domain.Rounding) string {
+	if r == domain.TruncateWhole {
+		return "all'intero inferiore (troncamento)"
+	}
+	return "a un decimale"
+}
+
+func yesNo(v float64) string {
+	if v == 1 {
+		return "si"
+	}
+	return "no"
+}
+
+// percent writes a percentage already rounded: "33,3 %".
+func percent(v float64) string { return number(v) + " %" }
+
+// number writes v the Italian way (1.234,56), at most two decimals, as the
+// pages do.
+func number(v float64) string {
+	v = math.Round(v*100) / 100
+	if v == 0 {
+		v = 0 // no "-0"
+	}
+	s := strconv.FormatFloat(math.Abs(v), 'f', -1, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	if v < 0 {
+		b.WriteByte('-')
+	}
+	for i, d := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(d)
+	}
+	if frac != "" {
+		b.WriteString("," + frac)
+	}
+	return b.String()
+}

@@ -1,0 +1,11 @@
+ALTER TABLE indicators
+    DROP CONSTRAINT indicators_override_with_reason,
+    DROP CONSTRAINT indicators_override_reason_given,
+    DROP CONSTRAINT indicators_override_range,
+    DROP COLUMN override_reason,
+    DROP COLUMN override_pct;
+ALTER TABLE cycles
+    DROP CONSTRAINT cycles_achievement_cap_range,
+    DROP CONSTRAINT cycles_rounding_known,
+    DROP COLUMN achievement_cap,
+    DROP COLUMN rounding;
