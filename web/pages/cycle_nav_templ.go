@@ -178,7 +178,7 @@ func CentrePage(v CentreView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Figure(v.Centre.Achievement, "", v.Centre.Pending).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.FigureBy(v.Cycle.Rules, v.Centre.Achievement, "", v.Centre.Pending).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -420,7 +420,7 @@ func CentrePage(v CentreView) templ.Component {
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-						templ_7745c5c3_Err = components.Figure(o.Achievement, o.Band, o.Pending).Render(ctx, templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = components.FigureBy(v.Cycle.Rules, o.Achievement, o.Band, o.Pending).Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
@@ -958,7 +958,7 @@ func Objectives(v ObjectivesView) templ.Component {
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-						templ_7745c5c3_Err = components.Figure(r.Objective.Achievement, r.Objective.Band, r.Objective.Pending).Render(ctx, templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = components.FigureBy(v.Cycle.Rules, r.Objective.Achievement, r.Objective.Band, r.Objective.Pending).Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}

@@ -180,7 +180,7 @@ func Cycle(v CycleView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Figure(v.Cycle.Achievement, "", v.Cycle.Pending).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.FigureBy(v.Cycle.Rules, v.Cycle.Achievement, "", v.Cycle.Pending).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -318,7 +318,7 @@ func Cycle(v CycleView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = components.Figure(ce.Achievement, "", ce.Pending).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.FigureBy(v.Cycle.Rules, ce.Achievement, "", ce.Pending).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
