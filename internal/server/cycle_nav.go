@@ -114,11 +114,8 @@ func matches(f pages.ObjectiveFilter, c *plan.Cycle, ce *plan.Centre, o *plan.Ob
 	if f.Band != "" && f.Band != bandOf(o) {
 		return false
 	}
-	if f.Status != "" {
-		rep := o.ReportAt(c.AsOf)
-		if rep == nil || string(rep.Status) != f.Status {
-			return false
-		}
+	if f.Status != "" && f.Status != statusOf(c, o) {
+		return false
 	}
 	if f.Late && !anyLate(c, o) {
 		return false
@@ -175,4 +172,13 @@ func anyMissing(o *plan.Objective) bool {
 		}
 	}
 	return false
+}
+
+// statusOf is the objective's self-assessed status in its report at the
+// cycle's AsOf period as the filter names it: pages.StatusNone without one.
+func statusOf(c *plan.Cycle, o *plan.Objective) string {
+	if rep := o.ReportAt(c.AsOf); rep != nil && rep.Status != "" {
+		return string(rep.Status)
+	}
+	return pages.StatusNone
 }

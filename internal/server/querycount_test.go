@@ -129,6 +129,8 @@ func TestQueryCount_PagesDoNotGrowWithThePlan(t *testing.T) {
 		// Navigation: a centre's page, the list of objectives filtered and searched.
 		"/cicli/{year}/centri/{centre}", "/cicli/{year}/obiettivi", "/cicli/{year}/obiettivi?pagina=2",
 		"/cicli/{year}/obiettivi?esito=non+raggiunto&ritardo=si&mancanti=si&q=a&stato=critico",
+		// The dashboard, at the default period and at a chosen one.
+		"/cicli/{year}/cruscotto", "/cicli/{year}/cruscotto?al={year}-06-30",
 	}
 	dir := e.signedIn(t, "direttore")
 	adm := e.signedIn(t, "admin")

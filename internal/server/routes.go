@@ -68,6 +68,7 @@ func (s *Server) routes() http.Handler {
 		g.get("/modello-piano.xlsx", auth.ReadCycle, s.planTemplate)
 		g.get("/cicli/{year}/centri/{centre}", auth.ReadCycle, s.centreShow)
 		g.get("/cicli/{year}/obiettivi", auth.ReadCycle, s.objectivesList)
+		g.get("/cicli/{year}/cruscotto", auth.ReadCycle, s.dashboard)
 		g.get("/cicli/{year}/obiettivi/{id}", auth.ReadCycle, s.objectiveShow)
 		g.get("/cicli/{year}/variazioni", auth.ReadCycle, s.variationsList)
 

@@ -32,6 +32,10 @@ func CentreSection(id domain.CycleCentreID) string { return fmt.Sprintf("centro-
 // and searched by its query parameters (see ObjectivesPage).
 func Objectives(year int) string { return Cycle(year) + "/obiettivi" }
 
+// Dashboard is the cruscotto of the cycle of year: its figures at a glance,
+// each linked to the list behind it.
+func Dashboard(year int) string { return Cycle(year) + "/cruscotto" }
+
 // Objective is the page of an objective.
 func Objective(year int, id int64) string { return fmt.Sprintf("%s/obiettivi/%d", Cycle(year), id) }
 
@@ -61,6 +65,14 @@ const Notifications = "/notifiche"
 // AsOf is a page of the cycle (the cycle's or an objective's) with its
 // figures as of the period ending on day.
 func AsOf(page string, day time.Time) string { return page + "?al=" + day.Format(time.DateOnly) }
+
+// AsOfOrPlain is AsOf, or page itself when day is zero (no period).
+func AsOfOrPlain(page string, day time.Time) string {
+	if day.IsZero() {
+		return page
+	}
+	return AsOf(page, day)
+}
 
 // MyAreas is a manager's landing: the centres he or she enters progress for.
 const MyAreas = "/mie-aree"
