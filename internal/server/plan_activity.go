@@ -71,20 +71,9 @@ func parseActivity(r *http.Request, errs components.FieldErrors) (pages.Activity
 		PlannedFrom: strings.TrimSpace(r.PostFormValue("planned_from")),
 		PlannedTo:   strings.TrimSpace(r.PostFormValue("planned_to")),
 	}
-	month := func(s, field string) *domain.Month {
-		if s == "" {
-			return nil
-		}
-		m, err := domain.ParseMonth(s)
-		if err != nil {
-			errs[field] = "Mese non valido: usare il formato aaaa-mm."
-			return nil
-		}
-		return &m
-	}
 	a := &plan.Activity{
 		Description: f.Description,
-		Planned:     domain.Span{From: month(f.PlannedFrom, "planned_from"), To: month(f.PlannedTo, "planned_to")},
+		Planned:     domain.Span{From: monthField(f.PlannedFrom, "planned_from", errs), To: monthField(f.PlannedTo, "planned_to", errs)},
 	}
 	switch f.PlannedKind {
 	case plannedAnnual:
@@ -203,4 +192,18 @@ func (s *Server) activityMove(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.movePlanItem(w, r, s.store.MoveActivity, o.Activities[i].ID, paths.Objective(c.Year, o.ID)+"#attivita")
+}
+
+// monthField reads a month typed as aaaa-mm (nil when empty); a bad one
+// puts its message at field in errs.
+func monthField(s, field string, errs components.FieldErrors) *domain.Month {
+	if s == "" {
+		return nil
+	}
+	m, err := domain.ParseMonth(s)
+	if err != nil {
+		errs[field] = "Mese non valido: usare il formato aaaa-mm."
+		return nil
+	}
+	return &m
 }

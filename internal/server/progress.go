@@ -215,18 +215,7 @@ func (s *Server) parseProgress(r *http.Request, o *plan.Objective, v *pages.Prog
 		pa.Reason = strings.TrimSpace(r.PostFormValue(pa.ReasonField))
 		e := plan.ActivityEntry{ActivityID: a.ID, Reason: pa.Reason}
 		e.Actual.Annual = pa.Annual
-		month := func(s, field string) *domain.Month {
-			if s == "" {
-				return nil
-			}
-			m, err := domain.ParseMonth(s)
-			if err != nil {
-				errs[field] = "Mese non valido: usare il formato aaaa-mm."
-				return nil
-			}
-			return &m
-		}
-		e.Actual.From, e.Actual.To = month(pa.From, pa.FromField), month(pa.To, pa.ToField)
+		e.Actual.From, e.Actual.To = monthField(pa.From, pa.FromField, errs), monthField(pa.To, pa.ToField, errs)
 		if e.Actual.Annual && (pa.From != "" || pa.To != "") {
 			errs[pa.AnnualField] = "Un'attività annuale non ha mesi di inizio e fine: togliere la spunta o i mesi."
 		}
