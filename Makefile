@@ -5,7 +5,7 @@ GO ?= go
 BIN := bin/traguardo
 
 .DEFAULT_GOAL := help
-.PHONY: help run build test generate check-generated lint bench
+.PHONY: help run build test generate check-generated lint bench reliability reliability-load
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -34,3 +34,13 @@ lint: ## Run go vet and staticcheck (a tool of go.mod)
 
 bench: ## Run the benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Reliability: the load with faults (RELIABILITY_DURATION, default 2m);
+# further checks (fuzzing with FUZZTIME) hang off the reliability target.
+RELIABILITY_DURATION ?= 2m
+FUZZTIME ?= 1m
+
+reliability: reliability-load ## Load with faults (PostgreSQL restart, SIGKILL of the app): nothing acknowledged lost
+
+reliability-load: build ## 50 managers saving for RELIABILITY_DURATION while PostgreSQL restarts and the app is killed
+	$(GO) run ./cmd/reliability -bin $(BIN) -duration $(RELIABILITY_DURATION)

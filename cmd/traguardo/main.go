@@ -249,6 +249,13 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store.Store,
 		}
 		url, ownerURL = cluster.URL("traguardo"), cluster.OwnerURL("traguardo")
 	}
+	// Started with its database (or while it restarts), wait for it.
+	if err := db.Wait(ctx, cmp.Or(ownerURL, url), 30*time.Second, func(err error) {
+		log.Warn("waiting for the database", "err", err)
+	}); err != nil {
+		cleanup()
+		return nil, nil, err
+	}
 	if ownerURL != "" {
 		if err := db.Migrate(ownerURL); err != nil {
 			cleanup()

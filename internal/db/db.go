@@ -13,8 +13,10 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/golang-migrate/migrate/v4"
 	_ "github.com/golang-migrate/migrate/v4/database/pgx/v5" // registers the pgx5 scheme
@@ -41,6 +43,44 @@ func Open(ctx context.Context, databaseURL string) (*pgxpool.Pool, error) {
 		return nil, fmt.Errorf("ping database: %w", err)
 	}
 	return pool, nil
+}
+
+// Wait returns once the server of databaseURL accepts a connection, trying
+// again for up to limit while it refuses them (not started yet, starting up,
+// shutting down, restarting: an application started with its database, or
+// just before it, waits instead of failing). A refusal that waiting cannot
+// cure (a wrong password, a missing database or role) returns at once.
+// notify, if not nil, hears each failed attempt.
+func Wait(ctx context.Context, databaseURL string, limit time.Duration, notify func(error)) error {
+	cfg, err := pgconn.ParseConfig(databaseURL)
+	if err != nil {
+		return fmt.Errorf("parse database url: %w", err)
+	}
+	deadline := time.Now().Add(limit)
+	for delay := 100 * time.Millisecond; ; delay = min(2*delay, time.Second) {
+		attempt, cancel := context.WithTimeout(ctx, 5*time.Second)
+		conn, err := pgconn.ConnectConfig(attempt, cfg)
+		cancel()
+		if err == nil {
+			return conn.Close(ctx)
+		}
+		var pe *pgconn.PgError
+		// cannot_connect_now, admin_shutdown, crash_shutdown, too_many_connections
+		if errors.As(err, &pe) && !slices.Contains([]string{"57P03", "57P01", "57P02", "53300"}, pe.Code) {
+			return fmt.Errorf("connect to the database: %w", err)
+		}
+		if ctx.Err() != nil || time.Now().Add(delay).After(deadline) {
+			return fmt.Errorf("the database did not accept connections within %s: %w", limit, err)
+		}
+		if notify != nil {
+			notify(err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(delay):
+		}
+	}
 }
 
 // Migrate brings the schema of databaseURL up to the newest embedded migration.
