@@ -78,6 +78,14 @@ func New(st *store.Store, log *slog.Logger, cfg Config) http.Handler {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.Cookie.Persist = false
+	// The session store is the database: when it cannot be reached (a
+	// restart of PostgreSQL) the request fails with 503 and the log says
+	// why, in the application's log rather than the standard logger.
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		log.Error("session store", "method", r.Method, "path", r.URL.Path, "err", err)
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "Servizio momentaneamente non disponibile: riprovare tra qualche secondo.", http.StatusServiceUnavailable)
+	}
 	s := &Server{store: st, log: log, policy: richtext.NewPolicy(), sessions: sm, passwords: cfg.Passwords, cfg: cfg, dummyHash: auth.NewDummyHash()}
 	return s.routes()
 }
