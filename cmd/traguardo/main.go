@@ -105,6 +105,8 @@ commands:
   migrate                        apply the database migrations
   import FILE.json               import a cycle in the v1 interchange format
   export --year N [--out FILE]   export a cycle in the v1 interchange format
+  backup --out FILE              back the whole database up (pg_dump custom format) as the schema's owner
+  restore --in FILE              restore a backup into an empty database (pg_restore) as the schema's owner
   demo                           load the demo data (2023 Relazione of Consorzio IN.RE.TE.) and accounts
   user add --email E --role R [--name N] [--centre C]...
                                  create an account and print its one-time password
@@ -145,6 +147,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 	withDemo := fs.Bool("demo", false, "load the demo cycles and accounts into an empty database")
 	year := fs.Int("year", 0, "cycle year")
 	out := fs.String("out", "", "output file (default standard output)")
+	in := fs.String("in", "", "backup file to restore")
 	email := fs.String("email", "", "account email")
 	role := fs.String("role", "", "account role")
 	name := fs.String("name", "", "account holder's name")
@@ -154,7 +157,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 		return nil
 	})
 	switch cmd {
-	case "serve", "migrate", "import", "export", "demo":
+	case "serve", "migrate", "import", "export", "demo", "backup", "restore":
 	case "user":
 		if len(args) == 0 || args[0] != "add" {
 			return errors.New("usage: traguardo user add --email E --role R [--name N] [--centre C]")
@@ -179,9 +182,15 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 		return nil
 	case cmd == "migrate" && cfg.databaseURL != "":
 		return errors.New("migrate needs MIGRATION_DATABASE_URL, the URL of the schema's owner")
+	case (cmd == "backup" || cmd == "restore") && cfg.databaseURL != "" && cfg.migrationURL == "":
+		return fmt.Errorf("%s needs MIGRATION_DATABASE_URL, the URL of the schema's owner", cmd)
 	case cfg.migrationURL != "" && cfg.databaseURL == "":
 		return errors.New("MIGRATION_DATABASE_URL is set but DATABASE_URL is not: " +
 			"set DATABASE_URL to the runtime role's URL, the one the application serves with")
+	}
+
+	if cmd == "backup" || cmd == "restore" {
+		return backupRestore(ctx, cfg, log, cmd, *out, *in, stdout)
 	}
 
 	st, closeDB, err := openStore(ctx, cfg, log)
@@ -223,31 +232,9 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 // private cluster's owner); the store connects as the runtime role and
 // refuses a schema that is not current.
 func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store.Store, func(), error) {
-	url, ownerURL := cfg.databaseURL, cfg.migrationURL
-	cleanup := func() {}
-	if url == "" {
-		dir := filepath.Join(cfg.dataDir, "pg")
-		log.Info("starting private PostgreSQL", "dir", dir, "port", cfg.pgPort)
-		cluster, err := pgcluster.Start(ctx, dir, pgcluster.Options{Port: cfg.pgPort})
-		if err != nil {
-			return nil, nil, err
-		}
-		if abs, _ := filepath.Abs(dir); cluster.Dir != abs {
-			log.Info("the postgres user cannot reach the data directory; the cluster lives elsewhere", "dir", cluster.Dir)
-		}
-		cleanup = func() {
-			if cluster.Owned {
-				log.Info("stopping private PostgreSQL")
-			}
-			if err := cluster.Stop(); err != nil {
-				log.Error("stop PostgreSQL", "err", err)
-			}
-		}
-		if err := cluster.CreateDatabase(ctx, "traguardo", ""); err != nil {
-			cleanup()
-			return nil, nil, err
-		}
-		url, ownerURL = cluster.URL("traguardo"), cluster.OwnerURL("traguardo")
+	url, ownerURL, cleanup, err := databaseURLs(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, err
 	}
 	// Started with its database (or while it restarts), wait for it.
 	if err := db.Wait(ctx, cmp.Or(ownerURL, url), 30*time.Second, func(err error) {
@@ -262,6 +249,44 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store.Store,
 			return nil, nil, err
 		}
 	}
+	return openPool(ctx, url, cleanup, log)
+}
+
+// databaseURLs are the runtime and owner URLs of DATABASE_URL and
+// MIGRATION_DATABASE_URL, or of the private cluster, which it starts (and
+// cleanup stops) with its database created if missing (empty).
+func databaseURLs(ctx context.Context, cfg config, log *slog.Logger) (url, ownerURL string, cleanup func(), err error) {
+	url, ownerURL = cfg.databaseURL, cfg.migrationURL
+	cleanup = func() {}
+	if url == "" {
+		dir := filepath.Join(cfg.dataDir, "pg")
+		log.Info("starting private PostgreSQL", "dir", dir, "port", cfg.pgPort)
+		cluster, err := pgcluster.Start(ctx, dir, pgcluster.Options{Port: cfg.pgPort})
+		if err != nil {
+			return "", "", nil, err
+		}
+		if abs, _ := filepath.Abs(dir); cluster.Dir != abs {
+			log.Info("the postgres user cannot reach the data directory; the cluster lives elsewhere", "dir", cluster.Dir)
+		}
+		cleanup = func() {
+			if cluster.Owned {
+				log.Info("stopping private PostgreSQL")
+			}
+			if err := cluster.Stop(); err != nil {
+				log.Error("stop PostgreSQL", "err", err)
+			}
+		}
+		if err := cluster.CreateDatabase(ctx, "traguardo", ""); err != nil {
+			cleanup()
+			return "", "", nil, err
+		}
+		url, ownerURL = cluster.URL("traguardo"), cluster.OwnerURL("traguardo")
+	}
+	return url, ownerURL, cleanup, nil
+}
+
+// openPool opens the runtime role's pool on a current schema.
+func openPool(ctx context.Context, url string, cleanup func(), log *slog.Logger) (*store.Store, func(), error) {
 	pool, err := db.Open(ctx, url)
 	if err != nil {
 		cleanup()
