@@ -538,6 +538,9 @@ type client struct {
 	// values sent after it whose outcome the client could not see.
 	lastAck int
 	unknown []int
+	// acks counts the acknowledged saves, unknowns the saves whose outcome
+	// the client could not see, audited the audit records of its saves.
+	acks, unknowns, audited int
 }
 
 func newClient(base string, t target, rec *recorder) *client {
@@ -576,9 +579,11 @@ func (c *client) loop(ctx context.Context) {
 		switch {
 		case err != nil:
 			c.unknown = append(c.unknown, v)
+			c.unknowns++
 			c.rec.fail(began, err.Error(), false)
 		case status == http.StatusSeeOther && loc == c.t.path:
 			c.lastAck, c.unknown = v, nil
+			c.acks++
 			c.rec.ack(began)
 		case status == http.StatusSeeOther && strings.HasPrefix(loc, signInPath):
 			signedIn = false // not saved: the session is gone
@@ -589,9 +594,11 @@ func (c *client) loop(ctx context.Context) {
 			c.rec.invalid.Add(1)
 		case status >= 500:
 			c.unknown = append(c.unknown, v)
+			c.unknowns++
 			c.rec.fail(began, "HTTP "+strconv.Itoa(status), true)
 		default:
 			c.unknown = append(c.unknown, v)
+			c.unknowns++
 			c.rec.fail(began, fmt.Sprintf("unexpected HTTP %d to %q", status, loc), false)
 		}
 	}
@@ -756,6 +763,12 @@ func verify(ctx context.Context, url string, clients []*client) (lost []string, 
 		if stored != nil {
 			got = int(*stored)
 		}
+		// Each save is one transaction with its audit record: as many
+		// records as acknowledged saves, plus at most the unknown ones.
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE actor = $1 AND action = 'save-progress'`,
+			c.t.email).Scan(&c.audited); err != nil {
+			return nil, 0, err
+		}
 		switch {
 		case got == c.lastAck:
 		case contains(c.unknown, got):
@@ -837,6 +850,19 @@ func report(out io.Writer, rec *recorder, clients []*client, faults []*fault, el
 	fmt.Fprintf(out, "  stored = last acknowledged:            %d\n", len(clients)-len(lost)-late)
 	fmt.Fprintf(out, "  stored = a later save whose answer was lost in a fault: %d\n", late)
 	fmt.Fprintf(out, "  LOST acknowledged writes:              %d\n", len(lost))
+	var acks, unknowns, audited int
+	var unaudited []string
+	for _, c := range clients {
+		acks, unknowns, audited = acks+c.acks, unknowns+c.unknowns, audited+c.audited
+		if c.audited < c.acks || c.audited > c.acks+c.unknowns {
+			unaudited = append(unaudited, fmt.Sprintf("%s: %d acknowledged, %d unknown, %d audit records", c.t.email, c.acks, c.unknowns, c.audited))
+		}
+	}
+	fmt.Fprintf(out, "Audit records of the saves: %d for %d acknowledged and %d of unknown outcome\n", audited, acks, unknowns)
+	if len(unaudited) > 0 {
+		ok = false
+		fmt.Fprintf(out, "  FAIL: audit records do not match the saves: %s\n", strings.Join(unaudited, "; "))
+	}
 	for _, l := range lost {
 		fmt.Fprintln(out, "   ", l)
 	}
