@@ -44,6 +44,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"golang.org/x/net/html"
 
 	"traguardo/internal/auth"
@@ -756,7 +757,7 @@ func verify(ctx context.Context, url string, clients []*client) (lost []string, 
 		var stored *float64
 		err := pool.QueryRow(ctx, `SELECT value FROM indicator_values WHERE indicator_id = $1 AND period_id = $2`,
 			c.t.indicator, c.t.period).Scan(&stored)
-		if err != nil && err.Error() != "no rows in result set" {
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return nil, 0, err
 		}
 		got := 0
