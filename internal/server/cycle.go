@@ -86,7 +86,7 @@ func (s *Server) objectiveShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := pages.ObjectiveView{Year: c.Year, Cycle: c, May: rights(r), Centre: ce, Objective: o, Description: s.policy.Sanitize(o.DescriptionHTML),
-		History: objectiveHistory(c, ce, o)}
+		History: objectiveHistory(c, ce, o), Gantt: objectiveGantt(c, o)}
 	for _, rep := range o.Reports {
 		v.Reports = append(v.Reports, pages.ReportView{
 			ID:       reportID(rep.Period),
