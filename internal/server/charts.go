@@ -1,12 +1,15 @@
 package server
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
 
 	"traguardo/internal/domain"
 	"traguardo/internal/plan"
+	"traguardo/internal/store"
 	"traguardo/web/pages"
 	"traguardo/web/paths"
 )
@@ -63,4 +66,51 @@ func centreTrend(c *plan.Cycle, ce *plan.Centre, today time.Time) pages.TrendVie
 		}
 	}
 	return v
+}
+
+// previousYear is the centre ce's figures in the cycle before c, as of
+// that cycle's last period (the year's result): nil when there is no such
+// cycle or the centre was not in it. One statement (LoadCentreFigures).
+func (s *Server) previousYear(ctx context.Context, c *plan.Cycle, ce *plan.Centre) (*plan.Cycle, *plan.Centre, error) {
+	prev, pce, err := s.store.LoadCentreFigures(ctx, c.Year-1, ce.CentreID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if n := len(prev.Periods); n > 0 {
+		prev.EvaluateAt(prev.Periods[n-1].EndsOn, domain.Today(time.Now()))
+	}
+	return prev, pce, nil
+}
+
+// carriedFrom is the objective of the previous cycle's centre prev that o
+// was carried over from, nil when none. The schema keeps no link between
+// the two: the carry-over (store.CarryOver) copies an objective into the
+// same organisational centre with its section and number, which are
+// unique within a centre of a cycle, so that pair is the link; an
+// objective renumbered since reads as not carried over.
+func carriedFrom(prev *plan.Centre, o *plan.Objective) *plan.Objective {
+	if prev == nil {
+		return nil
+	}
+	for _, po := range prev.Objectives {
+		if po.Section == o.Section && po.Number == o.Number {
+			return po
+		}
+	}
+	return nil
+}
+
+// previousResult is the year's result of the objective o was carried from,
+// in the cycle prev (evaluated at its last period), linked to its page at
+// that period; nil when o was not carried from one.
+func previousResult(prev *plan.Cycle, pce *plan.Centre, o *plan.Objective) *pages.PreviousResult {
+	po := carriedFrom(pce, o)
+	if po == nil {
+		return nil
+	}
+	return &pages.PreviousResult{Year: prev.Year, Rules: prev.Rules, Objective: po, YearResult: prev.YearResult,
+		Href: paths.AsOfOrPlain(paths.Objective(prev.Year, po.ID), prev.AsOf)}
 }

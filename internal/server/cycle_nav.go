@@ -29,6 +29,19 @@ func (s *Server) centreShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := pages.CentreView{Cycle: c, Centre: ce, May: rights(r),
 		Trend: centreTrend(c, ce, domain.Today(time.Now())), Gantt: centreGantt(c, ce)}
+	prev, pce, err := s.previousYear(r.Context(), c, ce)
+	if err != nil {
+		return err
+	}
+	if prev != nil {
+		v.PreviousYear, v.PreviousCentre, v.PreviousRules, v.PreviousAsOf = prev.Year, pce, prev.Rules, prev.AsOf
+		v.Previous = map[int64]*pages.PreviousResult{}
+		for _, o := range ce.Objectives {
+			if pr := previousResult(prev, pce, o); pr != nil {
+				v.Previous[o.ID] = pr
+			}
+		}
+	}
 	for _, o := range ce.Objectives {
 		i := slices.IndexFunc(v.Sections, func(g pages.SectionGroup) bool { return g.Name == o.Section })
 		if i < 0 {

@@ -301,10 +301,12 @@ func lateText(r GanttRow) string {
 // ganttAlt writes every row of the chart, for its desc.
 func ganttAlt(v GanttView) string {
 	var rows []string
+	group := ""
 	for _, r := range v.Rows {
 		s := r.Label
-		if r.Group != "" {
-			s = r.Group + ", " + s
+		if r.Group != "" && r.Group != group {
+			group = r.Group
+			s = r.Group + ": " + s
 		}
 		s += ": previsto " + r.Planned.Label(v.Year) + ", effettivo " + actualText(v, r) + ", " + lateText(r)
 		rows = append(rows, s)
@@ -327,4 +329,16 @@ func clip(s string, n int) string {
 // "Febbraio 2024" of the cycle 2023): the grid marks it at its right edge.
 func spanAfter(v GanttView, s domain.Span) bool {
 	return !s.Annual && ((s.From != nil && s.From.Year > v.Year) || (s.From == nil && s.To != nil && s.To.Year > v.Year))
+}
+
+// PreviousResult is the year's result, in the cycle before, of the
+// objective an objective was carried over from: Objective is evaluated at
+// that cycle's last period (YearResult says it has data there), Href is
+// its page at that period.
+type PreviousResult struct {
+	Year       int
+	Rules      domain.Rules
+	Objective  *plan.Objective
+	YearResult bool
+	Href       string
 }
