@@ -24,8 +24,11 @@ type Trend struct {
 // period, by EvaluateAt itself (the figures of the trend are those the
 // cycle page shows at that period), except that a centre (or the cycle)
 // with nothing recorded at a period whose window has closed has no point
-// rather than the 0 its missing indicators would count. The cycle is left
-// evaluated as it was (at its AsOf), by today.
+// rather than the 0 its missing indicators would count. The cycle's own
+// point stays the cycle page's figure: where another centre has data, a
+// centre with none at a closed period counts there as the rules say (its
+// indicators mancante, 0). The cycle is left evaluated as it was (at its
+// AsOf), by today.
 func (c *Cycle) Trend(today time.Time) Trend {
 	asOf := c.AsOf
 	t := Trend{Centres: make([][]TrendPoint, len(c.Centres))}

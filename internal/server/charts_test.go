@@ -281,7 +281,9 @@ func TestDashboard_WatchListByHand(t *testing.T) {
 		t.Errorf("objective 2 is not listed: %q", entries)
 	}
 	_, entries, _ = watchEntries(t, dash, "attenzione-attivita")
-	if slices.ContainsFunc(entries, func(s string) bool { return strings.HasPrefix(s, "AREA DIREZIONE · obiettivo 1 (Obiettivi di performance), attività 1:") }) {
+	if slices.ContainsFunc(entries, func(s string) bool {
+		return strings.HasPrefix(s, "AREA DIREZIONE · obiettivo 1 (Obiettivi di performance), attività 1:")
+	}) {
 		t.Errorf("an activity with a reason is listed: %q", entries)
 	}
 	if !slices.Contains(entries, "AREA DIREZIONE · obiettivo 1 (Obiettivi di performance), attività 2: prevista Giugno, effettiva Ottobre, senza motivo") {
