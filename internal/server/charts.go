@@ -46,6 +46,7 @@ func centreGantt(c *plan.Cycle, ce *plan.Centre) pages.GanttView {
 		for i, a := range o.Activities {
 			r := ganttRow(c, a, i)
 			r.Group, r.GroupHref = group, paths.AsOfOrPlain(paths.Objective(c.Year, o.ID), c.AsOf)
+			r.GroupShort = fmt.Sprintf("Obiettivo %d (%s)", o.Number, o.Section)
 			v.Rows = append(v.Rows, r)
 		}
 	}

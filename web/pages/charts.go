@@ -135,13 +135,15 @@ type GanttView struct {
 // then or before); Late is domain.Late at that period; Reason is the
 // reason recorded with those months.
 type GanttRow struct {
-	Group, GroupHref string
-	Label            string
-	Description      string
-	Planned, Actual  domain.Span
-	Recorded         bool
-	Late             bool
-	Reason           string
+	// Group heads the objective's rows in the drawing; GroupShort names
+	// it in the table's column, linked to GroupHref.
+	Group, GroupShort, GroupHref string
+	Label                        string
+	Description                  string
+	Planned, Actual              domain.Span
+	Recorded                     bool
+	Late                         bool
+	Reason                       string
 }
 
 // The Gantt chart's geometry, in SVG user units.
