@@ -86,7 +86,14 @@ func (s *Server) objectiveShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := pages.ObjectiveView{Year: c.Year, Cycle: c, May: rights(r), Centre: ce, Objective: o, Description: s.policy.Sanitize(o.DescriptionHTML),
-		History: objectiveHistory(c, ce, o)}
+		History: objectiveHistory(c, ce, o), Gantt: objectiveGantt(c, o)}
+	prev, pce, err := s.previousYear(r.Context(), c, ce)
+	if err != nil {
+		return err
+	}
+	if prev != nil {
+		v.PreviousYear, v.Previous = prev.Year, previousResult(prev, pce, o)
+	}
 	for _, rep := range o.Reports {
 		v.Reports = append(v.Reports, pages.ReportView{
 			ID:       reportID(rep.Period),

@@ -27,7 +27,21 @@ func (s *Server) centreShow(w http.ResponseWriter, r *http.Request) error {
 	if err := evaluateAsOf(r, c); err != nil {
 		return err
 	}
-	v := pages.CentreView{Cycle: c, Centre: ce, May: rights(r)}
+	v := pages.CentreView{Cycle: c, Centre: ce, May: rights(r),
+		Trend: centreTrend(c, ce, domain.Today(time.Now())), Gantt: centreGantt(c, ce)}
+	prev, pce, err := s.previousYear(r.Context(), c, ce)
+	if err != nil {
+		return err
+	}
+	if prev != nil {
+		v.PreviousYear, v.PreviousCentre, v.PreviousRules, v.PreviousAsOf = prev.Year, pce, prev.Rules, prev.AsOf
+		v.Previous = map[int64]*pages.PreviousResult{}
+		for _, o := range ce.Objectives {
+			if pr := previousResult(prev, pce, o); pr != nil {
+				v.Previous[o.ID] = pr
+			}
+		}
+	}
 	for _, o := range ce.Objectives {
 		i := slices.IndexFunc(v.Sections, func(g pages.SectionGroup) bool { return g.Name == o.Section })
 		if i < 0 {
@@ -154,13 +168,19 @@ func anyLate(c *plan.Cycle, o *plan.Objective) bool {
 }
 
 func actualAt(a *plan.Activity, day time.Time) domain.Span {
-	if p := a.ProgressAt(day); p != nil {
-		return p.Actual
-	}
-	if p := a.LatestBefore(day); p != nil {
+	if p := progressAsOf(a, day); p != nil {
 		return p.Actual
 	}
 	return domain.Span{}
+}
+
+// progressAsOf is the activity's progress as known at period day: the one
+// saved at the period, else the latest saved before it; nil when none.
+func progressAsOf(a *plan.Activity, day time.Time) *plan.Progress {
+	if p := a.ProgressAt(day); p != nil {
+		return p
+	}
+	return a.LatestBefore(day)
 }
 
 // anyMissing reports whether an indicator of o that counts has no value at

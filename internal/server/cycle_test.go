@@ -676,6 +676,8 @@ func TestSecurityHeaders(t *testing.T) {
 		{"/", http.StatusOK, true},
 		{"/cicli/2023", http.StatusOK, true},
 		{centres[0].Links[0], http.StatusOK, true},
+		{centres[0].Centre, http.StatusOK, true},       // its trend and Gantt charts
+		{"/cicli/2023/cruscotto", http.StatusOK, true}, // its charts
 		{"/pagina-che-non-esiste", http.StatusNotFound, true},
 		{"/cicli/2023/obiettivi/abc", http.StatusNotFound, true},
 		{"/static/css/app.css", http.StatusOK, false},

@@ -1,12 +1,15 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"traguardo/internal/domain"
 	"traguardo/internal/plan"
+	"traguardo/web/components"
 	"traguardo/web/pages"
 	"traguardo/web/paths"
 )
@@ -27,13 +30,15 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err := evaluateAsOf(r, c); err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, pages.Dashboard(dashboardView(c, rights(r))))
+	s.render(w, r, http.StatusOK, pages.Dashboard(dashboardView(c, rights(r), domain.Today(time.Now()))))
 	return nil
 }
 
-// dashboardView counts the cycle's figures (evaluated) for the dashboard.
-func dashboardView(c *plan.Cycle, may pages.Rights) pages.DashboardView {
+// dashboardView counts the cycle's figures (evaluated) for the dashboard;
+// today decides which periods of the trend still await their data.
+func dashboardView(c *plan.Cycle, may pages.Rights, today time.Time) pages.DashboardView {
 	v := pages.DashboardView{Cycle: c, May: may}
+	v.Trend = cycleTrend(c, today)
 	// A link to the list of objectives filtered by key=value, at the
 	// dashboard's period so that the list counts what the dashboard counts.
 	list := func(key, value string) string {
@@ -92,6 +97,7 @@ func dashboardView(c *plan.Cycle, may pages.Rights) pages.DashboardView {
 	v.Late.Label, v.Late.Href = "Obiettivi con attività in ritardo", list("ritardo", "si")
 	v.Missing.Label, v.Missing.Href = "Obiettivi con indicatori mancanti", list("mancanti", "si")
 	v.ReachedFrom = c.Bands.Reached
+	v.Watch = watchList(c, v)
 
 	// Submissions at the dashboard's period: the state each centre's
 	// submission is in, linked to the centre's page of the period.
@@ -110,4 +116,115 @@ func dashboardView(c *plan.Cycle, may pages.Rights) pages.DashboardView {
 		}
 	}
 	return v
+}
+
+// cycleTrend is the trend chart of the cycle: its achievement and each
+// centre's at every period (plan.Cycle.Trend), each linked to its page.
+func cycleTrend(c *plan.Cycle, today time.Time) pages.TrendView {
+	if len(c.Periods) == 0 {
+		return pages.TrendView{}
+	}
+	t := c.Trend(today)
+	v := pages.TrendView{ID: "trend-chart", Title: "Andamento del grado di raggiungimento nei periodi", Rules: c.Rules, AsOf: c.AsOf}
+	v.Series = append(v.Series, pages.TrendSeries{Label: "Complessivo dell'ente", Href: paths.Cycle(c.Year), Points: t.Cycle})
+	for i, ce := range c.Centres {
+		v.Series = append(v.Series, pages.TrendSeries{Label: ce.Name, Href: paths.Centre(c.Year, ce.ID), Points: t.Centres[i]})
+	}
+	return v
+}
+
+// watchLimit bounds the entries shown in each group of the watch list; the
+// dashboard links the filtered lists that hold them all.
+const watchLimit = 15
+
+// watchList is what needs acting on at the cycle's AsOf period, by the
+// predicates the dashboard counts with: objectives whose report says
+// critico or whose band is below "raggiunto" (bandOf, statusOf), indicators
+// that count and have no value (anyMissing's), activities late
+// (domain.Late with actualAt, as anyLate) whose months at the period carry
+// no reason, centres whose submission of the period is neither sent nor
+// approved. Each entry links to where one acts: the objective's page, the
+// progress form at the period (at the field), the centre's submission.
+func watchList(c *plan.Cycle, v pages.DashboardView) pages.WatchList {
+	var w pages.WatchList
+	if c.AsOf.IsZero() {
+		return w
+	}
+	add := func(g *pages.WatchGroup, e pages.WatchEntry) {
+		g.Total++
+		if len(g.Entries) < watchLimit {
+			g.Entries = append(g.Entries, e)
+		}
+	}
+	period, hasPeriod := c.PeriodAt(c.AsOf)
+	at := "al " + components.Date(c.AsOf)
+	for _, ce := range c.Centres {
+		for _, o := range ce.Objectives {
+			name := fmt.Sprintf("%s · obiettivo %d (%s)", ce.Name, o.Number, o.Section)
+			band, status := bandOf(o), statusOf(c, o)
+			below := band == string(domain.PartlyReached) || band == string(domain.NotReached)
+			if below || status == string(domain.Critical) {
+				var why []string
+				if below {
+					why = append(why, band+" ("+components.PercentBy(c.Rules, *o.Achievement)+")")
+				}
+				if status == string(domain.Critical) {
+					why = append(why, "stato dichiarato critico")
+				}
+				add(&w.Objectives, pages.WatchEntry{Label: name, Detail: strings.Join(why, ", "),
+					Href: paths.AsOfOrPlain(paths.Objective(c.Year, o.ID), c.AsOf)})
+			}
+			if !hasPeriod {
+				continue
+			}
+			form := paths.Progress(c.Year, o.ID, period.ID)
+			for i, in := range o.Indicators {
+				if in.Neutralised == nil && in.Missing {
+					add(&w.Indicators, pages.WatchEntry{Label: name + ", " + o.IndicatorLabel(i), Detail: "nessun valore " + at,
+						Href: form + "#" + plan.ValueField(in.ID)})
+				}
+			}
+			for i, a := range o.Activities {
+				p := progressAsOf(a, c.AsOf)
+				var actual domain.Span
+				if p != nil {
+					actual = p.Actual
+				}
+				if domain.Late(a.Planned, actual, c.Year, c.AsOf) && (p == nil || strings.TrimSpace(p.Reason) == "") {
+					add(&w.Activities, pages.WatchEntry{Label: fmt.Sprintf("%s, attività %d", name, i+1),
+						Detail: "prevista " + a.Planned.Label(c.Year) + ", effettiva " + actual.Label(c.Year) + ", senza motivo",
+						Href:   form + "#" + plan.ActualReasonField(a.ID)})
+				}
+			}
+		}
+	}
+	for _, b := range v.Bands {
+		if (b.Label == string(domain.PartlyReached) || b.Label == string(domain.NotReached)) && b.Count > 0 {
+			w.Objectives.More = append(w.Objectives.More, b)
+		}
+	}
+	for _, st := range v.Statuses {
+		if st.Label == string(domain.Critical) && st.Count > 0 {
+			w.Objectives.More = append(w.Objectives.More, st)
+		}
+	}
+	if w.Indicators.Total > 0 {
+		w.Indicators.More = []pages.CountLink{v.Missing}
+	}
+	if w.Activities.Total > 0 {
+		w.Activities.More = []pages.CountLink{v.Late}
+	}
+	if hasPeriod {
+		for _, ce := range c.Centres {
+			st := plan.Draft
+			if sub := ce.SubmissionAt(period.EndsOn); sub != nil {
+				st = sub.State
+			}
+			if st != plan.Submitted && st != plan.Approved {
+				add(&w.Centres, pages.WatchEntry{Label: ce.Name, Detail: strings.ToLower(st.Label()),
+					Href: paths.Submission(c.Year, period.ID, ce.ID)})
+			}
+		}
+	}
+	return w
 }

@@ -93,9 +93,19 @@ func TestQueryCount_PagesDoNotGrowWithThePlan(t *testing.T) {
 	if _, err := e.st.ImportCycle(ctx, store.Actor{Name: "test"}, c); err != nil {
 		t.Fatal(err)
 	}
+	// The large plan again, as the cycle after it: its pages read the
+	// previous year's figures of a large plan (the demo's 2024 those of
+	// 2023).
+	c2, err := interchange.Read(strings.NewReader(string(qcLargeDocument(t, large+1, 8))), richtext.NewPolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.ImportCycle(ctx, store.Actor{Name: "test"}, c2); err != nil {
+		t.Fatal(err)
+	}
 	// The first record of each kind in each cycle.
 	ids := map[int]map[string]int64{}
-	for _, year := range []int{2023, large} {
+	for _, year := range []int{2023, large, 2024, large + 1} {
 		ids[year] = map[string]int64{}
 		var centre, objective, activity, indicator, period int64
 		if err := pool.QueryRow(ctx, `
@@ -143,9 +153,19 @@ func TestQueryCount_PagesDoNotGrowWithThePlan(t *testing.T) {
 		}
 		return after - before
 	}
+	type pair struct{ small, large int }
+	plans := map[string]pair{}
+	for _, page := range pages {
+		plans[page] = pair{2023, large}
+	}
+	// The pages that show the previous year: a cycle carried over.
+	for _, page := range []string{"/cicli/{year}/obiettivi/{id}", "/cicli/{year}/centri/{centre}"} {
+		pages = append(pages, page+"?al={year}-12-31")
+		plans[page+"?al={year}-12-31"] = pair{2024, large + 1}
+	}
 	for _, page := range pages {
 		var got [2]int64
-		for i, year := range []int{2023, large} {
+		for i, year := range []int{plans[page].small, plans[page].large} {
 			path := strings.ReplaceAll(page, "{year}", fmt.Sprint(year))
 			for k, v := range ids[year] {
 				path = strings.ReplaceAll(path, k, fmt.Sprint(v))

@@ -1,0 +1,117 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"traguardo/internal/domain"
+	"traguardo/internal/plan"
+	"traguardo/internal/store"
+	"traguardo/web/pages"
+	"traguardo/web/paths"
+)
+
+// ganttRow is activity a (the i-th of its objective) as the Gantt chart
+// shows it at the cycle's AsOf period: its actual months as known then
+// (progressAsOf, the dashboard's and the list's), late by domain.Late as
+// anyLate judges it, with the reason recorded with those months.
+func ganttRow(c *plan.Cycle, a *plan.Activity, i int) pages.GanttRow {
+	r := pages.GanttRow{Label: "Attività " + strconv.Itoa(i+1), Description: a.Description, Planned: a.Planned}
+	if p := progressAsOf(a, c.AsOf); p != nil {
+		r.Actual, r.Reason, r.Recorded = p.Actual, p.Reason, true
+	}
+	r.Late = !c.AsOf.IsZero() && domain.Late(a.Planned, r.Actual, c.Year, c.AsOf)
+	return r
+}
+
+// objectiveGantt is the planned against actual months of an objective's
+// activities at the cycle's AsOf period.
+func objectiveGantt(c *plan.Cycle, o *plan.Objective) pages.GanttView {
+	v := pages.GanttView{ID: "gantt-objective", Title: "Tempi previsti ed effettivi delle attività", Year: c.Year, AsOf: c.AsOf}
+	for i, a := range o.Activities {
+		v.Rows = append(v.Rows, ganttRow(c, a, i))
+	}
+	return v
+}
+
+// centreGantt is the planned against actual months of every activity of
+// a centre's objectives, grouped by objective.
+func centreGantt(c *plan.Cycle, ce *plan.Centre) pages.GanttView {
+	v := pages.GanttView{ID: "gantt-centre", Title: "Tempi previsti ed effettivi delle attività del centro", Year: c.Year, AsOf: c.AsOf}
+	for _, o := range ce.Objectives {
+		group := fmt.Sprintf("Obiettivo %d (%s): %s", o.Number, o.Section, o.Title)
+		for i, a := range o.Activities {
+			r := ganttRow(c, a, i)
+			r.Group, r.GroupHref = group, paths.AsOfOrPlain(paths.Objective(c.Year, o.ID), c.AsOf)
+			r.GroupShort = fmt.Sprintf("Obiettivo %d (%s)", o.Number, o.Section)
+			v.Rows = append(v.Rows, r)
+		}
+	}
+	return v
+}
+
+// centreTrend is the trend chart of one centre: its achievement at every
+// period (plan.Cycle.Trend).
+func centreTrend(c *plan.Cycle, ce *plan.Centre, today time.Time) pages.TrendView {
+	if len(c.Periods) == 0 {
+		return pages.TrendView{}
+	}
+	t := c.Trend(today)
+	v := pages.TrendView{ID: "trend-centre", Title: "Andamento del grado di raggiungimento del centro nei periodi", Rules: c.Rules, AsOf: c.AsOf}
+	for i, x := range c.Centres {
+		if x == ce {
+			v.Series = append(v.Series, pages.TrendSeries{Label: ce.Name, Points: t.Centres[i]})
+		}
+	}
+	return v
+}
+
+// previousYear is the centre ce's figures in the cycle before c, as of
+// that cycle's last period (the year's result): nil when there is no such
+// cycle or the centre was not in it. One statement (LoadCentreFigures).
+func (s *Server) previousYear(ctx context.Context, c *plan.Cycle, ce *plan.Centre) (*plan.Cycle, *plan.Centre, error) {
+	prev, pce, err := s.store.LoadCentreFigures(ctx, c.Year-1, ce.CentreID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if n := len(prev.Periods); n > 0 {
+		prev.EvaluateAt(prev.Periods[n-1].EndsOn, domain.Today(time.Now()))
+	}
+	return prev, pce, nil
+}
+
+// carriedFrom is the objective of the previous cycle's centre prev that o
+// was carried over from, nil when none. The schema keeps no link between
+// the two: the carry-over (store.CarryOver) copies an objective into the
+// same organisational centre with its section and number, which are
+// unique within a centre of a cycle, so that pair is the link; an
+// objective renumbered since reads as not carried over.
+func carriedFrom(prev *plan.Centre, o *plan.Objective) *plan.Objective {
+	if prev == nil {
+		return nil
+	}
+	for _, po := range prev.Objectives {
+		if po.Section == o.Section && po.Number == o.Number {
+			return po
+		}
+	}
+	return nil
+}
+
+// previousResult is the year's result of the objective o was carried from,
+// in the cycle prev (evaluated at its last period), linked to its page at
+// that period; nil when o was not carried from one.
+func previousResult(prev *plan.Cycle, pce *plan.Centre, o *plan.Objective) *pages.PreviousResult {
+	po := carriedFrom(pce, o)
+	if po == nil {
+		return nil
+	}
+	return &pages.PreviousResult{Year: prev.Year, Rules: prev.Rules, Objective: po, YearResult: prev.YearResult,
+		Href: paths.AsOfOrPlain(paths.Objective(prev.Year, po.ID), prev.AsOf)}
+}
