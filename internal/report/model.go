@@ -311,9 +311,6 @@ func (m *Model) objective(c *plan.Cycle, o *plan.Objective, policy *richtext.Pol
 			actual, ra.Reason = p.Actual, p.Reason
 			ra.Actual = p.Actual.Label(c.Year) + " (al " + components.Date(p.Period) + ")"
 		}
-		if actual.IsEmpty() && !actual.Annual {
-			ra.Actual = ""
-		}
 		ra.Late = !c.AsOf.IsZero() && domain.Late(a.Planned, actual, c.Year, c.AsOf)
 		ro.Activities = append(ro.Activities, ra)
 	}
