@@ -67,7 +67,7 @@ func PDF(ctx context.Context, m *Model) ([]byte, error) {
 		return nil, err
 	}
 	var doc bytes.Buffer
-	if err := HTML(ctx, &doc, m, HTMLOptions{}); err != nil {
+	if err := HTML(ctx, &doc, m, HTMLOptions{Paged: true}); err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, pdfTimeout)
