@@ -20,6 +20,7 @@ import (
 
 	"traguardo/internal/demo"
 	"traguardo/internal/pgtest"
+	"traguardo/internal/plan"
 	"traguardo/internal/report"
 	"traguardo/internal/richtext"
 	"traguardo/internal/store"
@@ -330,4 +331,119 @@ func TestOpenData_Demo2023(t *testing.T) {
 		}
 	}
 	check("XLSX", xrows)
+}
+
+// TestBuild_MeasuresTextsValidation: AREA DIREZIONE objective 2 (1 of 1;
+// 0 of 1; "no" for "si": 33,3%) with its second indicator neutralised and
+// its third overridden to 100 is (100 + 100) / 2 = 100%, and the report
+// lists both with their reasons; the director's texts fill their sections
+// (the check no longer asks for them); section 4 reads "non ancora
+// validata" until the Nucleo's act is set, then its outcome and text.
+func TestBuild_MeasuresTextsValidation(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	m, st := demoReport(t, 2023)
+	var o *report.Objective
+	for i := range m.Centres[0].Objectives {
+		if m.Centres[0].Objectives[i].Number == 2 {
+			o = &m.Centres[0].Objectives[i]
+		}
+	}
+	if m.Centres[0].Name != "AREA DIREZIONE" || o == nil || o.AchievementText != "33,3%" {
+		t.Fatalf("AREA DIREZIONE objective 2 not found at 33,3%%: %+v", o)
+	}
+	_, po, _ := m.Cycle.ObjectiveByID(o.ID)
+	in1, in2 := po.Indicators[1], po.Indicators[2]
+	director := store.Actor{Name: "direttore@test"}
+	if err := st.SetMeasure(ctx, store.Change{Actor: director, Version: in1.Version}, in1.ID,
+		store.Measure{Neutralised: &plan.Neutralisation{Reason: "Atto non più dovuto", By: "direttore"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetMeasure(ctx, store.Change{Actor: director, Version: in2.Version}, in2.ID,
+		store.Measure{Override: &plan.Override{Pct: 100, Reason: "Formazione svolta in altra forma"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveReportTexts(ctx, store.Change{Actor: director}, 2023, store.ReportTexts{
+		Introduction: "<p>Introduzione</p>", Context: "<p>Contesto</p>", Gender: "<p>Genere</p>", Process: "<p>Processo</p>"}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := report.Build(ctx, st, 2023)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ob := range m.Centres[0].Objectives {
+		if ob.ID == o.ID && ob.AchievementText != "100%" {
+			t.Errorf("objective 2 at %s, want 100%%", ob.AchievementText)
+		}
+	}
+	if len(m.Neutralised) != 1 || m.Neutralised[0].Reason != "Atto non più dovuto" || m.Neutralised[0].By != "Direttore" {
+		t.Errorf("neutralised %+v", m.Neutralised)
+	}
+	if len(m.Overridden) != 1 || m.Overridden[0].Reason != "Formazione svolta in altra forma" || m.Overridden[0].Value != "100%" {
+		t.Errorf("overridden %+v", m.Overridden)
+	}
+	for _, p := range report.Check(m) {
+		if p.Kind == report.KindSection {
+			t.Errorf("the texts are written, yet %+v", p)
+		}
+	}
+	var b bytes.Buffer
+	if err := report.HTML(ctx, &b, m, report.HTMLOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Atto non più dovuto", "Formazione svolta in altra forma", "<p>Introduzione</p>",
+		"<p>Genere</p>", "Relazione non ancora validata dal Nucleo di Valutazione."} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the HTML lacks %q", want)
+		}
+	}
+	m.Validation = &report.Validation{Outcome: "validata con osservazioni", On: time.Date(2024, 6, 20, 0, 0, 0, 0, time.UTC),
+		TextHTML: "<p>Il Nucleo valida la relazione.</p>"}
+	b.Reset()
+	if err := report.HTML(ctx, &b, m, report.HTMLOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"validata con osservazioni", "20/06/2024", "Il Nucleo valida la relazione."} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("section 4 lacks %q", want)
+		}
+	}
+}
+
+// TestCheck_Weights: weights set for some indicators only, or not adding
+// up to 100, are open points linked to the objective; equal weights (none
+// set) and weights adding up to 100 are not.
+func TestCheck_Weights(t *testing.T) {
+	t.Parallel()
+	m, _ := demoReport(t, 2023)
+	o := &m.Centres[0].Objectives[0] // AREA DIREZIONE objective 1: three indicators
+	if len(o.Indicators) != 3 {
+		t.Fatalf("%d indicators", len(o.Indicators))
+	}
+	weights := func() []string {
+		var out []string
+		for _, p := range report.Check(m) {
+			if p.Kind == report.KindWeights {
+				out = append(out, p.Text+" "+p.Href)
+			}
+		}
+		return out
+	}
+	if got := weights(); len(got) != 0 {
+		t.Errorf("the demo has no weights, yet %q", got)
+	}
+	w := func(v float64) *float64 { return &v }
+	o.Indicators[0].Weight = w(50)
+	got := weights()
+	if len(got) != 1 || !strings.Contains(got[0], "indicati per 1 su 3") || !strings.Contains(got[0], "#indicatori") {
+		t.Errorf("one weight of three: %q", got)
+	}
+	o.Indicators[1].Weight, o.Indicators[2].Weight = w(30), w(10)
+	if got := weights(); len(got) != 1 || !strings.Contains(got[0], "sommano a 90") {
+		t.Errorf("weights 50+30+10: %q", got)
+	}
+	o.Indicators[2].Weight = w(20)
+	if got := weights(); len(got) != 0 {
+		t.Errorf("weights 50+30+20: %q", got)
+	}
 }
