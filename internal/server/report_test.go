@@ -206,3 +206,35 @@ func TestReport_Files(t *testing.T) {
 }
 
 func itoaS(n int) string { return strconv.Itoa(n) }
+
+// TestReport_MissingTools: where neither Chromium nor pandoc is installed,
+// the report page says what to install in place of those links, their URLs
+// answer 503 with the same advice, and the HTML and open data still serve.
+// Not parallel: it changes the environment of the whole test binary.
+func TestReport_MissingTools(t *testing.T) {
+	e := newSecEnv(t, server.Config{})
+	t.Setenv("CHROMIUM_PATH", "/nonexistent/chromium")
+	t.Setenv("PATH", t.TempDir())
+	c := e.signedIn(t, "osservatore")
+	r := c.get("/cicli/2023/relazione")
+	if r.Status != http.StatusOK {
+		t.Fatalf("status %d", r.Status)
+	}
+	missing := strings.Join(idTexts(t, r.Body, "format-missing"), "\n")
+	for _, want := range []string{"PDF: non disponibile su questo server: installare il pacchetto Debian chromium-headless-shell",
+		"Word (DOCX): non disponibile su questo server: installare il pacchetto Debian pandoc",
+		"LibreOffice (ODT): non disponibile su questo server: installare il pacchetto Debian pandoc"} {
+		if !strings.Contains(missing, want) {
+			t.Errorf("the page does not say %q:\n%s", want, missing)
+		}
+	}
+	for ext, want := range map[string]string{"pdf": "chromium-headless-shell", "docx": "apt-get install pandoc", "odt": "apt-get install pandoc"} {
+		r := c.get("/cicli/2023/relazione." + ext)
+		if r.Status != http.StatusServiceUnavailable || !strings.Contains(r.Body, want) {
+			t.Errorf("%s: status %d, advice %v", ext, r.Status, strings.Contains(r.Body, want))
+		}
+	}
+	if s := c.get("/cicli/2023/relazione.csv").Status; s != http.StatusOK {
+		t.Errorf("csv: status %d", s)
+	}
+}
