@@ -54,7 +54,7 @@ func FindChromium() (string, error) {
 }
 
 // pdfTimeout bounds one PDF: the browser's start, the layout and the print.
-const pdfTimeout = 2 * time.Minute
+const pdfTimeout = 5 * time.Minute
 
 // PDF prints the report to an A4 PDF with headless Chromium: tagged (an
 // accessible structure), with the document outline from the headings, and
@@ -93,7 +93,6 @@ func PDF(ctx context.Context, m *Model) ([]byte, error) {
 	footer := `<div style="font-size:8pt;width:100%;text-align:center;">` + escape(fmt.Sprintf("Relazione sulla Performance %d · %s", m.Year, m.Organisation)) +
 		` · Pagina <span class="pageNumber"></span> di <span class="totalPages"></span></div>`
 	yes := true
-	var out []byte
 	err = chromedp.Do(tabCtx,
 		chromedp.Navigate("about:blank"),
 		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
@@ -105,17 +104,21 @@ func PDF(ctx context.Context, m *Model) ([]byte, error) {
 				FrameID: tree.FrameTree.Frame.ID, HTML: doc.String()})
 			return err
 		}),
-		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-			res, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{
-				PaperWidth: 8.27, PaperHeight: 11.69,
-				MarginTop: ptr(0.7), MarginBottom: ptr(0.7), MarginLeft: ptr(0.6), MarginRight: ptr(0.6),
-				PrintBackground: &yes, DisplayHeaderFooter: &yes, HeaderTemplate: header, FooterTemplate: footer,
-				GenerateTaggedPDF: &yes, GenerateDocumentOutline: &yes,
-			})
-			out = res.Data
-			return err
-		}),
 	)
+	if err != nil {
+		return nil, fmt.Errorf("report: load the report in %s: %w", path, err)
+	}
+	// Streamed: a report of hundreds of pages is tens of megabytes, which
+	// the browser then sends in chunks rather than as one message.
+	out, err := chromedp.Run(tabCtx, chromedp.PrintToPDF(func(p *page.PrintToPDFParams) {
+		*p = page.PrintToPDFParams{
+			PaperWidth: 8.27, PaperHeight: 11.69,
+			MarginTop: ptr(0.7), MarginBottom: ptr(0.7), MarginLeft: ptr(0.6), MarginRight: ptr(0.6),
+			PrintBackground: &yes, DisplayHeaderFooter: &yes, HeaderTemplate: header, FooterTemplate: footer,
+			GenerateTaggedPDF: &yes, GenerateDocumentOutline: &yes,
+			TransferMode: page.PrintToPDFTransferModeReturnAsStream,
+		}
+	}))
 	if err != nil {
 		return nil, fmt.Errorf("report: print the PDF with %s: %w", path, err)
 	}

@@ -34,6 +34,12 @@ const seedPath = "../demo/testdata/seed.txt"
 // of year.
 func demoReport(t *testing.T, year int) (*report.Model, *store.Store) {
 	t.Helper()
+	return demoReportB(t, year)
+}
+
+// demoReportB is demoReport for a test or a benchmark.
+func demoReportB(t testing.TB, year int) (*report.Model, *store.Store) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	st := store.New(pgtest.NewDB(t))
