@@ -102,6 +102,12 @@ func TestReport_Texts(t *testing.T) {
 	if n := secCount(t, e.pool, `SELECT count(*) FROM audit_log WHERE entity = 'report_texts' AND action = 'update'`); n != 1 {
 		t.Errorf("%d audit entries", n)
 	}
+	audit := e.signedIn(t, "admin").get("/registro").Body
+	for _, want := range []string{"Testi della Relazione sulla Performance", "Introduzione del direttore", "Contesto e risorse"} {
+		if !strings.Contains(audit, want) {
+			t.Errorf("the audit log does not show %q", want)
+		}
+	}
 	page := e.signedIn(t, "osservatore").get("/cicli/2023/relazione").Body
 	for _, want := range []string{"Introduzione del direttore", "Contesto e risorse del 2023", "Bilancio di genere"} {
 		if !strings.Contains(page, want) {
