@@ -3,11 +3,13 @@ package report
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -70,6 +72,60 @@ func PDF(ctx context.Context, m *Model) ([]byte, error) {
 	if err := HTML(ctx, &doc, m, HTMLOptions{Paged: true}); err != nil {
 		return nil, err
 	}
+	return printPDF(ctx, path, m, doc.String())
+}
+
+// Printer prints reports to PDF for a server: one Chromium at a time (a
+// report of hundreds of pages takes the machine's cores for a while), and
+// the last PDF kept with the SHA-256 of the HTML it was printed from, so an
+// unchanged report downloaded again is not printed again. The zero value
+// is not usable: see NewPrinter.
+type Printer struct {
+	turn chan struct{}
+	mu   sync.Mutex
+	key  [sha256.Size]byte
+	pdf  []byte
+}
+
+// NewPrinter returns a Printer.
+func NewPrinter() *Printer { return &Printer{turn: make(chan struct{}, 1)} }
+
+// PDF is PDF(ctx, m) through the printer.
+func (p *Printer) PDF(ctx context.Context, m *Model) ([]byte, error) {
+	path, err := FindChromium()
+	if err != nil {
+		return nil, err
+	}
+	var doc bytes.Buffer
+	if err := HTML(ctx, &doc, m, HTMLOptions{Paged: true}); err != nil {
+		return nil, err
+	}
+	key := sha256.Sum256(doc.Bytes())
+	select {
+	case p.turn <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-p.turn }()
+	p.mu.Lock()
+	if p.pdf != nil && p.key == key {
+		out := p.pdf
+		p.mu.Unlock()
+		return out, nil
+	}
+	p.mu.Unlock()
+	out, err := printPDF(ctx, path, m, doc.String())
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	p.key, p.pdf = key, out
+	p.mu.Unlock()
+	return out, nil
+}
+
+// printPDF prints the HTML document of m with the Chromium at path.
+func printPDF(ctx context.Context, path string, m *Model, doc string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, pdfTimeout)
 	defer cancel()
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
@@ -93,7 +149,7 @@ func PDF(ctx context.Context, m *Model) ([]byte, error) {
 	footer := `<div style="font-size:8pt;width:100%;text-align:center;">` + escape(fmt.Sprintf("Relazione sulla Performance %d · %s", m.Year, m.Organisation)) +
 		` · Pagina <span class="pageNumber"></span> di <span class="totalPages"></span></div>`
 	yes := true
-	err = chromedp.Do(tabCtx,
+	err := chromedp.Do(tabCtx,
 		chromedp.Navigate("about:blank"),
 		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 			tree, err := chromedp.Call(ctx, page.GetFrameTree, cdp.Empty{})
@@ -101,7 +157,7 @@ func PDF(ctx context.Context, m *Model) ([]byte, error) {
 				return err
 			}
 			_, err = chromedp.Call(ctx, page.SetDocumentContent, page.SetDocumentContentParams{
-				FrameID: tree.FrameTree.Frame.ID, HTML: doc.String()})
+				FrameID: tree.FrameTree.Frame.ID, HTML: doc})
 			return err
 		}),
 	)

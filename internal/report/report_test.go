@@ -453,3 +453,32 @@ func TestCheck_Weights(t *testing.T) {
 		t.Errorf("weights 50+30+20: %q", got)
 	}
 }
+
+// TestPrinter_KeepsTheLastPDF: a server's printer gives the same PDF again
+// for an unchanged report without printing it (the very same bytes), and
+// prints anew once the report changes.
+func TestPrinter_KeepsTheLastPDF(t *testing.T) {
+	t.Parallel()
+	m, _ := demoReport(t, 2023)
+	p := report.NewPrinter()
+	ctx := context.Background()
+	first, err := p.PDF(ctx, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := p.PDF(ctx, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if &first[0] != &again[0] {
+		t.Errorf("the unchanged report was printed again")
+	}
+	m.Validation = &report.Validation{Outcome: "validata", On: time.Date(2024, 6, 20, 0, 0, 0, 0, time.UTC)}
+	changed, err := p.PDF(ctx, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if &changed[0] == &first[0] {
+		t.Errorf("the changed report was not printed again")
+	}
+}

@@ -92,7 +92,7 @@ func (s *Server) reportFile(ext string) handlerFunc {
 		var ctype string
 		switch ext {
 		case "pdf":
-			b, err = report.PDF(r.Context(), m)
+			b, err = s.printer.PDF(r.Context(), m)
 			if errors.Is(err, report.ErrNoChromium) {
 				return missingTool("PDF", report.InstallChromium)
 			}

@@ -15,6 +15,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"traguardo/internal/auth"
+	"traguardo/internal/report"
 	"traguardo/internal/richtext"
 	"traguardo/internal/store"
 	"traguardo/web/layout"
@@ -53,6 +54,8 @@ type Server struct {
 	passwords *auth.Passwords
 	cfg       Config
 	dummyHash string
+	// printer prints the Relazione to PDF, one at a time.
+	printer *report.Printer
 }
 
 // New returns the application's HTTP handler.
@@ -78,7 +81,8 @@ func New(st *store.Store, log *slog.Logger, cfg Config) http.Handler {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.Cookie.Persist = false
-	s := &Server{store: st, log: log, policy: richtext.NewPolicy(), sessions: sm, passwords: cfg.Passwords, cfg: cfg, dummyHash: auth.NewDummyHash()}
+	s := &Server{store: st, log: log, policy: richtext.NewPolicy(), sessions: sm, passwords: cfg.Passwords, cfg: cfg, dummyHash: auth.NewDummyHash(),
+		printer: report.NewPrinter()}
 	return s.routes()
 }
 
