@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -25,6 +26,7 @@ import (
 	"traguardo/internal/demo"
 	"traguardo/internal/interchange"
 	"traguardo/internal/pgcluster"
+	"traguardo/internal/report"
 	"traguardo/internal/richtext"
 	"traguardo/internal/server"
 	"traguardo/internal/store"
@@ -107,6 +109,9 @@ commands:
   export --year N [--out FILE]   export a cycle in the v1 interchange format
   backup --out FILE              back the whole database up (pg_dump custom format) as the schema's owner
   restore --in FILE              restore a backup into an empty database (pg_restore) as the schema's owner
+  report --year N [--format F] [--out FILE]
+                                 the Relazione sulla Performance: html (default), pdf, docx, odt,
+                                 xlsx, csv (every indicator) or json (the v1 export)
   demo                           load the demo data (2023 Relazione of Consorzio IN.RE.TE.) and accounts
   user add --email E --role R [--name N] [--centre C]...
                                  create an account and print its one-time password
@@ -148,6 +153,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 	year := fs.Int("year", 0, "cycle year")
 	out := fs.String("out", "", "output file (default standard output)")
 	in := fs.String("in", "", "backup file to restore")
+	format := fs.String("format", "html", "report format: html, pdf, docx, odt, xlsx, csv or json")
 	email := fs.String("email", "", "account email")
 	role := fs.String("role", "", "account role")
 	name := fs.String("name", "", "account holder's name")
@@ -157,7 +163,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 		return nil
 	})
 	switch cmd {
-	case "serve", "migrate", "import", "export", "demo", "backup", "restore":
+	case "serve", "migrate", "import", "export", "demo", "backup", "restore", "report":
 	case "user":
 		if len(args) == 0 || args[0] != "add" {
 			return errors.New("usage: traguardo user add --email E --role R [--name N] [--centre C]")
@@ -218,6 +224,11 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 			return errors.New("export needs --year")
 		}
 		return exportCycle(ctx, st, *year, *out, stdout)
+	case "report":
+		if *year == 0 {
+			return errors.New("report needs --year")
+		}
+		return writeReport(ctx, st, *year, *format, *out, stdout)
 	}
 	if *withDemo {
 		if err := loadDemo(ctx, st, policy, cfg.demoPassword, stdout, log); err != nil {
@@ -410,6 +421,56 @@ func exportCycle(ctx context.Context, st *store.Store, year int, out string, std
 		return err
 	}
 	return f.Close()
+}
+
+// writeReport writes the Relazione sulla Performance of year in format to
+// out (standard output when empty), from the model the server renders.
+func writeReport(ctx context.Context, st *store.Store, year int, format, out string, stdout io.Writer) error {
+	if format == "json" {
+		return exportCycle(ctx, st, year, out, stdout)
+	}
+	m, err := report.Build(ctx, st, year)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("il ciclo %d non esiste", year)
+	}
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	switch format {
+	case "html":
+		err = report.HTML(ctx, &buf, m, report.HTMLOptions{})
+	case "pdf":
+		var b []byte
+		b, err = report.PDF(ctx, m)
+		if errors.Is(err, report.ErrNoChromium) {
+			return errors.New("PDF: " + report.InstallChromium)
+		}
+		buf.Write(b)
+	case report.DOCX, report.ODT:
+		var b []byte
+		b, err = report.Office(ctx, m, format)
+		if errors.Is(err, report.ErrNoPandoc) {
+			return errors.New(strings.ToUpper(format) + ": " + report.InstallPandoc)
+		}
+		buf.Write(b)
+	case "xlsx":
+		var b []byte
+		b, err = report.XLSX(m)
+		buf.Write(b)
+	case "csv":
+		err = report.CSV(&buf, m)
+	default:
+		return fmt.Errorf("unknown report format %q: html, pdf, docx, odt, xlsx, csv or json", format)
+	}
+	if err != nil {
+		return err
+	}
+	if out == "" {
+		_, err = stdout.Write(buf.Bytes())
+		return err
+	}
+	return os.WriteFile(out, buf.Bytes(), 0o644)
 }
 
 func serve(ctx context.Context, cfg config, st *store.Store, log *slog.Logger) error {

@@ -54,6 +54,7 @@ var entities = map[string]string{
 	"submission":   "Monitoraggio di un centro",
 	"reopening":    "Riapertura di un periodo",
 	"progress":     "Avanzamento dell'obiettivo",
+	"report_texts": "Testi della Relazione sulla Performance",
 }
 
 // ActionLabel is the Italian name of an action code; a code without one is
@@ -186,6 +187,11 @@ var fields = map[string][]Field{
 		{"ends_on", "Periodo", Day}, {"values", "Valori", Text}, {"activities", "Consuntivi delle attività", Text},
 		{"status", "Stato", Text}, {"text_html", "Report", Markup},
 		{"id", "", Hidden}, {"objective_id", "", Hidden}, {"period_id", "", Hidden}, {"version", "", Hidden},
+	},
+	"report_texts": {
+		{"introduction_html", "Introduzione", Markup}, {"context_html", "Contesto e risorse", Markup},
+		{"gender_html", "Bilancio di genere", Markup}, {"process_html", "Il processo di misurazione e valutazione", Markup},
+		{"version", "", Hidden},
 	},
 	"user": {
 		{"email", "Email", Text}, {"name", "Nome", Text}, {"role", "Ruolo", Role},

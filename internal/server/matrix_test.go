@@ -170,6 +170,19 @@ var routeMatrix = map[string]map[string]int{
 	"GET /cicli/{year}/obiettivi/{id}/periodi/{pid}/avanzamento":  {"anonimo": 303, "admin": 403, "direttore": 200, "responsabile": 200, "nucleo": 403, "osservatore": 403},
 	"POST /cicli/{year}/obiettivi/{id}/periodi/{pid}/avanzamento": {"anonimo": 303, "admin": 403, "direttore": 303, "responsabile": 409, "nucleo": 403, "osservatore": 403},
 
+	// The Relazione: every reader of the cycle reads it in every format;
+	// the director writes its texts (an empty form changes nothing: 303) and
+	// checks it.
+	"GET /cicli/{year}/relazione":          {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /cicli/{year}/relazione.pdf":      {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /cicli/{year}/relazione.docx":     {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /cicli/{year}/relazione.odt":      {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /cicli/{year}/relazione.xlsx":     {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /cicli/{year}/relazione.csv":      {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /cicli/{year}/relazione/testi":    {"anonimo": 303, "admin": 403, "direttore": 200, "responsabile": 403, "nucleo": 403, "osservatore": 403},
+	"POST /cicli/{year}/relazione/testi":   {"anonimo": 303, "admin": 403, "direttore": 303, "responsabile": 403, "nucleo": 403, "osservatore": 403},
+	"GET /cicli/{year}/relazione/verifica": {"anonimo": 303, "admin": 403, "direttore": 200, "responsabile": 403, "nucleo": 403, "osservatore": 403},
+
 	// ReadAudit: admin and nucleo.
 	"GET /registro": {"anonimo": 303, "admin": 200, "direttore": 403, "responsabile": 403, "nucleo": 200, "osservatore": 403},
 }

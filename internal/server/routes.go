@@ -152,6 +152,18 @@ func (s *Server) routes() http.Handler {
 			g.post("/cicli/{year}/obiettivi/{id}/periodi/{pid}/avanzamento", auth.ReadCycle, s.progressEntry)
 		}
 
+		// The Relazione sulla Performance: every reader of the cycle reads it
+		// in every format; the director writes its texts and checks it.
+		{
+			g.get("/cicli/{year}/relazione", auth.ReadCycle, s.reportShow)
+			for _, ext := range []string{"pdf", "docx", "odt", "xlsx", "csv"} {
+				g.get("/cicli/{year}/relazione."+ext, auth.ReadCycle, s.reportFile(ext))
+			}
+			g.get("/cicli/{year}/relazione/testi", auth.ApprovePlan, s.reportTexts)
+			g.post("/cicli/{year}/relazione/testi", auth.ApprovePlan, s.reportTexts)
+			g.get("/cicli/{year}/relazione/verifica", auth.ApprovePlan, s.reportCheck)
+		}
+
 		g.get("/admin/utenti", auth.ManageUsers, s.usersList)
 		g.post("/admin/utenti", auth.ManageUsers, s.userCreate)
 		g.get("/admin/utenti/{id}/modifica", auth.ManageUsers, s.userEdit)

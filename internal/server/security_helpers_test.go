@@ -338,7 +338,7 @@ func (c *secClient) formVersion(path string) (version string, ok bool) {
 	case strings.HasSuffix(path, "/modifica"), strings.HasSuffix(path, "/elimina"),
 		strings.HasSuffix(path, "/impostazioni"), strings.HasSuffix(path, "/approva"),
 		strings.HasSuffix(path, "/avanzamento"), strings.HasSuffix(path, "/target"),
-		strings.HasSuffix(path, "/misura"):
+		strings.HasSuffix(path, "/misura"), strings.HasSuffix(path, "/relazione/testi"):
 	default:
 		return "", false
 	}

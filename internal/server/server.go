@@ -15,6 +15,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"traguardo/internal/auth"
+	"traguardo/internal/report"
 	"traguardo/internal/richtext"
 	"traguardo/internal/store"
 	"traguardo/web/layout"
@@ -53,6 +54,8 @@ type Server struct {
 	passwords *auth.Passwords
 	cfg       Config
 	dummyHash string
+	// printer prints the Relazione to PDF, one at a time.
+	printer *report.Printer
 }
 
 // New returns the application's HTTP handler.
@@ -86,7 +89,8 @@ func New(st *store.Store, log *slog.Logger, cfg Config) http.Handler {
 		w.Header().Set("Retry-After", "5")
 		http.Error(w, "Servizio momentaneamente non disponibile: riprovare tra qualche secondo.", http.StatusServiceUnavailable)
 	}
-	s := &Server{store: st, log: log, policy: richtext.NewPolicy(), sessions: sm, passwords: cfg.Passwords, cfg: cfg, dummyHash: auth.NewDummyHash()}
+	s := &Server{store: st, log: log, policy: richtext.NewPolicy(), sessions: sm, passwords: cfg.Passwords, cfg: cfg, dummyHash: auth.NewDummyHash(),
+		printer: report.NewPrinter()}
 	return s.routes()
 }
 

@@ -88,3 +88,16 @@ func Measure(year int, indicatorID int64) string { return Indicator(year, indica
 
 // Targets is the page that sets an indicator's intermediate targets.
 func Targets(year int, indicatorID int64) string { return Indicator(year, indicatorID) + "/target" }
+
+// Report is the Relazione sulla Performance of the cycle of year (HTML).
+func Report(year int) string { return Cycle(year) + "/relazione" }
+
+// ReportFile is the Relazione in another format: ext is pdf, docx, odt,
+// xlsx or csv.
+func ReportFile(year int, ext string) string { return Report(year) + "." + ext }
+
+// ReportTexts is the director's form of the Relazione's free texts.
+func ReportTexts(year int) string { return Report(year) + "/testi" }
+
+// ReportCheck is the coherence check of the Relazione.
+func ReportCheck(year int) string { return Report(year) + "/verifica" }

@@ -1,0 +1,409 @@
+// Package report assembles the Relazione sulla Performance of a cycle into
+// one Model, after the Funzione Pubblica guidelines (n. 3/2018) adapted to a
+// local body and laid out as the seed document: a cover, 1 Introduzione, 2.1
+// the main results, 2.2 the context, 2.3 the performance of each centre with
+// each objective as the seed shows it, 2.4 the gender budget, 3 the process
+// of measurement, 4 the validation. Every format (HTML for screen and print,
+// PDF, DOCX, ODT, XLSX, CSV) is rendered from the one Model, by the server
+// and by the command line alike; Check lists what is left to do before the
+// report goes to the Nucleo.
+package report
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"traguardo/internal/domain"
+	"traguardo/internal/plan"
+	"traguardo/internal/richtext"
+	"traguardo/internal/store"
+	"traguardo/web/components"
+)
+
+// Model is the whole Relazione of one cycle, assembled once.
+type Model struct {
+	Organisation string
+	Year         int
+	// ApprovalAct is the act approving the plan ("Delibera CdA n. 12 del
+	// 30/01/2023"), empty when the plan is not approved; ApprovedOn its day.
+	ApprovalAct string
+	ApprovedOn  *time.Time
+	// AsOf is the period the figures are at. Final says they are the year's
+	// result: AsOf is the cycle's last period and its entry window has
+	// closed. Otherwise Provisional says, on every page, which period the
+	// figures are at.
+	AsOf        time.Time
+	Final       bool
+	Provisional string
+	Rules       domain.Rules
+	Bands       domain.Bands
+	// Achievement is the body's overall achievement (nil when nothing is
+	// measured), with its text as the rules round it ("da rilevare").
+	Achievement     *float64
+	AchievementText string
+	Centres         []Centre
+	// ByBand counts the objectives of each band (and those to be measured).
+	ByBand []BandCount
+	// Texts are the director's texts, sanitised.
+	Texts Texts
+	// Variations are the plan's variations after approval, in order.
+	Variations []Variation
+	// Neutralised and Overridden are the indicators taken out of the
+	// averages, and those counted with the director's achievement, with
+	// their reasons.
+	Neutralised []MeasureNote
+	Overridden  []MeasureNote
+	// Rules of measurement in words, for section 3.
+	RuleLines []string
+	// Validation is the Nucleo's act (section 4); nil while the report is
+	// not validated. The caller that knows it sets it.
+	Validation *Validation
+	// Cycle is the evaluated cycle the model was assembled from.
+	Cycle *plan.Cycle
+}
+
+// Texts are the director's free texts, as sanitised HTML, with the
+// version they were read at (to edit them).
+type Texts struct {
+	Introduction string
+	Context      string
+	Gender       string
+	Process      string
+	Version      int
+}
+
+// Validation is the Nucleo's act on the report: its outcome ("validata",
+// "validata con osservazioni", "non validata"), its day and the text of its
+// validation document (sanitised HTML).
+type Validation struct {
+	Outcome  string
+	On       time.Time
+	TextHTML string
+}
+
+// Centre is a centre of responsibility with its objectives in plan order.
+type Centre struct {
+	ID              domain.CycleCentreID
+	Name            string
+	Manager         string
+	Anchor          string
+	Achievement     *float64
+	AchievementText string
+	Pending         bool
+	Objectives      []Objective
+}
+
+// Objective is one objective laid out as the seed: its header table,
+// description, activities, indicators and report.
+type Objective struct {
+	ID                   int64
+	Anchor               string
+	Section              string
+	Number               int
+	Title                string
+	StrategicArea        string
+	OperationalObjective string
+	PEGProject           string
+	Services             string
+	EndUsers             string
+	Networks             string
+	DescriptionHTML      string
+	Weight               *float64
+	Activities           []Activity
+	Indicators           []Indicator
+	// Achievement, its text by the rules, and its band ("" while pending).
+	Achievement     *float64
+	AchievementText string
+	Band            domain.Band
+	Pending         bool
+	// ReportTitle is "Report al 31/12/2023" (the report at AsOf, or the
+	// latest before it); ReportHTML its sanitised text, empty when none;
+	// Status the manager's self-assessment.
+	ReportTitle string
+	ReportHTML  string
+	Status      string
+}
+
+// Activity is a row of "Modalità di attuazione": what, when planned
+// (Tempi), when done (Consuntivo), late or not and why.
+type Activity struct {
+	Description string
+	Planned     string
+	Actual      string
+	Late        bool
+	Reason      string
+}
+
+// Indicator is a row of "Indicatori di risultato", with its figures at AsOf.
+type Indicator struct {
+	ID          int64
+	Name        string
+	Description string
+	Unit        string
+	Expected    float64
+	// ExpectedText and ActualText are the values as the seed writes them
+	// ("6", "si"); ActualText is empty when there is no value at AsOf, with
+	// the latest earlier one in Note ("al 30/06: 4").
+	ExpectedText string
+	Actual       *float64
+	ActualText   string
+	// Achievement is what the indicator counts with (nil while pending or
+	// neutralised), with its text.
+	Achievement     *float64
+	AchievementText string
+	// Computed is the achievement by the rules, before any override.
+	Computed      float64
+	Weight        *float64
+	Missing       bool
+	NotMeasurable bool
+	Reason        string
+	Neutralised   string // the reason, when neutralised
+	Overridden    string // the reason, when overridden
+	Note          string
+}
+
+// BandCount is how many objectives fall in a band.
+type BandCount struct {
+	Band  string
+	Count int
+}
+
+// Variation is a change to the approved plan.
+type Variation struct {
+	On     time.Time
+	What   string
+	Action string
+	Reason string
+}
+
+// MeasureNote is a neutralised or overridden indicator with its reason.
+type MeasureNote struct {
+	Centre    string
+	Objective string
+	Indicator string
+	Value     string // the override's achievement; empty for a neutralisation
+	By        string
+	Reason    string
+	Anchor    string
+}
+
+// Build reads the cycle of year from st and assembles its report as of
+// today in Italy: a fixed number of statements (the cycle's load, its
+// texts, its variations), whatever the size of the plan.
+func Build(ctx context.Context, st *store.Store, year int) (*Model, error) {
+	c, err := st.LoadCycle(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	texts, err := st.LoadReportTexts(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	vars, err := st.ListVariations(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	return Assemble(c, texts, vars, richtext.NewPolicy(), domain.Today(time.Now())), nil
+}
+
+// Assemble builds the report of c (evaluated again here, at the period its
+// figures are at on today) with the director's texts and the plan's
+// variations; rich text is sanitised by policy. It reads nothing.
+func Assemble(c *plan.Cycle, texts store.ReportTexts, vars []store.VariationEntry, policy *richtext.Policy, today time.Time) *Model {
+	c.EvaluateAt(c.FiguresPeriod(today), today)
+	m := &Model{
+		Organisation: c.Organisation, Year: c.Year, ApprovalAct: c.ApprovalAct, ApprovedOn: c.ApprovedOn,
+		AsOf: c.AsOf, Rules: c.Rules, Bands: c.Bands, Achievement: c.Achievement, Cycle: c,
+		Texts: Texts{Introduction: policy.Sanitize(texts.Introduction), Context: policy.Sanitize(texts.Context),
+			Gender: policy.Sanitize(texts.Gender), Process: policy.Sanitize(texts.Process), Version: texts.Version},
+	}
+	m.Final = c.YearResult && !c.AwaitingData(c.AsOf, today)
+	if !m.Final {
+		if c.AsOf.IsZero() {
+			m.Provisional = "Relazione provvisoria: il ciclo non ha periodi di monitoraggio."
+		} else {
+			m.Provisional = "Relazione provvisoria: dati al " + components.Date(c.AsOf) + ", prima della chiusura dell'ultimo periodo dell'anno."
+		}
+	}
+	m.AchievementText = m.percent(c.Achievement, c.Pending)
+	bands := map[string]int{}
+	for _, ce := range c.Centres {
+		rc := Centre{ID: ce.ID, Name: ce.Name, Manager: ce.Manager, Anchor: fmt.Sprintf("centro-%d", ce.ID),
+			Achievement: ce.Achievement, AchievementText: m.percent(ce.Achievement, ce.Pending), Pending: ce.Pending}
+		for _, o := range ce.Objectives {
+			ro := m.objective(c, o, policy)
+			switch {
+			case ro.Pending:
+				bands[BandPending]++
+			case ro.Band != "":
+				bands[string(ro.Band)]++
+			}
+			for i, in := range ro.Indicators {
+				note := MeasureNote{Centre: ce.Name, Objective: fmt.Sprintf("%s, obiettivo %d", o.Section, o.Number),
+					Indicator: in.Name, Anchor: ro.Anchor}
+				if n := o.Indicators[i].Neutralised; n != nil {
+					note.Reason, note.By = n.Reason, byLabel(n.By)
+					m.Neutralised = append(m.Neutralised, note)
+				}
+				if in.Overridden != "" {
+					note.Reason, note.By, note.Value = in.Overridden, "Direttore", in.AchievementText
+					m.Overridden = append(m.Overridden, note)
+				}
+			}
+			rc.Objectives = append(rc.Objectives, ro)
+		}
+		m.Centres = append(m.Centres, rc)
+	}
+	for _, b := range []string{string(domain.Reached), string(domain.PartlyReached), string(domain.NotReached), BandPending} {
+		m.ByBand = append(m.ByBand, BandCount{Band: b, Count: bands[b]})
+	}
+	subjects := map[int64]string{}
+	for _, ce := range c.Centres {
+		for _, o := range ce.Objectives {
+			subjects[o.ID] = fmt.Sprintf("%s, %s, obiettivo %d", ce.Name, o.Section, o.Number)
+		}
+	}
+	for _, v := range vars {
+		what := entityNames[v.Entity]
+		if what == "" {
+			what = v.Entity
+		}
+		if v.Entity == "objective" && v.EntityID != nil && subjects[*v.EntityID] != "" {
+			what += " (" + subjects[*v.EntityID] + ")"
+		}
+		m.Variations = append(m.Variations, Variation{On: v.On, What: what, Action: actionNames[v.Action], Reason: v.Reason})
+	}
+	m.RuleLines = ruleLines(c)
+	return m
+}
+
+// BandPending is the band of an objective still to be measured.
+const BandPending = "da rilevare"
+
+// percent is an achievement as the rules round it, "da rilevare" while
+// pending, "n.d." without a figure.
+func (m *Model) percent(v *float64, pending bool) string {
+	switch {
+	case pending:
+		return BandPending
+	case v == nil:
+		return "n.d."
+	}
+	return components.PercentBy(m.Rules, *v)
+}
+
+func (m *Model) objective(c *plan.Cycle, o *plan.Objective, policy *richtext.Policy) Objective {
+	ro := Objective{
+		ID: o.ID, Anchor: fmt.Sprintf("obiettivo-%d", o.ID), Section: o.Section, Number: o.Number, Title: o.Title,
+		StrategicArea: o.StrategicArea, OperationalObjective: o.OperationalObjective, PEGProject: o.PEGProject,
+		Services: o.Services, EndUsers: o.EndUsers, Networks: o.Networks, DescriptionHTML: policy.Sanitize(o.DescriptionHTML),
+		Weight: o.Weight, Achievement: o.Achievement, AchievementText: m.percent(o.Achievement, o.Pending),
+		Band: o.Band, Pending: o.Pending,
+	}
+	for _, a := range o.Activities {
+		ra := Activity{Description: a.Description, Planned: a.Planned.Label(c.Year)}
+		actual := domain.Span{}
+		if p := a.ProgressAt(c.AsOf); p != nil {
+			actual, ra.Reason = p.Actual, p.Reason
+			ra.Actual = p.Actual.Label(c.Year)
+		} else if p := a.LatestBefore(c.AsOf); p != nil {
+			actual, ra.Reason = p.Actual, p.Reason
+			ra.Actual = p.Actual.Label(c.Year) + " (al " + components.Date(p.Period) + ")"
+		}
+		ra.Late = !c.AsOf.IsZero() && domain.Late(a.Planned, actual, c.Year, c.AsOf)
+		ro.Activities = append(ro.Activities, ra)
+	}
+	for _, in := range o.Indicators {
+		ri := Indicator{ID: in.ID, Name: in.Name, Description: in.Description, Unit: string(in.Unit),
+			Expected: in.Expected, ExpectedText: components.Value(in.Unit, in.Expected), Actual: in.Actual, Missing: in.Missing,
+			Computed: in.Score.Pct, Weight: in.Weight}
+		if in.Actual != nil {
+			ri.ActualText = components.Value(in.Unit, *in.Actual)
+		}
+		if in.At != nil {
+			ri.Reason = in.At.Reason
+			ri.NotMeasurable = in.At.NotMeasurable
+		}
+		switch {
+		case ri.NotMeasurable:
+			ri.Note = "non rilevabile"
+		case in.Latest != nil:
+			ri.Note = "al " + components.Date(in.Latest.Period)[:5] + ": " + components.Value(in.Unit, in.Latest.Value)
+		case in.Missing:
+			ri.Note = "mancante"
+		}
+		switch {
+		case in.Neutralised != nil:
+			ri.Neutralised = in.Neutralised.Reason
+			ri.AchievementText = "sterilizzato"
+		case in.Pending:
+			ri.AchievementText = BandPending
+		default:
+			a := in.Achievement
+			ri.Achievement = &a
+			ri.AchievementText = components.PercentBy(m.Rules, a)
+		}
+		if in.Override != nil {
+			ri.Overridden = in.Override.Reason
+		}
+		ro.Indicators = append(ro.Indicators, ri)
+	}
+	rep := o.ReportAt(c.AsOf)
+	if rep == nil {
+		for i := range o.Reports {
+			r := &o.Reports[i]
+			if r.Period.Before(c.AsOf) && (rep == nil || r.Period.After(rep.Period)) {
+				rep = r
+			}
+		}
+	}
+	if rep != nil {
+		ro.ReportTitle = "Report al " + components.Date(rep.Period)
+		ro.ReportHTML = policy.Sanitize(rep.TextHTML)
+		ro.Status = string(rep.Status)
+	} else if !c.AsOf.IsZero() {
+		ro.ReportTitle = "Report al " + components.Date(c.AsOf)
+	}
+	return ro
+}
+
+func byLabel(role string) string {
+	switch role {
+	case "nucleo":
+		return "Nucleo di Valutazione"
+	case "direttore":
+		return "Direttore"
+	}
+	return role
+}
+
+// entityNames and actionNames name a variation's record and action (the
+// words of internal/labels, kept short for the report's table).
+var entityNames = map[string]string{
+	"cycle": "Regole di misurazione", "period": "Periodo di monitoraggio", "centre": "Centro di responsabilità",
+	"objective": "Obiettivo", "activity": "Attività", "indicator": "Indicatore",
+}
+
+var actionNames = map[string]string{
+	"create": "aggiunta", "update": "modifica", "delete": "eliminazione", "move": "spostamento",
+}
+
+// ruleLines are the cycle's rules of measurement in words (section 3).
+func ruleLines(c *plan.Cycle) []string {
+	r := c.Rules.Normal()
+	rounding := "con un decimale"
+	if r.Truncates() {
+		rounding = "troncato all'intero"
+	}
+	return []string{
+		"Il grado di raggiungimento di un indicatore si/no è 100% se raggiunto, 0% altrimenti.",
+		"Per un indicatore di polarità «più alto è meglio» è il rapporto tra valore consuntivo e valore atteso; per «più basso è meglio» il rapporto tra valore atteso e valore consuntivo quando il consuntivo supera l'atteso.",
+		fmt.Sprintf("Il grado di un indicatore conta al massimo %s%%.", components.Number(r.Ceiling())),
+		"Un indicatore senza valore consuntivo al termine dell'anno conta 0 ed è segnalato come mancante; un indicatore sterilizzato, con motivazione, non entra nelle medie; il grado stabilito dal direttore, con motivazione, sostituisce quello calcolato.",
+		"Il grado di un obiettivo è la media ponderata dei suoi indicatori, quello di un centro la media ponderata dei suoi obiettivi (pesi uguali se non indicati), quello dell'ente la media dei centri.",
+		fmt.Sprintf("Fasce: raggiunto da %s%%, parzialmente raggiunto da %s%%, non raggiunto sotto %s%%.",
+			components.Number(c.Bands.Reached), components.Number(c.Bands.Partial), components.Number(c.Bands.Partial)),
+		"Ogni percentuale è arrotondata " + rounding + "; la fascia segue la cifra mostrata.",
+	}
+}

@@ -1,0 +1,484 @@
+package report_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"html"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"traguardo/internal/demo"
+	"traguardo/internal/pgtest"
+	"traguardo/internal/plan"
+	"traguardo/internal/report"
+	"traguardo/internal/richtext"
+	"traguardo/internal/store"
+)
+
+// seedPath is the seed document: the 2023 Relazione of Consorzio IN.RE.TE.
+// (the demo package keeps a copy for its own tests).
+const seedPath = "../demo/testdata/seed.txt"
+
+// demoReport loads the demo into a fresh database and builds the report
+// of year.
+func demoReport(t *testing.T, year int) (*report.Model, *store.Store) {
+	t.Helper()
+	return demoReportB(t, year)
+}
+
+// demoReportB is demoReport for a test or a benchmark.
+func demoReportB(t testing.TB, year int) (*report.Model, *store.Store) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	st := store.New(pgtest.NewDB(t))
+	if ok, err := demo.Load(ctx, st, richtext.NewPolicy()); err != nil || !ok {
+		t.Fatalf("demo.Load = %v, %v", ok, err)
+	}
+	m, err := report.Build(ctx, st, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, st
+}
+
+// seedText is the seed without its markup, one space for any run of blanks.
+func seedLines(t *testing.T) []string {
+	t.Helper()
+	b, err := os.ReadFile(seedPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(string(b), "\n")
+}
+
+var markup = regexp.MustCompile(`<[^>]*>|\*\*`)
+
+// flat is text without markup, blanks collapsed.
+func flat(s string) string {
+	return strings.Join(strings.Fields(markup.ReplaceAllString(s, " ")), " ")
+}
+
+// TestBuild_Demo2023FollowsSeed: the 2023 report holds every objective of
+// the seed, in the seed's order (centre by centre, "Obiettivo N" headings
+// with their titles), each activity with the seed's own labels of Tempi and
+// Consuntivo, and each indicator with the seed's expected and actual
+// values: the rows of the seed's tables, found in the seed itself.
+func TestBuild_Demo2023FollowsSeed(t *testing.T) {
+	t.Parallel()
+	m, _ := demoReport(t, 2023)
+	lines := seedLines(t)
+	if !m.Final || m.Provisional != "" {
+		t.Errorf("the 2023 report is provisional (%q): its year is closed", m.Provisional)
+	}
+
+	// The seed's objective headings ("Obiettivo N", bold) in order, and
+	// each report objective's title found in the seed after the previous
+	// one's: the same objectives in the same order.
+	seed := strings.ReplaceAll(flat(strings.Join(lines, "\n")), "RESPONSABILITA' :", "RESPONSABILITA':")
+	heads := regexp.MustCompile(`(?:<b>|\*\*)Obiettivo (\d+)(?:</b>|\*\*)`).FindAllStringSubmatch(strings.Join(lines, "\n"), -1)
+	var got []string
+	for _, ce := range m.Centres {
+		for _, o := range ce.Objectives {
+			got = append(got, itoa(o.Number))
+		}
+	}
+	if len(heads) < 18 {
+		t.Fatalf("read %d objective headings from the seed: the reader is broken", len(heads))
+	}
+	if len(got) != len(heads) {
+		t.Fatalf("the report has %d objectives, the seed %d", len(got), len(heads))
+	}
+	at := 0
+	for i, ce := range m.Centres {
+		c := strings.Index(seed[at:], "CENTRO DI RESPONSABILITA': "+ce.Name)
+		if c < 0 {
+			t.Fatalf("centre %d %q is not next in the seed", i+1, ce.Name)
+		}
+		at += c
+		for _, o := range ce.Objectives {
+			j := strings.Index(seed[at:], flat(o.Title))
+			if j < 0 {
+				t.Errorf("%s objective %d: title %q is not next in the seed", ce.Name, o.Number, flat(o.Title))
+				continue
+			}
+			at += j
+		}
+	}
+	for i := range got {
+		if got[i] != heads[i][1] {
+			t.Errorf("objective %d: report number %s, seed %s", i+1, got[i], heads[i][1])
+		}
+	}
+
+	// Every activity row and indicator row of the report is a row of the
+	// seed's tables (tab-separated), as the seed writes it.
+	rows := map[string]bool{}
+	for _, l := range lines {
+		rows[rowKey(strings.Split(l, "\t")...)] = true
+	}
+	activities, indicators := 0, 0
+	for _, ce := range m.Centres {
+		for _, o := range ce.Objectives {
+			for _, a := range o.Activities {
+				activities++
+				row := rowKey(a.Description, a.Planned, a.Actual)
+				if !rows[row] {
+					t.Errorf("%s objective %d: activity row %q is not in the seed", ce.Name, o.Number, row)
+				}
+			}
+			for _, in := range o.Indicators {
+				indicators++
+				row := rowKey(in.Name, in.Description, in.Unit, in.ExpectedText, in.ActualText)
+				if !rows[row] {
+					t.Errorf("%s objective %d: indicator row %q is not in the seed", ce.Name, o.Number, row)
+				}
+			}
+		}
+	}
+	if activities == 0 || indicators == 0 {
+		t.Fatalf("%d activities, %d indicators", activities, indicators)
+	}
+}
+
+// rowKey is a table row as its non-empty cells without markup: the seed
+// leaves empty cells where its PDF had merged ones.
+func rowKey(cells ...string) string {
+	var out []string
+	for _, c := range cells {
+		if c = flat(c); c != "" {
+			out = append(out, c)
+		}
+	}
+	return strings.Join(out, "|")
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// objectiveHeadings are the report's objective headings as the documents
+// write them, each clipped to its first words (a PDF wraps long titles).
+func objectiveHeadings(m *report.Model) []string {
+	var out []string
+	for _, ce := range m.Centres {
+		for _, o := range ce.Objectives {
+			words := strings.Fields(o.Title)
+			out = append(out, "Obiettivo "+itoa(o.Number)+" – "+strings.Join(words[:min(4, len(words))], " "))
+		}
+	}
+	return out
+}
+
+// inOrder checks that text holds every one of wants, in order.
+func inOrder(t *testing.T, what, text string, wants []string) {
+	t.Helper()
+	text = strings.Join(strings.Fields(text), " ")
+	at := 0
+	for _, w := range wants {
+		i := strings.Index(text[at:], w)
+		if i < 0 {
+			t.Errorf("%s: %q missing (or out of order)", what, w)
+			continue
+		}
+		at += i + len(w)
+	}
+}
+
+// TestPDF_Demo2023: the PDF, printed by Chromium, holds every objective
+// heading in order and the page footer; pdftotext (poppler-utils) reads it.
+func TestPDF_Demo2023(t *testing.T) {
+	t.Parallel()
+	m, _ := demoReport(t, 2023)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	pdf, err := report.PDF(ctx, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Fatalf("not a PDF: %q", pdf[:min(20, len(pdf))])
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "relazione.pdf")
+	if err := os.WriteFile(file, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.CommandContext(ctx, "pdftotext", "-layout", file, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext (apt-get install poppler-utils): %v", err)
+	}
+	text := string(out)
+	inOrder(t, "PDF", text, append([]string{"Relazione sulla Performance 2023", "1. Introduzione", "2.1 I principali risultati"},
+		objectiveHeadings(m)...))
+	if !strings.Contains(text, "Pagina 1 di") {
+		t.Errorf("the PDF has no footer «Pagina 1 di …»")
+	}
+	// Tagged, with an outline: the structure tree and the bookmarks.
+	if !bytes.Contains(pdf, []byte("/StructTreeRoot")) {
+		t.Errorf("the PDF is not tagged (no /StructTreeRoot)")
+	}
+	if !bytes.Contains(pdf, []byte("/Outlines")) {
+		t.Errorf("the PDF has no outline (no /Outlines)")
+	}
+}
+
+// zipText reads name from the zip archive b, without markup.
+func zipText(t *testing.T, b []byte, name string) string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("not a zip archive: %v", err)
+	}
+	f, err := zr.Open(name)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	defer f.Close()
+	x, err := io.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return html.UnescapeString(markup.ReplaceAllString(string(x), " "))
+}
+
+// TestOffice_Demo2023: the DOCX and the ODT (pandoc) open as their zip
+// archives and hold the sections and every objective heading in order.
+func TestOffice_Demo2023(t *testing.T) {
+	t.Parallel()
+	m, _ := demoReport(t, 2023)
+	for format, part := range map[string]string{report.DOCX: "word/document.xml", report.ODT: "content.xml"} {
+		b, err := report.Office(context.Background(), m, format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := zipText(t, b, part)
+		inOrder(t, format, text, append([]string{"1. Introduzione", "2.1 I principali risultati", "2.2 Contesto e risorse",
+			"2.3 La performance organizzativa"}, append(objectiveHeadings(m), "2.4 Bilancio di genere",
+			"3. Il processo di misurazione e valutazione", "4. La validazione")...))
+	}
+}
+
+// TestOpenData_Demo2023: the XLSX and CSV have a row per indicator of the
+// cycle, in plan order, with its centre, objective, unit, expected and
+// actual values as the plan holds them.
+func TestOpenData_Demo2023(t *testing.T) {
+	t.Parallel()
+	m, _ := demoReport(t, 2023)
+	type want struct{ centre, objective, indicator, unit, expected, actual string }
+	var wants []want
+	for _, ce := range m.Cycle.Centres {
+		for _, o := range ce.Objectives {
+			for _, in := range o.Indicators {
+				w := want{ce.Name, o.Title, in.Name, string(in.Unit), strconv.FormatFloat(in.Expected, 'f', -1, 64), ""}
+				if v := in.ValueAt(m.AsOf); v != nil && !v.NotMeasurable {
+					w.actual = strconv.FormatFloat(v.Value, 'f', -1, 64)
+				}
+				wants = append(wants, w)
+			}
+		}
+	}
+	if n := m.Cycle.Count().Indicators; len(wants) != n || n == 0 {
+		t.Fatalf("%d indicators listed, the cycle has %d", len(wants), n)
+	}
+	check := func(format string, rows [][]string) {
+		if len(rows) != len(wants)+1 {
+			t.Fatalf("%s: %d rows, want a header and %d", format, len(rows), len(wants))
+		}
+		if strings.Join(rows[0], ",") != strings.Join(report.Columns, ",") {
+			t.Errorf("%s header %q", format, rows[0])
+		}
+		for i, w := range wants {
+			r := rows[i+1]
+			got := want{r[0], r[3], r[4], r[6], r[7], r[8]}
+			if got != w {
+				t.Errorf("%s row %d: %+v, want %+v", format, i+1, got, w)
+			}
+			if r[10] != "2023-12-31" {
+				t.Errorf("%s row %d: period %q", format, i+1, r[10])
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := report.CSV(&buf, m); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("CSV", rows)
+
+	b, err := report.XLSX(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	xrows, err := f.GetRows("Indicatori", excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range xrows { // a row ends at its last cell with a value
+		for len(xrows[i]) < len(report.Columns) {
+			xrows[i] = append(xrows[i], "")
+		}
+	}
+	check("XLSX", xrows)
+}
+
+// TestBuild_MeasuresTextsValidation: AREA DIREZIONE objective 2 (1 of 1;
+// 0 of 1; "no" for "si": 33,3%) with its second indicator neutralised and
+// its third overridden to 100 is (100 + 100) / 2 = 100%, and the report
+// lists both with their reasons; the director's texts fill their sections
+// (the check no longer asks for them); section 4 reads "non ancora
+// validata" until the Nucleo's act is set, then its outcome and text.
+func TestBuild_MeasuresTextsValidation(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	m, st := demoReport(t, 2023)
+	var o *report.Objective
+	for i := range m.Centres[0].Objectives {
+		if m.Centres[0].Objectives[i].Number == 2 {
+			o = &m.Centres[0].Objectives[i]
+		}
+	}
+	if m.Centres[0].Name != "AREA DIREZIONE" || o == nil || o.AchievementText != "33,3%" {
+		t.Fatalf("AREA DIREZIONE objective 2 not found at 33,3%%: %+v", o)
+	}
+	_, po, _ := m.Cycle.ObjectiveByID(o.ID)
+	in1, in2 := po.Indicators[1], po.Indicators[2]
+	director := store.Actor{Name: "direttore@test"}
+	if err := st.SetMeasure(ctx, store.Change{Actor: director, Version: in1.Version}, in1.ID,
+		store.Measure{Neutralised: &plan.Neutralisation{Reason: "Atto non più dovuto", By: "direttore"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetMeasure(ctx, store.Change{Actor: director, Version: in2.Version}, in2.ID,
+		store.Measure{Override: &plan.Override{Pct: 100, Reason: "Formazione svolta in altra forma"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveReportTexts(ctx, store.Change{Actor: director}, 2023, store.ReportTexts{
+		Introduction: "<p>Introduzione</p>", Context: "<p>Contesto</p>", Gender: "<p>Genere</p>", Process: "<p>Processo</p>"}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := report.Build(ctx, st, 2023)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ob := range m.Centres[0].Objectives {
+		if ob.ID == o.ID && ob.AchievementText != "100%" {
+			t.Errorf("objective 2 at %s, want 100%%", ob.AchievementText)
+		}
+	}
+	if len(m.Neutralised) != 1 || m.Neutralised[0].Reason != "Atto non più dovuto" || m.Neutralised[0].By != "Direttore" {
+		t.Errorf("neutralised %+v", m.Neutralised)
+	}
+	if len(m.Overridden) != 1 || m.Overridden[0].Reason != "Formazione svolta in altra forma" || m.Overridden[0].Value != "100%" {
+		t.Errorf("overridden %+v", m.Overridden)
+	}
+	for _, p := range report.Check(m) {
+		if p.Kind == report.KindSection {
+			t.Errorf("the texts are written, yet %+v", p)
+		}
+	}
+	var b bytes.Buffer
+	if err := report.HTML(ctx, &b, m, report.HTMLOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Atto non più dovuto", "Formazione svolta in altra forma", "<p>Introduzione</p>",
+		"<p>Genere</p>", "Relazione non ancora validata dal Nucleo di Valutazione."} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the HTML lacks %q", want)
+		}
+	}
+	m.Validation = &report.Validation{Outcome: "validata con osservazioni", On: time.Date(2024, 6, 20, 0, 0, 0, 0, time.UTC),
+		TextHTML: "<p>Il Nucleo valida la relazione.</p>"}
+	b.Reset()
+	if err := report.HTML(ctx, &b, m, report.HTMLOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"validata con osservazioni", "20/06/2024", "Il Nucleo valida la relazione."} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("section 4 lacks %q", want)
+		}
+	}
+}
+
+// TestCheck_Weights: weights set for some indicators only, or not adding
+// up to 100, are open points linked to the objective; equal weights (none
+// set) and weights adding up to 100 are not.
+func TestCheck_Weights(t *testing.T) {
+	t.Parallel()
+	m, _ := demoReport(t, 2023)
+	o := &m.Centres[0].Objectives[0] // AREA DIREZIONE objective 1: three indicators
+	if len(o.Indicators) != 3 {
+		t.Fatalf("%d indicators", len(o.Indicators))
+	}
+	weights := func() []string {
+		var out []string
+		for _, p := range report.Check(m) {
+			if p.Kind == report.KindWeights {
+				out = append(out, p.Text+" "+p.Href)
+			}
+		}
+		return out
+	}
+	if got := weights(); len(got) != 0 {
+		t.Errorf("the demo has no weights, yet %q", got)
+	}
+	w := func(v float64) *float64 { return &v }
+	o.Indicators[0].Weight = w(50)
+	got := weights()
+	if len(got) != 1 || !strings.Contains(got[0], "indicati per 1 su 3") || !strings.Contains(got[0], "#indicatori") {
+		t.Errorf("one weight of three: %q", got)
+	}
+	o.Indicators[1].Weight, o.Indicators[2].Weight = w(30), w(10)
+	if got := weights(); len(got) != 1 || !strings.Contains(got[0], "sommano a 90") {
+		t.Errorf("weights 50+30+10: %q", got)
+	}
+	o.Indicators[2].Weight = w(20)
+	if got := weights(); len(got) != 0 {
+		t.Errorf("weights 50+30+20: %q", got)
+	}
+}
+
+// TestPrinter_KeepsTheLastPDF: a server's printer gives the same PDF again
+// for an unchanged report without printing it (the very same bytes), and
+// prints anew once the report changes.
+func TestPrinter_KeepsTheLastPDF(t *testing.T) {
+	t.Parallel()
+	m, _ := demoReport(t, 2023)
+	p := report.NewPrinter()
+	ctx := context.Background()
+	first, err := p.PDF(ctx, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := p.PDF(ctx, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if &first[0] != &again[0] {
+		t.Errorf("the unchanged report was printed again")
+	}
+	m.Validation = &report.Validation{Outcome: "validata", On: time.Date(2024, 6, 20, 0, 0, 0, 0, time.UTC)}
+	changed, err := p.PDF(ctx, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if &changed[0] == &first[0] {
+		t.Errorf("the changed report was not printed again")
+	}
+}
