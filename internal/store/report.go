@@ -25,12 +25,13 @@ import (
 
 // ReportVersion is a version of a cycle's Relazione, without its files.
 type ReportVersion struct {
-	ID         int64
-	Number     int
-	State      plan.ReportState
-	SentAt     time.Time
-	SentBy     string
-	OpenPoints []string // the coherence check's points the director confirmed
+	ID           int64
+	Organisation string
+	Number       int
+	State        plan.ReportState
+	SentAt       time.Time
+	SentBy       string
+	OpenPoints   []string // the coherence check's points the director confirmed
 	// The decision, zero while the version waits.
 	ValidatedOn    *time.Time
 	ValidatedAt    *time.Time
@@ -73,10 +74,10 @@ func (s *Store) PublishedReports(ctx context.Context, year int) ([]ReportVersion
 
 func (s *Store) reportVersions(ctx context.Context, year int, published bool) ([]ReportVersion, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT r.id, r.number, r.state, r.sent_at, r.sent_by_name, r.open_points, r.validated_on, r.validated_at,
+		SELECT r.id, o.name, r.number, r.state, r.sent_at, r.sent_by_name, r.open_points, r.validated_on, r.validated_at,
 		       coalesce(r.validated_by_name, ''), coalesce(r.validation_html, ''), coalesce(r.pdf_sha256, ''),
 		       coalesce(r.json_sha256, ''), coalesce(length(r.pdf), 0), coalesce(length(r.json), 0)
-		FROM report_versions r JOIN cycles c ON c.id = r.cycle_id
+		FROM report_versions r JOIN cycles c ON c.id = r.cycle_id JOIN organisations o ON o.id = c.organisation_id
 		WHERE c.year = $1 AND (NOT $2 OR r.state IN ('validata', 'validata con osservazioni'))
 		ORDER BY r.number DESC`, year, published)
 	if err != nil {
@@ -85,7 +86,7 @@ func (s *Store) reportVersions(ctx context.Context, year int, published bool) ([
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ReportVersion, error) {
 		var v ReportVersion
 		var state string
-		err := r.Scan(&v.ID, &v.Number, &state, &v.SentAt, &v.SentBy, &v.OpenPoints, &v.ValidatedOn, &v.ValidatedAt,
+		err := r.Scan(&v.ID, &v.Organisation, &v.Number, &state, &v.SentAt, &v.SentBy, &v.OpenPoints, &v.ValidatedOn, &v.ValidatedAt,
 			&v.ValidatedBy, &v.ValidationHTML, &v.PDFSHA256, &v.JSONSHA256, &v.PDFSize, &v.JSONSize)
 		v.State = plan.ReportState(state)
 		return v, err
