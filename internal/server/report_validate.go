@@ -71,6 +71,7 @@ func (s *Server) reportValidate(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		v.Errors["validated_on"] = "Data non valida: usare il formato gg/mm/aaaa."
 	default:
+		on = store.Day(on)
 		if msg := plan.ValidationProblem(on, domain.Today(pending.SentAt), domain.Today(time.Now())); msg != "" {
 			v.Errors["validated_on"] = sentence(msg)
 		}
