@@ -182,8 +182,8 @@ var routeMatrix = map[string]map[string]int{
 	// public page and its files, with or without a session.
 	"GET /cicli/{year}/validazione":                             {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
 	"GET /cicli/{year}/validazione/anteprima.pdf":               {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
-	"GET /cicli/{year}/validazione/invia":                       {"anonimo": 303, "admin": 403, "direttore": 200, "responsabile": 403, "nucleo": 403, "osservatore": 403},
-	"POST /cicli/{year}/validazione/invia":                      {"anonimo": 303, "admin": 403, "direttore": 422, "responsabile": 403, "nucleo": 403, "osservatore": 403},
+	"GET /cicli/{year}/validazione/invia":                       {"anonimo": 303, "admin": 403, "direttore": 409, "responsabile": 403, "nucleo": 403, "osservatore": 403},
+	"POST /cicli/{year}/validazione/invia":                      {"anonimo": 303, "admin": 403, "direttore": 409, "responsabile": 403, "nucleo": 403, "osservatore": 403},
 	"POST /cicli/{year}/validazione/commenti":                   {"anonimo": 303, "admin": 403, "direttore": 403, "responsabile": 403, "nucleo": 409, "osservatore": 403},
 	"POST /cicli/{year}/validazione/commenti/{cid}/risposta":    {"anonimo": 303, "admin": 403, "direttore": 404, "responsabile": 403, "nucleo": 403, "osservatore": 403},
 	"GET /cicli/{year}/validazione/valida":                      {"anonimo": 303, "admin": 403, "direttore": 403, "responsabile": 403, "nucleo": 200, "osservatore": 403},

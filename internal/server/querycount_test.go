@@ -131,6 +131,8 @@ func TestQueryCount_PagesDoNotGrowWithThePlan(t *testing.T) {
 		"/cicli/{year}/obiettivi?esito=non+raggiunto&ritardo=si&mancanti=si&q=a&stato=critico",
 		// The dashboard, at the default period and at a chosen one.
 		"/cicli/{year}/cruscotto", "/cicli/{year}/cruscotto?al={year}-06-30",
+		// The Relazione's lifecycle: state, versions, comments, deadlines.
+		"/cicli/{year}/validazione",
 	}
 	dir := e.signedIn(t, "direttore")
 	adm := e.signedIn(t, "admin")
