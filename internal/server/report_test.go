@@ -245,6 +245,10 @@ func TestReport_CommentAndAnswer(t *testing.T) {
 	if n := secCount(t, e.pool, `SELECT count(*) FROM audit_log WHERE action IN ('comment-report', 'answer-comment')`); n != 2 {
 		t.Errorf("%d audit records of the comment and answer, want 2", n)
 	}
+	if p := nuc.get("/registro"); p.Status != http.StatusOK || !strings.Contains(p.Body, "Invio della relazione al Nucleo di Valutazione") ||
+		!strings.Contains(p.Body, "Risposta del direttore a un commento del Nucleo") || !strings.Contains(p.Body, "Commento del Nucleo sulla relazione") {
+		t.Errorf("the audit log does not name the sending, the comment and the answer in Italian: %d\n%s", p.Status, rpMain(p.Body))
+	}
 }
 
 var (

@@ -60,7 +60,7 @@ func TestStore_ValidateReport(t *testing.T) {
 	val.JSON = export(t, st, 2023)
 	val.PDF = []byte("<html>not a PDF</html>")
 	var conflict *store.Conflict
-	if err := st.ValidateReport(ctx, store.CLI, 2023, 1, val); !errors.As(err, &conflict) {
+	if err := st.ValidateReport(ctx, store.CLI, 2023, 1, val); !errors.As(err, &conflict) || errors.Is(err, store.ErrReportMoved) {
 		t.Fatalf("bytes that are not a PDF: %v, want a refusal", err)
 	}
 	vs, err := st.ReportVersions(ctx, 2023)
