@@ -1808,7 +1808,7 @@ func Transparency(v TransparencyView) templ.Component {
 		})
 		templ_7745c5c3_Err = layout.Base(layout.Page{
 			Title:  "Relazione sulla Performance " + strconv.Itoa(v.Year),
-			Crumbs: []layout.Crumb{{Label: "Amministrazione Trasparente"}, {Label: "Relazione sulla Performance " + strconv.Itoa(v.Year)}},
+			Crumbs: []layout.Crumb{{Label: "Amministrazione Trasparente · Relazione sulla Performance " + strconv.Itoa(v.Year)}},
 		}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var75), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
