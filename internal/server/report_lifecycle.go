@@ -150,6 +150,12 @@ func (s *Server) reportLifecycle(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// From an objective's page (?obiettivo=ID): the comment form starts on it.
+	if id, err := strconv.ParseInt(r.URL.Query().Get("obiettivo"), 10, 64); err == nil {
+		if _, _, ok := c.ObjectiveByID(id); ok {
+			v.CommentForm.Objective = strconv.FormatInt(id, 10)
+		}
+	}
 	s.render(w, r, http.StatusOK, pages.ReportLifecycle(v))
 	return nil
 }

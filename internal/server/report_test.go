@@ -194,6 +194,17 @@ func TestReport_CommentAndAnswer(t *testing.T) {
 	if p := nuc.get(paths.Validation(2023)); !strings.Contains(p.Body, `data-testid="comment-form"`) || !strings.Contains(p.Body, `data-testid="validate-link"`) {
 		t.Errorf("the Nucleo's page lacks the comment form or the validation link")
 	}
+	// From the objective's page, the comment form starts on the objective.
+	if p := nuc.get(paths.Objective(2023, e.objectiveID)); !strings.Contains(p.Body, `data-testid="comment-objective"`) {
+		t.Errorf("the objective page offers the Nucleo no comment")
+	}
+	if p := dir.get(paths.Objective(2023, e.objectiveID)); strings.Contains(p.Body, `data-testid="comment-objective"`) {
+		t.Errorf("the objective page offers the director a comment")
+	}
+	if p := nuc.get(paths.Validation(2023) + "?obiettivo=" + strconv.FormatInt(e.objectiveID, 10)); !strings.Contains(p.Body,
+		`<option value="`+strconv.FormatInt(e.objectiveID, 10)+`" selected>`) {
+		t.Errorf("the comment form does not start on the objective")
+	}
 	r := nuc.post(paths.ValidationComments(2023), url.Values{"objective": {""}, "body": {"  "}})
 	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `data-testid="error-objective"`) || !strings.Contains(r.Body, `data-testid="error-body"`) {
 		t.Errorf("a blank comment: status %d", r.Status)
