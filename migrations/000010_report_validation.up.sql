@@ -47,15 +47,19 @@ COMMENT ON COLUMN report_versions.validation_html IS 'The text of the Nucleo''s 
 COMMENT ON COLUMN report_versions.pdf IS 'The report''s PDF frozen at the decision: served byte for byte.';
 COMMENT ON COLUMN report_versions.json IS 'The cycle''s JSON v1 export frozen at the decision.';
 
--- A decided version is frozen: nothing of it changes any more.
+-- A decided version is frozen: nothing of it changes any more, and it is
+-- not deleted (its cycle, approved, cannot be deleted either).
 CREATE FUNCTION report_versions_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF OLD.state <> 'inviata' THEN
         RAISE EXCEPTION 'report version % is frozen', OLD.id USING ERRCODE = 'check_violation', CONSTRAINT = 'report_versions_frozen';
     END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
     RETURN NEW;
 END $$;
-CREATE TRIGGER report_versions_frozen BEFORE UPDATE ON report_versions
+CREATE TRIGGER report_versions_frozen BEFORE UPDATE OR DELETE ON report_versions
     FOR EACH ROW EXECUTE FUNCTION report_versions_frozen();
 
 CREATE TABLE report_comments (

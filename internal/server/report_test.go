@@ -375,6 +375,9 @@ func TestReport_ValidateFreezePublish(t *testing.T) {
 	if _, err := e.pool.Exec(context.Background(), `UPDATE report_versions SET pdf_sha256 = pdf_sha256 WHERE number = 1`); err == nil {
 		t.Errorf("the database let a decided version be updated")
 	}
+	if _, err := e.pool.Exec(context.Background(), `DELETE FROM report_versions WHERE number = 1`); err == nil {
+		t.Errorf("the database let a decided version be deleted")
+	}
 
 	// A new version, validated with observations; the first stays.
 	rpSend(t, e)
