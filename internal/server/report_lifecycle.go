@@ -83,7 +83,7 @@ func (s *Server) versionRow(year int, v store.ReportVersion) pages.ReportVersion
 }
 
 // lifecycleView builds the lifecycle page of c for the user of r.
-func (s *Server) lifecycleView(ctx context.Context, r *http.Request, c *plan.Cycle) (pages.ReportLifecycleView, []store.ReportComment, error) {
+func (s *Server) lifecycleView(ctx context.Context, c *plan.Cycle) (pages.ReportLifecycleView, []store.ReportComment, error) {
 	versions, err := s.store.ReportVersions(ctx, c.Year)
 	if err != nil {
 		return pages.ReportLifecycleView{}, nil, err
@@ -100,6 +100,7 @@ func (s *Server) lifecycleView(ctx context.Context, r *http.Request, c *plan.Cyc
 		MayComment:    auth.Allowed(u, auth.Comment, 0),
 		MayValidate:   auth.Allowed(u, auth.Validate, 0),
 		MayAnswer:     auth.Allowed(u, auth.SendReport, 0),
+		NotApproved:   auth.Allowed(u, auth.SendReport, 0) && !c.Approved(),
 		Resend:        len(versions) > 0,
 		SendHref:      paths.ValidationSend(c.Year),
 		ValidateHref:  paths.ValidationDecide(c.Year),
@@ -146,7 +147,7 @@ func (s *Server) reportLifecycle(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, _, err := s.lifecycleView(r.Context(), r, c)
+	v, _, err := s.lifecycleView(r.Context(), c)
 	if err != nil {
 		return err
 	}
@@ -167,7 +168,7 @@ func (s *Server) reportComment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, _, err := s.lifecycleView(r.Context(), r, c)
+	v, _, err := s.lifecycleView(r.Context(), c)
 	if err != nil {
 		return err
 	}
@@ -210,7 +211,7 @@ func (s *Server) reportAnswer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, comments, err := s.lifecycleView(r.Context(), r, c)
+	v, comments, err := s.lifecycleView(r.Context(), c)
 	if err != nil {
 		return err
 	}
