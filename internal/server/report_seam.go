@@ -23,6 +23,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"traguardo/internal/domain"
 	"traguardo/internal/plan"
 	"traguardo/web/components"
 )
@@ -41,7 +42,7 @@ func (s *Server) reportOpenPoints(ctx context.Context, year int) ([]string, erro
 		return []string{"il ciclo non ha periodi di monitoraggio"}, nil
 	}
 	end := c.Periods[len(c.Periods)-1].EndsOn
-	c.EvaluateAt(end, end)
+	c.EvaluateAt(end, domain.Today(time.Now()))
 	when := end.Format("02/01/2006")
 	var out []string
 	for _, ce := range c.Centres {
@@ -74,7 +75,7 @@ func (s *Server) renderReportPDF(ctx context.Context, year int) ([]byte, error) 
 	}
 	if n := len(c.Periods); n > 0 {
 		end := c.Periods[n-1].EndsOn
-		c.EvaluateAt(end, end)
+		c.EvaluateAt(end, domain.Today(time.Now()))
 	}
 	var doc bytes.Buffer
 	if err := seamReport.Execute(&doc, seamView{c: c, sanitize: s.policy.Sanitize}); err != nil {
