@@ -81,6 +81,7 @@ const (
 	Neutralise     Permission = "neutralise"      // neutralise an indicator, with a reason
 	Comment        Permission = "comment"         // the Nucleo's comments
 	Validate       Permission = "validate"        // the Nucleo's validation of the report
+	SendReport     Permission = "send-report"     // send the report to the Nucleo, answer its comments
 	ManageUsers    Permission = "manage-users"    // create, edit, reset, deactivate accounts
 	ReadAudit      Permission = "read-audit"      // browse the audit log
 	ChangePassword Permission = "change-password" // change one's own password
@@ -94,6 +95,7 @@ var policy = map[Permission][]Role{
 	Neutralise:     {Director, Evaluator},
 	Comment:        {Evaluator},
 	Validate:       {Evaluator},
+	SendReport:     {Director},
 	ManageUsers:    {Admin},
 	ReadAudit:      {Admin, Evaluator},
 	ChangePassword: {Admin, Director, Manager, Evaluator, Observer},

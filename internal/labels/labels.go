@@ -38,23 +38,30 @@ var actions = map[string]string{
 	"reopen":             "Riapertura del periodo per un centro",
 	"save-progress":      "Salvataggio dell'avanzamento",
 	"correct-progress":   "Correzione dell'avanzamento da parte del direttore",
+	// The Relazione and the Nucleo.
+	"send-report":     "Invio della relazione al Nucleo di Valutazione",
+	"comment-report":  "Commento del Nucleo su un obiettivo",
+	"answer-comment":  "Risposta del direttore a un commento del Nucleo",
+	"validate-report": "Validazione della relazione da parte del Nucleo",
 }
 
 // entities name the kinds of record.
 var entities = map[string]string{
-	"organisation": "Ente",
-	"cycle":        "Ciclo",
-	"period":       "Periodo di monitoraggio",
-	"centre":       "Centro di responsabilità",
-	"objective":    "Obiettivo",
-	"activity":     "Attività",
-	"indicator":    "Indicatore",
-	"user":         "Utente",
-	"access":       "Accessi",
-	"submission":   "Monitoraggio di un centro",
-	"reopening":    "Riapertura di un periodo",
-	"progress":     "Avanzamento dell'obiettivo",
-	"report_texts": "Testi della Relazione sulla Performance",
+	"organisation":   "Ente",
+	"cycle":          "Ciclo",
+	"period":         "Periodo di monitoraggio",
+	"centre":         "Centro di responsabilità",
+	"objective":      "Obiettivo",
+	"activity":       "Attività",
+	"indicator":      "Indicatore",
+	"user":           "Utente",
+	"access":         "Accessi",
+	"submission":     "Monitoraggio di un centro",
+	"reopening":      "Riapertura di un periodo",
+	"progress":       "Avanzamento dell'obiettivo",
+	"report_texts":   "Testi della Relazione sulla Performance",
+	"report":         "Relazione sulla Performance",
+	"report_comment": "Commento del Nucleo sulla relazione",
 }
 
 // ActionLabel is the Italian name of an action code; a code without one is
@@ -192,6 +199,16 @@ var fields = map[string][]Field{
 		{"introduction_html", "Introduzione", Markup}, {"context_html", "Contesto e risorse", Markup},
 		{"gender_html", "Bilancio di genere", Markup}, {"process_html", "Il processo di misurazione e valutazione", Markup},
 		{"version", "", Hidden},
+	},
+	"report": {
+		{"year", "Anno", Year}, {"number", "Versione", Number}, {"state", "Stato", Text},
+		{"open_points", "Punti aperti confermati dal direttore", Text},
+		{"validated_on", "Data della validazione", Day}, {"validation_html", "Documento di validazione", Markup},
+		{"pdf_sha256", "SHA-256 del PDF", Text}, {"json_sha256", "SHA-256 dei dati (JSON)", Text},
+	},
+	"report_comment": {
+		{"objective_label", "Obiettivo", Text}, {"body", "Commento", Text}, {"answer", "Risposta del direttore", Text},
+		{"report_id", "", Hidden}, {"objective_id", "", Hidden}, {"version", "", Hidden},
 	},
 	"user": {
 		{"email", "Email", Text}, {"name", "Nome", Text}, {"role", "Ruolo", Role},

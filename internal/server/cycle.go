@@ -52,7 +52,13 @@ func (s *Server) cycleShow(w http.ResponseWriter, r *http.Request) error {
 	if err := evaluateAsOf(r, c); err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, pages.Cycle(pages.CycleView{Cycle: c, May: rights(r)}))
+	// The Relazione's state and the legal calendar (report_lifecycle.go).
+	versions, err := s.store.ReportVersions(r.Context(), c.Year)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, pages.Cycle(pages.CycleView{Cycle: c, May: rights(r),
+		Deadlines: cycleDeadlines(c, versions), Report: reportState(versions).Label()}))
 	return nil
 }
 

@@ -30,7 +30,14 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err := evaluateAsOf(r, c); err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, pages.Dashboard(dashboardView(c, rights(r), domain.Today(time.Now()))))
+	v := dashboardView(c, rights(r), domain.Today(time.Now()))
+	// The legal calendar (the Relazione's lifecycle, report_lifecycle.go).
+	versions, err := s.store.ReportVersions(r.Context(), c.Year)
+	if err != nil {
+		return err
+	}
+	v.Deadlines = cycleDeadlines(c, versions)
+	s.render(w, r, http.StatusOK, pages.Dashboard(v))
 	return nil
 }
 

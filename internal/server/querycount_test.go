@@ -143,6 +143,8 @@ func TestQueryCount_PagesDoNotGrowWithThePlan(t *testing.T) {
 		"/cicli/{year}/cruscotto", "/cicli/{year}/cruscotto?al={year}-06-30",
 		// The Relazione, its open data, its texts and its check.
 		"/cicli/{year}/relazione", "/cicli/{year}/relazione.csv", "/cicli/{year}/relazione/testi", "/cicli/{year}/relazione/verifica",
+		// The Relazione's lifecycle: state, versions, comments, deadlines.
+		"/cicli/{year}/validazione",
 	}
 	dir := e.signedIn(t, "direttore")
 	adm := e.signedIn(t, "admin")

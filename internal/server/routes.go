@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"traguardo/internal/auth"
+	"traguardo/internal/store"
 	"traguardo/web/paths"
 	"traguardo/web/static"
 )
@@ -41,6 +42,8 @@ func (s *Server) routes() http.Handler {
 	files := http.StripPrefix("/static/", staticFiles(http.FileServerFS(static.FS)))
 	g.public(http.MethodGet, "/static/*", files)
 	g.public(http.MethodHead, "/static/*", files)
+	// The files of a validated Relazione, to anyone and cacheable: no session.
+	g.public(http.MethodGet, "/trasparenza/relazione/{year}/versioni/{n}/{file}", http.HandlerFunc(s.publicReportFile))
 
 	// The two routes that take a file: a larger body, multipart.
 	r.Group(func(r chi.Router) {
@@ -175,6 +178,23 @@ func (s *Server) routes() http.Handler {
 		g.post("/admin/utenti/{id}/stato", auth.ManageUsers, s.userSetActive)
 
 		g.get("/registro", auth.ReadAudit, s.auditLog)
+
+		// The Relazione's lifecycle: the director sends it to the Nucleo
+		// and answers its comments; the Nucleo comments and validates; a
+		// decided version's frozen files; the public page once validated.
+		{
+			g.get("/cicli/{year}/validazione", auth.ReadCycle, s.reportLifecycle)
+			g.get("/cicli/{year}/validazione/anteprima.pdf", auth.ReadCycle, s.reportPreview)
+			g.get("/cicli/{year}/validazione/invia", auth.SendReport, s.reportSend)
+			g.post("/cicli/{year}/validazione/invia", auth.SendReport, s.reportSend)
+			g.post("/cicli/{year}/validazione/commenti", auth.Comment, s.reportComment)
+			g.post("/cicli/{year}/validazione/commenti/{cid}/risposta", auth.SendReport, s.reportAnswer)
+			g.get("/cicli/{year}/validazione/valida", auth.Validate, s.reportValidate)
+			g.post("/cicli/{year}/validazione/valida", auth.Validate, s.reportValidate)
+			g.get("/cicli/{year}/validazione/versioni/{n}/relazione.pdf", auth.ReadCycle, s.reportVersionFile(store.FilePDF, paths.FrozenPDF))
+			g.get("/cicli/{year}/validazione/versioni/{n}/relazione.json", auth.ReadCycle, s.reportVersionFile(store.FileJSON, paths.FrozenJSON))
+			g.public(http.MethodGet, "/trasparenza/relazione/{year}", s.handle(s.transparencyReport))
+		}
 	})
 
 	rt.mustCover(r)

@@ -98,7 +98,7 @@ func New(st *store.Store, log *slog.Logger, cfg Config) http.Handler {
 func rights(r *http.Request) pages.Rights {
 	u := auth.UserFrom(r.Context())
 	return pages.Rights{EditPlan: auth.Allowed(u, auth.EditPlan, 0), ApprovePlan: auth.Allowed(u, auth.ApprovePlan, 0),
-		Neutralise: auth.Allowed(u, auth.Neutralise, 0)}
+		Neutralise: auth.Allowed(u, auth.Neutralise, 0), Comment: auth.Allowed(u, auth.Comment, 0)}
 }
 
 // handlerFunc is a handler that returns its error instead of writing it.

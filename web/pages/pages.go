@@ -12,6 +12,7 @@ type Rights struct {
 	EditPlan    bool // build and vary the plan, import
 	ApprovePlan bool // approve the plan, correct its act
 	Neutralise  bool // neutralise an indicator (the director, the Nucleo)
+	Comment     bool // comment an objective of the Relazione sent (the Nucleo)
 }
 
 // editable reports whether the user may restructure the cycle's plan in

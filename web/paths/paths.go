@@ -101,3 +101,51 @@ func ReportTexts(year int) string { return Report(year) + "/testi" }
 
 // ReportCheck is the coherence check of the Relazione.
 func ReportCheck(year int) string { return Report(year) + "/verifica" }
+
+// The Relazione's lifecycle: sending it to the Nucleo, the Nucleo's
+// comments and validation, the frozen versions and their publication.
+
+// Validation is the page of the Relazione's lifecycle in the cycle of year:
+// its state, versions, comments; the actions are below it.
+func Validation(year int) string { return Cycle(year) + "/validazione" }
+
+// ValidationSend is the director's page that sends the Relazione to the Nucleo.
+func ValidationSend(year int) string { return Validation(year) + "/invia" }
+
+// ValidationDecide is the Nucleo's page that records its validation.
+func ValidationDecide(year int) string { return Validation(year) + "/valida" }
+
+// ValidationComments is where the Nucleo posts a comment on an objective.
+func ValidationComments(year int) string { return Validation(year) + "/commenti" }
+
+// CommentAnswer is where the director posts the answer to comment id.
+func CommentAnswer(year int, id int64) string {
+	return fmt.Sprintf("%s/%d/risposta", ValidationComments(year), id)
+}
+
+// ReportPreview is the Relazione as a PDF made now, for reading.
+func ReportPreview(year int) string { return Validation(year) + "/anteprima.pdf" }
+
+// ReportVersionFile is a frozen file (FrozenPDF, FrozenJSON) of version
+// number, for the signed-in.
+func ReportVersionFile(year, number int, name string) string {
+	return fmt.Sprintf("%s/versioni/%d/%s", Validation(year), number, name)
+}
+
+// The names of the frozen files in their URLs.
+const (
+	FrozenPDF  = "relazione.pdf"
+	FrozenJSON = "relazione.json"
+	PublicJSON = "dati.json"
+	PublicCSV  = "indicatori.csv"
+)
+
+// Transparency is the public page of the validated Relazione of year
+// (Amministrazione Trasparente), open without signing in.
+func Transparency(year int) string { return "/trasparenza/relazione/" + strconv.Itoa(year) }
+
+// TransparencyFile is a public file (FrozenPDF, PublicJSON, PublicCSV) of
+// validated version number.
+func TransparencyFile(year, number int, name string) string {
+	return fmt.Sprintf("%s/versioni/%d/%s", Transparency(year), number, name)
+}

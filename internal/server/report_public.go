@@ -1,0 +1,205 @@
+package server
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"path"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"traguardo/internal/store"
+	"traguardo/web/components"
+	"traguardo/web/pages"
+	"traguardo/web/paths"
+)
+
+// Publication: a validated Relazione (validata, or validata con
+// osservazioni) has a public page at /trasparenza/relazione/{year}, for
+// Amministrazione Trasparente, and its frozen files are served byte for
+// byte from the database, with their SHA-256 in the headers, cacheable for
+// good (a version's files never change: a new version has its own URLs).
+
+// transparencyReport is the public page: the latest validated version with
+// its outcome, date, hash and files, and the earlier validated versions.
+// 404 until a version is validated.
+func (s *Server) transparencyReport(w http.ResponseWriter, r *http.Request) error {
+	year, err := strconv.Atoi(chi.URLParam(r, "year"))
+	if err != nil {
+		return notFound("Anno non valido.")
+	}
+	versions, err := s.store.PublishedReports(r.Context(), year)
+	if err != nil {
+		return err
+	}
+	if len(versions) == 0 {
+		return notFound("La Relazione sulla Performance di questo anno non è stata ancora validata dal Nucleo di Valutazione.")
+	}
+	v := pages.TransparencyView{Year: year, Organisation: versions[0].Organisation}
+	for i, ver := range versions {
+		row := pages.ReportVersionRow{Number: ver.Number, State: ver.State.Label(), Published: true, Decided: true,
+			ValidationHTML: s.policy.Sanitize(ver.ValidationHTML), PDFSHA256: ver.PDFSHA256, JSONSHA256: ver.JSONSHA256,
+			PDFHref:  paths.TransparencyFile(year, ver.Number, paths.FrozenPDF),
+			JSONHref: paths.TransparencyFile(year, ver.Number, paths.PublicJSON),
+			CSVHref:  paths.TransparencyFile(year, ver.Number, paths.PublicCSV)}
+		if ver.ValidatedOn != nil {
+			row.ValidatedOn = components.Date(*ver.ValidatedOn)
+		}
+		if i == 0 {
+			v.Latest = row
+		} else {
+			v.Earlier = append(v.Earlier, row)
+		}
+	}
+	s.render(w, r, http.StatusOK, pages.Transparency(v))
+	return nil
+}
+
+// publicReportFile serves a file of a validated version to anyone: the
+// frozen PDF or JSON, or the CSV of the indicators made from the frozen
+// JSON. It runs without a session (a cacheable answer must not touch one),
+// so its refusals are plain text.
+func (s *Server) publicReportFile(w http.ResponseWriter, r *http.Request) {
+	year, errY := strconv.Atoi(chi.URLParam(r, "year"))
+	number, errN := strconv.Atoi(chi.URLParam(r, "n"))
+	name := chi.URLParam(r, "file")
+	kind := map[string]string{paths.FrozenPDF: store.FilePDF, paths.PublicJSON: store.FileJSON, paths.PublicCSV: store.FileJSON}[name]
+	if errY != nil || errN != nil || kind == "" {
+		http.Error(w, "File non trovato.", http.StatusNotFound)
+		return
+	}
+	f, err := s.store.ReportFile(r.Context(), year, number, kind, true)
+	if errors.Is(err, store.ErrNotFound) {
+		http.Error(w, "La relazione richiesta non è pubblicata.", http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		http.Error(w, "Errore del server", http.StatusInternalServerError)
+		return
+	}
+	if name == paths.PublicCSV {
+		b, err := indicatorsCSV(f.Bytes)
+		if err != nil {
+			s.log.Error("indicators CSV", "path", r.URL.Path, "err", err)
+			http.Error(w, "Errore del server", http.StatusInternalServerError)
+			return
+		}
+		sum := sha256.Sum256(b)
+		f = store.ReportFile{Bytes: b, SHA256: hex.EncodeToString(sum[:]), State: f.State}
+	}
+	serveFrozen(w, r, f, fmt.Sprintf("relazione-%d-v%d-%s", year, number, name), "public")
+}
+
+// reportVersionFile serves a frozen file of a decided version (validated or
+// not) to the signed-in.
+func (s *Server) reportVersionFile(kind, name string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		year, errY := strconv.Atoi(chi.URLParam(r, "year"))
+		number, errN := strconv.Atoi(chi.URLParam(r, "n"))
+		if errY != nil || errN != nil {
+			return notFound("La versione richiesta non esiste.")
+		}
+		f, err := s.store.ReportFile(r.Context(), year, number, kind, false)
+		if err != nil {
+			return err
+		}
+		serveFrozen(w, r, f, fmt.Sprintf("relazione-%d-v%d-%s", year, number, name), "private")
+		return nil
+	}
+}
+
+// serveFrozen writes f byte for byte, with its SHA-256 (Repr-Digest, RFC
+// 9530, and X-Content-SHA256 in hex) and an ETag of it; the answer may be
+// cached for good (scope "public" or "private"), and a revalidation with
+// the ETag gets 304.
+func serveFrozen(w http.ResponseWriter, r *http.Request, f store.ReportFile, name, scope string) {
+	h := w.Header()
+	h.Set("Content-Type", fileTypes[path.Ext(name)])
+	h.Set("Content-Disposition", `inline; filename="`+name+`"`)
+	raw, _ := hex.DecodeString(f.SHA256)
+	h.Set("Repr-Digest", "sha-256=:"+base64.StdEncoding.EncodeToString(raw)+":")
+	h.Set("X-Content-SHA256", f.SHA256)
+	h.Set("ETag", `"sha256-`+f.SHA256+`"`)
+	h.Set("Cache-Control", scope+", max-age=31536000, immutable")
+	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(f.Bytes))
+}
+
+// fileTypes are the media types of the files served, by extension.
+var fileTypes = map[string]string{".pdf": "application/pdf", ".json": "application/json; charset=utf-8", ".csv": "text/csv; charset=utf-8"}
+
+// indicatorsCSV writes one row per indicator of a frozen JSON v1 document:
+// open data for Amministrazione Trasparente (comma-separated, dot decimals).
+func indicatorsCSV(doc []byte) ([]byte, error) {
+	var d struct {
+		Year    int `json:"year"`
+		Centres []struct {
+			Name       string `json:"name"`
+			Objectives []struct {
+				Section     string   `json:"section"`
+				Number      int      `json:"number"`
+				Title       string   `json:"title"`
+				Achievement *float64 `json:"achievement"`
+				Indicators  []struct {
+					Name        string   `json:"name"`
+					Description string   `json:"description"`
+					Unit        string   `json:"unit"`
+					Polarity    string   `json:"polarity"`
+					Expected    any      `json:"expected"`
+					Actual      any      `json:"actual"`
+					Achievement *float64 `json:"achievement"`
+					Neutralised any      `json:"neutralised"`
+				} `json:"indicators"`
+			} `json:"objectives"`
+		} `json:"centres"`
+	}
+	if err := json.Unmarshal(doc, &d); err != nil {
+		return nil, err
+	}
+	value := func(v any) string {
+		switch v := v.(type) {
+		case nil:
+			return ""
+		case bool:
+			if v {
+				return "si"
+			}
+			return "no"
+		case float64:
+			return strconv.FormatFloat(v, 'f', -1, 64)
+		}
+		return fmt.Sprint(v)
+	}
+	pct := func(p *float64) string {
+		if p == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*p, 'f', -1, 64)
+	}
+	var b bytes.Buffer
+	cw := csv.NewWriter(&b)
+	cw.Write([]string{"anno", "centro", "sezione", "obiettivo", "titolo_obiettivo", "grado_obiettivo", "indicatore", "descrizione",
+		"unita_misura", "polarita", "valore_atteso", "valore_consuntivo", "grado_indicatore", "sterilizzato"})
+	for _, ce := range d.Centres {
+		for _, o := range ce.Objectives {
+			for _, in := range o.Indicators {
+				neutralised := "no"
+				if in.Neutralised != nil {
+					neutralised = "si"
+				}
+				cw.Write([]string{strconv.Itoa(d.Year), ce.Name, o.Section, strconv.Itoa(o.Number), o.Title, pct(o.Achievement),
+					in.Name, in.Description, in.Unit, in.Polarity, value(in.Expected), value(in.Actual), pct(in.Achievement), neutralised})
+			}
+		}
+	}
+	cw.Flush()
+	return b.Bytes(), cw.Error()
+}

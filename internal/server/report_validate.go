@@ -1,0 +1,134 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"traguardo/internal/auth"
+	"traguardo/internal/domain"
+	"traguardo/internal/interchange"
+	"traguardo/internal/plan"
+	"traguardo/internal/store"
+	"traguardo/web/components"
+	"traguardo/web/pages"
+	"traguardo/web/paths"
+)
+
+// exportJSON is the cycle's JSON v1 export, as /cicli/{year}/export.json
+// serves it: what a validation freezes besides the PDF.
+func exportJSON(c *plan.Cycle) ([]byte, error) {
+	var b bytes.Buffer
+	err := interchange.Encode(&b, c)
+	return b.Bytes(), err
+}
+
+// reportValidate serves the Nucleo's validation of the version waiting:
+// the outcome, the date and the text of its act. Saving freezes the
+// report's PDF (renderReportPDF) and its JSON v1 export with their SHA-256.
+func (s *Server) reportValidate(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.loadCycle(r)
+	if err != nil {
+		return err
+	}
+	versions, err := s.store.ReportVersions(r.Context(), c.Year)
+	if err != nil {
+		return err
+	}
+	v := pages.ReportValidateView{Year: c.Year, PreviewHref: paths.ReportPreview(c.Year), Action: paths.ValidationDecide(c.Year),
+		Cancel: paths.Validation(c.Year), Errors: components.FieldErrors{}, On: components.Date(domain.Today(time.Now()))}
+	for _, o := range plan.Outcomes() {
+		v.Outcomes = append(v.Outcomes, components.Option{Value: string(o), Label: o.Label()})
+	}
+	pending := pendingVersion(versions)
+	if pending != nil {
+		v.Number, v.SentAt, v.SentBy, v.OpenPoints = pending.Number, components.DateTime(pending.SentAt), pending.SentBy, pending.OpenPoints
+	}
+	if r.Method == http.MethodGet {
+		s.render(w, r, http.StatusOK, pages.ReportValidate(v))
+		return nil
+	}
+	if pending == nil {
+		return &store.Conflict{Message: "nessuna relazione è in attesa del Nucleo: il direttore deve prima inviarla"}
+	}
+	if n, err := strconv.Atoi(r.PostFormValue("number")); err != nil || n != pending.Number {
+		return &store.Conflict{Message: "la relazione in attesa è la versione " + strconv.Itoa(pending.Number) + ": ricaricare la pagina e ripetere la validazione"}
+	}
+	v.Outcome = r.PostFormValue("outcome")
+	v.On = strings.TrimSpace(r.PostFormValue("validated_on"))
+	v.TextHTML = s.policy.Sanitize(r.PostFormValue("text_html"))
+	outcome := plan.ReportState(v.Outcome)
+	if !outcome.IsOutcome() {
+		v.Errors["outcome"] = "Scegliere l'esito della validazione."
+	}
+	on, err := components.ParseDay(v.On)
+	switch {
+	case v.On == "":
+		v.Errors["validated_on"] = "Indicare la data del documento di validazione."
+	case err != nil:
+		v.Errors["validated_on"] = "Data non valida: usare il formato gg/mm/aaaa."
+	default:
+		on = store.Day(on)
+		if msg := plan.ValidationProblem(on, domain.Today(pending.SentAt), domain.Today(time.Now())); msg != "" {
+			v.Errors["validated_on"] = sentence(msg)
+		}
+	}
+	if strings.TrimSpace(tags.ReplaceAllString(v.TextHTML, "")) == "" {
+		v.Errors["text_html"] = "Scrivere il testo del documento di validazione."
+	} else if msg := plan.TooLong(v.TextHTML, plan.MaxRichText); msg != "" {
+		v.Errors["text_html"] = sentence(msg)
+	}
+	if len(v.Errors) == 0 {
+		err := s.freezeAndValidate(r, c, pending.Number, store.Validation{Outcome: outcome, On: on, TextHTML: v.TextHTML})
+		if err == nil {
+			s.seeOther(w, r, paths.Validation(c.Year), "Validazione registrata: «"+outcome.Label()+"». La relazione è congelata.")
+			return nil
+		}
+		var conflict *store.Conflict
+		if !errors.As(err, &conflict) {
+			return err
+		}
+		v.Errors[conflict.Field] = sentence(conflict.Message)
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, pages.ReportValidate(v))
+	return nil
+}
+
+// freezeAndValidate makes the report's files and saves the decision with
+// them: the JSON first, then the PDF; the store checks, in the decision's
+// transaction, that the JSON is still the cycle's.
+func (s *Server) freezeAndValidate(r *http.Request, c *plan.Cycle, number int, val store.Validation) error {
+	ctx := r.Context()
+	fresh, err := s.store.LoadCycle(ctx, c.Year)
+	if err != nil {
+		return err
+	}
+	if val.JSON, err = exportJSON(fresh); err != nil {
+		return err
+	}
+	if val.PDF, err = s.renderReportPDF(ctx, c.Year); err != nil {
+		return err
+	}
+	val.Export = exportJSON
+	return s.store.ValidateReport(ctx, actor(auth.UserFrom(ctx)), c.Year, number, val)
+}
+
+// reportPreview serves the Relazione as a PDF made now, for reading before
+// the validation: nothing is stored.
+func (s *Server) reportPreview(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.loadCycle(r)
+	if err != nil {
+		return err
+	}
+	pdf, err := s.renderReportPDF(r.Context(), c.Year)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Disposition", `inline; filename="relazione-`+strconv.Itoa(c.Year)+`-anteprima.pdf"`)
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Write(pdf)
+	return nil
+}
