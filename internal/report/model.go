@@ -189,8 +189,9 @@ type MeasureNote struct {
 }
 
 // Build reads the cycle of year from st and assembles its report as of
-// today in Italy: a fixed number of statements (the cycle's load, its
-// texts, its variations), whatever the size of the plan.
+// today in Italy, with the Nucleo's latest act as section 4: a fixed number
+// of statements (the cycle's load, its texts, its variations, the report's
+// versions), whatever the size of the plan.
 func Build(ctx context.Context, st *store.Store, year int) (*Model, error) {
 	c, err := st.LoadCycle(ctx, year)
 	if err != nil {
@@ -204,7 +205,24 @@ func Build(ctx context.Context, st *store.Store, year int) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Assemble(c, texts, vars, richtext.NewPolicy(), domain.Today(time.Now())), nil
+	versions, err := st.ReportVersions(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	m := Assemble(c, texts, vars, richtext.NewPolicy(), domain.Today(time.Now()))
+	m.Validation = LastAct(versions)
+	return m, nil
+}
+
+// LastAct is the Nucleo's latest decision among versions (newest first, as
+// the store lists them), as section 4 reads it; nil before any.
+func LastAct(versions []store.ReportVersion) *Validation {
+	for _, v := range versions {
+		if v.ValidatedOn != nil {
+			return &Validation{Outcome: v.State.Label(), On: *v.ValidatedOn, TextHTML: v.ValidationHTML}
+		}
+	}
+	return nil
 }
 
 // Assemble builds the report of c (evaluated again here, at the period its

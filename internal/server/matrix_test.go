@@ -194,7 +194,6 @@ var routeMatrix = map[string]map[string]int{
 	// No version is decided yet: its files are 404 for all, and so are the
 	// public page and its files, with or without a session.
 	"GET /cicli/{year}/validazione":                             {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
-	"GET /cicli/{year}/validazione/anteprima.pdf":               {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
 	"GET /cicli/{year}/validazione/invia":                       {"anonimo": 303, "admin": 403, "direttore": 409, "responsabile": 403, "nucleo": 403, "osservatore": 403},
 	"POST /cicli/{year}/validazione/invia":                      {"anonimo": 303, "admin": 403, "direttore": 409, "responsabile": 403, "nucleo": 403, "osservatore": 403},
 	"POST /cicli/{year}/validazione/commenti":                   {"anonimo": 303, "admin": 403, "direttore": 403, "responsabile": 403, "nucleo": 409, "osservatore": 403},

@@ -104,7 +104,7 @@ func (s *Server) lifecycleView(ctx context.Context, c *plan.Cycle) (pages.Report
 		Resend:        len(versions) > 0,
 		SendHref:      paths.ValidationSend(c.Year),
 		ValidateHref:  paths.ValidationDecide(c.Year),
-		PreviewHref:   paths.ReportPreview(c.Year),
+		PreviewHref:   paths.ReportFile(c.Year, "pdf"),
 		CommentAction: paths.ValidationComments(c.Year),
 		Errors:        components.FieldErrors{},
 	}

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
+	"encoding/json"
 	"html"
 	"net/http"
 	"net/url"
@@ -17,6 +18,8 @@ import (
 
 	"traguardo/internal/demo"
 	"traguardo/internal/domain"
+	"traguardo/internal/interchange"
+	"traguardo/internal/richtext"
 	"traguardo/internal/server"
 	"traguardo/internal/store"
 	"traguardo/web/components"
@@ -117,9 +120,11 @@ func TestReport_Send(t *testing.T) {
 		t.Fatalf("the 2023 send page lists no open points:\n%.2000s", page.Body)
 	}
 	points := strings.Count(m[1], "<li>")
-	// The demo's 2023 holds gaps without reasons, e.g. the activities of
-	// AREA INCLUSIONE E RETI TERRITORIALI objective 1 ended after their plan.
-	if points == 0 || !strings.Contains(m[1], "AREA INCLUSIONE E RETI TERRITORIALI, obiettivo 1: l&#39;attività 2 è in ritardo") {
+	// The demo's 2023 has no director's texts yet, and gaps without
+	// reasons, e.g. AREA DIREZIONE objective 1's first activity, done in
+	// September for May.
+	if points == 0 || !strings.Contains(m[1], "<li>1. Introduzione: La sezione è vuota.</li>") ||
+		!strings.Contains(m[1], "AREA DIREZIONE, Obiettivi di performance, obiettivo 1: L&#39;attività «In seno alla conferenza") {
 		t.Errorf("open points: %d, %.500s", points, m[1])
 	}
 
@@ -156,7 +161,24 @@ func TestReport_Send(t *testing.T) {
 
 	t.Run("without open points", func(t *testing.T) {
 		ctx := context.Background()
-		if _, err := e.st.CreateCycle(ctx, store.Actor{Name: "test"}, store.NewCycle{Year: 2025}); err != nil {
+		// AREA DIREZIONE's objective 1 alone as 2025: every indicator met,
+		// its final report written; its activities (one late without a
+		// reason) left out.
+		var doc map[string]any
+		if err := json.Unmarshal(filesDemoJSON(t, 2025), &doc); err != nil {
+			t.Fatal(err)
+		}
+		centre := doc["centres"].([]any)[0].(map[string]any)
+		obj := centre["objectives"].([]any)[0].(map[string]any)
+		obj["activities"] = []any{}
+		centre["objectives"] = []any{obj}
+		doc["centres"] = []any{centre}
+		b, _ := json.Marshal(doc)
+		cy, err := interchange.Read(strings.NewReader(string(b)), richtext.NewPolicy())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.st.ImportCycle(ctx, store.Actor{Name: "test"}, cy); err != nil {
 			t.Fatal(err)
 		}
 		c, err := e.st.LoadCycle(ctx, 2025)
@@ -166,8 +188,20 @@ func TestReport_Send(t *testing.T) {
 		if err := e.st.ApprovePlan(ctx, store.Actor{Name: "test"}, 2025, c.Version, "Delibera n. 1", time.Date(2025, time.January, 20, 0, 0, 0, 0, time.UTC)); err != nil {
 			t.Fatal(err)
 		}
+		// The coherence check (report.Check) wants the last period's window
+		// closed and the director's four texts.
+		last := c.Periods[len(c.Periods)-1]
+		if err := e.st.SetWindow(ctx, store.Actor{Name: "test"}, last.ID, time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC),
+			time.Date(2026, time.January, 31, 0, 0, 0, 0, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+		texts := store.ReportTexts{Introduction: "<p>Introduzione.</p>", Context: "<p>Contesto.</p>",
+			Gender: "<p>Bilancio di genere.</p>", Process: "<p>Processo.</p>"}
+		if err := e.st.SaveReportTexts(ctx, store.Change{Actor: store.Actor{Name: "test"}}, 2025, texts); err != nil {
+			t.Fatal(err)
+		}
 		if p := dir.get(paths.ValidationSend(2025)); !strings.Contains(p.Body, `data-testid="no-open-points"`) || strings.Contains(p.Body, `name="confirm"`) {
-			t.Errorf("the send page of a cycle with nothing open:\n%.1500s", p.Body)
+			t.Errorf("the send page of a cycle with nothing open:\n%.1500s", rpMain(p.Body))
 		}
 		if r := dir.post(paths.ValidationSend(2025), url.Values{}); r.Status != http.StatusSeeOther {
 			t.Fatalf("sending with nothing open: status %d; body:\n%.800s", r.Status, r.Body)

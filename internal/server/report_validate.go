@@ -12,6 +12,7 @@ import (
 	"traguardo/internal/domain"
 	"traguardo/internal/interchange"
 	"traguardo/internal/plan"
+	"traguardo/internal/report"
 	"traguardo/internal/store"
 	"traguardo/web/components"
 	"traguardo/web/pages"
@@ -38,7 +39,7 @@ func (s *Server) reportValidate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := pages.ReportValidateView{Year: c.Year, PreviewHref: paths.ReportPreview(c.Year), Action: paths.ValidationDecide(c.Year),
+	v := pages.ReportValidateView{Year: c.Year, PreviewHref: paths.ReportFile(c.Year, "pdf"), Action: paths.ValidationDecide(c.Year),
 		Cancel: paths.Validation(c.Year), Errors: components.FieldErrors{}, On: components.Date(domain.Today(time.Now()))}
 	for _, o := range plan.Outcomes() {
 		v.Outcomes = append(v.Outcomes, components.Option{Value: string(o), Label: o.Label()})
@@ -109,26 +110,9 @@ func (s *Server) freezeAndValidate(r *http.Request, c *plan.Cycle, number int, v
 	if val.JSON, err = exportJSON(fresh); err != nil {
 		return err
 	}
-	if val.PDF, err = s.renderReportPDF(ctx, c.Year); err != nil {
+	if val.PDF, err = s.renderReportPDF(ctx, c.Year, &report.Validation{Outcome: val.Outcome.Label(), On: val.On, TextHTML: val.TextHTML}); err != nil {
 		return err
 	}
 	val.Export = exportJSON
 	return s.store.ValidateReport(ctx, actor(auth.UserFrom(ctx)), c.Year, number, val)
-}
-
-// reportPreview serves the Relazione as a PDF made now, for reading before
-// the validation: nothing is stored.
-func (s *Server) reportPreview(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.loadCycle(r)
-	if err != nil {
-		return err
-	}
-	pdf, err := s.renderReportPDF(r.Context(), c.Year)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Disposition", `inline; filename="relazione-`+strconv.Itoa(c.Year)+`-anteprima.pdf"`)
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Write(pdf)
-	return nil
 }

@@ -184,7 +184,6 @@ func (s *Server) routes() http.Handler {
 		// decided version's frozen files; the public page once validated.
 		{
 			g.get("/cicli/{year}/validazione", auth.ReadCycle, s.reportLifecycle)
-			g.get("/cicli/{year}/validazione/anteprima.pdf", auth.ReadCycle, s.reportPreview)
 			g.get("/cicli/{year}/validazione/invia", auth.SendReport, s.reportSend)
 			g.post("/cicli/{year}/validazione/invia", auth.SendReport, s.reportSend)
 			g.post("/cicli/{year}/validazione/commenti", auth.Comment, s.reportComment)

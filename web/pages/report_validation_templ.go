@@ -1147,9 +1147,9 @@ func ReportSend(v ReportSendView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var51 string
-				templ_7745c5c3_Var51, templ_7745c5c3_Err = templ.JoinStringErrs("Il controllo di coerenza ha trovato " + strconv.Itoa(len(v.OpenPoints)) + " punti aperti")
+				templ_7745c5c3_Var51, templ_7745c5c3_Err = templ.JoinStringErrs(openPointsTitle(len(v.OpenPoints)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/report_validation.templ`, Line: 317, Col: 110}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/report_validation.templ`, Line: 317, Col: 54}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var51))
 				if templ_7745c5c3_Err != nil {
@@ -1827,6 +1827,14 @@ func Transparency(v TransparencyView) templ.Component {
 		}
 		return nil
 	})
+}
+
+// openPointsTitle says how many points the coherence check left open.
+func openPointsTitle(n int) string {
+	if n == 1 {
+		return "Il controllo di coerenza ha trovato 1 punto aperto"
+	}
+	return "Il controllo di coerenza ha trovato " + strconv.Itoa(n) + " punti aperti"
 }
 
 var _ = templruntime.GeneratedTemplate

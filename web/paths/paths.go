@@ -123,9 +123,6 @@ func CommentAnswer(year int, id int64) string {
 	return fmt.Sprintf("%s/%d/risposta", ValidationComments(year), id)
 }
 
-// ReportPreview is the Relazione as a PDF made now, for reading.
-func ReportPreview(year int) string { return Validation(year) + "/anteprima.pdf" }
-
 // ReportVersionFile is a frozen file (FrozenPDF, FrozenJSON) of version
 // number, for the signed-in.
 func ReportVersionFile(year, number int, name string) string {
