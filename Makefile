@@ -28,9 +28,27 @@ check-generated: ## Fail when a *_templ.go file does not match its .templ source
 	$(GO) tool templ generate -path "$$tmp" >/dev/null 2>&1 && \
 	diff -r -q web "$$tmp/web" || { echo "generated templ code is stale: run 'make generate' and commit"; exit 1; }
 
-lint: ## Run go vet and staticcheck (a tool of go.mod)
+lint: ## Run go vet, staticcheck, go mod verify and govulncheck (tools of go.mod)
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
+	$(GO) mod verify
+	$(MAKE) --no-print-directory vulncheck
 
 bench: ## Run the benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Supply chain: govulncheck against an offline copy of the Go vulnerability
+# database, built from the module golang.org/x/vulndb (its data/osv folder)
+# with its own cmd/indexdb, once per version, into the user's cache.
+.PHONY: vulncheck
+VULNDB_VERSION ?= v0.0.0-20261105234957-e22db6528018
+VULNDB_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/traguardo/vulndb/$(VULNDB_VERSION)
+vulncheck: ## Run govulncheck on an offline vulnerability database built from golang.org/x/vulndb
+	@if [ ! -f "$(VULNDB_DIR)/index/db.json" ]; then \
+	  echo "building the vulnerability database $(VULNDB_VERSION) into $(VULNDB_DIR)"; \
+	  osv="$$($(GO) mod download -json golang.org/x/vulndb@$(VULNDB_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p')/data/osv" && \
+	  test -d "$$osv" && rm -rf "$(VULNDB_DIR).tmp" && mkdir -p "$(VULNDB_DIR).tmp" && \
+	  $(GO) run golang.org/x/vulndb/cmd/indexdb@$(VULNDB_VERSION) -vulns "$$osv" -out "$(VULNDB_DIR).tmp" && \
+	  rm -rf "$(VULNDB_DIR)" && mv "$(VULNDB_DIR).tmp" "$(VULNDB_DIR)"; \
+	fi
+	$(GO) tool govulncheck -db "file://$(VULNDB_DIR)" ./...
