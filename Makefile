@@ -19,6 +19,7 @@ build: ## Build the binary into bin/
 test: check-generated ## Run every test (a private PostgreSQL and a headless Chromium start by themselves)
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+	$(MAKE) --no-print-directory fuzz-smoke
 
 generate: ## Regenerate the templ components (*_templ.go)
 	$(GO) tool templ generate
@@ -52,3 +53,23 @@ vulncheck: ## Run govulncheck on an offline vulnerability database built from go
 	  rm -rf "$(VULNDB_DIR)" && mv "$(VULNDB_DIR).tmp" "$(VULNDB_DIR)"; \
 	fi
 	$(GO) tool govulncheck -db "file://$(VULNDB_DIR)" ./...
+
+# Fuzzing: each target of FUZZ_TARGETS (package:Fuzz function) runs on its
+# own (go test -fuzz takes one at a time) for FUZZTIME. Inputs that fail go
+# to the package's testdata/fuzz/, which plain go test then replays.
+.PHONY: fuzz fuzz-smoke
+FUZZTIME ?= 1m
+FUZZ_TARGETS := \
+	./internal/interchange:FuzzRead ./internal/interchange:FuzzSpan \
+	./internal/spreadsheet:FuzzReadPlan ./internal/spreadsheet:FuzzReadPlanCell \
+	./internal/domain:FuzzParseMonth ./internal/domain:FuzzSpanLabel \
+	./web/components:FuzzParseNumber ./web/components:FuzzParseDay \
+	./internal/richtext:FuzzSanitize
+fuzz: ## Run every fuzz target for FUZZTIME each (default 1m; e.g. make fuzz FUZZTIME=10m)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  echo "fuzz $${t#*:} ($${t%%:*}) for $(FUZZTIME)"; \
+	  $(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) "$${t%%:*}"; \
+	done
+
+fuzz-smoke: ## Run every fuzz target briefly (3s each; make test runs it)
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=3s
