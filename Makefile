@@ -71,5 +71,5 @@ fuzz: ## Run every fuzz target for FUZZTIME each (default 1m; e.g. make fuzz FUZ
 	  $(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) "$${t%%:*}"; \
 	done
 
-fuzz-smoke: ## Run every fuzz target briefly (3s each; make test runs it)
-	@$(MAKE) --no-print-directory fuzz FUZZTIME=3s
+fuzz-smoke: ## Run every fuzz target briefly (2s each; make test runs it)
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=2s
