@@ -56,12 +56,10 @@ var hostileMarkup = regexp.MustCompile(`(?i)<script>window|<img src=x|<svg onloa
 // hostileSkip are the POST routes whose forms the test does not fill, and
 // why; every other POST route must be found as a form on some page.
 var hostileSkip = map[string]string{
-	"POST /cicli/importa":                      "a file upload: the JSON importer is fuzzed (internal/interchange)",
-	"POST /cicli/{year}/importa-foglio":        "a file upload: the workbook importer is fuzzed (internal/spreadsheet)",
-	"POST /profilo/password":                   "password fields only, which are never shown",
-	"POST /esci":                               "no field",
-	"POST /cicli/{year}/elimina":               "removes the whole cycle the test fills",
-	"POST /cicli/{year}/periodi/{pid}/elimina": "removes a period the monitoring forms need",
+	"POST /cicli/importa":               "a file upload: the JSON importer is fuzzed (internal/interchange)",
+	"POST /cicli/{year}/importa-foglio": "a file upload: the workbook importer is fuzzed (internal/spreadsheet)",
+	"POST /profilo/password":            "password fields only, which are never shown",
+	"POST /esci":                        "no field",
 }
 
 // hostileField is a field of a form: a text field takes the payloads, the
