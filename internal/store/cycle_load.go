@@ -13,14 +13,35 @@ import (
 )
 
 // LoadCycle reads the whole cycle of year, evaluated: a fixed number of
-// queries whatever the size of the plan.
+// queries whatever the size of the plan, and one alone while the cycle this
+// store read last is still current (see cycle_cache.go). The cycle is the
+// caller's to change.
 func (s *Store) LoadCycle(ctx context.Context, year int) (*plan.Cycle, error) {
+	var version int64
+	if err := s.pool.QueryRow(ctx, `SELECT n FROM data_version`).Scan(&version); err != nil {
+		return nil, err
+	}
+	if c := s.cycles.get(year, version); c != nil {
+		return c, nil
+	}
 	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead})
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback(ctx)
-	return loadCycleTx(ctx, tx, year)
+	// The version the snapshot holds: what is read below is of it.
+	if err := tx.QueryRow(ctx, `SELECT n FROM data_version`).Scan(&version); err != nil {
+		return nil, err
+	}
+	c, err := loadCycleTx(ctx, tx, year)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, err
+	}
+	s.cycles.put(year, version, c)
+	return c.Clone(), nil
 }
 
 // loadCycleTx is LoadCycle within tx, for a write that must judge the cycle
