@@ -718,4 +718,3 @@ func machine(ctx context.Context, st *store.Store) Machine {
 	}
 	return m
 }
-

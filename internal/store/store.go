@@ -46,7 +46,9 @@ type Store struct {
 }
 
 // New returns a store on pool.
-func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool, cycles: cycleCache{byYear: map[int]cachedCycle{}}} }
+func New(pool *pgxpool.Pool) *Store {
+	return &Store{pool: pool, cycles: cycleCache{byYear: map[int]cachedCycle{}}}
+}
 
 // Pool exposes the pool, for the session store and health checks.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
