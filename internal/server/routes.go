@@ -9,7 +9,6 @@ import (
 
 	"traguardo/internal/auth"
 	"traguardo/web/paths"
-	"traguardo/web/static"
 )
 
 // routes is the whole URL space. Every route is registered through a
@@ -24,7 +23,9 @@ func (s *Server) routes() http.Handler {
 		s.log.Warn("cross-origin request refused", "method", r.Method, "path", r.URL.Path)
 		http.Error(w, "Richiesta rifiutata: proviene da un altro sito.", http.StatusForbidden)
 	}))
-	r.Use(middleware.Recoverer, s.securityHeaders, limitBody, cop.Handler)
+	// Pages and JSON go out gzipped to clients that accept it (the static
+	// files come gzipped already: Compress leaves them be).
+	r.Use(middleware.Recoverer, middleware.Compress(5), s.securityHeaders, limitBody, cop.Handler)
 	// The error page renders through the layout, which reads the session
 	// (flash, signed-in user): without LoadAndSave it panics.
 	r.NotFound(s.sessions.LoadAndSave(s.authenticate(s.handle(func(w http.ResponseWriter, r *http.Request) error {
@@ -38,7 +39,7 @@ func (s *Server) routes() http.Handler {
 	g := rt.on(r)
 	g.public(http.MethodGet, "/healthz", http.HandlerFunc(s.healthz))
 	// Read-only: http.FileServer would answer PUT, DELETE and the rest with the file.
-	files := http.StripPrefix("/static/", staticFiles(http.FileServerFS(static.FS)))
+	files := staticFiles()
 	g.public(http.MethodGet, "/static/*", files)
 	g.public(http.MethodHead, "/static/*", files)
 
