@@ -5,7 +5,7 @@ GO ?= go
 BIN := bin/traguardo
 
 .DEFAULT_GOAL := help
-.PHONY: help run build test generate check-generated lint bench
+.PHONY: help run build test generate check-generated lint bench bench-smoke bench-go
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -32,5 +32,11 @@ lint: ## Run go vet and staticcheck (a tool of go.mod)
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
 
-bench: ## Run the benchmarks
+bench: ## Drive the application at the size of a large body; write BENCHMARKS.md (a few minutes)
+	$(GO) run ./cmd/bench -out BENCHMARKS.md
+
+bench-smoke: ## The benchmark's harness, briefly on a tiny plan (seconds; make test runs it too)
+	$(GO) test -count=1 -run '^TestSmoke$$' ./internal/bench
+
+bench-go: ## Run the Go micro-benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem ./...

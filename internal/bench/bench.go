@@ -51,9 +51,6 @@ type Options struct {
 	// Readers is the number of concurrent signed-in clients reading pages
 	// (default 32), Savers the number of managers saving at once (50).
 	Readers, Savers int
-	// Imports is how many times at most the JSON import of the whole plan
-	// runs (default 3; each makes a cycle of another year).
-	Imports int
 	// ReportSizes are the plan sizes (objectives) the report is built at,
 	// when ReportBuilder is set (default 25, 100, 400, 1600).
 	ReportSizes []int
@@ -73,9 +70,6 @@ func (o *Options) defaults() {
 	}
 	if o.Savers == 0 {
 		o.Savers = 50
-	}
-	if o.Imports == 0 {
-		o.Imports = 3
 	}
 	if o.ReportSizes == nil {
 		o.ReportSizes = []int{25, 100, 400, 1600}
@@ -432,10 +426,10 @@ func (c *client) get(ctx context.Context, path string, keep bool) (response, err
 }
 
 // load runs clients in parallel for d, each calling one until the time is
-// up, and gathers the latencies.
+// up, and gathers the latencies. A request started in time runs to its end
+// and counts (its context is not cut by the deadline).
 func load(ctx context.Context, clients int, d time.Duration, one func(ctx context.Context, i int) (wire int, err error)) *Stats {
-	ctx, cancel := context.WithTimeout(ctx, d)
-	defer cancel()
+	deadline := time.Now().Add(d)
 	var mu sync.Mutex
 	var lat []time.Duration
 	s := &Stats{Clients: clients}
@@ -444,13 +438,10 @@ func load(ctx context.Context, clients int, d time.Duration, one func(ctx contex
 	for i := range clients {
 		wg.Go(func() {
 			var mine []time.Duration
-			for ctx.Err() == nil {
+			for ctx.Err() == nil && time.Now().Before(deadline) {
 				t := time.Now()
 				wire, err := one(ctx, i)
 				el := time.Since(t)
-				if ctx.Err() != nil && err != nil {
-					break // cut by the end of the run
-				}
 				mu.Lock()
 				if err != nil {
 					s.Errors++
@@ -619,7 +610,8 @@ func (e *env) saves(ctx context.Context, base string, c *plan.Cycle, accounts []
 }
 
 // imports posts the whole plan's JSON document to the import page, one at a
-// time, each as a cycle of another year (2090 on), as a director does.
+// time for the duration (at least once), each as a cycle of another year
+// (2090 on), as a director does.
 func (e *env) imports(ctx context.Context, base string, opt Options) (*Stats, error) {
 	doc, _, err := demo.ScaledDocument(opt.Scale)
 	if err != nil {
@@ -631,21 +623,16 @@ func (e *env) imports(ctx context.Context, base string, opt Options) (*Stats, er
 	}
 	var next atomic.Int64
 	before := e.counter.n.Load()
+	// Imports one after the other for the duration, at least one.
 	s := load(ctx, 1, opt.Duration, func(ctx context.Context, _ int) (int, error) {
 		k := next.Add(1)
-		if k > int64(opt.Imports) {
-			<-ctx.Done()
-			return 0, ctx.Err()
-		}
 		var body bytes.Buffer
 		mw := multipart.NewWriter(&body)
 		mw.WriteField("year", fmt.Sprint(2089+k))
 		fw, _ := mw.CreateFormFile("file", "piano.json")
 		fw.Write(doc)
 		mw.Close()
-		// An import is one long request: it runs to its end, not to the
-		// end of the run.
-		req, _ := http.NewRequestWithContext(context.WithoutCancel(ctx), http.MethodPost, base+"/cicli/importa", &body)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/cicli/importa", &body)
 		req.Header.Set("Content-Type", mw.FormDataContentType())
 		r, err := director.do(req, false)
 		if err == nil && r.status != http.StatusSeeOther {
