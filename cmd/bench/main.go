@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"time"
 
 	"traguardo/internal/bench"
@@ -27,13 +28,25 @@ func main() {
 	duration := flag.Duration("duration", 5*time.Second, "how long each page is driven")
 	dir := flag.String("dir", ".data/bench-pg", "directory of the private PostgreSQL (emptied first)")
 	out := flag.String("out", "", "Markdown file (BENCHMARKS.md) whose figures, below the line "+marker+", the run replaces")
+	pagesOnly := flag.Bool("pages-only", false, "measure the pages only (no save, import, report)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (application and clients) to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	res, err := bench.Run(ctx, bench.Options{Dir: *dir, Scale: demo.Scale{Objectives: *objectives, Centres: *centres, Users: *users},
-		Duration: *duration, Log: os.Stderr})
+		Duration: *duration, PagesOnly: *pagesOnly, Log: os.Stderr})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 	res.Print(os.Stdout)

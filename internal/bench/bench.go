@@ -54,6 +54,9 @@ type Options struct {
 	// ReportSizes are the plan sizes (objectives) the report is built at,
 	// when ReportBuilder is set (default 25, 100, 400, 1600).
 	ReportSizes []int
+	// PagesOnly skips the save, the import and the report (for profiling
+	// the pages).
+	PagesOnly bool
 	// Log receives the progress (default: discarded).
 	Log io.Writer
 }
@@ -219,7 +222,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	}
 	defer stopApp()
 	ceiling := &ceilingHandler{pages: map[string]ceilingPage{}}
-	ceilingURL, stopCeiling, err := listen(middleware.Compress(5)(ceiling))
+	ceilingURL, stopCeiling, err := listen(middleware.Compress(server.CompressionLevel)(ceiling))
 	if err != nil {
 		return nil, err
 	}
@@ -258,6 +261,9 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		res.Pages = append(res.Pages, s)
 	}
 
+	if opt.PagesOnly {
+		return res, nil
+	}
 	logf("signing in %d managers", opt.Savers)
 	res.Save, err = env.saves(ctx, appURL, c, accounts, opt.Savers, opt.Duration)
 	if err != nil {

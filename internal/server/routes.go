@@ -1,6 +1,7 @@
 package server
 
 import (
+	"compress/gzip"
 	"fmt"
 	"net/http"
 
@@ -10,6 +11,11 @@ import (
 	"traguardo/internal/auth"
 	"traguardo/web/paths"
 )
+
+// CompressionLevel is the gzip level of the pages: the fastest, since a
+// page is compressed at every request (the static files are compressed once,
+// at the highest).
+const CompressionLevel = gzip.BestSpeed
 
 // routes is the whole URL space. Every route is registered through a
 // routeTable, naming the permission it needs or saying it is public; a route
@@ -25,7 +31,7 @@ func (s *Server) routes() http.Handler {
 	}))
 	// Pages and JSON go out gzipped to clients that accept it (the static
 	// files come gzipped already: Compress leaves them be).
-	r.Use(middleware.Recoverer, middleware.Compress(5), s.securityHeaders, limitBody, cop.Handler)
+	r.Use(middleware.Recoverer, middleware.Compress(CompressionLevel), s.securityHeaders, limitBody, cop.Handler)
 	// The error page renders through the layout, which reads the session
 	// (flash, signed-in user): without LoadAndSave it panics.
 	r.NotFound(s.sessions.LoadAndSave(s.authenticate(s.handle(func(w http.ResponseWriter, r *http.Request) error {
