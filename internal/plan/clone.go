@@ -1,64 +1,118 @@
 package plan
 
-import (
-	"slices"
-
-	"traguardo/internal/domain"
-)
+import "slices"
 
 // Clone is a deep copy of the cycle: its plan, its data and its computed
 // figures. A copy can be evaluated at another period or changed without
-// touching the original (the store hands out copies of the cycles it keeps).
+// touching the original (the store hands out copies of the cycles it keeps,
+// one per request: the records of each kind are allocated together).
 func (c *Cycle) Clone() *Cycle {
+	var n struct{ objectives, activities, indicators, values int }
+	for _, ce := range c.Centres {
+		n.objectives += len(ce.Objectives)
+		for _, o := range ce.Objectives {
+			n.activities += len(o.Activities)
+			n.indicators += len(o.Indicators)
+			for _, in := range o.Indicators {
+				n.values += len(in.Values)
+			}
+		}
+	}
+	k := &cloner{
+		centres:    make([]Centre, len(c.Centres)),
+		objectives: make([]Objective, n.objectives),
+		objPtrs:    make([]*Objective, n.objectives),
+		activities: make([]Activity, n.activities),
+		actPtrs:    make([]*Activity, n.activities),
+		indicators: make([]Indicator, n.indicators),
+		indPtrs:    make([]*Indicator, n.indicators),
+		values:     make([]Value, n.values),
+	}
 	out := *c
 	out.ApprovedOn = clonePtr(c.ApprovedOn)
 	out.Achievement = clonePtr(c.Achievement)
 	out.Periods = slices.Clone(c.Periods)
 	out.Centres = make([]*Centre, len(c.Centres))
 	for i, ce := range c.Centres {
-		out.Centres[i] = ce.clone()
+		out.Centres[i] = k.centre(i, ce)
 	}
 	return &out
 }
 
-func (ce *Centre) clone() *Centre {
-	out := *ce
+// cloner hands out the records of a copy from slabs, each slice cut to its
+// length and capacity so that an append to one never runs into the next.
+type cloner struct {
+	centres    []Centre
+	objectives []Objective
+	objPtrs    []*Objective
+	activities []Activity
+	actPtrs    []*Activity
+	indicators []Indicator
+	indPtrs    []*Indicator
+	values     []Value
+}
+
+// take cuts the first n elements off *slab.
+func take[T any](slab *[]T, n int) []T {
+	s := (*slab)[:n:n]
+	*slab = (*slab)[n:]
+	return s
+}
+
+func (k *cloner) centre(i int, ce *Centre) *Centre {
+	out := &k.centres[i]
+	*out = *ce
 	out.Achievement = clonePtr(ce.Achievement)
 	out.Submissions = slices.Clone(ce.Submissions)
-	out.Objectives = make([]*Objective, len(ce.Objectives))
-	for i, o := range ce.Objectives {
-		out.Objectives[i] = o.clone()
+	out.Objectives = take(&k.objPtrs, len(ce.Objectives))
+	objs := take(&k.objectives, len(ce.Objectives))
+	for j, o := range ce.Objectives {
+		out.Objectives[j] = k.objective(&objs[j], o)
 	}
-	return &out
+	if ce.Objectives == nil {
+		out.Objectives = nil
+	}
+	return out
 }
 
-func (o *Objective) clone() *Objective {
-	out := *o
+func (k *cloner) objective(out, o *Objective) *Objective {
+	*out = *o
 	out.Weight = clonePtr(o.Weight)
 	out.Achievement = clonePtr(o.Achievement)
 	out.Mean.Terms = slices.Clone(o.Mean.Terms)
 	out.Reports = slices.Clone(o.Reports)
-	out.Activities = make([]*Activity, len(o.Activities))
+	out.Activities = take(&k.actPtrs, len(o.Activities))
+	acts := take(&k.activities, len(o.Activities))
 	for i, a := range o.Activities {
-		ac := *a
-		ac.Planned = cloneSpan(a.Planned)
+		ac := &acts[i]
+		*ac = *a
+		// The months of Planned and Progress are shared: a domain.Month is
+		// never changed in place, only replaced.
 		ac.Progress = slices.Clone(a.Progress)
-		for j := range ac.Progress {
-			ac.Progress[j].Actual = cloneSpan(ac.Progress[j].Actual)
-		}
-		out.Activities[i] = &ac
+		out.Activities[i] = ac
 	}
-	out.Indicators = make([]*Indicator, len(o.Indicators))
+	if o.Activities == nil {
+		out.Activities = nil
+	}
+	out.Indicators = take(&k.indPtrs, len(o.Indicators))
+	inds := take(&k.indicators, len(o.Indicators))
 	for i, in := range o.Indicators {
-		out.Indicators[i] = in.clone()
+		out.Indicators[i] = k.indicator(&inds[i], in)
 	}
-	return &out
+	if o.Indicators == nil {
+		out.Indicators = nil
+	}
+	return out
 }
 
-func (in *Indicator) clone() *Indicator {
-	out := *in
+func (k *cloner) indicator(out, in *Indicator) *Indicator {
+	*out = *in
 	out.Weight = clonePtr(in.Weight)
-	out.Values = slices.Clone(in.Values)
+	out.Values = take(&k.values, len(in.Values))
+	copy(out.Values, in.Values)
+	if in.Values == nil {
+		out.Values = nil
+	}
 	out.Targets = slices.Clone(in.Targets)
 	out.Neutralised = clonePtr(in.Neutralised)
 	out.Override = clonePtr(in.Override)
@@ -67,7 +121,7 @@ func (in *Indicator) clone() *Indicator {
 	// At and Latest point into the indicator's own Values: point into the copy's.
 	f.At = sameValue(in.Values, out.Values, f.At)
 	f.Latest = sameValue(in.Values, out.Values, f.Latest)
-	return &out
+	return out
 }
 
 // sameValue is the element of to at the index v has in from (a copy of v
@@ -87,8 +141,4 @@ func clonePtr[T any](p *T) *T {
 	}
 	v := *p
 	return &v
-}
-
-func cloneSpan(s domain.Span) domain.Span {
-	return domain.Span{From: clonePtr(s.From), To: clonePtr(s.To), Annual: s.Annual}
 }
