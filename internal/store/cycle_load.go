@@ -24,12 +24,28 @@ func (s *Store) LoadCycle(ctx context.Context, year int) (*plan.Cycle, error) {
 	if c := s.cycles.get(year, version); c != nil {
 		return c, nil
 	}
+	// The requests that find the same version gone stale load the cycle
+	// once between them (the first one's load, begun after it read the
+	// version: its snapshot holds that version or a later one).
+	c, err, _ := s.loads.Do(fmt.Sprintf("%d@%d", year, version), func() (any, error) {
+		return s.loadAndKeep(context.WithoutCancel(ctx), year)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c.(*plan.Cycle).Clone(), nil
+}
+
+// loadAndKeep reads the cycle of year with the data version of its
+// snapshot, and keeps it in the cache.
+func (s *Store) loadAndKeep(ctx context.Context, year int) (*plan.Cycle, error) {
 	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead})
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback(ctx)
 	// The version the snapshot holds: what is read below is of it.
+	var version int64
 	if err := tx.QueryRow(ctx, `SELECT n FROM data_version`).Scan(&version); err != nil {
 		return nil, err
 	}
@@ -41,7 +57,7 @@ func (s *Store) LoadCycle(ctx context.Context, year int) (*plan.Cycle, error) {
 		return nil, err
 	}
 	s.cycles.put(year, version, c)
-	return c.Clone(), nil
+	return c, nil
 }
 
 // loadCycleTx is LoadCycle within tx, for a write that must judge the cycle

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/singleflight"
 
 	"traguardo/internal/domain"
 	"traguardo/internal/plan"
@@ -43,6 +44,8 @@ type Store struct {
 	// cycles are the cycles LoadCycle read, by year, with the data version
 	// they were read at (see cycle_cache.go).
 	cycles cycleCache
+	// loads share one load of a cycle among the requests that need it at once.
+	loads singleflight.Group
 }
 
 // New returns a store on pool.
