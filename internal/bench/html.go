@@ -110,7 +110,7 @@ func (f FirstVisit) String() string {
 }
 
 var (
-	assetRef = regexp.MustCompile(`(?:href|src)="(/static/[^"#?]+)[^"]*"`)
+	assetRef = regexp.MustCompile(`(?:href|src)="(/static/[^"#]+)"`)
 	fontRef  = regexp.MustCompile(`url\(["']?([^)"']+\.woff2)["']?\)`)
 )
 
@@ -134,7 +134,7 @@ func firstVisit(ctx context.Context, base string) (FirstVisit, error) {
 		if strings.HasPrefix(path, "/static/") && f.CacheControl == "" {
 			f.CacheControl = r.header.Get("Cache-Control")
 		}
-		if strings.HasSuffix(path, ".woff2") {
+		if strings.Contains(path, ".woff2") {
 			f.Fonts += r.wire
 		}
 		return r.body, nil
@@ -150,7 +150,7 @@ func firstVisit(ctx context.Context, base string) (FirstVisit, error) {
 			if err != nil {
 				return err
 			}
-			if strings.HasSuffix(path, "/fonts.css") {
+			if strings.Contains(path, "/fonts.css") {
 				for _, fm := range fontRef.FindAllSubmatch(body, -1) {
 					ref, err := url.Parse(string(fm[1]))
 					if err != nil {
