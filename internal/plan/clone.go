@@ -1,20 +1,30 @@
 package plan
 
-import "slices"
+import (
+	"slices"
+
+	"traguardo/internal/domain"
+)
 
 // Clone is a deep copy of the cycle: its plan, its data and its computed
 // figures. A copy can be evaluated at another period or changed without
 // touching the original (the store hands out copies of the cycles it keeps,
 // one per request: the records of each kind are allocated together).
 func (c *Cycle) Clone() *Cycle {
-	var n struct{ objectives, activities, indicators, values int }
+	var n struct{ objectives, activities, indicators, values, targets, progress, reports, terms int }
 	for _, ce := range c.Centres {
 		n.objectives += len(ce.Objectives)
 		for _, o := range ce.Objectives {
 			n.activities += len(o.Activities)
 			n.indicators += len(o.Indicators)
+			n.reports += len(o.Reports)
+			n.terms += len(o.Mean.Terms)
+			for _, a := range o.Activities {
+				n.progress += len(a.Progress)
+			}
 			for _, in := range o.Indicators {
 				n.values += len(in.Values)
+				n.targets += len(in.Targets)
 			}
 		}
 	}
@@ -27,6 +37,10 @@ func (c *Cycle) Clone() *Cycle {
 		indicators: make([]Indicator, n.indicators),
 		indPtrs:    make([]*Indicator, n.indicators),
 		values:     make([]Value, n.values),
+		targets:    make([]Target, n.targets),
+		progress:   make([]Progress, n.progress),
+		reports:    make([]Report, n.reports),
+		terms:      make([]domain.Term, n.terms),
 	}
 	out := *c
 	out.ApprovedOn = clonePtr(c.ApprovedOn)
@@ -50,6 +64,20 @@ type cloner struct {
 	indicators []Indicator
 	indPtrs    []*Indicator
 	values     []Value
+	targets    []Target
+	progress   []Progress
+	reports    []Report
+	terms      []domain.Term
+}
+
+// copyOf is a copy of s cut from *slab (nil when s is).
+func copyOf[T any](slab *[]T, s []T) []T {
+	if s == nil {
+		return nil
+	}
+	out := take(slab, len(s))
+	copy(out, s)
+	return out
 }
 
 // take cuts the first n elements off *slab.
@@ -79,8 +107,8 @@ func (k *cloner) objective(out, o *Objective) *Objective {
 	*out = *o
 	out.Weight = clonePtr(o.Weight)
 	out.Achievement = clonePtr(o.Achievement)
-	out.Mean.Terms = slices.Clone(o.Mean.Terms)
-	out.Reports = slices.Clone(o.Reports)
+	out.Mean.Terms = copyOf(&k.terms, o.Mean.Terms)
+	out.Reports = copyOf(&k.reports, o.Reports)
 	out.Activities = take(&k.actPtrs, len(o.Activities))
 	acts := take(&k.activities, len(o.Activities))
 	for i, a := range o.Activities {
@@ -88,7 +116,7 @@ func (k *cloner) objective(out, o *Objective) *Objective {
 		*ac = *a
 		// The months of Planned and Progress are shared: a domain.Month is
 		// never changed in place, only replaced.
-		ac.Progress = slices.Clone(a.Progress)
+		ac.Progress = copyOf(&k.progress, a.Progress)
 		out.Activities[i] = ac
 	}
 	if o.Activities == nil {
@@ -108,12 +136,8 @@ func (k *cloner) objective(out, o *Objective) *Objective {
 func (k *cloner) indicator(out, in *Indicator) *Indicator {
 	*out = *in
 	out.Weight = clonePtr(in.Weight)
-	out.Values = take(&k.values, len(in.Values))
-	copy(out.Values, in.Values)
-	if in.Values == nil {
-		out.Values = nil
-	}
-	out.Targets = slices.Clone(in.Targets)
+	out.Values = copyOf(&k.values, in.Values)
+	out.Targets = copyOf(&k.targets, in.Targets)
 	out.Neutralised = clonePtr(in.Neutralised)
 	out.Override = clonePtr(in.Override)
 	f := &out.IndicatorFigures
