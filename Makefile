@@ -5,7 +5,7 @@ GO ?= go
 BIN := bin/traguardo
 
 .DEFAULT_GOAL := help
-.PHONY: help run build test generate check-generated lint bench reliability reliability-load
+.PHONY: help run build test generate check-generated lint bench bench-smoke bench-go reliability reliability-load
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -35,7 +35,13 @@ lint: ## Run go vet, staticcheck, go mod verify and govulncheck (tools of go.mod
 	$(GO) mod verify
 	$(MAKE) --no-print-directory vulncheck
 
-bench: ## Run the benchmarks
+bench: ## Drive the application at the size of a large body; write BENCHMARKS.md (a few minutes)
+	$(GO) run ./cmd/bench -out BENCHMARKS.md
+
+bench-smoke: ## The benchmark's harness, briefly on a tiny plan (seconds; make test runs it too)
+	$(GO) test -count=1 -run '^TestSmoke$$' ./internal/bench
+
+bench-go: ## Run the Go micro-benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 # Reliability: the load with faults (RELIABILITY_DURATION, default 2m);

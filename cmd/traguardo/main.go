@@ -113,6 +113,9 @@ commands:
                                  the Relazione sulla Performance: html (default), pdf, docx, odt,
                                  xlsx, csv (every indicator) or json (the v1 export)
   demo                           load the demo data (2023 Relazione of Consorzio IN.RE.TE.) and accounts
+  demo --scale N [--centres C] [--users U]
+                                 load instead a plan N times the demo's (18N objectives over 6N
+                                 centres, or over C), four quarters of values, U accounts (200)
   user add --email E --role R [--name N] [--centre C]...
                                  create an account and print its one-time password
                                  (roles: admin, direttore, responsabile, nucleo, osservatore)
@@ -157,6 +160,9 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 	email := fs.String("email", "", "account email")
 	role := fs.String("role", "", "account role")
 	name := fs.String("name", "", "account holder's name")
+	scale := fs.Float64("scale", 0, "demo: a plan this many times the demo's size")
+	scaleCentres := fs.Int("centres", 0, "demo --scale: the number of centres (default 6 times the scale)")
+	scaleUsers := fs.Int("users", 200, "demo --scale: the number of accounts")
 	var centres []string
 	fs.Func("centre", "a centre of a responsabile (repeat for several)", func(v string) error {
 		centres = append(centres, v)
@@ -211,6 +217,9 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 		log.Info("migrations applied")
 		return nil
 	case "demo":
+		if *scale > 0 {
+			return loadScaledDemo(ctx, st, policy, *scale, *scaleCentres, *scaleUsers, cfg.demoPassword, stdout)
+		}
 		return loadDemo(ctx, st, policy, cfg.demoPassword, stdout, log)
 	case "user":
 		return addUser(ctx, st, *email, *name, auth.Role(*role), centres, stdout)
@@ -323,6 +332,24 @@ func openPool(ctx context.Context, url string, cleanup func(), log *slog.Logger)
 			"with this one the audit log can be rewritten", "problems", strings.Join(problems, "; "))
 	}
 	return store.New(pool), func() { pool.Close(); cleanup() }, nil
+}
+
+// loadScaledDemo loads a plan scale times the demo's into an empty
+// database, with its accounts, and prints its sizes.
+func loadScaledDemo(ctx context.Context, st *store.Store, policy *richtext.Policy, scale float64, centres, users int, password string, stdout io.Writer) error {
+	sc := demo.Times(scale)
+	if centres > 0 {
+		sc.Centres = centres
+	}
+	sc.Users = users
+	sizes, accounts, err := demo.ScaleInstall(ctx, st, policy, sc, password)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Loaded cycle %d, %.4g times the demo: %s.\n", demo.ScaledYear, scale, sizes)
+	fmt.Fprintf(stdout, "Accounts (password %q): %s, %s, %s, %s, osservatore.N@ and responsabile.N@traguardo.test (%d in all).\n",
+		password, accounts[0].Email, accounts[1].Email, accounts[2].Email, accounts[3].Email, len(accounts))
+	return nil
 }
 
 func loadDemo(ctx context.Context, st *store.Store, policy *richtext.Policy, password string, stdout io.Writer, log *slog.Logger) error {

@@ -62,6 +62,12 @@ type ObjectiveFigures struct {
 	Indicators []IndicatorFigures
 }
 
+// EvaluatedAt says whether the figures are those of EvaluateAt(day, today),
+// the data unchanged since: evaluating again would compute the same.
+func (c *Cycle) EvaluatedAt(day, today time.Time) bool {
+	return c.evaluated == [2]time.Time{day, today}
+}
+
 // Evaluate computes every figure of the cycle, as of the period Figures
 // picks at today (domain.Today of now).
 func (c *Cycle) Evaluate() {
@@ -236,6 +242,7 @@ func (c *Cycle) windowClosed(day, today time.Time) bool {
 // achievements, by the rules of package domain. today decides whether a
 // period without data still awaits it ("da rilevare").
 func (c *Cycle) EvaluateAt(day, today time.Time) {
+	c.evaluated = [2]time.Time{day, today}
 	c.AsOf = day
 	last := c.IsLast(day)
 	awaiting := c.AwaitingData(day, today)

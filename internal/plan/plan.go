@@ -38,6 +38,8 @@ type Cycle struct {
 	AsOf       time.Time
 	YearResult bool
 	Pending    bool
+	// evaluated are the day and today of the last EvaluateAt.
+	evaluated [2]time.Time
 }
 
 // Period is a monitoring period, known by the date it ends.

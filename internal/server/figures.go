@@ -18,7 +18,11 @@ func evaluateAsOf(r *http.Request, c *plan.Cycle) error {
 	today := domain.Today(time.Now())
 	s := r.URL.Query().Get("al")
 	if s == "" {
-		c.EvaluateAt(c.FiguresPeriod(today), today)
+		// The store's cycles come evaluated at the default period of
+		// today: the handlers read them unchanged.
+		if day := c.FiguresPeriod(today); !c.EvaluatedAt(day, today) {
+			c.EvaluateAt(day, today)
+		}
 		return nil
 	}
 	day, err := time.Parse(time.DateOnly, s)
@@ -28,7 +32,9 @@ func evaluateAsOf(r *http.Request, c *plan.Cycle) error {
 	if _, ok := c.PeriodAt(day); !ok {
 		return notFound("Il ciclo non ha un periodo di monitoraggio che termina il " + components.Date(day) + ".")
 	}
-	c.EvaluateAt(day, today)
+	if !c.EvaluatedAt(day, today) {
+		c.EvaluateAt(day, today)
+	}
 	return nil
 }
 

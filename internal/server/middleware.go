@@ -1,12 +1,16 @@
 package server
 
 import (
+	"bytes"
 	"errors"
 	"mime"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 	"unicode/utf8"
+
+	"traguardo/web/static"
 )
 
 // Request body limits. An ordinary form (the largest holds a rich-text
@@ -38,17 +42,53 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// staticFiles lets browsers cache the embedded assets for a day, and lists
-// no directories.
-func staticFiles(next http.Handler) http.Handler {
+// staticFiles serves the embedded assets, gzipped (once, at the highest
+// level) to clients that accept it. The layout links them by versioned URL
+// (static.URL: ?v= the hash of the content), which browsers may keep for a
+// year without asking again; any other request (a font named by a
+// stylesheet, an old version) may be kept a day, then revalidated by its
+// ETag. No directories are listed.
+func staticFiles() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") {
+		name := strings.TrimPrefix(r.URL.Path, "/static/")
+		a, ok := static.Lookup(name)
+		if !ok {
 			http.NotFound(w, r)
 			return
 		}
-		w.Header().Set("Cache-Control", "public, max-age=86400")
-		next.ServeHTTP(w, r)
+		h := w.Header()
+		if r.URL.Query().Get("v") == a.Hash {
+			h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			h.Set("Cache-Control", "public, max-age=86400")
+		}
+		if a.ContentType != "" {
+			h.Set("Content-Type", a.ContentType)
+		}
+		body, etag := a.Content, `"`+a.Hash+`"`
+		if gz := a.Gzipped(); gz != nil {
+			h.Add("Vary", "Accept-Encoding")
+			if acceptsGzip(r) {
+				body, etag = gz, `"`+a.Hash+`-gz"`
+				h.Set("Content-Encoding", "gzip")
+			}
+		}
+		h.Set("ETag", etag)
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
 	})
+}
+
+// acceptsGzip says whether the request's Accept-Encoding names gzip (and
+// does not refuse it with q=0).
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			q := strings.ReplaceAll(params, " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
 }
 
 // limitBody caps every request body at the largest upload: no route reads

@@ -168,7 +168,10 @@ func TestQueryCount_PagesDoNotGrowWithThePlan(t *testing.T) {
 		plans[page+"?al={year}-12-31"] = pair{2024, large + 1}
 	}
 	for _, page := range pages {
-		var got [2]int64
+		// got is the first request of the page, warm its repetition: a
+		// cycle read once is kept while the data version holds (the first
+		// page of a cycle loads it whole, in a fixed number of statements).
+		var got, warm [2]int64
 		for i, year := range []int{plans[page].small, plans[page].large} {
 			path := strings.ReplaceAll(page, "{year}", fmt.Sprint(year))
 			for k, v := range ids[year] {
@@ -179,13 +182,17 @@ func TestQueryCount_PagesDoNotGrowWithThePlan(t *testing.T) {
 				c = adm
 			}
 			got[i] = count(c, path)
+			warm[i] = count(c, path)
 		}
-		t.Logf("%-50s %3d statements on %d objectives, %3d on %d", page, got[0], n.small, got[1], n.large)
-		if got[1] > got[0] {
+		t.Logf("%-50s %3d statements (then %d) on %d objectives, %3d (then %d) on %d", page, got[0], warm[0], n.small, got[1], warm[1], n.large)
+		if got[1] > got[0] || warm[1] > warm[0] {
 			t.Errorf("GET %s: %d statements on %d objectives, %d on %d: the page queries per row", page, got[0], n.small, got[1], n.large)
 		}
 		if got[0] > 20 {
 			t.Errorf("GET %s: %d statements", page, got[0])
+		}
+		if warm[0] > 10 || warm[1] > 10 {
+			t.Errorf("GET %s again: %d and %d statements, more than 10", page, warm[0], warm[1])
 		}
 	}
 }

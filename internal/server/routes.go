@@ -1,6 +1,7 @@
 package server
 
 import (
+	"compress/gzip"
 	"fmt"
 	"net/http"
 
@@ -10,8 +11,12 @@ import (
 	"traguardo/internal/auth"
 	"traguardo/internal/store"
 	"traguardo/web/paths"
-	"traguardo/web/static"
 )
+
+// CompressionLevel is the gzip level of the pages: the fastest, since a
+// page is compressed at every request (the static files are compressed once,
+// at the highest).
+const CompressionLevel = gzip.BestSpeed
 
 // routes is the whole URL space. Every route is registered through a
 // routeTable, naming the permission it needs or saying it is public; a route
@@ -25,7 +30,9 @@ func (s *Server) routes() http.Handler {
 		s.log.Warn("cross-origin request refused", "method", r.Method, "path", r.URL.Path)
 		http.Error(w, "Richiesta rifiutata: proviene da un altro sito.", http.StatusForbidden)
 	}))
-	r.Use(middleware.Recoverer, s.securityHeaders, limitBody, cop.Handler)
+	// Pages and JSON go out gzipped to clients that accept it (the static
+	// files come gzipped already: Compress leaves them be).
+	r.Use(middleware.Recoverer, middleware.Compress(CompressionLevel), s.securityHeaders, limitBody, cop.Handler)
 	// The error page renders through the layout, which reads the session
 	// (flash, signed-in user): without LoadAndSave it panics.
 	r.NotFound(s.sessions.LoadAndSave(s.authenticate(s.handle(func(w http.ResponseWriter, r *http.Request) error {
@@ -39,7 +46,7 @@ func (s *Server) routes() http.Handler {
 	g := rt.on(r)
 	g.public(http.MethodGet, "/healthz", http.HandlerFunc(s.healthz))
 	// Read-only: http.FileServer would answer PUT, DELETE and the rest with the file.
-	files := http.StripPrefix("/static/", staticFiles(http.FileServerFS(static.FS)))
+	files := staticFiles()
 	g.public(http.MethodGet, "/static/*", files)
 	g.public(http.MethodHead, "/static/*", files)
 	// The files of a validated Relazione, to anyone and cacheable: no session.

@@ -13,14 +13,51 @@ import (
 )
 
 // LoadCycle reads the whole cycle of year, evaluated: a fixed number of
-// queries whatever the size of the plan.
+// queries whatever the size of the plan, and one alone while the cycle this
+// store read last is still current (see cycle_cache.go). The cycle is the
+// caller's to change.
 func (s *Store) LoadCycle(ctx context.Context, year int) (*plan.Cycle, error) {
+	var version int64
+	if err := s.pool.QueryRow(ctx, `SELECT n FROM data_version`).Scan(&version); err != nil {
+		return nil, err
+	}
+	if c := s.cycles.get(year, version); c != nil {
+		return c, nil
+	}
+	// The requests that find the same version gone stale load the cycle
+	// once between them (the first one's load, begun after it read the
+	// version: its snapshot holds that version or a later one).
+	c, err, _ := s.loads.Do(fmt.Sprintf("%d@%d", year, version), func() (any, error) {
+		return s.loadAndKeep(context.WithoutCancel(ctx), year)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c.(*plan.Cycle).Clone(), nil
+}
+
+// loadAndKeep reads the cycle of year with the data version of its
+// snapshot, and keeps it in the cache.
+func (s *Store) loadAndKeep(ctx context.Context, year int) (*plan.Cycle, error) {
 	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead})
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback(ctx)
-	return loadCycleTx(ctx, tx, year)
+	// The version the snapshot holds: what is read below is of it.
+	var version int64
+	if err := tx.QueryRow(ctx, `SELECT n FROM data_version`).Scan(&version); err != nil {
+		return nil, err
+	}
+	c, err := loadCycleTx(ctx, tx, year)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, err
+	}
+	s.cycles.put(year, version, c)
+	return c, nil
 }
 
 // loadCycleTx is LoadCycle within tx, for a write that must judge the cycle

@@ -30,7 +30,7 @@ func (s *Store) CorrectProgress(ctx context.Context, ch Change, objectiveID, per
 }
 
 // saveProgress writes p as the objective's progress at the period, in one
-// transaction under the cycle's lock, read at ch.Version (0: never saved).
+// transaction under the cycle's lock (shared) and the objective's, read at ch.Version (0: never saved).
 // The period must be of the objective's cycle, and every indicator and
 // activity of p the objective's (else ErrNotFound); the period's entry must
 // be open for the objective's centre unless correct. A value with nothing
@@ -49,7 +49,14 @@ func (s *Store) saveProgress(ctx context.Context, ch Change, objectiveID, period
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `SELECT 1 FROM cycles WHERE id = $1 FOR UPDATE`, cycleID); err != nil {
+		// The cycle shared (plan changes, which take it exclusively, wait
+		// for the saves and the saves for them), the objective exclusively:
+		// the saves of one objective run one at a time, those of different
+		// objectives at once.
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM cycles WHERE id = $1 FOR SHARE`, cycleID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM objectives WHERE id = $1 FOR NO KEY UPDATE`, objectiveID); err != nil {
 			return err
 		}
 		var n int

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/singleflight"
 
 	"traguardo/internal/domain"
 	"traguardo/internal/plan"
@@ -40,10 +41,17 @@ func (c *Conflict) Error() string { return c.Message }
 // Store is the database of one installation, which serves one organisation.
 type Store struct {
 	pool *pgxpool.Pool
+	// cycles are the cycles LoadCycle read, by year, with the data version
+	// they were read at (see cycle_cache.go).
+	cycles cycleCache
+	// loads share one load of a cycle among the requests that need it at once.
+	loads singleflight.Group
 }
 
 // New returns a store on pool.
-func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+func New(pool *pgxpool.Pool) *Store {
+	return &Store{pool: pool, cycles: cycleCache{byYear: map[int]cachedCycle{}}}
+}
 
 // Pool exposes the pool, for the session store and health checks.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }

@@ -1,0 +1,713 @@
+// Package bench measures Traguardo at the size of a large body: it starts a
+// private PostgreSQL, loads a scaled plan through the JSON import, serves the
+// application on 127.0.0.1 and drives it over HTTP with concurrent
+// signed-in clients, page by page, beside a ceiling (the same process
+// serving the same page bytes from memory). `make bench` runs it (cmd/bench);
+// TestSmoke runs it briefly on a tiny plan.
+package bench
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"traguardo/internal/auth"
+	"traguardo/internal/db"
+	"traguardo/internal/demo"
+	"traguardo/internal/pgcluster"
+	"traguardo/internal/plan"
+	"traguardo/internal/richtext"
+	"traguardo/internal/server"
+	"traguardo/internal/store"
+)
+
+// Options tune a run; the zero value of a field takes the default.
+type Options struct {
+	// Dir is where the private cluster lives (emptied first).
+	Dir string
+	// Scale is the plan: default 400 objectives over 40 centres, 200 users.
+	Scale demo.Scale
+	// Duration is how long each page is driven (default 5 s).
+	Duration time.Duration
+	// Readers is the number of concurrent signed-in clients reading pages
+	// (default 32), Savers the number of managers saving at once (50).
+	Readers, Savers int
+	// ReportSizes are the plan sizes (objectives) the report is built at,
+	// when ReportBuilder is set (default 25, 100, 400, 1600).
+	ReportSizes []int
+	// PagesOnly skips the save, the import and the report (for profiling
+	// the pages).
+	PagesOnly bool
+	// Log receives the progress (default: discarded).
+	Log io.Writer
+}
+
+func (o *Options) defaults() {
+	if o.Scale.Objectives == 0 {
+		o.Scale = demo.Scale{Objectives: 400, Centres: 40, Users: 200}
+	}
+	if o.Duration == 0 {
+		o.Duration = 5 * time.Second
+	}
+	if o.Readers == 0 {
+		o.Readers = 32
+	}
+	if o.Savers == 0 {
+		o.Savers = 50
+	}
+	if o.ReportSizes == nil {
+		o.ReportSizes = []int{25, 100, 400, 1600}
+	}
+	if o.Log == nil {
+		o.Log = io.Discard
+	}
+}
+
+// Page is one page the benchmark reads. {year}, {centre} and {objective}
+// are replaced by the scaled cycle's. A guarded page that answers 404 (not
+// merged yet) is skipped with a note.
+type Page struct {
+	Name    string
+	Path    string
+	Guarded bool
+}
+
+// Pages are the pages measured, one a line: add a page here.
+var Pages = []Page{
+	{Name: "Cruscotto", Path: "/cicli/{year}/cruscotto"},
+	{Name: "Pagina di un centro", Path: "/cicli/{year}/centri/{centre}"},
+	{Name: "Pagina di un obiettivo", Path: "/cicli/{year}/obiettivi/{objective}"},
+	{Name: "Pagina del ciclo", Path: "/cicli/{year}"},
+	{Name: "Elenco degli obiettivi", Path: "/cicli/{year}/obiettivi"},
+	{Name: "Relazione (HTML)", Path: "/cicli/{year}/relazione", Guarded: true},
+	{Name: "Relazione (PDF)", Path: "/cicli/{year}/relazione.pdf", Guarded: true},
+}
+
+// ReportBuilder builds the Relazione of the cycle of year from the store,
+// as HTML and as PDF. It is nil until the report (internal/report) is
+// merged: wire it in cmd/bench, e.g.
+//
+//	bench.ReportBuilder = func(ctx context.Context, st *store.Store, year int) (html, pdf []byte, err error) { ... }
+//
+// and the run measures its time at each of Options.ReportSizes.
+var ReportBuilder func(ctx context.Context, st *store.Store, year int) (html, pdf []byte, err error)
+
+// Stats are the figures of one page (or the save, or the import).
+type Stats struct {
+	Name       string
+	Path       string
+	Skipped    string // why it was not measured
+	Clients    int
+	Requests   int
+	Errors     int
+	FirstError string
+	PerSecond  float64
+	P50, P99   time.Duration
+	Statements float64 // SQL statements per request
+	Wire       int     // bytes of the response body on the wire
+	Raw        int     // bytes of the response body uncompressed
+	Encoding   string  // the response's Content-Encoding
+	// Ceiling is the same bytes served from memory by the same process.
+	Ceiling *Stats
+}
+
+// Ratio is the page's throughput over the ceiling's.
+func (s *Stats) Ratio() float64 {
+	if s.Ceiling == nil || s.Ceiling.PerSecond == 0 {
+		return 0
+	}
+	return s.PerSecond / s.Ceiling.PerSecond
+}
+
+// ReportTiming is the time to build the report at one size.
+type ReportTiming struct {
+	Objectives int
+	HTML, PDF  time.Duration // build time (both, as ReportBuilder gives them)
+	HTMLBytes  int
+	PDFBytes   int
+}
+
+// Machine is what the run ran on.
+type Machine struct {
+	CPU        string
+	Cores      int
+	Go         string
+	PostgreSQL string
+	OS         string
+}
+
+// Result is a whole run.
+type Result struct {
+	Started    time.Time
+	Machine    Machine
+	Options    Options
+	Sizes      demo.Sizes
+	Pages      []*Stats
+	Save       *Stats
+	Import     *Stats
+	FirstVisit FirstVisit
+	Reports    []ReportTiming
+	ReportNote string
+}
+
+// counter counts the SQL statements the application's pool sends.
+type counter struct{ n atomic.Int64 }
+
+func (c *counter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	c.n.Add(1)
+	return ctx
+}
+
+func (c *counter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// Password is the password of every account of the run.
+const Password = "benchmark-password"
+
+// Run does the whole benchmark and returns its figures.
+func Run(ctx context.Context, opt Options) (*Result, error) {
+	opt.defaults()
+	res := &Result{Started: time.Now(), Options: opt}
+	logf := func(format string, args ...any) { fmt.Fprintf(opt.Log, format+"\n", args...) }
+
+	if err := os.RemoveAll(opt.Dir); err != nil {
+		return nil, err
+	}
+	logf("starting a private PostgreSQL in %s", opt.Dir)
+	cluster, err := pgcluster.Start(ctx, opt.Dir, pgcluster.Options{Ephemeral: true})
+	if err != nil {
+		return nil, err
+	}
+	defer cluster.Stop()
+	env := &env{cluster: cluster, counter: &counter{}}
+	st, closeDB, err := env.open(ctx, "traguardo_bench")
+	if err != nil {
+		return nil, err
+	}
+	defer closeDB()
+	res.Machine = machine(ctx, st)
+
+	logf("loading a plan of %d objectives over %d centres through the JSON import", opt.Scale.Objectives, opt.Scale.Centres)
+	sizes, accounts, err := demo.ScaleInstall(ctx, st, richtext.NewPolicy(), opt.Scale, Password)
+	if err != nil {
+		return nil, err
+	}
+	res.Sizes = sizes
+	logf("loaded: %s", sizes)
+
+	app := server.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Config{SessionCleanup: -1,
+		// Every client signs in at once: let the sign-ins queue, not fail.
+		Passwords: auth.NewPasswords(auth.DefaultPasswordSlots(), time.Minute)})
+	appURL, stopApp, err := listen(app)
+	if err != nil {
+		return nil, err
+	}
+	defer stopApp()
+	ceiling := &ceilingHandler{pages: map[string]ceilingPage{}}
+	ceilingURL, stopCeiling, err := listen(middleware.Compress(server.CompressionLevel)(ceiling))
+	if err != nil {
+		return nil, err
+	}
+	defer stopCeiling()
+
+	c, err := st.LoadCycle(ctx, demo.ScaledYear)
+	if err != nil {
+		return nil, err
+	}
+	res.FirstVisit, err = firstVisit(ctx, appURL)
+	if err != nil {
+		return nil, fmt.Errorf("first visit: %w", err)
+	}
+	logf("first visit: %s", res.FirstVisit)
+
+	// Readers: every account but the managers, round robin, then managers.
+	var readers []string
+	for _, a := range accounts {
+		if a.Role != auth.Manager {
+			readers = append(readers, a.Email)
+		}
+	}
+	logf("signing in %d readers", opt.Readers)
+	readerClients, err := signInAll(ctx, appURL, cycle(readers, opt.Readers))
+	if err != nil {
+		return nil, err
+	}
+	vars := strings.NewReplacer("{year}", fmt.Sprint(c.Year), "{centre}", fmt.Sprint(c.Centres[len(c.Centres)/2].ID),
+		"{objective}", fmt.Sprint(c.Centres[len(c.Centres)/2].Objectives[0].ID))
+	for _, p := range Pages {
+		s, err := env.page(ctx, appURL, ceilingURL, ceiling, readerClients, p, vars.Replace(p.Path), opt.Duration)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p.Name, err)
+		}
+		logf("%s", s.line())
+		res.Pages = append(res.Pages, s)
+	}
+
+	if opt.PagesOnly {
+		return res, nil
+	}
+	logf("signing in %d managers", opt.Savers)
+	res.Save, err = env.saves(ctx, appURL, c, accounts, opt.Savers, opt.Duration)
+	if err != nil {
+		return nil, fmt.Errorf("monitoring save: %w", err)
+	}
+	logf("%s", res.Save.line())
+
+	res.Import, err = env.imports(ctx, appURL, opt)
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	logf("%s", res.Import.line())
+
+	res.Reports, res.ReportNote, err = env.reports(ctx, opt)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	return res, nil
+}
+
+// env is the database side of a run.
+type env struct {
+	cluster *pgcluster.Cluster
+	counter *counter
+}
+
+// open creates, migrates and opens a database of the cluster, counting its
+// statements.
+func (e *env) open(ctx context.Context, name string) (*store.Store, func(), error) {
+	if err := e.cluster.CreateDatabase(ctx, name, ""); err != nil {
+		return nil, nil, err
+	}
+	if err := db.Migrate(e.cluster.OwnerURL(name)); err != nil {
+		return nil, nil, err
+	}
+	cfg, err := pgxpool.ParseConfig(e.cluster.URL(name))
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg.ConnConfig.Tracer = e.counter
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return store.New(pool), pool.Close, nil
+}
+
+// listen serves h on a free port of 127.0.0.1.
+func listen(h http.Handler) (string, func(), error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(l)
+	return "http://" + l.Addr().String(), func() { srv.Close() }, nil
+}
+
+func cycle(list []string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = list[i%len(list)]
+	}
+	return out
+}
+
+// client is a signed-in session.
+type client struct {
+	http   *http.Client
+	base   string
+	cookie *http.Cookie
+}
+
+var transport = &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 0, DisableCompression: true, IdleConnTimeout: time.Minute}
+
+func newHTTPClient() *http.Client {
+	return &http.Client{Transport: transport, Timeout: time.Minute,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func signIn(ctx context.Context, base, email string) (*client, error) {
+	c := &client{http: newHTTPClient(), base: base}
+	form := url.Values{"email": {email}, "password": {Password}}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/accedi", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	for _, ck := range resp.Cookies() {
+		if ck.Name == "traguardo_sessione" && resp.StatusCode == http.StatusSeeOther {
+			c.cookie = ck
+			return c, nil
+		}
+	}
+	return nil, fmt.Errorf("sign-in of %s: status %d", email, resp.StatusCode)
+}
+
+func signInAll(ctx context.Context, base string, emails []string) ([]*client, error) {
+	out := make([]*client, len(emails))
+	errs := make([]error, len(emails))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 4)
+	for i, e := range emails {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			out[i], errs[i] = signIn(ctx, base, e)
+		})
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
+// response is what one request gave.
+type response struct {
+	status   int
+	wire     int
+	body     []byte // uncompressed, when asked
+	encoding string
+	header   http.Header
+}
+
+// do sends req with the session, accepting gzip, and reads the body.
+func (c *client) do(req *http.Request, keep bool) (response, error) {
+	if c.cookie != nil {
+		req.AddCookie(c.cookie)
+	}
+	req.Header.Set("Accept-Encoding", "gzip")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return response{}, err
+	}
+	defer resp.Body.Close()
+	r := response{status: resp.StatusCode, encoding: resp.Header.Get("Content-Encoding"), header: resp.Header}
+	if !keep {
+		n, err := io.Copy(io.Discard, resp.Body)
+		r.wire = int(n)
+		return r, err
+	}
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return r, err
+	}
+	r.wire, r.body = len(raw), raw
+	if r.encoding == "gzip" {
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			return r, err
+		}
+		if r.body, err = io.ReadAll(zr); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+func (c *client) get(ctx context.Context, path string, keep bool) (response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
+	if err != nil {
+		return response{}, err
+	}
+	return c.do(req, keep)
+}
+
+// load runs clients in parallel for d, each calling one until the time is
+// up, and gathers the latencies. A request started in time runs to its end
+// and counts (its context is not cut by the deadline).
+func load(ctx context.Context, clients int, d time.Duration, one func(ctx context.Context, i int) (wire int, err error)) *Stats {
+	deadline := time.Now().Add(d)
+	var mu sync.Mutex
+	var lat []time.Duration
+	s := &Stats{Clients: clients}
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i := range clients {
+		wg.Go(func() {
+			var mine []time.Duration
+			for ctx.Err() == nil && time.Now().Before(deadline) {
+				t := time.Now()
+				wire, err := one(ctx, i)
+				el := time.Since(t)
+				mu.Lock()
+				if err != nil {
+					s.Errors++
+					if s.FirstError == "" {
+						s.FirstError = err.Error()
+					}
+				} else {
+					s.Wire = wire
+				}
+				mu.Unlock()
+				mine = append(mine, el)
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	s.Requests = len(lat)
+	s.PerSecond = float64(len(lat)) / elapsed.Seconds()
+	slices.Sort(lat)
+	if len(lat) > 0 {
+		s.P50 = lat[len(lat)*50/100]
+		s.P99 = lat[min(len(lat)-1, len(lat)*99/100)]
+	}
+	return s
+}
+
+// page measures one page and its ceiling.
+func (e *env) page(ctx context.Context, appURL, ceilingURL string, ceiling *ceilingHandler, clients []*client, p Page, path string, d time.Duration) (*Stats, error) {
+	first, err := clients[0].get(ctx, path, true)
+	if err != nil {
+		return nil, err
+	}
+	if first.status == http.StatusNotFound && p.Guarded {
+		return &Stats{Name: p.Name, Path: path, Skipped: "la pagina non esiste ancora (404): misurata quando sarà presente"}, nil
+	}
+	if first.status != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: status %d", path, first.status)
+	}
+	ceiling.set(p.Name, ceilingPage{body: first.body, contentType: first.header.Get("Content-Type")})
+	get := func(c *client, path string) func(ctx context.Context, i int) (int, error) {
+		return func(ctx context.Context, i int) (int, error) {
+			r, err := c.get(ctx, path, false)
+			if err == nil && r.status != http.StatusOK {
+				err = fmt.Errorf("GET %s: status %d", path, r.status)
+			}
+			return r.wire, err
+		}
+	}
+	before := e.counter.n.Load()
+	s := load(ctx, len(clients), d, func(ctx context.Context, i int) (int, error) { return get(clients[i], path)(ctx, i) })
+	s.Statements = float64(e.counter.n.Load()-before) / float64(max(1, s.Requests))
+	s.Name, s.Path, s.Wire, s.Raw, s.Encoding = p.Name, path, first.wire, len(first.body), first.encoding
+	anon := &client{http: newHTTPClient(), base: ceilingURL}
+	s.Ceiling = load(ctx, len(clients), d, get(anon, "/?page="+url.QueryEscape(p.Name)))
+	return s, nil
+}
+
+// ceilingHandler serves each page's bytes from memory, with its type.
+type ceilingHandler struct {
+	mu    sync.RWMutex
+	pages map[string]ceilingPage
+}
+
+type ceilingPage struct {
+	body        []byte
+	contentType string
+}
+
+func (h *ceilingHandler) set(name string, p ceilingPage) {
+	h.mu.Lock()
+	h.pages[name] = p
+	h.mu.Unlock()
+}
+
+func (h *ceilingHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.mu.RLock()
+	p, ok := h.pages[r.URL.Query().Get("page")]
+	h.mu.RUnlock()
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", p.contentType)
+	w.Write(p.body)
+}
+
+// saves has each of n managers save the progress of an objective of his or
+// her own centre at the cycle's last period, all at once, for d.
+func (e *env) saves(ctx context.Context, base string, c *plan.Cycle, accounts []demo.ScaleAccount, n int, d time.Duration) (*Stats, error) {
+	byCentre := map[string]*plan.Centre{}
+	for _, ce := range c.Centres {
+		byCentre[ce.Name] = ce
+	}
+	period := c.Periods[len(c.Periods)-1]
+	type saver struct {
+		email string
+		path  string
+		form  url.Values
+		text  string // the name of the report's field
+	}
+	var savers []*saver
+	seen := map[string]int{}
+	for _, a := range accounts {
+		if a.Role != auth.Manager || len(savers) == n {
+			continue
+		}
+		ce := byCentre[a.Centre]
+		k := seen[a.Centre]
+		seen[a.Centre]++
+		if k >= len(ce.Objectives) {
+			continue
+		}
+		savers = append(savers, &saver{email: a.Email, path: fmt.Sprintf("/cicli/%d/obiettivi/%d/periodi/%d/avanzamento", c.Year, ce.Objectives[k].ID, period.ID)})
+	}
+	if len(savers) < n {
+		return nil, fmt.Errorf("only %d managers with an objective of their own", len(savers))
+	}
+	emails := make([]string, len(savers))
+	for i, s := range savers {
+		emails[i] = s.email
+	}
+	clients, err := signInAll(ctx, base, emails)
+	if err != nil {
+		return nil, err
+	}
+	read := func(ctx context.Context, i int) error {
+		r, err := clients[i].get(ctx, savers[i].path, true)
+		if err != nil {
+			return err
+		}
+		if r.status != http.StatusOK {
+			return fmt.Errorf("GET %s: status %d", savers[i].path, r.status)
+		}
+		savers[i].form, savers[i].text, err = progressForm(r.body)
+		return err
+	}
+	for i := range savers {
+		if err := read(ctx, i); err != nil {
+			return nil, err
+		}
+	}
+	var count atomic.Int64
+	before := e.counter.n.Load()
+	s := load(ctx, len(savers), d, func(ctx context.Context, i int) (int, error) {
+		sv := savers[i]
+		sv.form.Set(sv.text, fmt.Sprintf("<p>Aggiornamento n. %d: attività in corso.</p>", count.Add(1)))
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+sv.path, strings.NewReader(sv.form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r, err := clients[i].do(req, false)
+		if err != nil {
+			return 0, err
+		}
+		if r.status != http.StatusSeeOther {
+			return r.wire, fmt.Errorf("POST %s: status %d", sv.path, r.status)
+		}
+		// The form's version moved on: read it again for the next save (not
+		// timed as a save).
+		return r.wire, bumpVersion(sv.form)
+	})
+	s.Statements = float64(e.counter.n.Load()-before) / float64(max(1, s.Requests))
+	s.Name, s.Path = "Salvataggio del monitoraggio (POST)", strings.Replace(savers[0].path, fmt.Sprint(c.Year), "{year}", 1)
+	return s, nil
+}
+
+// imports posts the whole plan's JSON document to the import page, one at a
+// time for the duration (at least once), each as a cycle of another year
+// (2090 on), as a director does.
+func (e *env) imports(ctx context.Context, base string, opt Options) (*Stats, error) {
+	doc, _, err := demo.ScaledDocument(opt.Scale)
+	if err != nil {
+		return nil, err
+	}
+	director, err := signIn(ctx, base, "direttore@traguardo.test")
+	if err != nil {
+		return nil, err
+	}
+	var next atomic.Int64
+	before := e.counter.n.Load()
+	// Imports one after the other for the duration, at least one.
+	s := load(ctx, 1, opt.Duration, func(ctx context.Context, _ int) (int, error) {
+		k := next.Add(1)
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		mw.WriteField("year", fmt.Sprint(2089+k))
+		fw, _ := mw.CreateFormFile("file", "piano.json")
+		fw.Write(doc)
+		mw.Close()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/cicli/importa", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		r, err := director.do(req, false)
+		if err == nil && r.status != http.StatusSeeOther {
+			err = fmt.Errorf("POST /cicli/importa: status %d", r.status)
+		}
+		return r.wire, err
+	})
+	s.Statements = float64(e.counter.n.Load()-before) / float64(max(1, s.Requests))
+	s.Name, s.Path, s.Raw = "Importazione JSON del piano intero (POST)", "/cicli/importa", len(doc)
+	return s, nil
+}
+
+// reports times ReportBuilder on plans of each of opt.ReportSizes
+// objectives, each in a database of its own.
+func (e *env) reports(ctx context.Context, opt Options) ([]ReportTiming, string, error) {
+	if ReportBuilder == nil {
+		return nil, "Non misurato: la Relazione (internal/report) non è ancora nel ramo; bench.ReportBuilder è da collegare.", nil
+	}
+	var out []ReportTiming
+	for i, n := range opt.ReportSizes {
+		st, closeDB, err := e.open(ctx, fmt.Sprintf("traguardo_report_%d", i))
+		if err != nil {
+			return nil, "", err
+		}
+		sc := demo.Scale{Objectives: n, Centres: max(1, min(n, n/10)), Users: 4 + max(1, min(n, n/10))}
+		if _, _, err := demo.ScaleInstall(ctx, st, richtext.NewPolicy(), sc, Password); err != nil {
+			closeDB()
+			return nil, "", err
+		}
+		t := time.Now()
+		html, pdf, err := ReportBuilder(ctx, st, demo.ScaledYear)
+		el := time.Since(t)
+		closeDB()
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, ReportTiming{Objectives: n, HTML: el, HTMLBytes: len(html), PDFBytes: len(pdf)})
+	}
+	return out, "", nil
+}
+
+func bumpVersion(form url.Values) error {
+	v := form.Get("version")
+	if v == "" {
+		form.Set("version", "1")
+		return nil
+	}
+	var n int
+	if _, err := fmt.Sscan(v, &n); err != nil {
+		return fmt.Errorf("version %q", v)
+	}
+	form.Set("version", fmt.Sprint(n+1))
+	return nil
+}
+
+// machine says what the run runs on.
+func machine(ctx context.Context, st *store.Store) Machine {
+	m := Machine{Cores: runtime.NumCPU(), Go: runtime.Version(), OS: runtime.GOOS + "/" + runtime.GOARCH}
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for line := range strings.Lines(string(b)) {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				m.CPU = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	st.Pool().QueryRow(ctx, "SELECT version()").Scan(&m.PostgreSQL)
+	if i := strings.Index(m.PostgreSQL, " on "); i > 0 {
+		m.PostgreSQL = m.PostgreSQL[:i]
+	}
+	return m
+}

@@ -1,0 +1,135 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+
+// line is one page's figures as the run prints them.
+func (s *Stats) line() string {
+	if s.Skipped != "" {
+		return fmt.Sprintf("%-42s skipped: %s", s.Name, s.Skipped)
+	}
+	out := fmt.Sprintf("%-42s %4d clients %7.1f req/s  p50 %9s  p99 %9s  %5.1f SQL/req  %s on the wire (%s)",
+		s.Name, s.Clients, s.PerSecond, ms(s.P50), ms(s.P99), s.Statements, kb(s.Wire), kb(s.Raw))
+	if s.Ceiling != nil {
+		out += fmt.Sprintf("  ceiling %.0f req/s, ratio %.2f", s.Ceiling.PerSecond, s.Ratio())
+	}
+	if s.Errors > 0 {
+		out += fmt.Sprintf("  %d ERRORS (%s)", s.Errors, s.FirstError)
+	}
+	return out
+}
+
+// Target is a goal of issue 12 and whether the run met it.
+type Target struct {
+	What string
+	Got  string
+	Met  bool
+}
+
+// Targets checks the run against the goals of issue 12.
+func (r *Result) Targets() []Target {
+	var out []Target
+	for _, s := range r.Pages {
+		if s.Skipped != "" {
+			continue
+		}
+		limit := 250 * time.Millisecond
+		if strings.HasPrefix(s.Name, "Cruscotto") {
+			limit = 100 * time.Millisecond
+			out = append(out, Target{What: "Cruscotto: almeno 1/4 del soffitto", Got: fmt.Sprintf("%.2f", s.Ratio()), Met: s.Ratio() >= 0.25})
+		}
+		out = append(out, Target{What: fmt.Sprintf("%s: p99 < %s", s.Name, ms(limit)), Got: ms(s.P99), Met: s.P99 < limit && s.Errors == 0})
+		out = append(out, Target{What: fmt.Sprintf("%s: ≤ 10 istruzioni SQL", s.Name), Got: fmt.Sprintf("%.1f", s.Statements), Met: s.Statements <= 10})
+	}
+	if r.Save != nil {
+		out = append(out, Target{What: fmt.Sprintf("Salvataggio, %d responsabili: p99 < 200 ms", r.Save.Clients), Got: ms(r.Save.P99), Met: r.Save.P99 < 200*time.Millisecond && r.Save.Errors == 0})
+	}
+	out = append(out, Target{What: "Prima visita < 400 KB (senza i font)", Got: kb(r.FirstVisit.Wire - r.FirstVisit.Fonts), Met: r.FirstVisit.Wire-r.FirstVisit.Fonts < 400*1024})
+	return out
+}
+
+// Print writes the figures as a plain table.
+func (r *Result) Print(w io.Writer) {
+	fmt.Fprintf(w, "\nPlan: %s\n", r.Sizes)
+	fmt.Fprintf(w, "Machine: %s, %d cores, %s, %s\n\n", r.Machine.CPU, r.Machine.Cores, r.Machine.Go, r.Machine.PostgreSQL)
+	for _, s := range r.Pages {
+		fmt.Fprintln(w, s.line())
+	}
+	for _, s := range []*Stats{r.Save, r.Import} {
+		if s != nil {
+			fmt.Fprintln(w, s.line())
+		}
+	}
+	fmt.Fprintf(w, "First visit: %s\n", r.FirstVisit)
+	if r.ReportNote != "" {
+		fmt.Fprintf(w, "Report build time: %s\n", r.ReportNote)
+	}
+	for _, t := range r.Reports {
+		fmt.Fprintf(w, "Report at %d objectives: %s (HTML %s, PDF %s)\n", t.Objectives, ms(t.HTML), kb(t.HTMLBytes), kb(t.PDFBytes))
+	}
+	fmt.Fprintln(w)
+	for _, t := range r.Targets() {
+		mark := "ok  "
+		if !t.Met {
+			mark = "MISS"
+		}
+		fmt.Fprintf(w, "%s %-60s %s\n", mark, t.What, t.Got)
+	}
+}
+
+// Markdown writes the figures as the body of BENCHMARKS.md (the figures
+// only: the notes around them are the caller's).
+func (r *Result) Markdown(w io.Writer) {
+	m := r.Machine
+	fmt.Fprintf(w, "Run of %s UTC on %s, %d cores (%s), %s, %s beside the application.\n\n",
+		r.Started.UTC().Format("2006-01-02 15:04"), m.CPU, m.Cores, m.OS, m.Go, m.PostgreSQL)
+	fmt.Fprintf(w, "Plan: %s (cycle %d). Each page driven for %s by %d signed-in clients at once; the save by %d managers at once.\n\n",
+		r.Sizes, 2023, r.Options.Duration, r.Options.Readers, r.Options.Savers)
+	fmt.Fprintln(w, "| page | clients | req/s | p50 | p99 | SQL/req | on the wire | uncompressed | ceiling req/s | ratio |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	for _, s := range append(append([]*Stats{}, r.Pages...), r.Save, r.Import) {
+		if s == nil {
+			continue
+		}
+		if s.Skipped != "" {
+			fmt.Fprintf(w, "| %s (`%s`) | | | | | | | | | %s |\n", s.Name, s.Path, s.Skipped)
+			continue
+		}
+		ceiling, ratio := "", ""
+		if s.Ceiling != nil {
+			ceiling, ratio = fmt.Sprintf("%.0f", s.Ceiling.PerSecond), fmt.Sprintf("%.2f", s.Ratio())
+		}
+		errs := ""
+		if s.Errors > 0 {
+			errs = fmt.Sprintf(" (%d errors: %s)", s.Errors, s.FirstError)
+		}
+		fmt.Fprintf(w, "| %s (`%s`)%s | %d | %.1f | %s | %s | %.1f | %s | %s | %s | %s |\n", s.Name, s.Path, errs, s.Clients, s.PerSecond,
+			ms(s.P50), ms(s.P99), s.Statements, kb(s.Wire), kb(s.Raw), ceiling, ratio)
+	}
+	fmt.Fprintf(w, "\nFirst visit (sign-in page, then the dashboard, with every stylesheet, script and image they link, and every font `fonts.css` declares): %d files, %s on the wire, of which fonts %s (a browser fetches only the fonts a page uses; they are woff2, already compressed); %s uncompressed. Static files: `Cache-Control: %s`.\n",
+		r.FirstVisit.Files, kb(r.FirstVisit.Wire), kb(r.FirstVisit.Fonts), kb(r.FirstVisit.Raw), r.FirstVisit.CacheControl)
+	fmt.Fprintf(w, "\n### Report build time\n\n")
+	if r.ReportNote != "" {
+		fmt.Fprintf(w, "%s\n", r.ReportNote)
+	} else {
+		fmt.Fprintln(w, "| objectives | build (HTML and PDF) | HTML | PDF |")
+		fmt.Fprintln(w, "|---:|---:|---:|---:|")
+		for _, t := range r.Reports {
+			fmt.Fprintf(w, "| %d | %s | %s | %s |\n", t.Objectives, ms(t.HTML), kb(t.HTMLBytes), kb(t.PDFBytes))
+		}
+	}
+	fmt.Fprintf(w, "\n### Targets\n\n| target | measured | met |\n|---|---:|---|\n")
+	for _, t := range r.Targets() {
+		met := "sì"
+		if !t.Met {
+			met = "**no**"
+		}
+		fmt.Fprintf(w, "| %s | %s | %s |\n", t.What, t.Got, met)
+	}
+}
