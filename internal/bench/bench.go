@@ -35,6 +35,7 @@ import (
 	"traguardo/internal/demo"
 	"traguardo/internal/pgcluster"
 	"traguardo/internal/plan"
+	"traguardo/internal/report"
 	"traguardo/internal/richtext"
 	"traguardo/internal/server"
 	"traguardo/internal/store"
@@ -51,8 +52,8 @@ type Options struct {
 	// Readers is the number of concurrent signed-in clients reading pages
 	// (default 32), Savers the number of managers saving at once (50).
 	Readers, Savers int
-	// ReportSizes are the plan sizes (objectives) the report is built at,
-	// when ReportBuilder is set (default 25, 100, 400, 1600).
+	// ReportSizes are the plan sizes (objectives) the report is built at
+	// (default 25, 100, 400, 1600).
 	ReportSizes []int
 	// PagesOnly skips the save, the import and the report (for profiling
 	// the pages).
@@ -99,17 +100,9 @@ var Pages = []Page{
 	{Name: "Pagina del ciclo", Path: "/cicli/{year}"},
 	{Name: "Elenco degli obiettivi", Path: "/cicli/{year}/obiettivi"},
 	{Name: "Relazione (HTML)", Path: "/cicli/{year}/relazione", Guarded: true},
-	{Name: "Relazione (PDF)", Path: "/cicli/{year}/relazione.pdf", Guarded: true},
+	// The PDF is timed on its own (reports): a server prints one at a
+	// time and serves the last again while the report is unchanged.
 }
-
-// ReportBuilder builds the Relazione of the cycle of year from the store,
-// as HTML and as PDF. It is nil until the report (internal/report) is
-// merged: wire it in cmd/bench, e.g.
-//
-//	bench.ReportBuilder = func(ctx context.Context, st *store.Store, year int) (html, pdf []byte, err error) { ... }
-//
-// and the run measures its time at each of Options.ReportSizes.
-var ReportBuilder func(ctx context.Context, st *store.Store, year int) (html, pdf []byte, err error)
 
 // Stats are the figures of one page (or the save, or the import).
 type Stats struct {
@@ -141,7 +134,7 @@ func (s *Stats) Ratio() float64 {
 // ReportTiming is the time to build the report at one size.
 type ReportTiming struct {
 	Objectives int
-	HTML, PDF  time.Duration // build time (both, as ReportBuilder gives them)
+	HTML, PDF  time.Duration // build time: the model and its HTML; the PDF from that model
 	HTMLBytes  int
 	PDFBytes   int
 }
@@ -651,13 +644,13 @@ func (e *env) imports(ctx context.Context, base string, opt Options) (*Stats, er
 	return s, nil
 }
 
-// reports times ReportBuilder on plans of each of opt.ReportSizes
-// objectives, each in a database of its own.
+// reports times the Relazione (internal/report) on plans of each of
+// opt.ReportSizes objectives, each in a database of its own: the model read
+// and assembled and its HTML written, then the PDF printed from that model
+// by headless Chromium (not measured, with a note, where it is missing).
 func (e *env) reports(ctx context.Context, opt Options) ([]ReportTiming, string, error) {
-	if ReportBuilder == nil {
-		return nil, "Non misurato: la Relazione (internal/report) non è ancora nel ramo; bench.ReportBuilder è da collegare.", nil
-	}
 	var out []ReportTiming
+	note := ""
 	for i, n := range opt.ReportSizes {
 		st, closeDB, err := e.open(ctx, fmt.Sprintf("traguardo_report_%d", i))
 		if err != nil {
@@ -669,15 +662,30 @@ func (e *env) reports(ctx context.Context, opt Options) ([]ReportTiming, string,
 			return nil, "", err
 		}
 		t := time.Now()
-		html, pdf, err := ReportBuilder(ctx, st, demo.ScaledYear)
-		el := time.Since(t)
+		m, err := report.Build(ctx, st, demo.ScaledYear)
 		closeDB()
 		if err != nil {
 			return nil, "", err
 		}
-		out = append(out, ReportTiming{Objectives: n, HTML: el, HTMLBytes: len(html), PDFBytes: len(pdf)})
+		var html bytes.Buffer
+		if err := report.HTML(ctx, &html, m, report.HTMLOptions{}); err != nil {
+			return nil, "", err
+		}
+		rt := ReportTiming{Objectives: n, HTML: time.Since(t), HTMLBytes: html.Len()}
+		t = time.Now()
+		pdf, err := report.PDF(ctx, m)
+		switch {
+		case errors.Is(err, report.ErrNoChromium):
+			note = "PDF non misurato: " + report.InstallChromium + "."
+		case err != nil:
+			return nil, "", err
+		default:
+			rt.PDF, rt.PDFBytes = time.Since(t), len(pdf)
+		}
+		out = append(out, rt)
+		fmt.Fprintf(opt.Log, "report at %d objectives: HTML %s, PDF %s\n", n, rt.HTML.Round(time.Millisecond), rt.PDF.Round(time.Millisecond))
 	}
-	return out, "", nil
+	return out, note, nil
 }
 
 func bumpVersion(form url.Values) error {

@@ -22,7 +22,7 @@ func TestSmoke(t *testing.T) {
 	defer cancel()
 	var log bytes.Buffer
 	res, err := Run(ctx, Options{Dir: t.TempDir() + "/pg", Scale: demo.Scale{Objectives: 36, Centres: 6, Users: 40},
-		Duration: 300 * time.Millisecond, Readers: 4, Savers: 6, Log: &log})
+		Duration: 300 * time.Millisecond, Readers: 4, Savers: 6, ReportSizes: []int{18}, Log: &log})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, log.String())
 	}
