@@ -25,6 +25,7 @@ import (
 	"traguardo/internal/domain"
 	"traguardo/internal/richtext"
 	"traguardo/internal/server"
+	"traguardo/internal/store"
 	"traguardo/web/components"
 )
 
@@ -60,6 +61,8 @@ var hostileSkip = map[string]string{
 	"POST /cicli/{year}/importa-foglio": "a file upload: the workbook importer is fuzzed (internal/spreadsheet)",
 	"POST /profilo/password":            "password fields only, which are never shown",
 	"POST /esci":                        "no field",
+	"POST /cicli/{year}/validazione/invia": "no text field (a confirmation checkbox; TestReport_Send); its page is " +
+		"replaced by the version waiting, which the Relazione's forms below need",
 }
 
 // hostileField is a field of a form: a text field takes the payloads, the
@@ -272,6 +275,11 @@ func TestHostileInput(t *testing.T) {
 		}
 		pages = append(pages, fill(pattern))
 	}
+	// The Relazione's forms (the Nucleo's comments and validation, the
+	// director's answers) show only on an approved cycle whose report waits
+	// for the Nucleo, with a comment to answer: 2023, approved and sent.
+	hostileRelazione(t, e)
+	pages = append(pages, "/cicli/2023/validazione", "/cicli/2023/validazione/valida")
 
 	roles := []string{"direttore", "admin", "responsabile", "nucleo", "osservatore", secAnonymous}
 	clients := map[string]*secClient{}
@@ -348,7 +356,8 @@ func TestHostileInput(t *testing.T) {
 		switch {
 		case strings.HasSuffix(route, "/elimina"):
 			return 3
-		case strings.HasSuffix(route, "{year}/approva"), strings.HasSuffix(route, "/riporta"):
+		case strings.HasSuffix(route, "{year}/approva"), strings.HasSuffix(route, "/riporta"),
+			strings.HasSuffix(route, "/validazione/valida"):
 			return 2
 		case strings.HasSuffix(route, "/restituisci"):
 			// Before any value is entered, which could leave the
@@ -611,3 +620,27 @@ const hostileJS = `(() => {
 	const h1 = document.querySelector('main h1, h1');
 	return {pwned: !!window.__pwned, bad, violations: (window.__violations || []), dialogs: (window.__dialogs || []), h1: h1 ? h1.textContent.trim() : ''};
 })()`
+
+// hostileRelazione approves the 2023 plan if it is not, sends its
+// Relazione to the Nucleo and has the Nucleo comment an objective, so that
+// the forms of the report's lifecycle are on its pages.
+func hostileRelazione(t *testing.T, e *secEnv) {
+	t.Helper()
+	ctx := context.Background()
+	a := store.Actor{Name: "test"}
+	c, err := e.st.LoadCycle(ctx, 2023)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Approved() {
+		if err := e.st.ApprovePlan(ctx, a, 2023, c.Version, "Delibera n. 1", time.Date(2023, time.January, 20, 0, 0, 0, 0, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.st.SendReport(ctx, a, 2023, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.CommentReport(ctx, a, 2023, c.Centres[0].Objectives[0].ID, "Commento di prova"); err != nil {
+		t.Fatal(err)
+	}
+}
