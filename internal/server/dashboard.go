@@ -52,15 +52,13 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 			return nil, err
 		}
 		v := dashboardView(c, pages.Rights{}, today)
-		if len(v.Trend.Series) > 0 {
-			// Drawn once too: it depends on nothing else (no request's
-			// context; its values are what the chart writes).
-			chart, err := pages.DrawTrend(context.Background(), v.Trend)
-			if err != nil {
-				return nil, err
-			}
-			v.TrendChart = chart
+		// Drawn once too: the figures' HTML depends on them alone (not on
+		// the request: no rights, no context of its own).
+		figures, err := pages.DrawDashboardFigures(context.Background(), v)
+		if err != nil {
+			return nil, err
 		}
+		v.Figures = figures
 		return &v, nil
 	})
 	if err != nil {
