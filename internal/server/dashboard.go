@@ -1,11 +1,15 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-chi/chi/v5"
 
 	"traguardo/internal/domain"
 	"traguardo/internal/plan"
@@ -22,21 +26,54 @@ import (
 // list's own predicates (bandOf, statusOf, anyLate, anyMissing), so a count
 // and its list agree. One read, the cycle's (the submissions are the
 // cycle's own, as the review's overview shows them).
+//
+// The figures depend only on the cycle, the period and today: the store
+// computes them once per data version, day and period (store.CycleFigures)
+// and every request shares them read-only; a request adds only what is its
+// own (the rights) or read apart (the Relazione's versions), and renders.
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.loadCycle(r)
+	year, err := strconv.Atoi(chi.URLParam(r, "year"))
+	if err != nil {
+		return notFound("Anno non valido.")
+	}
+	today := domain.Today(time.Now())
+	al := r.URL.Query().Get("al")
+	if al != "" {
+		// The key is a date (of a period, or build fails and nothing is
+		// kept), whatever was typed.
+		day, err := time.Parse(time.DateOnly, al)
+		if err != nil {
+			return notFound("Periodo non valido.")
+		}
+		al = day.Format(time.DateOnly)
+	}
+	shared, err := s.store.CycleFigures(r.Context(), year, today, "dashboard al="+al, func(c *plan.Cycle) (any, error) {
+		if err := evaluateAt(c, al, today); err != nil {
+			return nil, err
+		}
+		v := dashboardView(c, pages.Rights{}, today)
+		// Drawn once too: the figures' HTML depends on them alone (not on
+		// the request: no rights, no context of its own).
+		figures, err := pages.DrawDashboardFigures(context.Background(), v)
+		if err != nil {
+			return nil, err
+		}
+		v.Figures = figures
+		return &v, nil
+	})
 	if err != nil {
 		return err
 	}
-	if err := evaluateAsOf(r, c); err != nil {
-		return err
-	}
-	v := dashboardView(c, rights(r), domain.Today(time.Now()))
+	// A copy of the view: its fields of this request are set on the copy,
+	// the shared figures (and the cycle) are only read.
+	v := *shared.(*pages.DashboardView)
+	v.May = rights(r)
 	// The legal calendar (the Relazione's lifecycle, report_lifecycle.go).
-	versions, err := s.store.ReportVersions(r.Context(), c.Year)
+	versions, err := s.store.ReportVersions(r.Context(), year)
 	if err != nil {
 		return err
 	}
-	v.Deadlines = cycleDeadlines(c, versions)
+	v.Deadlines = cycleDeadlines(v.Cycle, versions)
 	s.render(w, r, http.StatusOK, pages.Dashboard(v))
 	return nil
 }

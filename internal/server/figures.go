@@ -15,9 +15,12 @@ import (
 // plan.Cycle.FiguresPeriod) without one. A day that is not one of the
 // cycle's periods is not found.
 func evaluateAsOf(r *http.Request, c *plan.Cycle) error {
-	today := domain.Today(time.Now())
-	s := r.URL.Query().Get("al")
-	if s == "" {
+	return evaluateAt(c, r.URL.Query().Get("al"), domain.Today(time.Now()))
+}
+
+// evaluateAt is evaluateAsOf for the "al" parameter's value al and today.
+func evaluateAt(c *plan.Cycle, al string, today time.Time) error {
+	if al == "" {
 		// The store's cycles come evaluated at the default period of
 		// today: the handlers read them unchanged.
 		if day := c.FiguresPeriod(today); !c.EvaluatedAt(day, today) {
@@ -25,7 +28,7 @@ func evaluateAsOf(r *http.Request, c *plan.Cycle) error {
 		}
 		return nil
 	}
-	day, err := time.Parse(time.DateOnly, s)
+	day, err := time.Parse(time.DateOnly, al)
 	if err != nil {
 		return notFound("Periodo non valido.")
 	}

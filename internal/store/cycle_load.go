@@ -17,28 +17,54 @@ import (
 // store read last is still current (see cycle_cache.go). The cycle is the
 // caller's to change.
 func (s *Store) LoadCycle(ctx context.Context, year int) (*plan.Cycle, error) {
+	k, err := s.keptCycle(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	return k.cycle.Clone(), nil
+}
+
+// CycleFigures returns what build computes from the cycle of year as it
+// stands now, for key on day (today): with the same cost as LoadCycle, and
+// build runs once per data version, day and key in this process, on its
+// own copy of the cycle. The value is shared by every caller until a write
+// to the cycle (by any server) or the next day: build must return a value
+// nobody changes afterwards, and the callers must not change it. key must
+// say everything besides the cycle and the day that the value depends on,
+// and take few values (it is kept). An error is not kept.
+func (s *Store) CycleFigures(ctx context.Context, year int, day time.Time, key string, build func(*plan.Cycle) (any, error)) (any, error) {
+	k, err := s.keptCycle(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	return k.figure(day, key, build)
+}
+
+// keptCycle is the kept cycle of year if still current, else loaded and
+// kept. Its cycle is not to be changed.
+func (s *Store) keptCycle(ctx context.Context, year int) (*keptCycle, error) {
 	var version int64
 	if err := s.pool.QueryRow(ctx, `SELECT n FROM data_version`).Scan(&version); err != nil {
 		return nil, err
 	}
-	if c := s.cycles.get(year, version); c != nil {
-		return c, nil
+	if k := s.cycles.get(year, version); k != nil {
+		return k, nil
 	}
 	// The requests that find the same version gone stale load the cycle
 	// once between them (the first one's load, begun after it read the
 	// version: its snapshot holds that version or a later one).
-	c, err, _ := s.loads.Do(fmt.Sprintf("%d@%d", year, version), func() (any, error) {
+	k, err, _ := s.loads.Do(fmt.Sprintf("%d@%d", year, version), func() (any, error) {
 		return s.loadAndKeep(context.WithoutCancel(ctx), year)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return c.(*plan.Cycle).Clone(), nil
+	return k.(*keptCycle), nil
 }
 
 // loadAndKeep reads the cycle of year with the data version of its
 // snapshot, and keeps it in the cache.
-func (s *Store) loadAndKeep(ctx context.Context, year int) (*plan.Cycle, error) {
+func (s *Store) loadAndKeep(ctx context.Context, year int) (*keptCycle, error) {
 	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead})
 	if err != nil {
 		return nil, err
@@ -56,8 +82,7 @@ func (s *Store) loadAndKeep(ctx context.Context, year int) (*plan.Cycle, error) 
 	if err := tx.Commit(ctx); err != nil {
 		return nil, err
 	}
-	s.cycles.put(year, version, c)
-	return c, nil
+	return s.cycles.put(year, version, c), nil
 }
 
 // loadCycleTx is LoadCycle within tx, for a write that must judge the cycle

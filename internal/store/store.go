@@ -50,7 +50,7 @@ type Store struct {
 
 // New returns a store on pool.
 func New(pool *pgxpool.Pool) *Store {
-	return &Store{pool: pool, cycles: cycleCache{byYear: map[int]cachedCycle{}}}
+	return &Store{pool: pool, cycles: cycleCache{byYear: map[int]*keptCycle{}}}
 }
 
 // Pool exposes the pool, for the session store and health checks.

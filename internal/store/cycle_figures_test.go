@@ -1,0 +1,103 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"traguardo/internal/plan"
+	"traguardo/internal/store"
+)
+
+// TestStore_CycleFigures: the figures computed from a kept cycle are
+// computed once per data version, day and key, shared by the callers that
+// ask at once, computed again after a write or on another day; an error is
+// not kept; build gets its own copy of the cycle, which it may change
+// without changing what LoadCycle hands out.
+func TestStore_CycleFigures(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := MustImportDemo(t)
+	day := time.Date(2024, 5, 2, 0, 0, 0, 0, time.UTC)
+	var builds atomic.Int32
+	// build returns the name of the first centre, and renames it in its
+	// copy of the cycle.
+	build := func(c *plan.Cycle) (any, error) {
+		builds.Add(1)
+		name := c.Centres[0].Name
+		c.Centres[0].Name = "CAMBIATO NELLA COPIA"
+		return &name, nil
+	}
+	figures := func(day time.Time, key string) *string {
+		t.Helper()
+		v, err := st.CycleFigures(ctx, 2024, day, key, build)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.(*string)
+	}
+
+	// Callers at once share one computation and one value.
+	var wg sync.WaitGroup
+	got := make([]*string, 8)
+	for i := range got {
+		wg.Go(func() {
+			v, err := st.CycleFigures(ctx, 2024, day, "a", build)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			got[i] = v.(*string)
+		})
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	if n := builds.Load(); n != 1 {
+		t.Fatalf("%d builds for 8 callers at once, want 1", n)
+	}
+	for _, v := range got {
+		if v != got[0] {
+			t.Fatal("callers at once got different values")
+		}
+	}
+	if *got[0] == "CAMBIATO NELLA COPIA" {
+		t.Fatal("build ran on a cycle already changed")
+	}
+	if c := mustLoad(t, st, 2024); c.Centres[0].Name != *got[0] {
+		t.Fatalf("LoadCycle after build: centre %q, want %q (build's copy leaked)", c.Centres[0].Name, *got[0])
+	}
+	if v := figures(day, "a"); v != got[0] || builds.Load() != 1 {
+		t.Fatalf("asked again: %d builds, same value %v; want 1, true", builds.Load(), v == got[0])
+	}
+	if figures(day, "b"); builds.Load() != 2 {
+		t.Fatalf("another key: %d builds, want 2", builds.Load())
+	}
+	if figures(day.AddDate(0, 0, 1), "a"); builds.Load() != 3 {
+		t.Fatalf("another day: %d builds, want 3", builds.Load())
+	}
+
+	// An error is returned, not kept.
+	failed := errors.New("no")
+	if _, err := st.CycleFigures(ctx, 2024, day, "c", func(*plan.Cycle) (any, error) { return nil, failed }); !errors.Is(err, failed) {
+		t.Fatalf("build failing: %v, want %v", err, failed)
+	}
+	if v := figures(day, "c"); builds.Load() != 4 || *v != *got[0] {
+		t.Fatalf("after an error: %d builds, value %q; want 4, %q", builds.Load(), *v, *got[0])
+	}
+
+	// A write (by this store or any other) makes the figures computed again,
+	// from the cycle as written.
+	ce := mustLoad(t, st, 2024).Centres[0]
+	if err := st.UpdateCentre(ctx, store.Change{Actor: store.CLI, Version: ce.Version}, ce.ID, "AREA RINOMINATA", ce.Manager); err != nil {
+		t.Fatal(err)
+	}
+	before := builds.Load()
+	if v := figures(day.AddDate(0, 0, 1), "a"); builds.Load() != before+1 || *v != "AREA RINOMINATA" {
+		t.Fatalf("after a write: %d builds, value %q; want %d, %q", builds.Load(), *v, before+1, "AREA RINOMINATA")
+	}
+}
