@@ -24,8 +24,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
 	"runtime"
 	"strings"
 	"sync"
@@ -33,6 +31,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"traguardo/internal/chromium"
 )
 
 // axeSource is axe-core 4.14.1, the file axe.min.js of its npm package.
@@ -50,17 +50,6 @@ var testTimeout = 3 * time.Minute
 // two-core machine a dozen Chromiums in parallel starve each other and the
 // server under test. A test waits for a slot before its timeout starts.
 var slots = make(chan struct{}, max(2, runtime.NumCPU()))
-
-// chromeCandidates are the browsers that New tries, in order, when the
-// environment variable CHROME_PATH is empty. The first is the binary of the
-// Debian package chromium-headless-shell; /usr/bin/chromium-headless-shell is
-// a shell script that runs it without exec, so it comes second.
-var chromeCandidates = []string{
-	"/usr/lib/chromium/chromium-headless-shell",
-	"/usr/bin/chromium-headless-shell",
-	"chromium-headless-shell",
-	"chromium",
-}
 
 // wcagTags are the axe-core tags of the rules that Axe runs: WCAG 2.0 and
 // 2.1, levels A and AA.
@@ -92,22 +81,8 @@ func jsonString(v any) (string, error) {
 }
 
 // findChrome returns the path of the browser to run: CHROME_PATH if it is
-// set, or else the first of chromeCandidates that exists.
-func findChrome() (string, error) {
-	if p := os.Getenv("CHROME_PATH"); p != "" {
-		full, err := exec.LookPath(p)
-		if err != nil {
-			return "", fmt.Errorf("CHROME_PATH=%q is not an executable: %v", p, err)
-		}
-		return full, nil
-	}
-	for _, p := range chromeCandidates {
-		if full, err := exec.LookPath(p); err == nil {
-			return full, nil
-		}
-	}
-	return "", fmt.Errorf("none of %s found", strings.Join(chromeCandidates, ", "))
-}
+// set, or else the first of the usual places that exists (package chromium).
+func findChrome() (string, error) { return chromium.Find("CHROME_PATH") }
 
 // New starts a headless Chromium for the test and returns the context of a
 // browser tab, for chromedp.Run and chromedp.Do.
@@ -138,20 +113,7 @@ func New(tb testing.TB) context.Context {
 	release := sync.OnceFunc(func() { <-slots })
 
 	output := new(lockedBuffer)
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		// No user-data-dir flag: chromedp then makes a fresh temporary
-		// directory, kills any leftover child process that uses it, and
-		// removes it when the browser stops.
-		chromedp.CombinedOutput(output),
-	}
+	opts := append(chromium.Options(path), chromedp.CombinedOutput(output))
 
 	// The timeout is on the allocator's parent, so it bounds the whole
 	// browser, including its start.

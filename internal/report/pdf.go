@@ -6,8 +6,6 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"time"
@@ -15,21 +13,13 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"traguardo/internal/chromium"
 )
 
 // ChromiumEnv names the environment variable that points at the Chromium
 // to print the PDF with; unset, the Debian package's binary is looked for.
 const ChromiumEnv = "CHROMIUM_PATH"
-
-// chromiumCandidates are tried in order when CHROMIUM_PATH is unset: the
-// binary of Debian's chromium-headless-shell (its /usr/bin script runs it
-// without exec, so it comes second), then a full Chromium.
-var chromiumCandidates = []string{
-	"/usr/lib/chromium/chromium-headless-shell",
-	"/usr/bin/chromium-headless-shell",
-	"chromium-headless-shell",
-	"chromium",
-}
 
 // ErrNoChromium is returned by PDF where no Chromium is installed.
 var ErrNoChromium = errors.New("report: Chromium not found")
@@ -40,19 +30,11 @@ const InstallChromium = "installare il pacchetto Debian chromium-headless-shell 
 // FindChromium returns the Chromium to print with: CHROMIUM_PATH when set,
 // else the first of the usual places that exists; ErrNoChromium otherwise.
 func FindChromium() (string, error) {
-	if p := os.Getenv(ChromiumEnv); p != "" {
-		full, err := exec.LookPath(p)
-		if err != nil {
-			return "", fmt.Errorf("%w: %s=%q: %v", ErrNoChromium, ChromiumEnv, p, err)
-		}
-		return full, nil
+	path, err := chromium.Find(ChromiumEnv)
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", ErrNoChromium, err)
 	}
-	for _, p := range chromiumCandidates {
-		if full, err := exec.LookPath(p); err == nil {
-			return full, nil
-		}
-	}
-	return "", ErrNoChromium
+	return path, nil
 }
 
 // pdfTimeout bounds one PDF: the browser's start, the layout and the print.
@@ -128,16 +110,7 @@ func (p *Printer) PDF(ctx context.Context, m *Model) ([]byte, error) {
 func printPDF(ctx context.Context, path string, m *Model, doc string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, pdfTimeout)
 	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(path),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, chromium.Options(path)...)
 	defer cancelAlloc()
 	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
 	defer cancelTab()
