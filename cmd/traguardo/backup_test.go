@@ -42,7 +42,7 @@ func exportAll(t *testing.T, runtimeURL string) (map[int][]byte, []string) {
 			t.Fatalf("cycle %d: %v", y, err)
 		}
 		var b bytes.Buffer
-		if err := interchange.Encode(&b, c); err != nil {
+		if err := interchange.Encode(&b, c, domain.Today(time.Now())); err != nil {
 			t.Fatal(err)
 		}
 		exports[y] = b.Bytes()

@@ -437,13 +437,13 @@ func exportCycle(ctx context.Context, st *store.Store, year int, out string, std
 		return err
 	}
 	if out == "" {
-		return interchange.Encode(stdout, c)
+		return interchange.Encode(stdout, c, st.Clock().Today())
 	}
 	f, err := os.Create(out)
 	if err != nil {
 		return err
 	}
-	if err := interchange.Encode(f, c); err != nil {
+	if err := interchange.Encode(f, c, st.Clock().Today()); err != nil {
 		f.Close()
 		return err
 	}

@@ -10,11 +10,12 @@ import (
 	"traguardo/internal/plan"
 )
 
-// Encode writes the cycle as a v1 document, with its achievements computed by
-// the domain rules, indented and without HTML escaping. The same cycle always
-// gives the same bytes.
-func Encode(w io.Writer, c *plan.Cycle) error {
-	c.Evaluate()
+// Encode writes the cycle as a v1 document, with its achievements as the
+// model computes them at the period its figures are at on today (the
+// latest with data), indented and without HTML escaping. The same cycle
+// on the same day always gives the same bytes.
+func Encode(w io.Writer, c *plan.Cycle, today time.Time) error {
+	c.Evaluate(today)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -34,7 +35,7 @@ func FromCycle(c *plan.Cycle) Document {
 		Year:         c.Year,
 		Periods:      make([]string, 0, len(c.Periods)),
 		Centres:      make([]Centre, 0, len(c.Centres)),
-		Achievement:  round(c.Rules, c.Achievement),
+		Achievement:  clonePtr(c.Achievement),
 		Rules:        rulesOf(c),
 	}
 	for _, p := range c.Periods {
@@ -45,7 +46,7 @@ func FromCycle(c *plan.Cycle) Document {
 	}
 	for _, ce := range c.Centres {
 		dc := Centre{Name: ce.Name, Manager: ce.Manager, Objectives: make([]Objective, 0, len(ce.Objectives)),
-			Achievement: round(c.Rules, ce.Achievement), Pending: ce.Pending}
+			Achievement: clonePtr(ce.Achievement), Pending: ce.Pending}
 		for _, s := range ce.Submissions {
 			dc.Submissions = append(dc.Submissions, Submission{Period: day(s.Period), State: string(s.State), Comment: optional(s.Comment)})
 		}
@@ -75,7 +76,7 @@ func objective(c *plan.Cycle, o *plan.Objective) Objective {
 		Activities:           make([]Activity, 0, len(o.Activities)),
 		Indicators:           make([]Indicator, 0, len(o.Indicators)),
 		Reports:              make([]Report, 0, len(o.Reports)),
-		Achievement:          round(c.Rules, o.Achievement),
+		Achievement:          clonePtr(o.Achievement),
 		Band:                 optional(string(o.Band)),
 		Pending:              o.Pending,
 	}
@@ -121,7 +122,7 @@ func objective(c *plan.Cycle, o *plan.Objective) Objective {
 		if in.Neutralised != nil {
 			di.Neutralised = &Neutralised{Reason: in.Neutralised.Reason, By: in.Neutralised.By}
 		} else if !in.Pending {
-			di.Achievement = round(c.Rules, &in.Achievement)
+			di.Achievement = clonePtr(&in.Achievement)
 		}
 		d.Indicators = append(d.Indicators, di)
 	}
@@ -157,12 +158,13 @@ func value(unit domain.Unit, v *float64) *Value {
 	return &Value{Num: *v}
 }
 
-// round rounds a figure as the cycle's rules do.
-func round(r domain.Rules, p *float64) *float64 {
+// clonePtr is a copy of *p, so that a document shares nothing with the
+// cycle it was made from (nil when p is).
+func clonePtr(p *float64) *float64 {
 	if p == nil {
 		return nil
 	}
-	x := r.Round(*p)
+	x := *p
 	return &x
 }
 

@@ -1,6 +1,8 @@
 package interchange_test
 
 import (
+	"time"
+	"traguardo/internal/domain"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -329,7 +331,7 @@ func TestRead_RichText(t *testing.T) {
 func TestFromCycle_Demo(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		c := mustRead(t, demo.Cycle2023())
-		c.Evaluate()
+		c.Evaluate(domain.Today(time.Now()))
 		doc := interchange.FromCycle(c)
 		if doc.Format != interchange.Format || doc.Year != 2023 || len(doc.Periods) != 4 || len(doc.Centres) != 6 {
 			t.Fatalf("document = %q %d %v %d centres", doc.Format, doc.Year, doc.Periods, len(doc.Centres))

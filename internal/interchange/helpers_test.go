@@ -1,6 +1,8 @@
 package interchange_test
 
 import (
+	"time"
+	"traguardo/internal/domain"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -223,7 +225,7 @@ func mustRead(t *testing.T, b []byte) *plan.Cycle {
 func encode(t *testing.T, c *plan.Cycle) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := interchange.Encode(&buf, c); err != nil {
+	if err := interchange.Encode(&buf, c, domain.Today(time.Now())); err != nil {
 		t.Fatalf("Encode: %v", err)
 	}
 	return buf.Bytes()

@@ -22,7 +22,7 @@ func TestClone_SharesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.Evaluate()
+	c.Evaluate(domain.Today(time.Now()))
 	cl := c.Clone()
 	if !reflect.DeepEqual(c, cl) {
 		t.Fatal("the clone differs from the cycle")
@@ -78,7 +78,7 @@ func BenchmarkClone(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	c.Evaluate()
+	c.Evaluate(domain.Today(time.Now()))
 	for b.Loop() {
 		c.Clone()
 	}

@@ -24,6 +24,10 @@ func (s SubmissionState) Valid() bool {
 	return s == Submitted || s == Returned || s == Approved
 }
 
+// Sent says the centre's data of the period went to the director: sent and
+// waiting, or approved. A draft or a returned submission is not.
+func (s SubmissionState) Sent() bool { return s == Submitted || s == Approved }
+
 // Label is the state's Italian name.
 func (s SubmissionState) Label() string {
 	switch s {

@@ -3,8 +3,8 @@ package plan
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
+	"traguardo/internal/format"
 
 	"traguardo/internal/domain"
 )
@@ -42,7 +42,7 @@ type IndicatorExplanation struct {
 func (c *Cycle) Explain(o *Objective) Explanation {
 	r := c.Rules.Normal()
 	e := Explanation{Settings: fmt.Sprintf("Regole del ciclo: arrotondamento %s; tetto del grado di raggiungimento di un indicatore %s; soglie: raggiunto da %s, parzialmente raggiunto da %s.",
-		roundingLabel(r.Rounding), percent(r.Cap), percent(c.Bands.Reached), percent(c.Bands.Partial))}
+		roundingLabel(r.Rounding), format.Percent(r.Cap), format.Percent(c.Bands.Reached), format.Percent(c.Bands.Partial))}
 	for i, in := range o.Indicators {
 		e.Indicators = append(e.Indicators, c.explainIndicator(o, i, in))
 	}
@@ -56,17 +56,17 @@ func (c *Cycle) Explain(o *Objective) Explanation {
 	}
 	terms := make([]string, len(o.Mean.Terms))
 	for i, t := range o.Mean.Terms {
-		terms[i] = number(domain.Round1(t.Value)) + " × " + number(t.Weight)
+		terms[i] = format.Number(r.Round(t.Value)) + " × " + format.Number(t.Weight)
 	}
-	e.Mean = fmt.Sprintf("(%s) / %s = %s", strings.Join(terms, " + "), number(o.Mean.Total), percent(r.Round(*o.Achievement)))
-	shown := percent(r.Round(*o.Achievement))
+	e.Mean = fmt.Sprintf("(%s) / %s = %s", strings.Join(terms, " + "), format.Number(o.Mean.Total), format.Percent(*o.Achievement))
+	shown := format.Percent(*o.Achievement)
 	switch o.Band {
 	case domain.Reached:
-		e.Band = fmt.Sprintf("%s ≥ %s (soglia di raggiungimento): %s", shown, percent(c.Bands.Reached), o.Band)
+		e.Band = fmt.Sprintf("%s ≥ %s (soglia di raggiungimento): %s", shown, format.Percent(c.Bands.Reached), o.Band)
 	case domain.PartlyReached:
-		e.Band = fmt.Sprintf("%s ≤ %s < %s: %s", percent(c.Bands.Partial), shown, percent(c.Bands.Reached), o.Band)
+		e.Band = fmt.Sprintf("%s ≤ %s < %s: %s", format.Percent(c.Bands.Partial), shown, format.Percent(c.Bands.Reached), o.Band)
 	default:
-		e.Band = fmt.Sprintf("%s < %s (soglia di parziale raggiungimento): %s", shown, percent(c.Bands.Partial), o.Band)
+		e.Band = fmt.Sprintf("%s < %s (soglia di parziale raggiungimento): %s", shown, format.Percent(c.Bands.Partial), o.Band)
 	}
 	return e
 }
@@ -78,40 +78,40 @@ func (c *Cycle) explainIndicator(o *Objective, i int, in *Indicator) IndicatorEx
 	if f.Intermediate {
 		target = "target intermedio"
 	}
-	capText := percent(s.Cap)
+	capText := format.Percent(s.Cap)
 	switch {
 	case f.Pending:
 		x.Rule, x.Formula = "Da rilevare", "nessun dato al periodo"
 	case s.Method == domain.ByMissing:
 		x.Rule = "valore mancante: conta 0"
-		x.Formula = "nessun valore al periodo = 0 %"
+		x.Formula = "nessun valore al periodo = 0%"
 	case s.Method == domain.ByYesNo:
 		x.Rule = "si/no: 100 se il consuntivo è uguale all'" + target + ", altrimenti 0"
-		x.Formula = fmt.Sprintf("consuntivo %s, %s %s = %s", yesNo(s.Actual), target, yesNo(s.Expected), percent(s.Pct))
+		x.Formula = fmt.Sprintf("consuntivo %s, %s %s = %s", format.YesNo(s.Actual == 1), target, format.YesNo(s.Expected == 1), format.Percent(f.Computed))
 	case s.Method == domain.ByZeroTarget:
 		x.Rule = target + " 0: raggiunto con qualunque consuntivo"
-		x.Formula = fmt.Sprintf("consuntivo %s, %s 0 = 100 %%", number(s.Actual), target)
+		x.Formula = fmt.Sprintf("consuntivo %s, %s 0 = 100%%", format.Number(s.Actual), target)
 	case s.Method == domain.ByHigher && s.Expected < 0:
 		x.Rule = "più alto è meglio, " + target + " negativo: 100 se il consuntivo non è minore, altrimenti 0"
-		x.Formula = fmt.Sprintf("consuntivo %s, %s %s = %s", number(s.Actual), target, number(s.Expected), percent(s.Pct))
+		x.Formula = fmt.Sprintf("consuntivo %s, %s %s = %s", format.Number(s.Actual), target, format.Number(s.Expected), format.Percent(f.Computed))
 	case s.Method == domain.ByHigher:
 		x.Rule = fmt.Sprintf("più alto è meglio: min(consuntivo / %s × 100; %s)", target, capText)
-		x.Formula = fmt.Sprintf("min(%s / %s × 100; %s) = %s", number(s.Actual), number(s.Expected), capText, percent(s.Pct))
+		x.Formula = fmt.Sprintf("min(%s / %s × 100; %s) = %s", format.Number(s.Actual), format.Number(s.Expected), capText, format.Percent(f.Computed))
 	case math.IsInf(s.Ratio, 1):
 		x.Rule = fmt.Sprintf("più basso è meglio: min(%s / consuntivo × 100; %s)", target, capText)
-		x.Formula = fmt.Sprintf("consuntivo %s ≤ 0, entro %s %s = %s", number(s.Actual), target, number(s.Expected), percent(s.Pct))
+		x.Formula = fmt.Sprintf("consuntivo %s ≤ 0, entro %s %s = %s", format.Number(s.Actual), target, format.Number(s.Expected), format.Percent(f.Computed))
 	case s.Actual <= 0:
 		x.Rule = "più basso è meglio, " + target + " negativo superato: 0"
-		x.Formula = fmt.Sprintf("consuntivo %s, %s %s = 0 %%", number(s.Actual), target, number(s.Expected))
+		x.Formula = fmt.Sprintf("consuntivo %s, %s %s = 0%%", format.Number(s.Actual), target, format.Number(s.Expected))
 	default:
 		x.Rule = fmt.Sprintf("più basso è meglio: min(%s / consuntivo × 100; %s)", target, capText)
-		x.Formula = fmt.Sprintf("min(%s / %s × 100; %s) = %s", number(s.Expected), number(s.Actual), capText, percent(s.Pct))
+		x.Formula = fmt.Sprintf("min(%s / %s × 100; %s) = %s", format.Number(s.Expected), format.Number(s.Actual), capText, format.Percent(f.Computed))
 	}
 	if !f.Pending && s.Capped {
 		x.Notes = append(x.Notes, fmt.Sprintf("Limitato al tetto di %s.", capText))
 	}
 	if f.Overridden {
-		x.Notes = append(x.Notes, fmt.Sprintf("Grado sostituito dal direttore: conta %s in luogo di %s. Motivazione: %s", percent(in.Override.Pct), percent(s.Pct), in.Override.Reason))
+		x.Notes = append(x.Notes, fmt.Sprintf("Grado sostituito dal direttore: conta %s in luogo di %s. Motivazione: %s", format.Percent(in.Override.Pct), format.Percent(f.Computed), in.Override.Reason))
 	}
 	if in.Neutralised != nil {
 		x.Notes = append(x.Notes, fmt.Sprintf("Sterilizzato (%s): escluso dalla media. Motivazione: %s", in.Neutralised.By, in.Neutralised.Reason))
@@ -121,7 +121,7 @@ func (c *Cycle) explainIndicator(o *Objective, i int, in *Indicator) IndicatorEx
 	if in.Weight != nil {
 		w = *in.Weight
 	}
-	x.Weight = number(w)
+	x.Weight = format.Number(w)
 	return x
 }
 
@@ -130,39 +130,4 @@ func roundingLabel(r domain.Rounding) string {
 		return "all'intero inferiore (troncamento)"
 	}
 	return "a un decimale"
-}
-
-func yesNo(v float64) string {
-	if v == 1 {
-		return "si"
-	}
-	return "no"
-}
-
-// percent writes a percentage already rounded: "33,3 %".
-func percent(v float64) string { return number(v) + " %" }
-
-// number writes v the Italian way (1.234,56), at most two decimals, as the
-// pages do.
-func number(v float64) string {
-	v = math.Round(v*100) / 100
-	if v == 0 {
-		v = 0 // no "-0"
-	}
-	s := strconv.FormatFloat(math.Abs(v), 'f', -1, 64)
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	if v < 0 {
-		b.WriteByte('-')
-	}
-	for i, d := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(d)
-	}
-	if frac != "" {
-		b.WriteString("," + frac)
-	}
-	return b.String()
 }

@@ -18,6 +18,40 @@ import (
 //     period, whose window is still open, is "da rilevare": no figure (nil),
 //     never 0.
 
+// Figure is an achievement as every surface shows it, computed once by
+// the evaluation: Raw is the weighted mean, Achievement that mean rounded by
+// the cycle's rule (the number pages, documents and exports show), Band the
+// band of the rounded number, so that the band never contradicts it.
+type Figure struct {
+	// Achievement is Raw rounded by the cycle's rule; nil when there is no
+	// figure (nothing to average, or Pending).
+	Achievement *float64
+	// Raw is the unrounded mean, which the mean above this one averages
+	// (0 without a figure).
+	Raw  float64
+	Band domain.Band
+	// Pending says nothing was recorded at the period while its window is
+	// still open: "da rilevare", never 0.
+	Pending bool
+	// Covered is how many of the parts an aggregate averages have a figure,
+	// Of how many parts it has (a centre's objectives, the body's centres):
+	// a figure of some of them says so ("2 centri su 6"). Zero for an
+	// objective.
+	Covered, Of int
+}
+
+// Partial says the figure averages some of its parts only.
+func (f Figure) Partial() bool { return f.Covered < f.Of }
+
+// figure rounds and bands a mean by the cycle's rules.
+func figure(m domain.Mean, bands domain.Bands, rules domain.Rules) Figure {
+	if !m.OK {
+		return Figure{}
+	}
+	r := rules.Round(m.Value)
+	return Figure{Achievement: &r, Raw: m.Value, Band: bands.Of(r)}
+}
+
 // IndicatorFigures are an indicator's figures as of one period.
 type IndicatorFigures struct {
 	// At is the entry at the period (a value, or "non rilevabile"); nil when
@@ -35,9 +69,17 @@ type IndicatorFigures struct {
 	Target float64
 	// Intermediate says Target is the period's intermediate target.
 	Intermediate bool
-	// Achievement is the percentage the indicator counts with: the Score's,
-	// or the Override's; 0 when Missing or Pending.
+	// Achievement is the percentage the indicator counts with, rounded by
+	// the cycle's rule as shown: the Score's, or the Override's; 0 when
+	// Missing or Pending. Raw is the same unrounded, which the objective's
+	// mean averages.
 	Achievement float64
+	Raw         float64
+	// Computed is the Score's percentage rounded by the cycle's rule: what
+	// the rules give, shown beside an override.
+	Computed float64
+	// Band is the band of Achievement (empty when Pending or neutralised).
+	Band domain.Band
 	// Score is the computed achievement with its terms (zero when Pending).
 	Score domain.Score
 	// Overridden says Achievement is the director's override, not Score.Pct.
@@ -49,17 +91,54 @@ type IndicatorFigures struct {
 	Pending bool
 }
 
-// ObjectiveFigures are an objective's figures as of one period.
-type ObjectiveFigures struct {
-	Period      time.Time
-	Achievement *float64
-	Band        domain.Band
-	Pending     bool
+// NotMeasurable says the period's entry is "non rilevabile".
+func (f IndicatorFigures) NotMeasurable() bool { return f.At != nil && f.At.NotMeasurable }
+
+// Counts says the indicator enters its objective's mean: it is not
+// neutralised.
+func (in *Indicator) Counts() bool { return in.Neutralised == nil }
+
+// Gap says the indicator counts and has no measured value at the period
+// (missing, or "non rilevabile"): the watch list and the filter of
+// "indicatori mancanti" name it.
+func (in *Indicator) Gap() bool { return in.Counts() && in.Missing }
+
+// ObjectiveResult is what an objective shows as of one period: its figure,
+// the mean behind it and what the pages count of it.
+type ObjectiveResult struct {
+	Figure
 	// Mean is the weighted mean of the indicators that count, with its
-	// terms (one per indicator not neutralised, in order).
+	// terms (one per indicator not neutralised, in order): the arithmetic
+	// shown is the arithmetic done.
 	Mean domain.Mean
+	// Status is the manager's self-assessment in the report at the period
+	// ("" without one).
+	Status domain.ReportStatus
+	// LateActivities counts the activities late at the period, Gaps the
+	// indicators that count and have no measured value there.
+	LateActivities, Gaps int
+}
+
+// ObjectiveFigures are an objective's figures as of one period, with its
+// indicators'.
+type ObjectiveFigures struct {
+	Period time.Time
+	ObjectiveResult
 	// Indicators are the figures of the objective's indicators, in order.
 	Indicators []IndicatorFigures
+}
+
+// ActivityFigures are an activity's months as known at one period.
+type ActivityFigures struct {
+	// Known is the progress as known at the period: the one saved at it,
+	// else the latest saved before it; Recorded is false when there is none.
+	Known    Progress
+	Recorded bool
+	// Earlier says Known was saved at an earlier period ("al 30/06").
+	Earlier bool
+	// Late says the activity is late at the period with the months known
+	// then (domain.Late).
+	Late bool
 }
 
 // EvaluatedAt says whether the figures are those of EvaluateAt(day, today),
@@ -68,10 +147,9 @@ func (c *Cycle) EvaluatedAt(day, today time.Time) bool {
 	return c.evaluated == [2]time.Time{day, today}
 }
 
-// Evaluate computes every figure of the cycle, as of the period Figures
-// picks at today (domain.Today of now).
-func (c *Cycle) Evaluate() {
-	today := domain.Today(time.Now())
+// Evaluate computes every figure of the cycle as of the period its figures
+// are at on today (FiguresPeriod).
+func (c *Cycle) Evaluate(today time.Time) {
 	c.EvaluateAt(c.FiguresPeriod(today), today)
 }
 
@@ -238,9 +316,10 @@ func (c *Cycle) windowClosed(day, today time.Time) bool {
 
 // EvaluateAt computes every figure of the cycle as of the period ending on
 // day (see the package comment on which period a figure is at): each
-// indicator's figures, and the objectives', centres' and cycle's
-// achievements, by the rules of package domain. today decides whether a
-// period without data still awaits it ("da rilevare").
+// indicator's figures, each activity's months known then and its lateness,
+// and the objectives', centres' and cycle's achievements, by the rules of
+// package domain, rounded and banded by the cycle's rules. today decides
+// whether a period without data still awaits it ("da rilevare").
 func (c *Cycle) EvaluateAt(day, today time.Time) {
 	c.evaluated = [2]time.Time{day, today}
 	c.AsOf = day
@@ -249,6 +328,7 @@ func (c *Cycle) EvaluateAt(day, today time.Time) {
 	c.YearResult = last && c.HasData(day)
 	var centres []domain.Weighted
 	anyObjective, allPending := false, true
+	c.Unsent = 0
 	for _, ce := range c.Centres {
 		var objectives []domain.Weighted
 		cePending := len(ce.Objectives) > 0
@@ -257,54 +337,68 @@ func (c *Cycle) EvaluateAt(day, today time.Time) {
 			for i, in := range o.Indicators {
 				in.IndicatorFigures = f.Indicators[i]
 			}
-			o.Achievement, o.Band, o.Pending, o.Mean = f.Achievement, f.Band, f.Pending, f.Mean
+			for _, a := range o.Activities {
+				a.ActivityFigures = a.FiguresAt(c.Year, day)
+				if a.Late {
+					f.LateActivities++
+				}
+			}
+			o.ObjectiveResult = f.ObjectiveResult
 			cePending = cePending && f.Pending
 			if f.Achievement != nil {
-				objectives = append(objectives, domain.Weighted{Value: *f.Achievement, Weight: o.Weight})
+				objectives = append(objectives, domain.Weighted{Value: f.Raw, Weight: o.Weight})
 			}
 		}
+		ce.State = Draft
+		if sub := ce.SubmissionAt(day); sub != nil {
+			ce.State = sub.State
+		}
+		ce.Figure = figure(domain.MeanOf(objectives), c.Bands, c.Rules)
 		ce.Pending = cePending
-		ce.Achievement = nil
-		if m, ok := domain.WeightedMean(objectives); ok {
-			ce.Achievement = &m
-			centres = append(centres, domain.Weighted{Value: m})
+		ce.Covered, ce.Of = len(objectives), len(ce.Objectives)
+		if ce.Achievement != nil {
+			centres = append(centres, domain.Weighted{Value: ce.Raw})
+			if !ce.State.Sent() {
+				c.Unsent++
+			}
 		}
 		if len(ce.Objectives) > 0 {
 			anyObjective = true
 			allPending = allPending && cePending
 		}
 	}
+	c.Figure = figure(domain.MeanOf(centres), c.Bands, c.Rules)
 	c.Pending = anyObjective && allPending
-	c.Achievement = nil
-	if m, ok := domain.WeightedMean(centres); ok {
-		c.Achievement = &m
-	}
+	c.Covered, c.Of = len(centres), len(c.Centres)
 }
 
 // FiguresAt computes the objective's figures as of the period ending on day,
 // without changing the objective: last says day is the cycle's last period
 // (its figures are measured against the year's expected values), awaiting
-// that the period still awaits data (see Cycle.AwaitingData). The band is
-// that of the figure rounded by rules, as shown.
+// that the period still awaits data (see Cycle.AwaitingData). The figure is
+// rounded by rules and banded on the rounded value, as shown.
 func (o *Objective) FiguresAt(day time.Time, last, awaiting bool, bands domain.Bands, rules domain.Rules) ObjectiveFigures {
-	f := ObjectiveFigures{Period: day, Pending: awaiting && !o.HasData(day)}
+	f := ObjectiveFigures{Period: day}
+	f.Pending = awaiting && !o.HasData(day)
+	if r := o.ReportAt(day); r != nil {
+		f.Status = r.Status
+	}
 	var inds []domain.Weighted
 	for _, in := range o.Indicators {
-		fi := in.FiguresAt(day, last, f.Pending, rules)
+		fi := in.FiguresAt(day, last, f.Pending, bands, rules)
 		f.Indicators = append(f.Indicators, fi)
-		if in.Neutralised == nil {
-			inds = append(inds, domain.Weighted{Value: fi.Achievement, Weight: in.Weight})
+		if in.Counts() {
+			inds = append(inds, domain.Weighted{Value: fi.Raw, Weight: in.Weight})
+			if fi.Missing {
+				f.Gaps++
+			}
 		}
 	}
 	if f.Pending {
 		return f
 	}
 	f.Mean = domain.MeanOf(inds)
-	if f.Mean.OK {
-		m := f.Mean.Value
-		f.Achievement = &m
-		f.Band = bands.Of(rules.Round(m))
-	}
+	f.Figure = figure(f.Mean, bands, rules)
 	return f
 }
 
@@ -312,7 +406,7 @@ func (o *Objective) FiguresAt(day time.Time, last, awaiting bool, bands domain.B
 // (see ObjectiveFigures) under the cycle's rules; pending says its objective
 // is "da rilevare". An override replaces the computed achievement, which is
 // kept in Score to be shown beside it.
-func (in *Indicator) FiguresAt(day time.Time, last, pending bool, rules domain.Rules) IndicatorFigures {
+func (in *Indicator) FiguresAt(day time.Time, last, pending bool, bands domain.Bands, rules domain.Rules) IndicatorFigures {
 	f := IndicatorFigures{At: in.ValueAt(day), Target: in.Expected, Pending: pending}
 	if t, ok := in.TargetAt(day); ok && !last {
 		f.Target, f.Intermediate = t, true
@@ -332,10 +426,27 @@ func (in *Indicator) FiguresAt(day time.Time, last, pending bool, rules domain.R
 		return f
 	}
 	f.Score = rules.Score(in.Unit, in.Polarity, f.Target, f.Actual)
-	f.Achievement, f.Missing = f.Score.Pct, f.Score.Missing
+	f.Raw, f.Missing = f.Score.Pct, f.Score.Missing
 	if in.Override != nil {
-		f.Achievement, f.Overridden = in.Override.Pct, true
+		f.Raw, f.Overridden = in.Override.Pct, true
 	}
+	f.Achievement, f.Computed = rules.Round(f.Raw), rules.Round(f.Score.Pct)
+	if in.Counts() {
+		f.Band = bands.Of(f.Achievement)
+	}
+	return f
+}
+
+// FiguresAt is the activity's months as known at period day of a cycle of
+// year, and whether it is late then.
+func (a *Activity) FiguresAt(year int, day time.Time) ActivityFigures {
+	var f ActivityFigures
+	if p := a.ProgressAt(day); p != nil {
+		f.Known, f.Recorded = *p, true
+	} else if p := a.LatestBefore(day); p != nil {
+		f.Known, f.Recorded, f.Earlier = *p, true, true
+	}
+	f.Late = !day.IsZero() && domain.Late(a.Planned, f.Known.Actual, year, day)
 	return f
 }
 
@@ -347,6 +458,22 @@ func (a *Activity) LatestBefore(day time.Time) *Progress {
 		p := &a.Progress[i]
 		if p.Period.Before(day) && (latest == nil || p.Period.After(latest.Period)) {
 			latest = p
+		}
+	}
+	return latest
+}
+
+// ReportAsOf is the objective's report as known at period day: the one of
+// the period, else the latest before it; nil when none.
+func (o *Objective) ReportAsOf(day time.Time) *Report {
+	if r := o.ReportAt(day); r != nil {
+		return r
+	}
+	var latest *Report
+	for i := range o.Reports {
+		r := &o.Reports[i]
+		if r.Period.Before(day) && (latest == nil || r.Period.After(latest.Period)) {
+			latest = r
 		}
 	}
 	return latest

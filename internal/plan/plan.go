@@ -28,16 +28,20 @@ type Cycle struct {
 	Periods []Period
 	Centres []*Centre
 
-	// Achievement is the mean of the centres' achievements (computed); nil
-	// when no centre has a figure, as when nothing is measured yet.
-	Achievement *float64
-	// AsOf is the period the computed figures are at (see Evaluate); YearResult
-	// says it is the cycle's last period and it has data: the figures are the
-	// year's result. Pending is true when nothing was recorded at AsOf and its
-	// window is still open: the cycle reads "da rilevare" (computed).
+	// Figure is the body's achievement (computed): the mean of the centres
+	// that have a figure, with how many of the centres that is (Covered of
+	// Of); Pending when nothing was recorded at AsOf and its window is
+	// still open ("da rilevare").
+	Figure
+	// Unsent counts the centres that the body's figure averages while their
+	// data at AsOf is not sent to the director (in compilazione or
+	// restituito): a figure from drafts, which the pages say (computed).
+	Unsent int
+	// AsOf is the period the computed figures are at (see EvaluateAt);
+	// YearResult says it is the cycle's last period and it has data: the
+	// figures are the year's result.
 	AsOf       time.Time
 	YearResult bool
-	Pending    bool
 	// evaluated are the day and today of the last EvaluateAt.
 	evaluated [2]time.Time
 }
@@ -62,11 +66,13 @@ type Centre struct {
 	// Submissions are the centre's submission state at each period.
 	Submissions []Submission
 
-	// Achievement is the weighted mean of the objectives' achievements
-	// (computed); an objective "da rilevare" is left out, and a centre none of
-	// whose objectives has data at the period is Pending with no figure.
-	Achievement *float64
-	Pending     bool
+	// Figure is the weighted mean of the objectives' achievements
+	// (computed); an objective "da rilevare" is left out (Covered counts
+	// those averaged, Of all of them), and a centre none of whose objectives
+	// has data at the period is Pending with no figure.
+	Figure
+	// State is the centre's submission state at AsOf (computed).
+	State SubmissionState
 }
 
 // Submission is a centre's submission of one period, with the director's
@@ -97,18 +103,9 @@ type Objective struct {
 	Indicators           []*Indicator
 	Reports              []Report
 
-	// Achievement is the weighted mean of the indicators that count (computed);
-	// nil when none does.
-	Achievement *float64
-	// Band is the band of Achievement (computed); empty when Achievement is nil.
-	Band domain.Band
-	// Mean is the weighted mean that gave Achievement, with its terms
-	// (computed): the arithmetic shown is the arithmetic done.
-	Mean domain.Mean
-	// Pending is true when nothing was recorded for the objective at the
-	// period of the figures and its window is still open: "da rilevare",
-	// with no Achievement (computed).
-	Pending bool
+	// ObjectiveResult is the objective's figure and counts at the cycle's
+	// AsOf (computed by EvaluateAt).
+	ObjectiveResult
 }
 
 // Activity is a step of an objective with its planned and actual months.
@@ -118,6 +115,10 @@ type Activity struct {
 	Planned     domain.Span
 	Version     int // see Cycle.Version
 	Progress    []Progress
+
+	// ActivityFigures are the activity's months as known at the cycle's
+	// AsOf and whether it is late then (computed by EvaluateAt).
+	ActivityFigures
 }
 
 // Progress is an activity's actual months as known at the end of a period.

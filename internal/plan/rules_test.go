@@ -53,21 +53,21 @@ func TestEvaluate_Rules(t *testing.T) {
 		wantMean string
 	}{
 		{"OKDefaults", domain.Rules{}, nil, 48.8, domain.NotReached,
-			"(100 × 1 + 20 × 1 + 0 × 1 + 75 × 1) / 4 = 48,8 %"},
+			"(100 × 1 + 20 × 1 + 0 × 1 + 75 × 1) / 4 = 48,8%"},
 		{"OKTruncated", domain.Rules{Rounding: domain.TruncateWhole}, nil, 48, domain.NotReached,
-			"(100 × 1 + 20 × 1 + 0 × 1 + 75 × 1) / 4 = 48 %"},
+			"(100 × 1 + 20 × 1 + 0 × 1 + 75 × 1) / 4 = 48%"},
 		{"OKCap120CountsTheOverAchievement", domain.Rules{Cap: 120}, nil, 53.8, domain.PartlyReached,
-			"(120 × 1 + 20 × 1 + 0 × 1 + 75 × 1) / 4 = 53,8 %"},
+			"(120 × 1 + 20 × 1 + 0 × 1 + 75 × 1) / 4 = 53,8%"},
 		{"OKOverrideCountsWithTheOverride", domain.Rules{}, func(o *Objective) {
 			o.Indicators[2].Override = &Override{Pct: 100, Reason: "Delibera adottata il 2 gennaio"}
-		}, 73.8, domain.PartlyReached, "(100 × 1 + 20 × 1 + 100 × 1 + 75 × 1) / 4 = 73,8 %"},
+		}, 73.8, domain.PartlyReached, "(100 × 1 + 20 × 1 + 100 × 1 + 75 × 1) / 4 = 73,8%"},
 		{"OKNeutralisationWithdrawnCountsE", domain.Rules{}, func(o *Objective) {
 			o.Indicators[4].Neutralised = nil
-		}, 39, domain.NotReached, "(100 × 1 + 20 × 1 + 0 × 1 + 75 × 1 + 0 × 1) / 5 = 39 %"},
+		}, 39, domain.NotReached, "(100 × 1 + 20 × 1 + 0 × 1 + 75 × 1 + 0 × 1) / 5 = 39%"},
 		{"OKWeights", domain.Rules{}, func(o *Objective) {
 			two := 2.0
 			o.Indicators[0].Weight = &two
-		}, 59, domain.PartlyReached, "(100 × 2 + 20 × 1 + 0 × 1 + 75 × 1) / 5 = 59 %"},
+		}, 59, domain.PartlyReached, "(100 × 2 + 20 × 1 + 0 × 1 + 75 × 1) / 5 = 59%"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -107,17 +107,17 @@ func TestExplain_IndicatorsAndBand(t *testing.T) {
 	})
 	e := c.Explain(o)
 	want := []IndicatorExplanation{
-		{Name: "indicatore 1 «A»", Rule: "più alto è meglio: min(consuntivo / atteso × 100; 120 %)",
-			Formula: "min(12 / 10 × 100; 120 %) = 120 %", Weight: "1"},
-		{Name: "indicatore 2 «B»", Rule: "più alto è meglio: min(consuntivo / atteso × 100; 120 %)",
-			Formula: "min(1 / 5 × 100; 120 %) = 20 %", Weight: "1"},
+		{Name: "indicatore 1 «A»", Rule: "più alto è meglio: min(consuntivo / atteso × 100; 120%)",
+			Formula: "min(12 / 10 × 100; 120%) = 120%", Weight: "1"},
+		{Name: "indicatore 2 «B»", Rule: "più alto è meglio: min(consuntivo / atteso × 100; 120%)",
+			Formula: "min(1 / 5 × 100; 120%) = 20%", Weight: "1"},
 		{Name: "indicatore 3 «C»", Rule: "si/no: 100 se il consuntivo è uguale all'atteso, altrimenti 0",
-			Formula: "consuntivo no, atteso si = 0 %", Weight: "1",
-			Notes: []string{"Grado sostituito dal direttore: conta 50 % in luogo di 0 %. Motivazione: Adottata in ritardo"}},
-		{Name: "indicatore 4 «D»", Rule: "più basso è meglio: min(atteso / consuntivo × 100; 120 %)",
-			Formula: "min(30 / 40 × 100; 120 %) = 75 %", Weight: "1"},
-		{Name: "indicatore 5 «E»", Rule: "più alto è meglio: min(consuntivo / atteso × 100; 120 %)",
-			Formula: "min(0 / 10 × 100; 120 %) = 0 %",
+			Formula: "consuntivo no, atteso sì = 0%", Weight: "1",
+			Notes: []string{"Grado sostituito dal direttore: conta 50% in luogo di 0%. Motivazione: Adottata in ritardo"}},
+		{Name: "indicatore 4 «D»", Rule: "più basso è meglio: min(atteso / consuntivo × 100; 120%)",
+			Formula: "min(30 / 40 × 100; 120%) = 75%", Weight: "1"},
+		{Name: "indicatore 5 «E»", Rule: "più alto è meglio: min(consuntivo / atteso × 100; 120%)",
+			Formula: "min(0 / 10 × 100; 120%) = 0%",
 			Notes:   []string{"Sterilizzato (nucleo): escluso dalla media. Motivazione: Servizio sospeso"}},
 	}
 	for i := range want {
@@ -127,13 +127,13 @@ func TestExplain_IndicatorsAndBand(t *testing.T) {
 		}
 	}
 	// (120 + 20 + 50 + 75) / 4 = 66,25
-	if e.Mean != "(120 × 1 + 20 × 1 + 50 × 1 + 75 × 1) / 4 = 66,3 %" {
+	if e.Mean != "(120 × 1 + 20 × 1 + 50 × 1 + 75 × 1) / 4 = 66,3%" {
 		t.Errorf("mean %q", e.Mean)
 	}
-	if e.Band != "50 % ≤ 66,3 % < 95 %: parzialmente raggiunto" {
+	if e.Band != "50% ≤ 66,3% < 95%: parzialmente raggiunto" {
 		t.Errorf("band %q", e.Band)
 	}
-	if e.Settings != "Regole del ciclo: arrotondamento a un decimale; tetto del grado di raggiungimento di un indicatore 120 %; soglie: raggiunto da 95 %, parzialmente raggiunto da 50 %." {
+	if e.Settings != "Regole del ciclo: arrotondamento a un decimale; tetto del grado di raggiungimento di un indicatore 120%; soglie: raggiunto da 95%, parzialmente raggiunto da 50%." {
 		t.Errorf("settings %q", e.Settings)
 	}
 }

@@ -20,21 +20,26 @@ type bar struct {
 }
 
 // bars are the chart's bars: the body's first, then each centre's. The
-// full width stands for 100% (the cap, when higher, runs past the line).
+// full width stands for the cycle's cap (100%, or the ceiling of an
+// over-achievement it allows), with a line at 100%: no figure the rules
+// allow is clipped.
 func (m *Model) bars() []bar {
 	mk := func(label string, v *float64, text string) bar {
 		b := bar{label: label, text: text}
 		if v != nil && *v > 0 {
-			b.width = min(int(*v/100*chartBarW), chartBarW*6/5)
+			b.width = int(min(*v, m.Rules.Ceiling()) / m.Rules.Ceiling() * chartBarW)
 		}
 		return b
 	}
-	out := []bar{mk("Complessivo dell'ente", m.Achievement, m.AchievementText)}
+	out := []bar{mk("Complessivo dell'ente", m.Achievement, withCoverage(m.AchievementText, m.Coverage))}
 	for _, ce := range m.Centres {
-		out = append(out, mk(ce.Name, ce.Achievement, ce.AchievementText))
+		out = append(out, mk(ce.Name, ce.Achievement, withCoverage(ce.AchievementText, ce.Coverage)))
 	}
 	return out
 }
+
+// hundredX is the x of the chart's 100% line.
+func (m *Model) hundredX() int { return chartLabelW + int(100/m.Rules.Ceiling()*chartBarW) }
 
 func (m *Model) chartAlt() string {
 	var parts []string
@@ -50,4 +55,13 @@ func (m *Model) objectives() int {
 		n += len(ce.Objectives)
 	}
 	return n
+}
+
+// withCoverage is a figure's text with what it covers when that is not
+// every part: "56,2% (2 centri su 6)".
+func withCoverage(text, coverage string) string {
+	if coverage == "" {
+		return text
+	}
+	return text + " (" + coverage + ")"
 }

@@ -40,7 +40,7 @@ func Rows(m *Model) []Row {
 				r := Row{Centre: ce.Name, Section: o.Section, Number: o.Number, Objective: o.Title, Indicator: in.Name,
 					Description: in.Description, Unit: in.Unit, Expected: in.Expected, Actual: in.Actual, Period: m.AsOf, Note: in.Note}
 				if in.Achievement != nil {
-					a := m.Rules.Round(*in.Achievement)
+					a := *in.Achievement
 					r.Achievement = &a
 				}
 				switch {

@@ -10,6 +10,7 @@
 package report
 
 import (
+	"traguardo/internal/format"
 	"context"
 	"fmt"
 	"time"
@@ -18,7 +19,6 @@ import (
 	"traguardo/internal/plan"
 	"traguardo/internal/richtext"
 	"traguardo/internal/store"
-	"traguardo/web/components"
 )
 
 // Model is the whole Relazione of one cycle, assembled once.
@@ -38,10 +38,12 @@ type Model struct {
 	Provisional string
 	Rules       domain.Rules
 	Bands       domain.Bands
-	// Achievement is the body's overall achievement (nil when nothing is
-	// measured), with its text as the rules round it ("da rilevare").
+	// Achievement is the body's overall achievement as the model computed
+	// it (nil when nothing is measured), with its text ("da rilevare") and
+	// what it covers ("2 centri su 6", empty when every centre).
 	Achievement     *float64
 	AchievementText string
+	Coverage        string
 	Centres         []Centre
 	// ByBand counts the objectives of each band (and those to be measured).
 	ByBand []BandCount
@@ -90,8 +92,11 @@ type Centre struct {
 	Anchor          string
 	Achievement     *float64
 	AchievementText string
-	Pending         bool
-	Objectives      []Objective
+	// Coverage is what the centre's figure covers ("3 obiettivi su 5"),
+	// empty when every objective.
+	Coverage   string
+	Pending    bool
+	Objectives []Objective
 }
 
 // Objective is one objective laid out as the seed: its header table,
@@ -152,7 +157,8 @@ type Indicator struct {
 	// neutralised), with its text.
 	Achievement     *float64
 	AchievementText string
-	// Computed is the achievement by the rules, before any override.
+	// Computed is the achievement by the rules, before any override
+	// (rounded as shown).
 	Computed      float64
 	Weight        *float64
 	Missing       bool
@@ -241,22 +247,17 @@ func Assemble(c *plan.Cycle, texts store.ReportTexts, vars []store.VariationEntr
 		if c.AsOf.IsZero() {
 			m.Provisional = "Relazione provvisoria: il ciclo non ha periodi di monitoraggio."
 		} else {
-			m.Provisional = "Relazione provvisoria: dati al " + components.Date(c.AsOf) + ", prima della chiusura dell'ultimo periodo dell'anno."
+			m.Provisional = "Relazione provvisoria: dati al " + format.Date(c.AsOf) + ", prima della chiusura dell'ultimo periodo dell'anno."
 		}
 	}
-	m.AchievementText = m.percent(c.Achievement, c.Pending)
-	bands := map[string]int{}
+	m.AchievementText = format.Figure(c.Achievement, c.Pending)
+	m.Coverage = format.Coverage(c.Covered, c.Of, format.Centres)
 	for _, ce := range c.Centres {
 		rc := Centre{ID: ce.ID, Name: ce.Name, Manager: ce.Manager, Anchor: fmt.Sprintf("centro-%d", ce.ID),
-			Achievement: ce.Achievement, AchievementText: m.percent(ce.Achievement, ce.Pending), Pending: ce.Pending}
+			Achievement: ce.Achievement, AchievementText: format.Figure(ce.Achievement, ce.Pending), Pending: ce.Pending,
+			Coverage: format.Coverage(ce.Covered, ce.Of, format.Objectives)}
 		for _, o := range ce.Objectives {
 			ro := m.objective(c, o, policy)
-			switch {
-			case ro.Pending:
-				bands[BandPending]++
-			case ro.Band != "":
-				bands[string(ro.Band)]++
-			}
 			for i, in := range ro.Indicators {
 				note := MeasureNote{Centre: ce.Name, Objective: fmt.Sprintf("%s, obiettivo %d", o.Section, o.Number),
 					Indicator: in.Name, Anchor: ro.Anchor}
@@ -273,8 +274,9 @@ func Assemble(c *plan.Cycle, texts store.ReportTexts, vars []store.VariationEntr
 		}
 		m.Centres = append(m.Centres, rc)
 	}
-	for _, b := range []string{string(domain.Reached), string(domain.PartlyReached), string(domain.NotReached), BandPending} {
-		m.ByBand = append(m.ByBand, BandCount{Band: b, Count: bands[b]})
+	tally := c.Tally()
+	for _, b := range plan.BandKeys() {
+		m.ByBand = append(m.ByBand, BandCount{Band: b, Count: tally.ByBand[b]})
 	}
 	subjects := map[int64]string{}
 	for _, ce := range c.Centres {
@@ -296,58 +298,42 @@ func Assemble(c *plan.Cycle, texts store.ReportTexts, vars []store.VariationEntr
 	return m
 }
 
-// BandPending is the band of an objective still to be measured.
-const BandPending = "da rilevare"
-
-// percent is an achievement as the rules round it, "da rilevare" while
-// pending, "n.d." without a figure.
-func (m *Model) percent(v *float64, pending bool) string {
-	switch {
-	case pending:
-		return BandPending
-	case v == nil:
-		return "n.d."
-	}
-	return components.PercentBy(m.Rules, *v)
-}
-
 func (m *Model) objective(c *plan.Cycle, o *plan.Objective, policy *richtext.Policy) Objective {
 	ro := Objective{
 		ID: o.ID, Anchor: fmt.Sprintf("obiettivo-%d", o.ID), Section: o.Section, Number: o.Number, Title: o.Title,
 		StrategicArea: o.StrategicArea, OperationalObjective: o.OperationalObjective, PEGProject: o.PEGProject,
 		Services: o.Services, EndUsers: o.EndUsers, Networks: o.Networks, DescriptionHTML: policy.Sanitize(o.DescriptionHTML),
-		Weight: o.Weight, Achievement: o.Achievement, AchievementText: m.percent(o.Achievement, o.Pending),
+		Weight: o.Weight, Achievement: o.Achievement, AchievementText: format.Figure(o.Achievement, o.Pending),
 		Band: o.Band, Pending: o.Pending,
 	}
 	for _, a := range o.Activities {
-		ra := Activity{Description: a.Description, Planned: a.Planned.Label(c.Year)}
-		actual := domain.Span{}
-		if p := a.ProgressAt(c.AsOf); p != nil {
-			actual, ra.Reason = p.Actual, p.Reason
-			ra.Actual = p.Actual.Label(c.Year)
-		} else if p := a.LatestBefore(c.AsOf); p != nil {
-			actual, ra.Reason = p.Actual, p.Reason
-			ra.Actual = p.Actual.Label(c.Year) + " (al " + components.Date(p.Period) + ")"
+		ra := Activity{Description: a.Description, Planned: a.Planned.Label(c.Year), Late: a.Late}
+		if a.Recorded {
+			ra.Actual, ra.Reason = a.Known.Actual.Label(c.Year), a.Known.Reason
+			if a.Earlier {
+				ra.Actual += " (al " + format.Date(a.Known.Period) + ")"
+			}
 		}
-		ra.Late = !c.AsOf.IsZero() && domain.Late(a.Planned, actual, c.Year, c.AsOf)
 		ro.Activities = append(ro.Activities, ra)
 	}
 	for _, in := range o.Indicators {
 		ri := Indicator{ID: in.ID, Name: in.Name, Description: in.Description, Unit: string(in.Unit),
-			Expected: in.Expected, ExpectedText: components.Value(in.Unit, in.Expected), Actual: in.Actual, Missing: in.Missing,
-			Computed: in.Score.Pct, Weight: in.Weight}
+			Expected: in.Expected, ExpectedText: format.Value(in.Unit, in.Expected), Actual: in.Actual, Missing: in.Missing,
+			Computed: in.Computed, Weight: in.Weight}
 		if in.Actual != nil {
-			ri.ActualText = components.Value(in.Unit, *in.Actual)
+			ri.ActualText = format.Value(in.Unit, *in.Actual)
 		}
 		if in.At != nil {
 			ri.Reason = in.At.Reason
-			ri.NotMeasurable = in.At.NotMeasurable
 		}
+		ri.NotMeasurable = in.NotMeasurable()
 		switch {
+		case ri.NotMeasurable && ri.Reason != "":
+			ri.Note = "non rilevabile: " + ri.Reason
 		case ri.NotMeasurable:
 			ri.Note = "non rilevabile"
 		case in.Latest != nil:
-			ri.Note = "al " + components.Date(in.Latest.Period)[:5] + ": " + components.Value(in.Unit, in.Latest.Value)
+			ri.Note = "al " + format.DayMonth(in.Latest.Period) + ": " + format.Value(in.Unit, in.Latest.Value)
 		case in.Missing:
 			ri.Note = "mancante"
 		}
@@ -356,32 +342,23 @@ func (m *Model) objective(c *plan.Cycle, o *plan.Objective, policy *richtext.Pol
 			ri.Neutralised = in.Neutralised.Reason
 			ri.AchievementText = "sterilizzato"
 		case in.Pending:
-			ri.AchievementText = BandPending
+			ri.AchievementText = format.Pending
 		default:
 			a := in.Achievement
 			ri.Achievement = &a
-			ri.AchievementText = components.PercentBy(m.Rules, a)
+			ri.AchievementText = format.Percent(a)
 		}
 		if in.Override != nil {
 			ri.Overridden = in.Override.Reason
 		}
 		ro.Indicators = append(ro.Indicators, ri)
 	}
-	rep := o.ReportAt(c.AsOf)
-	if rep == nil {
-		for i := range o.Reports {
-			r := &o.Reports[i]
-			if r.Period.Before(c.AsOf) && (rep == nil || r.Period.After(rep.Period)) {
-				rep = r
-			}
-		}
-	}
-	if rep != nil {
-		ro.ReportTitle = "Report al " + components.Date(rep.Period)
+	if rep := o.ReportAsOf(c.AsOf); rep != nil {
+		ro.ReportTitle = "Report al " + format.Date(rep.Period)
 		ro.ReportHTML = policy.Sanitize(rep.TextHTML)
 		ro.Status = string(rep.Status)
 	} else if !c.AsOf.IsZero() {
-		ro.ReportTitle = "Report al " + components.Date(c.AsOf)
+		ro.ReportTitle = "Report al " + format.Date(c.AsOf)
 	}
 	return ro
 }
@@ -410,18 +387,19 @@ var actionNames = map[string]string{
 // ruleLines are the cycle's rules of measurement in words (section 3).
 func ruleLines(c *plan.Cycle) []string {
 	r := c.Rules.Normal()
-	rounding := "con un decimale"
+	rounding := "arrotondata a un decimale"
 	if r.Truncates() {
-		rounding = "troncato all'intero"
+		rounding = "troncata all'intero"
 	}
 	return []string{
 		"Il grado di raggiungimento di un indicatore si/no è 100% se raggiunto, 0% altrimenti.",
 		"Per un indicatore di polarità «più alto è meglio» è il rapporto tra valore consuntivo e valore atteso; per «più basso è meglio» il rapporto tra valore atteso e valore consuntivo quando il consuntivo supera l'atteso.",
-		fmt.Sprintf("Il grado di un indicatore conta al massimo %s%%.", components.Number(r.Ceiling())),
+		fmt.Sprintf("Il grado di un indicatore conta al massimo %s%%.", format.Number(r.Ceiling())),
 		"Un indicatore senza valore consuntivo al termine dell'anno conta 0 ed è segnalato come mancante; un indicatore sterilizzato, con motivazione, non entra nelle medie; il grado stabilito dal direttore, con motivazione, sostituisce quello calcolato.",
 		"Il grado di un obiettivo è la media ponderata dei suoi indicatori, quello di un centro la media ponderata dei suoi obiettivi (pesi uguali se non indicati), quello dell'ente la media dei centri.",
 		fmt.Sprintf("Fasce: raggiunto da %s%%, parzialmente raggiunto da %s%%, non raggiunto sotto %s%%.",
-			components.Number(c.Bands.Reached), components.Number(c.Bands.Partial), components.Number(c.Bands.Partial)),
-		"Ogni percentuale è arrotondata " + rounding + "; la fascia segue la cifra mostrata.",
+			format.Number(c.Bands.Reached), format.Number(c.Bands.Partial), format.Number(c.Bands.Partial)),
+		"Ogni percentuale è " + rounding + "; la fascia segue la cifra mostrata.",
+		"Il grado dell'ente e quello di un centro, prima della chiusura dell'ultimo periodo, medie dei soli centri e obiettivi con dati, dichiarano quanti ne comprendono (ad esempio «2 centri su 6»).",
 	}
 }

@@ -123,7 +123,8 @@ func TestBuild_Demo2023FollowsSeed(t *testing.T) {
 	}
 
 	// Every activity row and indicator row of the report is a row of the
-	// seed's tables (tab-separated), as the seed writes it.
+	// seed's tables (tab-separated), as the seed writes it, but for the
+	// accent of "sì", which the seed's typewriting drops ("si").
 	rows := map[string]bool{}
 	for _, l := range lines {
 		rows[rowKey(strings.Split(l, "\t")...)] = true
@@ -140,7 +141,7 @@ func TestBuild_Demo2023FollowsSeed(t *testing.T) {
 			}
 			for _, in := range o.Indicators {
 				indicators++
-				row := rowKey(in.Name, in.Description, in.Unit, in.ExpectedText, in.ActualText)
+				row := rowKey(in.Name, in.Description, in.Unit, seedYes(in.ExpectedText), seedYes(in.ActualText))
 				if !rows[row] {
 					t.Errorf("%s objective %d: indicator row %q is not in the seed", ce.Name, o.Number, row)
 				}
@@ -154,6 +155,14 @@ func TestBuild_Demo2023FollowsSeed(t *testing.T) {
 
 // rowKey is a table row as its non-empty cells without markup: the seed
 // leaves empty cells where its PDF had merged ones.
+// seedYes writes a yes as the seed does, without its accent.
+func seedYes(v string) string {
+	if v == "sì" {
+		return "si"
+	}
+	return v
+}
+
 func rowKey(cells ...string) string {
 	var out []string
 	for _, c := range cells {

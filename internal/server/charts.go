@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"time"
-
-	"traguardo/internal/domain"
 	"traguardo/internal/plan"
 	"traguardo/internal/store"
 	"traguardo/web/pages"
@@ -15,16 +13,11 @@ import (
 )
 
 // ganttRow is activity a (the i-th of its objective) as the Gantt chart
-// shows it at the cycle's AsOf period: its actual months as known then
-// (progressAsOf, the dashboard's and the list's), late by domain.Late as
-// anyLate judges it, with the reason recorded with those months.
-func ganttRow(c *plan.Cycle, a *plan.Activity, i int) pages.GanttRow {
-	r := pages.GanttRow{Label: "Attività " + strconv.Itoa(i+1), Description: a.Description, Planned: a.Planned}
-	if p := progressAsOf(a, c.AsOf); p != nil {
-		r.Actual, r.Reason, r.Recorded = p.Actual, p.Reason, true
-	}
-	r.Late = !c.AsOf.IsZero() && domain.Late(a.Planned, r.Actual, c.Year, c.AsOf)
-	return r
+// shows it at the cycle's AsOf period: the model's months as known then,
+// its lateness and the reason recorded with those months.
+func ganttRow(a *plan.Activity, i int) pages.GanttRow {
+	return pages.GanttRow{Label: "Attività " + strconv.Itoa(i+1), Description: a.Description, Planned: a.Planned,
+		Actual: a.Known.Actual, Reason: a.Known.Reason, Recorded: a.Recorded, Late: a.Late}
 }
 
 // objectiveGantt is the planned against actual months of an objective's
@@ -32,7 +25,7 @@ func ganttRow(c *plan.Cycle, a *plan.Activity, i int) pages.GanttRow {
 func objectiveGantt(c *plan.Cycle, o *plan.Objective) pages.GanttView {
 	v := pages.GanttView{ID: "gantt-objective", Title: "Tempi previsti ed effettivi delle attività", Year: c.Year, AsOf: c.AsOf}
 	for i, a := range o.Activities {
-		v.Rows = append(v.Rows, ganttRow(c, a, i))
+		v.Rows = append(v.Rows, ganttRow(a, i))
 	}
 	return v
 }
@@ -44,7 +37,7 @@ func centreGantt(c *plan.Cycle, ce *plan.Centre) pages.GanttView {
 	for _, o := range ce.Objectives {
 		group := fmt.Sprintf("Obiettivo %d (%s): %s", o.Number, o.Section, o.Title)
 		for i, a := range o.Activities {
-			r := ganttRow(c, a, i)
+			r := ganttRow(a, i)
 			r.Group, r.GroupHref = group, paths.AsOfOrPlain(paths.Objective(c.Year, o.ID), c.AsOf)
 			r.GroupShort = fmt.Sprintf("Obiettivo %d (%s)", o.Number, o.Section)
 			v.Rows = append(v.Rows, r)
@@ -60,7 +53,7 @@ func centreTrend(c *plan.Cycle, ce *plan.Centre, today time.Time) pages.TrendVie
 		return pages.TrendView{}
 	}
 	t := c.Trend(today)
-	v := pages.TrendView{ID: "trend-centre", Title: "Andamento del grado di raggiungimento del centro nei periodi", Rules: c.Rules, AsOf: c.AsOf}
+	v := pages.TrendView{ID: "trend-centre", Title: "Andamento del grado di raggiungimento del centro nei periodi", AsOf: c.AsOf}
 	for i, x := range c.Centres {
 		if x == ce {
 			v.Series = append(v.Series, pages.TrendSeries{Label: ce.Name, Points: t.Centres[i]})
@@ -81,7 +74,7 @@ func (s *Server) previousYear(ctx context.Context, c *plan.Cycle, ce *plan.Centr
 		return nil, nil, err
 	}
 	if n := len(prev.Periods); n > 0 {
-		prev.EvaluateAt(prev.Periods[n-1].EndsOn, domain.Today(time.Now()))
+		prev.EvaluateAt(prev.Periods[n-1].EndsOn, s.today())
 	}
 	return prev, pce, nil
 }
@@ -112,6 +105,6 @@ func previousResult(prev *plan.Cycle, pce *plan.Centre, o *plan.Objective) *page
 	if po == nil {
 		return nil
 	}
-	return &pages.PreviousResult{Year: prev.Year, Rules: prev.Rules, Objective: po, YearResult: prev.YearResult,
+	return &pages.PreviousResult{Year: prev.Year, Objective: po, YearResult: prev.YearResult,
 		Href: paths.AsOfOrPlain(paths.Objective(prev.Year, po.ID), prev.AsOf)}
 }

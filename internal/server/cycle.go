@@ -1,6 +1,7 @@
 package server
 
 import (
+	"traguardo/internal/format"
 	"bytes"
 	"fmt"
 	"net/http"
@@ -11,7 +12,6 @@ import (
 	"traguardo/internal/auth"
 	"traguardo/internal/interchange"
 	"traguardo/internal/plan"
-	"traguardo/web/components"
 	"traguardo/web/pages"
 	"traguardo/web/paths"
 )
@@ -49,7 +49,7 @@ func (s *Server) cycleShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := evaluateAsOf(r, c); err != nil {
+	if err := s.evaluateAsOf(r, c); err != nil {
 		return err
 	}
 	// The Relazione's state and the legal calendar (report_lifecycle.go).
@@ -58,7 +58,7 @@ func (s *Server) cycleShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.render(w, r, http.StatusOK, pages.Cycle(pages.CycleView{Cycle: c, May: rights(r),
-		Deadlines: cycleDeadlines(c, versions), Report: reportState(versions).Label()}))
+		Deadlines: cycleDeadlines(c, versions, s.today()), Report: reportState(versions).Label()}))
 	return nil
 }
 
@@ -68,7 +68,7 @@ func (s *Server) cycleExport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := interchange.Encode(&buf, c); err != nil {
+	if err := interchange.Encode(&buf, c, s.today()); err != nil {
 		return err
 	}
 	sendFile(w, "application/json; charset=utf-8", fmt.Sprintf("traguardo-%d.json", c.Year), buf.Bytes())
@@ -88,11 +88,11 @@ func (s *Server) objectiveShow(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return notFound("L'obiettivo richiesto non esiste in questo ciclo.")
 	}
-	if err := evaluateAsOf(r, c); err != nil {
+	if err := s.evaluateAsOf(r, c); err != nil {
 		return err
 	}
 	v := pages.ObjectiveView{Year: c.Year, Cycle: c, May: rights(r), Centre: ce, Objective: o, Description: s.policy.Sanitize(o.DescriptionHTML),
-		History: objectiveHistory(c, ce, o), Gantt: objectiveGantt(c, o)}
+		History: objectiveHistory(c, ce, o, s.today()), Gantt: objectiveGantt(c, o)}
 	prev, pce, err := s.previousYear(r.Context(), c, ce)
 	if err != nil {
 		return err
@@ -103,7 +103,7 @@ func (s *Server) objectiveShow(w http.ResponseWriter, r *http.Request) error {
 	for _, rep := range o.Reports {
 		v.Reports = append(v.Reports, pages.ReportView{
 			ID:       reportID(rep.Period),
-			Title:    "Report al " + components.Date(rep.Period),
+			Title:    "Report al " + format.Date(rep.Period),
 			Status:   string(rep.Status),
 			TextHTML: s.policy.Sanitize(rep.TextHTML),
 		})

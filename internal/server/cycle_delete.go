@@ -1,6 +1,7 @@
 package server
 
 import (
+	"traguardo/internal/format"
 	"fmt"
 	"net/http"
 	"slices"
@@ -45,9 +46,9 @@ func (s *Server) periodDelete(w http.ResponseWriter, r *http.Request) error {
 	}
 	back := paths.Cycle(c.Year) + "/impostazioni"
 	v := pages.RemovalView{
-		Heading:      fmt.Sprintf("Eliminare il periodo del %s?", components.Date(p.EndsOn)),
+		Heading:      fmt.Sprintf("Eliminare il periodo del %s?", format.Date(p.EndsOn)),
 		Crumbs:       cycleCrumbs(c.Year, layout.Crumb{Label: "Impostazioni", Href: back}, layout.Crumb{Label: "Elimina periodo"}),
-		What:         fmt.Sprintf("il periodo di monitoraggio che termina il %s", components.Date(p.EndsOn)),
+		What:         fmt.Sprintf("il periodo di monitoraggio che termina il %s", format.Date(p.EndsOn)),
 		Consequences: periodConsequences(n),
 		Action:       fmt.Sprintf("%s/periodi/%d/elimina", paths.Cycle(c.Year), p.ID),
 		Cancel:       back,
@@ -60,7 +61,7 @@ func (s *Server) periodDelete(w http.ResponseWriter, r *http.Request) error {
 	if r.Method != http.MethodGet && v.Blocked != "" {
 		return &store.Conflict{Message: v.Blocked}
 	}
-	return s.confirmRemoval(w, r, v, s.store.DeletePeriod, p.ID, nil, back, fmt.Sprintf("Periodo del %s eliminato.", components.Date(p.EndsOn)))
+	return s.confirmRemoval(w, r, v, s.store.DeletePeriod, p.ID, nil, back, fmt.Sprintf("Periodo del %s eliminato.", format.Date(p.EndsOn)))
 }
 
 // planData counts the plan and the data of a cycle, for the pages that

@@ -5,9 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
-
-	"traguardo/internal/domain"
 	"traguardo/internal/plan"
 	"traguardo/web/pages"
 	"traguardo/web/paths"
@@ -24,17 +21,17 @@ func (s *Server) centreShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := evaluateAsOf(r, c); err != nil {
+	if err := s.evaluateAsOf(r, c); err != nil {
 		return err
 	}
 	v := pages.CentreView{Cycle: c, Centre: ce, May: rights(r),
-		Trend: centreTrend(c, ce, domain.Today(time.Now())), Gantt: centreGantt(c, ce)}
+		Trend: centreTrend(c, ce, s.today()), Gantt: centreGantt(c, ce)}
 	prev, pce, err := s.previousYear(r.Context(), c, ce)
 	if err != nil {
 		return err
 	}
 	if prev != nil {
-		v.PreviousYear, v.PreviousCentre, v.PreviousRules, v.PreviousAsOf = prev.Year, pce, prev.Rules, prev.AsOf
+		v.PreviousYear, v.PreviousCentre, v.PreviousAsOf = prev.Year, pce, prev.AsOf
 		v.Previous = map[int64]*pages.PreviousResult{}
 		for _, o := range ce.Objectives {
 			if pr := previousResult(prev, pce, o); pr != nil {
@@ -61,7 +58,7 @@ func (s *Server) objectivesList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := evaluateAsOf(r, c); err != nil {
+	if err := s.evaluateAsOf(r, c); err != nil {
 		return err
 	}
 	q := r.URL.Query()
@@ -75,6 +72,11 @@ func (s *Server) objectivesList(w http.ResponseWriter, r *http.Request) error {
 		Q:       strings.TrimSpace(q.Get("q")),
 		AsOf:    q.Get("al"),
 	}
+	pf := plan.Filter{Centre: plan.ParseCentre(f.Centre), Section: f.Section, Band: f.Band, Status: f.Status,
+		Late: f.Late, Gaps: f.Missing, Q: f.Q}
+	if f.Centre != "" && pf.Centre == 0 {
+		pf.Centre = -1 // an id of no centre: nothing matches
+	}
 	v := pages.ObjectivesView{Cycle: c, May: rights(r), Filter: f}
 	for _, ce := range c.Centres {
 		v.Centres = append(v.Centres, pages.Option{Value: strconv.FormatInt(int64(ce.ID), 10), Label: ce.Name})
@@ -82,7 +84,7 @@ func (s *Server) objectivesList(w http.ResponseWriter, r *http.Request) error {
 			if !slices.Contains(v.Sections, o.Section) {
 				v.Sections = append(v.Sections, o.Section)
 			}
-			if matches(f, c, ce, o) {
+			if pf.Matches(ce, o) {
 				v.Rows = append(v.Rows, pages.ObjectiveRow{Centre: ce, Objective: o})
 			}
 		}
@@ -114,91 +116,4 @@ func (s *Server) objectivesList(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, pages.Objectives(v))
 	return nil
-}
-
-// matches reports whether objective o of centre ce passes every filter of
-// f, with the cycle's figures evaluated (its AsOf period).
-func matches(f pages.ObjectiveFilter, c *plan.Cycle, ce *plan.Centre, o *plan.Objective) bool {
-	if f.Centre != "" && f.Centre != strconv.FormatInt(int64(ce.ID), 10) {
-		return false
-	}
-	if f.Section != "" && f.Section != o.Section {
-		return false
-	}
-	if f.Band != "" && f.Band != bandOf(o) {
-		return false
-	}
-	if f.Status != "" && f.Status != statusOf(c, o) {
-		return false
-	}
-	if f.Late && !anyLate(c, o) {
-		return false
-	}
-	if f.Missing && !anyMissing(o) {
-		return false
-	}
-	if f.Q != "" && !strings.Contains(strings.ToLower(o.Title), strings.ToLower(f.Q)) {
-		return false
-	}
-	return true
-}
-
-// bandOf is the objective's band as the filter names it: its band, "da
-// rilevare" when pending, empty when it has no figure.
-func bandOf(o *plan.Objective) string {
-	if o.Pending {
-		return pages.BandPending
-	}
-	return string(o.Band)
-}
-
-// anyLate reports whether an activity of o is late at the cycle's AsOf
-// period, with its actual months as known then: those saved at the period,
-// else the latest saved before it.
-func anyLate(c *plan.Cycle, o *plan.Objective) bool {
-	if c.AsOf.IsZero() {
-		return false
-	}
-	for _, a := range o.Activities {
-		if domain.Late(a.Planned, actualAt(a, c.AsOf), c.Year, c.AsOf) {
-			return true
-		}
-	}
-	return false
-}
-
-func actualAt(a *plan.Activity, day time.Time) domain.Span {
-	if p := progressAsOf(a, day); p != nil {
-		return p.Actual
-	}
-	return domain.Span{}
-}
-
-// progressAsOf is the activity's progress as known at period day: the one
-// saved at the period, else the latest saved before it; nil when none.
-func progressAsOf(a *plan.Activity, day time.Time) *plan.Progress {
-	if p := a.ProgressAt(day); p != nil {
-		return p
-	}
-	return a.LatestBefore(day)
-}
-
-// anyMissing reports whether an indicator of o that counts has no value at
-// the figures' period (flagged "mancante" by the evaluation).
-func anyMissing(o *plan.Objective) bool {
-	for _, in := range o.Indicators {
-		if in.Neutralised == nil && in.Missing {
-			return true
-		}
-	}
-	return false
-}
-
-// statusOf is the objective's self-assessed status in its report at the
-// cycle's AsOf period as the filter names it: pages.StatusNone without one.
-func statusOf(c *plan.Cycle, o *plan.Objective) string {
-	if rep := o.ReportAt(c.AsOf); rep != nil && rep.Status != "" {
-		return string(rep.Status)
-	}
-	return pages.StatusNone
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"traguardo/internal/format"
 	"errors"
 	"fmt"
 	"net/http"
@@ -89,7 +90,7 @@ func parsePeriods(text string, year int, yearOK bool) ([]time.Time, string) {
 			}
 		}
 		if slices.ContainsFunc(days, d.Equal) {
-			return nil, fmt.Sprintf("La data %s è indicata due volte.", components.Date(d))
+			return nil, fmt.Sprintf("La data %s è indicata due volte.", format.Date(d))
 		}
 		days = append(days, d)
 	}
@@ -128,7 +129,7 @@ func (s *Server) cycleNew(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		year := time.Now().In(components.Rome()).Year()
+		year := s.today().Year()
 		if len(cycles) > 0 {
 			year = cycles[0].Year + 1
 		}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"traguardo/internal/format"
 	"cmp"
 	"fmt"
 	"net/http"
@@ -82,7 +83,7 @@ func cycleRecord(c *plan.Cycle) stored {
 	l := pages.BandLabels
 	approvedOn := ""
 	if c.ApprovedOn != nil {
-		approvedOn = components.Date(*c.ApprovedOn)
+		approvedOn = format.Date(*c.ApprovedOn)
 	}
 	return stored{version: c.Version, fields: []recordField{
 		{"band_reached", l["band_reached"], components.NumberInput(c.Bands.Reached)},
@@ -196,7 +197,7 @@ func (s *Server) periodAdd(w http.ResponseWriter, r *http.Request, c *plan.Cycle
 		if err := store.CheckPeriod(c.Year, day); err != nil {
 			v.Errors["ends_on"] = sentence(err.Error())
 		} else if slices.ContainsFunc(c.Periods, func(p plan.Period) bool { return p.EndsOn.Equal(day) }) {
-			v.Errors["ends_on"] = fmt.Sprintf("Il periodo del %s esiste già.", components.Date(day))
+			v.Errors["ends_on"] = fmt.Sprintf("Il periodo del %s esiste già.", format.Date(day))
 		}
 	}
 	var variation *store.Variation
@@ -214,7 +215,7 @@ func (s *Server) periodAdd(w http.ResponseWriter, r *http.Request, c *plan.Cycle
 	if len(v.Errors) == 0 {
 		_, err := s.store.AddPeriod(r.Context(), change(r, variation), c.Year, day)
 		if err == nil {
-			s.seeOther(w, r, back, fmt.Sprintf("Periodo del %s aggiunto.", components.Date(day)))
+			s.seeOther(w, r, back, fmt.Sprintf("Periodo del %s aggiunto.", format.Date(day)))
 			return nil
 		}
 		field := cmp.Or(namedField(err, map[string]string{store.FieldVariationOn: "period_variation_on"}), "ends_on")

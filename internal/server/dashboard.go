@@ -1,6 +1,7 @@
 package server
 
 import (
+	"traguardo/internal/format"
 	"context"
 	"fmt"
 	"net/http"
@@ -13,7 +14,6 @@ import (
 
 	"traguardo/internal/domain"
 	"traguardo/internal/plan"
-	"traguardo/web/components"
 	"traguardo/web/pages"
 	"traguardo/web/paths"
 )
@@ -22,9 +22,9 @@ import (
 // "al" parameter chooses): achievement overall and per centre, objectives
 // by band and by self-assessed status, indicators, late activities and
 // submissions, each count linked to the list of objectives behind it. The
-// figures are those of the cycle page (evaluateAsOf); the counts use the
-// list's own predicates (bandOf, statusOf, anyLate, anyMissing), so a count
-// and its list agree. One read, the cycle's (the submissions are the
+// figures are those of the cycle page (evaluateAsOf); the counts are the
+// model's (plan.Cycle.Tally), whose predicates the list filters by
+// (plan.Filter), so a count and its list agree. One read, the cycle's (the submissions are the
 // cycle's own, as the review's overview shows them).
 //
 // The figures depend only on the cycle, the period and today: the store
@@ -36,7 +36,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return notFound("Anno non valido.")
 	}
-	today := domain.Today(time.Now())
+	today := s.today()
 	al := r.URL.Query().Get("al")
 	if al != "" {
 		// The key is a date (of a period, or build fails and nothing is
@@ -73,7 +73,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v.Deadlines = cycleDeadlines(v.Cycle, versions)
+	v.Deadlines = cycleDeadlines(v.Cycle, versions, s.today())
 	s.render(w, r, http.StatusOK, pages.Dashboard(v))
 	return nil
 }
@@ -92,51 +92,24 @@ func dashboardView(c *plan.Cycle, may pages.Rights, today time.Time) pages.Dashb
 		}
 		return paths.Objectives(c.Year) + "?" + q.Encode()
 	}
-	v.Bars = append(v.Bars, pages.Bar{Label: "Complessivo dell'ente", Value: c.Achievement, Pending: c.Pending, Href: paths.AsOfOrPlain(paths.Cycle(c.Year), c.AsOf)})
+	v.Bars = append(v.Bars, pages.Bar{Label: "Complessivo dell'ente", Figure: c.Figure, Parts: format.Centres, Href: paths.AsOfOrPlain(paths.Cycle(c.Year), c.AsOf)})
 	for _, ce := range c.Centres {
-		v.Bars = append(v.Bars, pages.Bar{Label: ce.Name, Value: ce.Achievement, Pending: ce.Pending, Href: paths.AsOfOrPlain(paths.Centre(c.Year, ce.ID), c.AsOf)})
+		v.Bars = append(v.Bars, pages.Bar{Label: ce.Name, Figure: ce.Figure, Parts: format.Objectives, Href: paths.AsOfOrPlain(paths.Centre(c.Year, ce.ID), c.AsOf)})
 	}
 
-	bands := map[string]int{}
-	statuses := map[string]int{}
-	for _, ce := range c.Centres {
-		for _, o := range ce.Objectives {
-			v.Objectives++
-			bands[bandOf(o)]++
-			statuses[statusOf(c, o)]++
-			if anyLate(c, o) {
-				v.Late.Count++
-				for _, a := range o.Activities {
-					if domain.Late(a.Planned, actualAt(a, c.AsOf), c.Year, c.AsOf) {
-						v.LateActivities++
-					}
-				}
-			}
-			if anyMissing(o) {
-				v.Missing.Count++
-			}
-			for _, in := range o.Indicators {
-				switch {
-				case in.Neutralised != nil:
-					v.Indicators.Neutralised++
-				case in.Pending:
-					v.Indicators.Pending++
-				case in.Missing:
-					v.Indicators.Missing++
-				case c.Bands.Of(in.Achievement) == domain.Reached:
-					v.Indicators.Met++
-				default:
-					v.Indicators.NotMet++
-				}
-			}
-		}
+	t := c.Tally()
+	v.Objectives = t.Objectives
+	v.Unsent = t.Unsent
+	v.LateActivities = t.LateActivities
+	v.Late.Count, v.Missing.Count = t.Late, t.Gaps
+	v.Indicators = pages.IndicatorCounts{Met: t.Indicators.Met, NotMet: t.Indicators.NotMet, Missing: t.Indicators.Missing,
+		Pending: t.Indicators.Pending, Neutralised: t.Indicators.Neutralised}
+	for _, b := range plan.BandKeys() {
+		v.Bands = append(v.Bands, pages.CountLink{Label: b, Count: t.ByBand[b], Href: list("esito", b)})
 	}
-	for _, b := range []string{string(domain.Reached), string(domain.PartlyReached), string(domain.NotReached), pages.BandPending} {
-		v.Bands = append(v.Bands, pages.CountLink{Label: b, Count: bands[b], Href: list("esito", b)})
-	}
-	v.NoFigure = bands[""]
-	for _, st := range []string{string(domain.OnTrack), string(domain.AtRisk), string(domain.Critical), pages.StatusNone} {
-		v.Statuses = append(v.Statuses, pages.CountLink{Label: st, Count: statuses[st], Href: list("stato", st)})
+	v.NoFigure = t.ByBand[""]
+	for _, st := range plan.StatusKeys() {
+		v.Statuses = append(v.Statuses, pages.CountLink{Label: st, Count: t.ByStatus[st], Href: list("stato", st)})
 	}
 	v.Late.Label, v.Late.Href = "Obiettivi con attività in ritardo", list("ritardo", "si")
 	v.Missing.Label, v.Missing.Href = "Obiettivi con indicatori mancanti", list("mancanti", "si")
@@ -144,18 +117,12 @@ func dashboardView(c *plan.Cycle, may pages.Rights, today time.Time) pages.Dashb
 	v.Watch = watchList(c, v)
 
 	// Submissions at the dashboard's period: the state each centre's
-	// submission is in, linked to the centre's page of the period.
-	for _, p := range c.Periods {
-		if !p.EndsOn.Equal(c.AsOf) {
-			continue
-		}
+	// submission is in (the model's), linked to the centre's page of the
+	// period.
+	if p, ok := c.PeriodAt(c.AsOf); ok {
 		v.SubmissionPeriod = p.EndsOn
 		for _, ce := range c.Centres {
-			st := plan.Draft
-			if sub := ce.SubmissionAt(p.EndsOn); sub != nil {
-				st = sub.State
-			}
-			v.Submissions = append(v.Submissions, pages.SubmissionRow{Centre: ce.Name, State: st.Label(),
+			v.Submissions = append(v.Submissions, pages.SubmissionRow{Centre: ce.Name, State: ce.State.Label(),
 				Href: paths.Submission(c.Year, p.ID, ce.ID)})
 		}
 	}
@@ -169,7 +136,7 @@ func cycleTrend(c *plan.Cycle, today time.Time) pages.TrendView {
 		return pages.TrendView{}
 	}
 	t := c.Trend(today)
-	v := pages.TrendView{ID: "trend-chart", Title: "Andamento del grado di raggiungimento nei periodi", Rules: c.Rules, AsOf: c.AsOf}
+	v := pages.TrendView{ID: "trend-chart", Title: "Andamento del grado di raggiungimento nei periodi", AsOf: c.AsOf}
 	v.Series = append(v.Series, pages.TrendSeries{Label: "Complessivo dell'ente", Href: paths.Cycle(c.Year), Points: t.Cycle})
 	for i, ce := range c.Centres {
 		v.Series = append(v.Series, pages.TrendSeries{Label: ce.Name, Href: paths.Centre(c.Year, ce.ID), Points: t.Centres[i]})
@@ -181,66 +148,58 @@ func cycleTrend(c *plan.Cycle, today time.Time) pages.TrendView {
 // dashboard links the filtered lists that hold them all.
 const watchLimit = 15
 
-// watchList is what needs acting on at the cycle's AsOf period, by the
-// predicates the dashboard counts with: objectives whose report says
-// critico or whose band is below "raggiunto" (bandOf, statusOf), indicators
-// that count and have no value (anyMissing's), activities late
-// (domain.Late with actualAt, as anyLate) whose months at the period carry
-// no reason, centres whose submission of the period is neither sent nor
-// approved. Each entry links to where one acts: the objective's page, the
-// progress form at the period (at the field), the centre's submission.
+// watchList writes the model's watch list (plan.Cycle.Watch) at the
+// cycle's AsOf period: each entry named, said why and linked to where one
+// acts on it (the objective's page, the progress form at the field, the
+// centre's submission), at most watchLimit a group with the filtered lists
+// that hold them all.
 func watchList(c *plan.Cycle, v pages.DashboardView) pages.WatchList {
 	var w pages.WatchList
-	if c.AsOf.IsZero() {
-		return w
-	}
 	add := func(g *pages.WatchGroup, e pages.WatchEntry) {
 		g.Total++
 		if len(g.Entries) < watchLimit {
 			g.Entries = append(g.Entries, e)
 		}
 	}
-	period, hasPeriod := c.PeriodAt(c.AsOf)
-	at := "al " + components.Date(c.AsOf)
-	for _, ce := range c.Centres {
-		for _, o := range ce.Objectives {
-			name := fmt.Sprintf("%s · obiettivo %d (%s)", ce.Name, o.Number, o.Section)
-			band, status := bandOf(o), statusOf(c, o)
-			below := band == string(domain.PartlyReached) || band == string(domain.NotReached)
-			if below || status == string(domain.Critical) {
-				var why []string
-				if below {
-					why = append(why, band+" ("+components.PercentBy(c.Rules, *o.Achievement)+")")
-				}
-				if status == string(domain.Critical) {
-					why = append(why, "stato dichiarato critico")
-				}
-				add(&w.Objectives, pages.WatchEntry{Label: name, Detail: strings.Join(why, ", "),
-					Href: paths.AsOfOrPlain(paths.Objective(c.Year, o.ID), c.AsOf)})
-			}
-			if !hasPeriod {
-				continue
-			}
-			form := paths.Progress(c.Year, o.ID, period.ID)
-			for i, in := range o.Indicators {
-				if in.Neutralised == nil && in.Missing {
-					add(&w.Indicators, pages.WatchEntry{Label: name + ", " + o.IndicatorLabel(i), Detail: "nessun valore " + at,
-						Href: form + "#" + plan.ValueField(in.ID)})
-				}
-			}
-			for i, a := range o.Activities {
-				p := progressAsOf(a, c.AsOf)
-				var actual domain.Span
-				if p != nil {
-					actual = p.Actual
-				}
-				if domain.Late(a.Planned, actual, c.Year, c.AsOf) && (p == nil || strings.TrimSpace(p.Reason) == "") {
-					add(&w.Activities, pages.WatchEntry{Label: fmt.Sprintf("%s, attività %d", name, i+1),
-						Detail: "prevista " + a.Planned.Label(c.Year) + ", effettiva " + actual.Label(c.Year) + ", senza motivo",
-						Href:   form + "#" + plan.ActualReasonField(a.ID)})
-				}
+	period, _ := c.PeriodAt(c.AsOf)
+	at := "al " + format.Date(c.AsOf)
+	name := func(it plan.WatchItem) string {
+		return fmt.Sprintf("%s · obiettivo %d (%s)", it.Centre.Name, it.Objective.Number, it.Objective.Section)
+	}
+	model := c.Watch()
+	for _, it := range model.Objectives {
+		o := it.Objective
+		var why []string
+		if o.Below() {
+			why = append(why, string(o.Band)+" ("+format.Percent(*o.Achievement)+")")
+		}
+		if o.Status == domain.Critical {
+			why = append(why, "stato dichiarato critico")
+		}
+		add(&w.Objectives, pages.WatchEntry{Label: name(it), Detail: strings.Join(why, ", "),
+			Href: paths.AsOfOrPlain(paths.Objective(c.Year, o.ID), c.AsOf)})
+	}
+	for _, it := range model.Indicators {
+		in := it.Objective.Indicators[it.Indicator]
+		detail := "nessun valore " + at
+		if in.NotMeasurable() {
+			detail = "non rilevabile " + at
+			if r := strings.TrimSpace(in.At.Reason); r != "" {
+				detail += ": " + r
 			}
 		}
+		add(&w.Indicators, pages.WatchEntry{Label: name(it) + ", " + it.Objective.IndicatorLabel(it.Indicator), Detail: detail,
+			Href: paths.Progress(c.Year, it.Objective.ID, period.ID) + "#" + plan.ValueField(in.ID)})
+	}
+	for _, it := range model.Activities {
+		a := it.Objective.Activities[it.Activity]
+		add(&w.Activities, pages.WatchEntry{Label: fmt.Sprintf("%s, attività %d", name(it), it.Activity+1),
+			Detail: "prevista " + a.Planned.Label(c.Year) + ", effettiva " + a.Known.Actual.Label(c.Year) + ", senza motivo",
+			Href:   paths.Progress(c.Year, it.Objective.ID, period.ID) + "#" + plan.ActualReasonField(a.ID)})
+	}
+	for _, ce := range model.Centres {
+		add(&w.Centres, pages.WatchEntry{Label: ce.Name, Detail: strings.ToLower(ce.State.Label()),
+			Href: paths.Submission(c.Year, period.ID, ce.ID)})
 	}
 	for _, b := range v.Bands {
 		if (b.Label == string(domain.PartlyReached) || b.Label == string(domain.NotReached)) && b.Count > 0 {
@@ -257,18 +216,6 @@ func watchList(c *plan.Cycle, v pages.DashboardView) pages.WatchList {
 	}
 	if w.Activities.Total > 0 {
 		w.Activities.More = []pages.CountLink{v.Late}
-	}
-	if hasPeriod {
-		for _, ce := range c.Centres {
-			st := plan.Draft
-			if sub := ce.SubmissionAt(period.EndsOn); sub != nil {
-				st = sub.State
-			}
-			if st != plan.Submitted && st != plan.Approved {
-				add(&w.Centres, pages.WatchEntry{Label: ce.Name, Detail: strings.ToLower(st.Label()),
-					Href: paths.Submission(c.Year, period.ID, ce.ID)})
-			}
-		}
 	}
 	return w
 }

@@ -1,12 +1,10 @@
 package server
 
 import (
+	"traguardo/internal/format"
 	"net/http"
 	"time"
-
-	"traguardo/internal/domain"
 	"traguardo/internal/plan"
-	"traguardo/web/components"
 	"traguardo/web/pages"
 )
 
@@ -14,8 +12,8 @@ import (
 // query parameter names (2024-06-30), or as of the default period (see
 // plan.Cycle.FiguresPeriod) without one. A day that is not one of the
 // cycle's periods is not found.
-func evaluateAsOf(r *http.Request, c *plan.Cycle) error {
-	return evaluateAt(c, r.URL.Query().Get("al"), domain.Today(time.Now()))
+func (s *Server) evaluateAsOf(r *http.Request, c *plan.Cycle) error {
+	return evaluateAt(c, r.URL.Query().Get("al"), s.today())
 }
 
 // evaluateAt is evaluateAsOf for the "al" parameter's value al and today.
@@ -33,7 +31,7 @@ func evaluateAt(c *plan.Cycle, al string, today time.Time) error {
 		return notFound("Periodo non valido.")
 	}
 	if _, ok := c.PeriodAt(day); !ok {
-		return notFound("Il ciclo non ha un periodo di monitoraggio che termina il " + components.Date(day) + ".")
+		return notFound("Il ciclo non ha un periodo di monitoraggio che termina il " + format.Date(day) + ".")
 	}
 	if !c.EvaluatedAt(day, today) {
 		c.EvaluateAt(day, today)
@@ -46,9 +44,9 @@ func reportID(day time.Time) string { return "report-" + day.Format(time.DateOnl
 
 // objectiveHistory is what the objective recorded at each period of the
 // cycle that has data for it, each compared with the previous period of the
-// cycle: values, actual months, status.
-func objectiveHistory(c *plan.Cycle, ce *plan.Centre, o *plan.Objective) []pages.PeriodHistory {
-	today := domain.Today(time.Now())
+// cycle: values, actual months, status; today decides which periods still
+// await their data.
+func objectiveHistory(c *plan.Cycle, ce *plan.Centre, o *plan.Objective, today time.Time) []pages.PeriodHistory {
 	var out []pages.PeriodHistory
 	for i, p := range c.Periods {
 		day := p.EndsOn
@@ -58,15 +56,13 @@ func objectiveHistory(c *plan.Cycle, ce *plan.Centre, o *plan.Objective) []pages
 		f := o.FiguresAt(day, c.IsLast(day), c.AwaitingData(day, today), c.Bands, c.Rules)
 		h := pages.PeriodHistory{
 			ID:          "storico-" + day.Format(time.DateOnly),
-			Period:      components.Date(day),
-			Achievement: f.Achievement,
-			Band:        string(f.Band),
-			Pending:     f.Pending,
+			Period:      format.Date(day),
+			Figure:      f.Figure,
 		}
 		var prev time.Time
 		if i > 0 {
 			prev = c.Periods[i-1].EndsOn
-			h.Previous = components.Date(prev)
+			h.Previous = format.Date(prev)
 		}
 		if s := ce.SubmissionAt(day); s != nil {
 			h.Submission = string(s.State)
@@ -88,7 +84,7 @@ func objectiveHistory(c *plan.Cycle, ce *plan.Centre, o *plan.Objective) []pages
 				ch.Reason = v.Reason
 			}
 			if t, ok := in.TargetAt(day); ok && !c.IsLast(day) {
-				ch.After += " (target intermedio " + components.Value(in.Unit, t) + ")"
+				ch.After += " (target intermedio " + format.Value(in.Unit, t) + ")"
 			}
 			if i > 0 {
 				ch.Before = valueText(in, prev)
@@ -128,7 +124,7 @@ func valueText(in *plan.Indicator, day time.Time) string {
 	case v.NotMeasurable:
 		return "non rilevabile"
 	}
-	return components.Value(in.Unit, v.Value)
+	return format.Value(in.Unit, v.Value)
 }
 
 func monthsText(year int, a *plan.Activity, day time.Time) string {

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"traguardo/internal/domain"
 	"bytes"
 	"context"
 	"fmt"
@@ -331,7 +332,7 @@ func TestFigures_StoreRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		var buf bytes.Buffer
-		if err := interchange.Encode(&buf, c); err != nil {
+		if err := interchange.Encode(&buf, c, domain.Today(time.Now())); err != nil {
 			t.Fatal(err)
 		}
 		return buf.Bytes()

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"traguardo/internal/format"
 	"context"
 	"fmt"
 	"maps"
@@ -26,7 +27,6 @@ import (
 	"traguardo/internal/richtext"
 	"traguardo/internal/server"
 	"traguardo/internal/store"
-	"traguardo/web/components"
 )
 
 // hostilePayloads is the corpus of hostile input: script injection in
@@ -158,7 +158,7 @@ func hostileFiller(name string) string {
 	case "approved_on":
 		return "15/01/2024"
 	case "until":
-		return components.Date(domain.Today(time.Now()).AddDate(0, 0, 10))
+		return format.Date(domain.Today(time.Now()).AddDate(0, 0, 10))
 	case "expected":
 		return "1"
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"traguardo/internal/format"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -64,7 +65,7 @@ func (s *Server) indicatorMeasure(w http.ResponseWriter, r *http.Request) error 
 	back := paths.Objective(c.Year, o.ID) + "#indicatori"
 	computed := "da rilevare"
 	if !in.Pending {
-		computed = components.PercentBy(c.Rules, in.Score.Pct)
+		computed = format.Percent(in.Computed)
 	}
 	v := pages.MeasureView{
 		Heading:     fmt.Sprintf("Sterilizzazione e grado stabilito dell'%s dell'obiettivo %d", o.IndicatorLabel(i), o.Number),
@@ -72,7 +73,7 @@ func (s *Server) indicatorMeasure(w http.ResponseWriter, r *http.Request) error 
 		CentreName:  ce.Name,
 		Objective:   o.Title,
 		Computed:    computed,
-		Cap:         components.Number(c.Rules.Ceiling()) + "%",
+		Cap:         format.Number(c.Rules.Ceiling()) + "%",
 		MayOverride: auth.Allowed(u, auth.ApprovePlan, 0),
 		Form:        measureFormOf(in),
 		Action:      paths.Measure(c.Year, in.ID),
@@ -129,7 +130,7 @@ func readOverride(f pages.MeasureForm, rules domain.Rules, errs components.Field
 	} else if x, err := components.ParseNumber(f.Override); err != nil {
 		errs["override_pct"] = sentence(err.Error())
 	} else if x < 0 || x > rules.Ceiling() {
-		errs["override_pct"] = fmt.Sprintf("Il grado deve essere compreso tra 0 e %s.", components.Number(rules.Ceiling()))
+		errs["override_pct"] = fmt.Sprintf("Il grado deve essere compreso tra 0 e %s.", format.Number(rules.Ceiling()))
 	} else {
 		pct = x
 	}

@@ -36,7 +36,7 @@ func TestBrowser_Arithmetic(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`[data-testid="arithmetic"] summary`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="arithmetic-mean"]`)),
 	)
-	if mean := visibleText(t, ctx, `[data-testid="arithmetic-mean"]`); mean != "(100 × 1 + 0 × 1 + 0 × 1) / 3 = 33,3 %" {
+	if mean := visibleText(t, ctx, `[data-testid="arithmetic-mean"]`); mean != "(100 × 1 + 0 × 1 + 0 × 1) / 3 = 33,3%" {
 		t.Errorf("the browser shows the mean %q", mean)
 	}
 	browsertest.AssertAccessible(t, ctx)

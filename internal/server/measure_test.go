@@ -54,10 +54,10 @@ func TestObjective_Arithmetic(t *testing.T) {
 		want   []string
 	}{
 		{"objective-achievement", []string{"33,3% non raggiunto"}},
-		{"arithmetic-settings", []string{"Regole del ciclo: arrotondamento a un decimale; tetto del grado di raggiungimento di un indicatore 100 %; soglie: raggiunto da 95 %, parzialmente raggiunto da 50 %."}},
-		{"arithmetic-formula", []string{"min(1 / 1 × 100; 100 %) = 100 %", "min(0 / 1 × 100; 100 %) = 0 %", "consuntivo no, atteso si = 0 %"}},
-		{"arithmetic-mean", []string{"(100 × 1 + 0 × 1 + 0 × 1) / 3 = 33,3 %"}},
-		{"arithmetic-band", []string{"33,3 % < 50 % (soglia di parziale raggiungimento): non raggiunto"}},
+		{"arithmetic-settings", []string{"Regole del ciclo: arrotondamento a un decimale; tetto del grado di raggiungimento di un indicatore 100%; soglie: raggiunto da 95%, parzialmente raggiunto da 50%."}},
+		{"arithmetic-formula", []string{"min(1 / 1 × 100; 100%) = 100%", "min(0 / 1 × 100; 100%) = 0%", "consuntivo no, atteso sì = 0%"}},
+		{"arithmetic-mean", []string{"(100 × 1 + 0 × 1 + 0 × 1) / 3 = 33,3%"}},
+		{"arithmetic-band", []string{"33,3% < 50% (soglia di parziale raggiungimento): non raggiunto"}},
 	}
 	for _, c := range checks {
 		if got := idTexts(t, body, c.testID); !slices.Equal(got, c.want) {
@@ -110,10 +110,10 @@ func TestMeasure_OverrideAndNeutralise(t *testing.T) {
 		if got := idTexts(t, body, "override-reason"); !slices.Equal(got, []string{"Atti adottati dall'ente capofila"}) {
 			t.Errorf("override reason: %q", got)
 		}
-		if got := idTexts(t, body, "arithmetic-mean"); !slices.Equal(got, []string{"(100 × 1 + 100 × 1 + 0 × 1) / 3 = 66,7 %"}) {
+		if got := idTexts(t, body, "arithmetic-mean"); !slices.Equal(got, []string{"(100 × 1 + 100 × 1 + 0 × 1) / 3 = 66,7%"}) {
 			t.Errorf("mean: %q", got)
 		}
-		if got := idTexts(t, body, "arithmetic-note"); !slices.Equal(got, []string{"Grado sostituito dal direttore: conta 100 % in luogo di 0 %. Motivazione: Atti adottati dall'ente capofila"}) {
+		if got := idTexts(t, body, "arithmetic-note"); !slices.Equal(got, []string{"Grado sostituito dal direttore: conta 100% in luogo di 0%. Motivazione: Atti adottati dall'ente capofila"}) {
 			t.Errorf("notes: %q", got)
 		}
 	})
@@ -138,7 +138,7 @@ func TestMeasure_OverrideAndNeutralise(t *testing.T) {
 		if got := idTexts(t, body, "neutralised-reason"); !slices.Equal(got, []string{"Corso annullato dalla Regione"}) {
 			t.Errorf("neutralised reason: %q", got)
 		}
-		if got := idTexts(t, body, "arithmetic-mean"); !slices.Equal(got, []string{"(100 × 1 + 100 × 1) / 2 = 100 %"}) {
+		if got := idTexts(t, body, "arithmetic-mean"); !slices.Equal(got, []string{"(100 × 1 + 100 × 1) / 2 = 100%"}) {
 			t.Errorf("mean: %q", got)
 		}
 	})

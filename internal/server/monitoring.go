@@ -1,12 +1,12 @@
 package server
 
 import (
+	"traguardo/internal/format"
 	"context"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -23,7 +23,6 @@ import (
 // period with its submission and review, the periods' windows, and the
 // notifications.
 
-func today() time.Time { return domain.Today(time.Now()) }
 
 // loadMonitoring reads the overview of the URL's year.
 func (s *Server) loadMonitoring(r *http.Request) (*store.MonitoringOverview, error) {
@@ -31,7 +30,7 @@ func (s *Server) loadMonitoring(r *http.Request) (*store.MonitoringOverview, err
 	if err != nil {
 		return nil, notFound("Anno non valido.")
 	}
-	return s.store.Monitoring(r.Context(), year, today())
+	return s.store.Monitoring(r.Context(), year, s.today())
 }
 
 func (s *Server) monitoringOverview(w http.ResponseWriter, r *http.Request) error {
@@ -219,7 +218,7 @@ func (s *Server) submissionReopen(w http.ResponseWriter, r *http.Request) error 
 	v.Form.Until = strings.TrimSpace(r.PostFormValue("until"))
 	v.Form.Reason = strings.TrimSpace(r.PostFormValue("reason"))
 	until, ok := dayField(v.Form.Until, "until", "Indicare fino a quando il periodo resta aperto per il centro.", v.Errors)
-	if ok && until.Before(today()) {
+	if ok && until.Before(s.today()) {
 		v.Errors["until"] = "La data di riapertura non può essere passata."
 	}
 	if v.Form.Reason == "" {
@@ -230,7 +229,7 @@ func (s *Server) submissionReopen(w http.ResponseWriter, r *http.Request) error 
 	if len(v.Errors) == 0 {
 		err := s.store.Reopen(r.Context(), actor(auth.UserFrom(r.Context())), t.period.ID, t.centre.ID, until, v.Form.Reason)
 		if err == nil {
-			s.seeOther(w, r, v.Action, fmt.Sprintf("Periodo riaperto per %s fino al %s.", t.centre.Name, components.Date(until)))
+			s.seeOther(w, r, v.Action, fmt.Sprintf("Periodo riaperto per %s fino al %s.", t.centre.Name, format.Date(until)))
 			return nil
 		}
 		if !storeConflict(err, v.Errors, "reason") {
@@ -260,7 +259,7 @@ func (s *Server) periodWindow(w http.ResponseWriter, r *http.Request) error {
 	if p == nil {
 		return notFound("Il periodo non appartiene a questo ciclo.")
 	}
-	v := pages.WindowView{Year: o.Year, EndsOn: p.EndsOn, Opens: components.Date(p.OpensOn), Closes: components.Date(p.ClosesOn),
+	v := pages.WindowView{Year: o.Year, EndsOn: p.EndsOn, Opens: format.Date(p.OpensOn), Closes: format.Date(p.ClosesOn),
 		Action: paths.Window(o.Year, p.ID), Errors: components.FieldErrors{}}
 	if r.Method == http.MethodGet {
 		s.render(w, r, http.StatusOK, pages.Window(v))
@@ -278,7 +277,7 @@ func (s *Server) periodWindow(w http.ResponseWriter, r *http.Request) error {
 		err := s.store.SetWindow(r.Context(), actor(auth.UserFrom(r.Context())), p.ID, opens, closes)
 		if err == nil {
 			s.seeOther(w, r, paths.Monitoring(o.Year), fmt.Sprintf("Finestra del periodo al %s: dal %s al %s.",
-				components.Date(p.EndsOn), components.Date(opens), components.Date(closes)))
+				format.Date(p.EndsOn), format.Date(opens), format.Date(closes)))
 			return nil
 		}
 		if !storeConflict(err, v.Errors, "closes_on") {
@@ -302,7 +301,7 @@ func (s *Server) notificationsList(w http.ResponseWriter, r *http.Request) error
 		v.Items = append(v.Items, pages.NotificationItem{ID: n.ID, At: n.At, Text: n.Text, Link: n.Link, Read: n.Read})
 	}
 	if u.Role == auth.Manager {
-		ds, err := s.store.DeadlinesComing(r.Context(), u.Centres, today())
+		ds, err := s.store.DeadlinesComing(r.Context(), u.Centres, s.today())
 		if err != nil {
 			return err
 		}

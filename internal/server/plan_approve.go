@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"traguardo/internal/auth"
-	"traguardo/internal/domain"
 	"traguardo/internal/plan"
 	"traguardo/internal/store"
 	"traguardo/web/components"
@@ -55,7 +54,7 @@ func (s *Server) planApprove(w http.ResponseWriter, r *http.Request) error {
 		v.Errors["act"] = "L'atto può avere al più 300 caratteri."
 	}
 	on, ok := dayField(v.Form.On, "approved_on", "Indicare la data dell'atto.", v.Errors)
-	if p := plan.ApprovalDateProblem(c.Year, on, domain.Today(time.Now())); ok && p != "" {
+	if p := plan.ApprovalDateProblem(c.Year, on, s.today()); ok && p != "" {
 		v.Errors["approved_on"] = sentence(p)
 	}
 	if v.Counts.Centres == 0 {

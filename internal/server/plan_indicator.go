@@ -1,6 +1,7 @@
 package server
 
 import (
+	"traguardo/internal/format"
 	"fmt"
 	"net/http"
 	"slices"
@@ -33,7 +34,7 @@ func indicatorFormOf(in *plan.Indicator) pages.IndicatorForm {
 		f.Weight = components.NumberInput(*in.Weight)
 	}
 	if in.Unit.IsYesNo() {
-		f.ExpectedYesNo = components.Value(in.Unit, in.Expected)
+		f.ExpectedYesNo = format.Value(in.Unit, in.Expected)
 	} else {
 		f.Expected = components.NumberInput(in.Expected)
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"traguardo/internal/format"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -27,7 +28,7 @@ func targetField(periodID int64) string { return "target_" + strconv.FormatInt(p
 // indicator, the number otherwise.
 func targetInput(in *plan.Indicator, v float64) string {
 	if in.Unit.IsYesNo() {
-		return components.Value(in.Unit, v)
+		return format.Value(in.Unit, v)
 	}
 	return components.NumberInput(v)
 }
@@ -46,7 +47,7 @@ func targetPeriods(c *plan.Cycle) []plan.Period {
 func targetsText(in *plan.Indicator) string {
 	var out []string
 	for _, t := range in.Targets {
-		out = append(out, components.Date(t.Period)+": "+components.NumberInput(t.Value))
+		out = append(out, format.Date(t.Period)+": "+components.NumberInput(t.Value))
 	}
 	return strings.Join(out, "; ")
 }
@@ -94,19 +95,19 @@ func (s *Server) indicatorTargets(w http.ResponseWriter, r *http.Request) error 
 		Indicator:  in.Name,
 		Unit:       string(in.Unit),
 		YesNo:      in.Unit.IsYesNo(),
-		Expected:   components.Value(in.Unit, in.Expected),
+		Expected:   format.Value(in.Unit, in.Expected),
 		Action:     paths.Targets(c.Year, in.ID),
 		Cancel:     back,
 		Approved:   c.Approved(),
 		Errors:     components.FieldErrors{},
 	}
 	if n := len(c.Periods); n > 0 {
-		v.LastPeriod = components.Date(c.Periods[n-1].EndsOn)
+		v.LastPeriod = format.Date(c.Periods[n-1].EndsOn)
 	}
 	periods := targetPeriods(c)
 	now := map[int64]*float64{}
 	for _, p := range periods {
-		f := pages.TargetField{Name: targetField(p.ID), Label: "Target intermedio al " + components.Date(p.EndsOn) + " (" + string(in.Unit) + ")"}
+		f := pages.TargetField{Name: targetField(p.ID), Label: "Target intermedio al " + format.Date(p.EndsOn) + " (" + string(in.Unit) + ")"}
 		if t, ok := in.TargetAt(p.EndsOn); ok {
 			f.Value = targetInput(in, t)
 			now[p.ID] = &t

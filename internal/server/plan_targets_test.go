@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"traguardo/internal/format"
 	"context"
 	"net/http"
 	"net/url"
@@ -16,7 +17,6 @@ import (
 	"traguardo/internal/plan"
 	"traguardo/internal/server"
 	"traguardo/internal/store"
-	"traguardo/web/components"
 	"traguardo/web/paths"
 )
 
@@ -127,7 +127,7 @@ func TestTargets_SetAndRemove(t *testing.T) {
 	if !strings.Contains(r.Body, "Target intermedio al "+p1.EndsOn.Format("02/01/2006")+" ("+string(in.Unit)+")") {
 		t.Error("the form does not label the first period's field with its date and unit")
 	}
-	if got, want := textOf(oneByTestID(t, doc, "expected")), "Valore atteso dell'anno: "+components.Value(in.Unit, in.Expected); !strings.HasPrefix(got, want) {
+	if got, want := textOf(oneByTestID(t, doc, "expected")), "Valore atteso dell'anno: "+format.Value(in.Unit, in.Expected); !strings.HasPrefix(got, want) {
 		t.Errorf("the form shows %q, want it to start with %q", got, want)
 	}
 

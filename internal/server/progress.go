@@ -46,7 +46,7 @@ func entryInfoOf(cell store.MonitoringCell) entryInfo {
 // entryState tells about the centre's entry at the period, from the
 // review's overview of the cycle (a fixed number of statements).
 func (s *Server) entryState(ctx context.Context, year int, periodID int64, centre domain.CycleCentreID) (entryInfo, error) {
-	o, err := s.store.Monitoring(ctx, year, domain.Today(time.Now()))
+	o, err := s.store.Monitoring(ctx, year, s.today())
 	if err != nil {
 		return entryInfo{}, err
 	}
@@ -231,7 +231,7 @@ func (s *Server) parseProgress(r *http.Request, o *plan.Objective, v *pages.Prog
 	if foreignFields(r, o) {
 		errs[""] = "Il modulo contiene indicatori o attività di un altro obiettivo: nulla è stato salvato."
 	}
-	addFieldErrors(errs, p.Validate(o, domain.Today(time.Now())))
+	addFieldErrors(errs, p.Validate(o, s.today()))
 	return p
 }
 
@@ -337,7 +337,7 @@ func (s *Server) currentCycle(ctx context.Context) (int, []int, error) {
 	for _, c := range cycles {
 		years = append(years, c.Year)
 	}
-	this := domain.Today(time.Now()).Year()
+	this := s.today().Year()
 	for _, c := range cycles {
 		if c.Year == this {
 			return c.Year, years, nil
@@ -365,7 +365,7 @@ func (s *Server) myAreas(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	overview, err := s.store.Monitoring(r.Context(), year, domain.Today(time.Now()))
+	overview, err := s.store.Monitoring(r.Context(), year, s.today())
 	if err != nil {
 		return err
 	}

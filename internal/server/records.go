@@ -1,6 +1,7 @@
 package server
 
 import (
+	"traguardo/internal/format"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -16,7 +17,6 @@ import (
 	"traguardo/internal/labels"
 	"traguardo/internal/plan"
 	"traguardo/internal/store"
-	"traguardo/web/components"
 	"traguardo/web/pages"
 )
 
@@ -76,7 +76,7 @@ func nameRecord(entity string, sub store.AuditSubject, withCycle bool, snaps ...
 		return label + quoted(or(str("name"), sub.Name))
 	case "period":
 		if t, err := time.Parse(time.DateOnly, or(str("ends_on"), sub.Name)); err == nil {
-			return label + " del " + components.Date(t)
+			return label + " del " + format.Date(t)
 		}
 		return label
 	case "user", "access":
@@ -231,12 +231,12 @@ func (d describer) value(f labels.Field, v any, snap map[string]any) pages.Field
 			return text(v.String())
 		case labels.Expected:
 			if u, ok := snap["unit"].(string); ok {
-				return text(components.Value(domain.Unit(u), n))
+				return text(format.Value(domain.Unit(u), n))
 			}
 		case labels.Centres:
 			return text(d.centre(v))
 		}
-		return text(components.Number(n))
+		return text(format.Number(n))
 	case string:
 		switch f.Kind {
 		case labels.Month:
@@ -245,7 +245,7 @@ func (d describer) value(f labels.Field, v any, snap map[string]any) pages.Field
 			}
 		case labels.Day:
 			if t, err := time.Parse(time.DateOnly, v); err == nil {
-				return text(components.Date(t))
+				return text(format.Date(t))
 			}
 		case labels.Polarity:
 			return text(labels.PolarityLabel(domain.Polarity(v)))

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"traguardo/internal/format"
 	"context"
 	"errors"
 	"fmt"
@@ -10,7 +11,6 @@ import (
 	"time"
 
 	"traguardo/internal/auth"
-	"traguardo/internal/domain"
 	"traguardo/internal/plan"
 	"traguardo/internal/store"
 	"traguardo/web/components"
@@ -54,12 +54,12 @@ func validatedOn(versions []store.ReportVersion) *time.Time {
 }
 
 // cycleDeadlines is the legal calendar of c at today, as the pages show it.
-func cycleDeadlines(c *plan.Cycle, versions []store.ReportVersion) []pages.DeadlineRow {
+func cycleDeadlines(c *plan.Cycle, versions []store.ReportVersion, today time.Time) []pages.DeadlineRow {
 	var out []pages.DeadlineRow
-	for _, d := range plan.Deadlines(c.Year, c.ApprovedOn, validatedOn(versions), domain.Today(time.Now())) {
-		row := pages.DeadlineRow{What: d.What, Due: components.Date(d.Due), Late: d.Late}
+	for _, d := range plan.Deadlines(c.Year, c.ApprovedOn, validatedOn(versions), today) {
+		row := pages.DeadlineRow{What: d.What, Due: format.Date(d.Due), Late: d.Late}
 		if d.Done != nil {
-			row.Done = components.Date(*d.Done)
+			row.Done = format.Date(*d.Done)
 		}
 		out = append(out, row)
 	}
@@ -73,7 +73,7 @@ func (s *Server) versionRow(year int, v store.ReportVersion) pages.ReportVersion
 		ValidatedBy: v.ValidatedBy, ValidationHTML: s.policy.Sanitize(v.ValidationHTML),
 		PDFSHA256: v.PDFSHA256, JSONSHA256: v.JSONSHA256}
 	if v.ValidatedOn != nil {
-		row.ValidatedOn = components.Date(*v.ValidatedOn)
+		row.ValidatedOn = format.Date(*v.ValidatedOn)
 	}
 	if row.Decided {
 		row.PDFHref = paths.ReportVersionFile(year, v.Number, paths.FrozenPDF)
@@ -95,7 +95,7 @@ func (s *Server) lifecycleView(ctx context.Context, c *plan.Cycle) (pages.Report
 	u := auth.UserFrom(ctx)
 	pending := pendingVersion(versions)
 	v := pages.ReportLifecycleView{
-		Year: c.Year, State: reportState(versions).Label(), Deadlines: cycleDeadlines(c, versions),
+		Year: c.Year, State: reportState(versions).Label(), Deadlines: cycleDeadlines(c, versions, s.today()),
 		MaySend:       auth.Allowed(u, auth.SendReport, 0) && pending == nil && c.Approved(),
 		MayComment:    auth.Allowed(u, auth.Comment, 0),
 		MayValidate:   auth.Allowed(u, auth.Validate, 0),

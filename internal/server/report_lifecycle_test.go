@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"traguardo/internal/format"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -22,7 +23,6 @@ import (
 	"traguardo/internal/richtext"
 	"traguardo/internal/server"
 	"traguardo/internal/store"
-	"traguardo/web/components"
 	"traguardo/web/paths"
 )
 
@@ -64,7 +64,7 @@ func rpSend(t *testing.T, e *secEnv) {
 func rpValidate(t *testing.T, c *secClient, number int, outcome, text string) *secResponse {
 	t.Helper()
 	return c.post(paths.ValidationDecide(2023), url.Values{"number": {strconv.Itoa(number)}, "outcome": {outcome},
-		"validated_on": {components.Date(domain.Today(time.Now()))}, "text_html": {text}})
+		"validated_on": {format.Date(domain.Today(time.Now()))}, "text_html": {text}})
 }
 
 // rpStored is a version as the database holds it.
@@ -322,7 +322,7 @@ func TestReport_ValidateFreezePublish(t *testing.T) {
 	if r := dir.post(paths.ValidationDecide(2023), url.Values{"number": {"1"}, "outcome": {"validata"}}); r.Status != http.StatusForbidden {
 		t.Errorf("the director validates: %d, want 403", r.Status)
 	}
-	tomorrow := components.Date(domain.Today(time.Now()).AddDate(0, 0, 1))
+	tomorrow := format.Date(domain.Today(time.Now()).AddDate(0, 0, 1))
 	r := nuc.post(paths.ValidationDecide(2023), url.Values{"number": {"1"}, "outcome": {""}, "validated_on": {tomorrow}, "text_html": {"<p> </p>"}})
 	if r.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("a blank validation: %d", r.Status)

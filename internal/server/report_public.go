@@ -1,6 +1,7 @@
 package server
 
 import (
+	"traguardo/internal/format"
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
@@ -17,7 +18,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"traguardo/internal/store"
-	"traguardo/web/components"
 	"traguardo/web/pages"
 	"traguardo/web/paths"
 )
@@ -51,7 +51,7 @@ func (s *Server) transparencyReport(w http.ResponseWriter, r *http.Request) erro
 			JSONHref: paths.TransparencyFile(year, ver.Number, paths.PublicJSON),
 			CSVHref:  paths.TransparencyFile(year, ver.Number, paths.PublicCSV)}
 		if ver.ValidatedOn != nil {
-			row.ValidatedOn = components.Date(*ver.ValidatedOn)
+			row.ValidatedOn = format.Date(*ver.ValidatedOn)
 		}
 		if i == 0 {
 			v.Latest = row

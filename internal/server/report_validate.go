@@ -1,12 +1,13 @@
 package server
 
 import (
+	"time"
+	"traguardo/internal/format"
 	"bytes"
 	"errors"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"traguardo/internal/auth"
 	"traguardo/internal/domain"
@@ -21,9 +22,9 @@ import (
 
 // exportJSON is the cycle's JSON v1 export, as /cicli/{year}/export.json
 // serves it: what a validation freezes besides the PDF.
-func exportJSON(c *plan.Cycle) ([]byte, error) {
+func exportJSON(c *plan.Cycle, today time.Time) ([]byte, error) {
 	var b bytes.Buffer
-	err := interchange.Encode(&b, c)
+	err := interchange.Encode(&b, c, today)
 	return b.Bytes(), err
 }
 
@@ -40,7 +41,7 @@ func (s *Server) reportValidate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := pages.ReportValidateView{Year: c.Year, PreviewHref: paths.ReportFile(c.Year, "pdf"), Action: paths.ValidationDecide(c.Year),
-		Cancel: paths.Validation(c.Year), Errors: components.FieldErrors{}, On: components.Date(domain.Today(time.Now()))}
+		Cancel: paths.Validation(c.Year), Errors: components.FieldErrors{}, On: format.Date(s.today())}
 	for _, o := range plan.Outcomes() {
 		v.Outcomes = append(v.Outcomes, components.Option{Value: string(o), Label: o.Label()})
 	}
@@ -73,7 +74,7 @@ func (s *Server) reportValidate(w http.ResponseWriter, r *http.Request) error {
 		v.Errors["validated_on"] = "Data non valida: usare il formato gg/mm/aaaa."
 	default:
 		on = store.Day(on)
-		if msg := plan.ValidationProblem(on, domain.Today(pending.SentAt), domain.Today(time.Now())); msg != "" {
+		if msg := plan.ValidationProblem(on, domain.Today(pending.SentAt), s.today()); msg != "" {
 			v.Errors["validated_on"] = sentence(msg)
 		}
 	}
@@ -107,12 +108,13 @@ func (s *Server) freezeAndValidate(r *http.Request, c *plan.Cycle, number int, v
 	if err != nil {
 		return err
 	}
-	if val.JSON, err = exportJSON(fresh); err != nil {
+	today := s.today()
+	if val.JSON, err = exportJSON(fresh, today); err != nil {
 		return err
 	}
 	if val.PDF, err = s.renderReportPDF(ctx, c.Year, &report.Validation{Outcome: val.Outcome.Label(), On: val.On, TextHTML: val.TextHTML}); err != nil {
 		return err
 	}
-	val.Export = exportJSON
+	val.Export = func(c *plan.Cycle) ([]byte, error) { return exportJSON(c, today) }
 	return s.store.ValidateReport(ctx, actor(auth.UserFrom(ctx)), c.Year, number, val)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"traguardo/internal/auth"
+	"traguardo/internal/domain"
 	"traguardo/internal/report"
 	"traguardo/internal/richtext"
 	"traguardo/internal/store"
@@ -43,6 +44,10 @@ type Config struct {
 	Passwords *auth.Passwords
 	// Mail sends the notifications by e-mail when its Addr is set.
 	Mail MailConfig
+	// Clock tells today for every request (which period the figures are
+	// at, which windows are open); the store tells it by the same clock.
+	// Default: the store's, the machine's clock unless set.
+	Clock domain.Clock
 }
 
 // Server holds the dependencies of every handler.
@@ -58,6 +63,9 @@ type Server struct {
 	printer *report.Printer
 }
 
+// today is the calendar day in Italy by the configuration's clock.
+func (s *Server) today() time.Time { return s.cfg.Clock.Today() }
+
 // New returns the application's HTTP handler.
 func New(st *store.Store, log *slog.Logger, cfg Config) http.Handler {
 	if cfg.IdleTimeout <= 0 {
@@ -71,6 +79,11 @@ func New(st *store.Store, log *slog.Logger, cfg Config) http.Handler {
 	}
 	if cfg.Passwords == nil {
 		cfg.Passwords = auth.NewPasswords(auth.DefaultPasswordSlots(), 2*time.Second)
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = st.Clock()
+	} else {
+		st.SetClock(cfg.Clock)
 	}
 	sm := scs.New()
 	sm.Store = pgxstore.NewWithCleanupInterval(st.Pool(), max(cfg.SessionCleanup, 0))

@@ -87,7 +87,7 @@ func (s *Store) LoadCentreFigures(ctx context.Context, year int, centre domain.C
 	}
 	out := doc.centre(centre)
 	c.Centres = []*plan.Centre{out}
-	c.Evaluate()
+	c.Evaluate(s.today())
 	return c, out, nil
 }
 

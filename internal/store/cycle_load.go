@@ -75,7 +75,7 @@ func (s *Store) loadAndKeep(ctx context.Context, year int) (*keptCycle, error) {
 	if err := tx.QueryRow(ctx, `SELECT n FROM data_version`).Scan(&version); err != nil {
 		return nil, err
 	}
-	c, err := loadCycleTx(ctx, tx, year)
+	c, err := loadCycleTx(ctx, tx, year, s.today())
 	if err != nil {
 		return nil, err
 	}
@@ -86,8 +86,8 @@ func (s *Store) loadAndKeep(ctx context.Context, year int) (*keptCycle, error) {
 }
 
 // loadCycleTx is LoadCycle within tx, for a write that must judge the cycle
-// as it stands under its own locks.
-func loadCycleTx(ctx context.Context, tx pgx.Tx, year int) (*plan.Cycle, error) {
+// as it stands under its own locks, evaluated on today.
+func loadCycleTx(ctx context.Context, tx pgx.Tx, year int, today time.Time) (*plan.Cycle, error) {
 	c := &plan.Cycle{Year: year}
 	err := tx.QueryRow(ctx, `
 		SELECT c.id, o.name, c.band_reached, c.band_partial, c.rounding, c.achievement_cap, coalesce(c.approval_act, ''), c.approved_on, c.version
@@ -106,7 +106,7 @@ func loadCycleTx(ctx context.Context, tx pgx.Tx, year int) (*plan.Cycle, error) 
 			return nil, fmt.Errorf("cycle %d: %w", year, err)
 		}
 	}
-	c.Evaluate()
+	c.Evaluate(today)
 	return c, nil
 }
 

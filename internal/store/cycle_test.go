@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"time"
 	"bytes"
 	"context"
 	"errors"
@@ -31,7 +32,7 @@ func export(tb testing.TB, st *store.Store, year int) []byte {
 		tb.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := interchange.Encode(&buf, c); err != nil {
+	if err := interchange.Encode(&buf, c, domain.Today(time.Now())); err != nil {
 		tb.Fatal(err)
 	}
 	return buf.Bytes()

@@ -28,20 +28,20 @@ func (s *Store) EntryState(ctx context.Context, periodID int64, centre domain.Cy
 	var e plan.EntryState
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var err error
-		e, err = EntryStateTx(ctx, tx, periodID, centre)
+		e, err = EntryStateTx(ctx, tx, periodID, centre, s.today())
 		return err
 	})
 	return e, err
 }
 
-// EntryStateTx is EntryState inside tx; it locks the (period, centre)'s
+// EntryStateTx is EntryState inside tx on today; it locks the (period, centre)'s
 // submission row, when there is one, for the rest of tx.
-func EntryStateTx(ctx context.Context, tx pgx.Tx, periodID int64, centre domain.CycleCentreID) (plan.EntryState, error) {
+func EntryStateTx(ctx context.Context, tx pgx.Tx, periodID int64, centre domain.CycleCentreID, today time.Time) (plan.EntryState, error) {
 	f, _, version, err := entryFacts(ctx, tx, periodID, centre)
 	if err != nil {
 		return plan.EntryState{}, err
 	}
-	e := plan.Entry(f, domain.Today(time.Now()))
+	e := plan.Entry(f, today)
 	e.Version = version
 	return e, nil
 }
@@ -150,15 +150,15 @@ type Transition struct {
 // MissingReasons lists what the centre must still explain (a value below
 // target or an activity late without a written reason, plan.ReasonsMissing)
 // before it can submit the period; nil when nothing is missing. It reads
-// the cycle inside tx, as the submission sees it.
-func MissingReasons(ctx context.Context, tx pgx.Tx, periodID int64, centre domain.CycleCentreID) ([]string, error) {
+// the cycle inside tx, as the submission sees it on today.
+func MissingReasons(ctx context.Context, tx pgx.Tx, periodID int64, centre domain.CycleCentreID, today time.Time) ([]string, error) {
 	var year int
 	var end time.Time
 	if err := tx.QueryRow(ctx, `SELECT c.year, pe.ends_on FROM periods pe JOIN cycles c ON c.id = pe.cycle_id WHERE pe.id = $1`,
 		periodID).Scan(&year, &end); err != nil {
 		return nil, err
 	}
-	c, err := loadCycleTx(ctx, tx, year)
+	c, err := loadCycleTx(ctx, tx, year, today)
 	if err != nil {
 		return nil, err
 	}
@@ -230,11 +230,11 @@ func (s *Store) transition(ctx context.Context, t Transition, to plan.Submission
 		switch to {
 		case plan.Submitted:
 			action = "submit"
-			e := plan.Entry(f, domain.Today(time.Now()))
+			e := plan.Entry(f, s.today())
 			if !e.Open {
 				return &Conflict{Message: e.Message() + ": non si può inviare"}
 			}
-			missing, err := MissingReasons(ctx, tx, t.Period, t.Centre)
+			missing, err := MissingReasons(ctx, tx, t.Period, t.Centre, s.today())
 			if err != nil {
 				return err
 			}

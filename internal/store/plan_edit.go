@@ -73,7 +73,7 @@ func (s *Store) inPlan(ctx context.Context, ch Change, cycleID int64, fn func(tx
 			return ErrPlanFrozen
 		}
 		if approved {
-			if p := plan.VariationDateProblem(*approvedOn, Day(ch.Variation.On), domain.Today(time.Now())); p != "" {
+			if p := plan.VariationDateProblem(*approvedOn, Day(ch.Variation.On), s.today()); p != "" {
 				return &Conflict{Message: p, Field: FieldVariationOn}
 			}
 		}
@@ -367,7 +367,7 @@ func (s *Store) CorrectApproval(ctx context.Context, a Actor, year, version int,
 
 func (s *Store) approval(ctx context.Context, a Actor, year, version int, act string, on time.Time, correct bool) error {
 	on = Day(on)
-	if p := plan.ApprovalDateProblem(year, on, domain.Today(time.Now())); p != "" {
+	if p := plan.ApprovalDateProblem(year, on, s.today()); p != "" {
 		return &Conflict{Message: p, Field: FieldApprovedOn}
 	}
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {

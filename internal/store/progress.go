@@ -67,7 +67,7 @@ func (s *Store) saveProgress(ctx context.Context, ch Change, objectiveID, period
 			return fmt.Errorf("period %d of objective %d: %w", periodID, objectiveID, ErrNotFound)
 		}
 		if !correct {
-			e, err := EntryStateTx(ctx, tx, periodID, centre)
+			e, err := EntryStateTx(ctx, tx, periodID, centre, s.today())
 			if err != nil {
 				return err
 			}

@@ -290,10 +290,10 @@ func (s *Store) ValidateReport(ctx context.Context, a Actor, year, number int, v
 		if n != number {
 			return &Conflict{Message: fmt.Sprintf("la relazione in attesa è la versione %d, non la %d: ricaricare la pagina", n, number)}
 		}
-		if msg := plan.ValidationProblem(v.On, domain.Today(sentAt), domain.Today(time.Now())); msg != "" {
+		if msg := plan.ValidationProblem(v.On, domain.Today(sentAt), s.today()); msg != "" {
 			return &Conflict{Message: msg, Field: "validated_on"}
 		}
-		c, err := loadCycleTx(ctx, tx, year)
+		c, err := loadCycleTx(ctx, tx, year, s.today())
 		if err != nil {
 			return err
 		}

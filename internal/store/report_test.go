@@ -37,7 +37,7 @@ func TestStore_ValidateReport(t *testing.T) {
 	}
 	encode := func(c *plan.Cycle) ([]byte, error) {
 		var b bytes.Buffer
-		err := interchange.Encode(&b, c)
+		err := interchange.Encode(&b, c, domain.Today(time.Now()))
 		return b.Bytes(), err
 	}
 	before := export(t, st, 2023)

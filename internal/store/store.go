@@ -46,12 +46,25 @@ type Store struct {
 	cycles cycleCache
 	// loads share one load of a cycle among the requests that need it at once.
 	loads singleflight.Group
+	// clock tells today: which period a cycle's figures are at, which
+	// windows are open, which dates are in the future.
+	clock domain.Clock
 }
 
-// New returns a store on pool.
+// New returns a store on pool, on the machine's clock.
 func New(pool *pgxpool.Pool) *Store {
-	return &Store{pool: pool, cycles: cycleCache{byYear: map[int]*keptCycle{}}}
+	return &Store{pool: pool, cycles: cycleCache{byYear: map[int]*keptCycle{}}, clock: domain.SystemClock}
 }
+
+// SetClock sets the clock the store tells today by (the configuration's,
+// see server.Config.Clock); call it before the store is used.
+func (s *Store) SetClock(c domain.Clock) { s.clock = c }
+
+// Clock is the store's clock.
+func (s *Store) Clock() domain.Clock { return s.clock }
+
+// today is the calendar day in Italy by the store's clock.
+func (s *Store) today() time.Time { return s.clock.Today() }
 
 // Pool exposes the pool, for the session store and health checks.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }

@@ -3,7 +3,6 @@ package components
 import (
 	"testing"
 
-	"traguardo/internal/domain"
 )
 
 func TestParseNumber(t *testing.T) {
@@ -20,14 +19,8 @@ func TestParseNumber(t *testing.T) {
 	}
 }
 
-func TestFormats(t *testing.T) {
+func TestNumberInput(t *testing.T) {
 	cases := []struct{ got, want string }{
-		{Number(1234.5), "1.234,5"},
-		{Number(8), "8"},
-		{Percent(33.3333), "33,3%"},
-		{Percent(100), "100%"},
-		{Value(domain.UnitYesNo, 1), "si"},
-		{Value(domain.UnitYesNo, 0), "no"},
 		{NumberInput(1234.5), "1234,5"},
 	}
 	for _, tc := range cases {

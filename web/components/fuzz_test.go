@@ -3,6 +3,7 @@ package components
 import (
 	"math"
 	"testing"
+	"traguardo/internal/format"
 )
 
 // FuzzParseNumber: whatever is typed in a number field, a number read is
@@ -25,7 +26,7 @@ func FuzzParseNumber(f *testing.F) {
 			t.Fatalf("ParseNumber(NumberInput(%v) = %q) = %v, %v", v, NumberInput(v), back, err)
 		}
 		if math.Abs(v) < 1e12 {
-			shown := Number(v)
+			shown := format.Number(v)
 			back, err := ParseNumber(shown)
 			if err != nil || math.Abs(back-v) > 0.005+1e-9*math.Abs(v) {
 				t.Fatalf("ParseNumber(Number(%v) = %q) = %v, %v", v, shown, back, err)
@@ -45,8 +46,8 @@ func FuzzParseDay(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if back, err := ParseDay(Date(d)); err != nil || !back.Equal(d) {
-			t.Fatalf("ParseDay(Date(%v) = %q) = %v, %v", d, Date(d), back, err)
+		if back, err := ParseDay(format.Date(d)); err != nil || !back.Equal(d) {
+			t.Fatalf("ParseDay(format.Date(%v) = %q) = %v, %v", d, format.Date(d), back, err)
 		}
 	})
 }

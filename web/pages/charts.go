@@ -1,13 +1,13 @@
 package pages
 
 import (
+	"traguardo/internal/format"
 	"strconv"
 	"strings"
 	"time"
 
 	"traguardo/internal/domain"
 	"traguardo/internal/plan"
-	"traguardo/web/components"
 )
 
 // TrendView is a trend chart: the achievement of each series (the cycle,
@@ -16,7 +16,6 @@ import (
 // data as a table. ID makes the chart's element ids unique in its page.
 type TrendView struct {
 	ID, Title string
-	Rules     domain.Rules
 	// AsOf is the period of the page's figures, marked in the chart.
 	AsOf   time.Time
 	Series []TrendSeries
@@ -42,10 +41,10 @@ func (v TrendView) Periods() []time.Time {
 
 // trendText is a point as it reads: its figure, "da rilevare" while its
 // period awaits data, "nessun dato" when nothing was recorded; never 0.
-func trendText(r domain.Rules, p plan.TrendPoint) string {
+func trendText(p plan.TrendPoint) string {
 	switch {
 	case p.Value != nil:
-		return components.PercentBy(r, *p.Value)
+		return format.Percent(*p.Value)
 	case p.Pending:
 		return "da rilevare"
 	}
@@ -111,7 +110,7 @@ func trendAlt(v TrendView) string {
 	for _, se := range v.Series {
 		parts := make([]string, len(se.Points))
 		for i, p := range se.Points {
-			parts[i] = "al " + components.Date(p.Period) + " " + trendText(v.Rules, p)
+			parts[i] = "al " + format.Date(p.Period) + " " + trendText(p)
 		}
 		rows = append(rows, se.Label+": "+strings.Join(parts, ", "))
 	}
@@ -132,7 +131,7 @@ type GanttView struct {
 
 // GanttRow is an activity of a Gantt chart. Actual is its actual months as
 // known at the chart's period (Recorded false when nothing was recorded
-// then or before); Late is domain.Late at that period; Reason is the
+// then or before); Late is the model's lateness at that period; Reason is the
 // reason recorded with those months.
 type GanttRow struct {
 	// Group heads the objective's rows in the drawing; GroupShort names
@@ -316,7 +315,7 @@ func ganttAlt(v GanttView) string {
 	if len(rows) == 0 {
 		return v.Title + ": nessuna attività."
 	}
-	return v.Title + " al " + components.Date(v.AsOf) + ". " + strings.Join(rows, "; ") + "."
+	return v.Title + " al " + format.Date(v.AsOf) + ". " + strings.Join(rows, "; ") + "."
 }
 
 func clip(s string, n int) string {
@@ -339,7 +338,6 @@ func spanAfter(v GanttView, s domain.Span) bool {
 // its page at that period.
 type PreviousResult struct {
 	Year       int
-	Rules      domain.Rules
 	Objective  *plan.Objective
 	YearResult bool
 	Href       string

@@ -10,14 +10,12 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
-	"traguardo/internal/domain"
+	"traguardo/internal/format"
 	"traguardo/internal/plan"
-	"traguardo/web/components"
 	"traguardo/web/paths"
 )
 
 // dayMonth writes a period's end as "30/06", as "al 30/06" reads.
-func dayMonth(p *plan.Value) string { return p.Period.Format("02/01") }
 
 // figuresAt says which period the page's figures are at, and links the
 // page as of each period of the cycle; page is the page's own path.
@@ -49,9 +47,9 @@ func figuresAt(c *plan.Cycle, page string) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var2 string
-				templ_7745c5c3_Var2, templ_7745c5c3_Err = templ.JoinStringErrs("Risultato dell'anno: dati al " + components.Date(c.AsOf) + ".")
+				templ_7745c5c3_Var2, templ_7745c5c3_Err = templ.JoinStringErrs("Risultato dell'anno: dati al " + format.Date(c.AsOf) + ".")
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/figures.templ`, Line: 20, Col: 78}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/figures.templ`, Line: 19, Col: 74}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var2))
 				if templ_7745c5c3_Err != nil {
@@ -67,9 +65,9 @@ func figuresAt(c *plan.Cycle, page string) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var3 string
-				templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs("Dati al " + components.Date(c.AsOf) + ": nessun dato ancora rilevato, da rilevare.")
+				templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs("Dati al " + format.Date(c.AsOf) + ": nessun dato ancora rilevato, da rilevare.")
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/figures.templ`, Line: 22, Col: 99}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/figures.templ`, Line: 21, Col: 95}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 				if templ_7745c5c3_Err != nil {
@@ -85,9 +83,9 @@ func figuresAt(c *plan.Cycle, page string) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var4 string
-				templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs("Dati al " + components.Date(c.AsOf))
+				templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs("Dati al " + format.Date(c.AsOf))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/figures.templ`, Line: 24, Col: 51}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/figures.templ`, Line: 23, Col: 47}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 				if templ_7745c5c3_Err != nil {
@@ -99,9 +97,9 @@ func figuresAt(c *plan.Cycle, page string) templ.Component {
 				}
 				if n := len(c.Periods); n > 0 {
 					var templ_7745c5c3_Var5 string
-					templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs("(il risultato dell'anno sarà quello al " + components.Date(c.Periods[n-1].EndsOn) + ").")
+					templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs("(il risultato dell'anno sarà quello al " + format.Date(c.Periods[n-1].EndsOn) + ").")
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/figures.templ`, Line: 26, Col: 98}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/figures.templ`, Line: 25, Col: 94}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 					if templ_7745c5c3_Err != nil {
@@ -125,9 +123,9 @@ func figuresAt(c *plan.Cycle, page string) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var6 string
-						templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(components.Date(p.EndsOn))
+						templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(format.Date(p.EndsOn))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/figures.templ`, Line: 35, Col: 85}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/figures.templ`, Line: 34, Col: 81}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
 						if templ_7745c5c3_Err != nil {
@@ -145,7 +143,7 @@ func figuresAt(c *plan.Cycle, page string) templ.Component {
 						var templ_7745c5c3_Var7 string
 						templ_7745c5c3_Var7, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(paths.AsOf(page, p.EndsOn))).ResolveURL(ctx)
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/figures.templ`, Line: 37, Col: 71}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/figures.templ`, Line: 36, Col: 71}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var7)
 						if templ_7745c5c3_Err != nil {
@@ -156,9 +154,9 @@ func figuresAt(c *plan.Cycle, page string) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var8 string
-						templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(components.Date(p.EndsOn))
+						templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(format.Date(p.EndsOn))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/figures.templ`, Line: 37, Col: 101}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/figures.templ`, Line: 36, Col: 97}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var8))
 						if templ_7745c5c3_Err != nil {
@@ -218,7 +216,7 @@ func indicatorActual(in *plan.Indicator) templ.Component {
 			var templ_7745c5c3_Var10 string
 			templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.JoinStringErrs(in.At.Reason)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/figures.templ`, Line: 56, Col: 23}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/figures.templ`, Line: 55, Col: 23}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var10))
 			if templ_7745c5c3_Err != nil {
@@ -230,9 +228,9 @@ func indicatorActual(in *plan.Indicator) templ.Component {
 			}
 		} else if in.Actual != nil {
 			var templ_7745c5c3_Var11 string
-			templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(components.Value(in.Unit, *in.Actual))
+			templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(format.Value(in.Unit, *in.Actual))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/figures.templ`, Line: 58, Col: 41}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/figures.templ`, Line: 57, Col: 37}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var11))
 			if templ_7745c5c3_Err != nil {
@@ -254,9 +252,9 @@ func indicatorActual(in *plan.Indicator) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var12 string
-			templ_7745c5c3_Var12, templ_7745c5c3_Err = templ.JoinStringErrs("al " + dayMonth(in.Latest) + ": " + components.Value(in.Unit, in.Latest.Value))
+			templ_7745c5c3_Var12, templ_7745c5c3_Err = templ.JoinStringErrs("al " + format.DayMonth(in.Latest.Period) + ": " + format.Value(in.Unit, in.Latest.Value))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/figures.templ`, Line: 64, Col: 111}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/figures.templ`, Line: 63, Col: 121}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var12))
 			if templ_7745c5c3_Err != nil {
@@ -277,7 +275,5 @@ func boolAttr(b bool) string {
 	}
 	return "false"
 }
-
-func bandOf(s string) domain.Band { return domain.Band(s) }
 
 var _ = templruntime.GeneratedTemplate
