@@ -1,8 +1,6 @@
 package interchange_test
 
 import (
-	"time"
-	"traguardo/internal/domain"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -10,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+	"traguardo/internal/domain"
 
 	"traguardo/internal/demo"
 	"traguardo/internal/interchange"

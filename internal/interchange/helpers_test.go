@@ -1,8 +1,6 @@
 package interchange_test
 
 import (
-	"time"
-	"traguardo/internal/domain"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -11,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+	"traguardo/internal/domain"
 
 	"traguardo/internal/demo"
 	"traguardo/internal/interchange"

@@ -10,10 +10,10 @@
 package report
 
 import (
-	"traguardo/internal/format"
 	"context"
 	"fmt"
 	"time"
+	"traguardo/internal/format"
 
 	"traguardo/internal/domain"
 	"traguardo/internal/plan"

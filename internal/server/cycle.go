@@ -1,11 +1,11 @@
 package server
 
 import (
-	"traguardo/internal/format"
 	"bytes"
 	"fmt"
 	"net/http"
 	"strconv"
+	"traguardo/internal/format"
 
 	"github.com/go-chi/chi/v5"
 

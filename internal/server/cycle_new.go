@@ -1,7 +1,6 @@
 package server
 
 import (
-	"traguardo/internal/format"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"traguardo/internal/format"
 	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"

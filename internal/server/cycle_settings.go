@@ -1,13 +1,13 @@
 package server
 
 import (
-	"traguardo/internal/format"
 	"cmp"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
+	"traguardo/internal/format"
 
 	"github.com/a-h/templ"
 

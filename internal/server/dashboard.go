@@ -1,7 +1,6 @@
 package server
 
 import (
-	"traguardo/internal/format"
 	"context"
 	"fmt"
 	"net/http"
@@ -9,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"traguardo/internal/format"
 
 	"github.com/go-chi/chi/v5"
 

@@ -1,9 +1,9 @@
 package server
 
 import (
-	"traguardo/internal/format"
 	"net/http"
 	"time"
+	"traguardo/internal/format"
 	"traguardo/internal/plan"
 	"traguardo/web/pages"
 )
@@ -55,9 +55,9 @@ func objectiveHistory(c *plan.Cycle, ce *plan.Centre, o *plan.Objective, today t
 		}
 		f := o.FiguresAt(day, c.IsLast(day), c.AwaitingData(day, today), c.Bands, c.Rules)
 		h := pages.PeriodHistory{
-			ID:          "storico-" + day.Format(time.DateOnly),
-			Period:      format.Date(day),
-			Figure:      f.Figure,
+			ID:     "storico-" + day.Format(time.DateOnly),
+			Period: format.Date(day),
+			Figure: f.Figure,
 		}
 		var prev time.Time
 		if i > 0 {

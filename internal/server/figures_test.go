@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"traguardo/internal/domain"
 	"bytes"
 	"context"
 	"fmt"
@@ -9,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"traguardo/internal/domain"
 
 	"golang.org/x/net/html"
 

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"traguardo/internal/format"
 	"context"
 	"fmt"
 	"maps"
@@ -14,6 +13,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"traguardo/internal/format"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"

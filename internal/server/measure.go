@@ -1,11 +1,11 @@
 package server
 
 import (
-	"traguardo/internal/format"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
+	"traguardo/internal/format"
 
 	"github.com/a-h/templ"
 

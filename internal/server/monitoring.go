@@ -1,12 +1,12 @@
 package server
 
 import (
-	"traguardo/internal/format"
 	"context"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
+	"traguardo/internal/format"
 
 	"github.com/go-chi/chi/v5"
 
@@ -22,7 +22,6 @@ import (
 // Monitoring review: the overview of every centre × period, a centre's
 // period with its submission and review, the periods' windows, and the
 // notifications.
-
 
 // loadMonitoring reads the overview of the URL's year.
 func (s *Server) loadMonitoring(r *http.Request) (*store.MonitoringOverview, error) {

@@ -1,12 +1,12 @@
 package server
 
 import (
-	"traguardo/internal/format"
 	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"traguardo/internal/format"
 
 	"github.com/a-h/templ"
 

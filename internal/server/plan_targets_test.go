@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"traguardo/internal/format"
 	"context"
 	"net/http"
 	"net/url"
@@ -10,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"traguardo/internal/format"
 
 	"golang.org/x/net/html"
 

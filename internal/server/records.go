@@ -1,7 +1,6 @@
 package server
 
 import (
-	"traguardo/internal/format"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"traguardo/internal/format"
 	"unicode/utf8"
 
 	"traguardo/internal/auth"

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"traguardo/internal/format"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"traguardo/internal/format"
 
 	"traguardo/internal/auth"
 	"traguardo/internal/plan"

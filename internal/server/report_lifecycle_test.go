@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"traguardo/internal/format"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -16,6 +15,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"traguardo/internal/format"
 
 	"traguardo/internal/demo"
 	"traguardo/internal/domain"

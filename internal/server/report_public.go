@@ -1,7 +1,6 @@
 package server
 
 import (
-	"traguardo/internal/format"
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
@@ -14,6 +13,7 @@ import (
 	"path"
 	"strconv"
 	"time"
+	"traguardo/internal/format"
 
 	"github.com/go-chi/chi/v5"
 

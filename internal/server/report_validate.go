@@ -1,13 +1,13 @@
 package server
 
 import (
-	"time"
-	"traguardo/internal/format"
 	"bytes"
 	"errors"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
+	"traguardo/internal/format"
 
 	"traguardo/internal/auth"
 	"traguardo/internal/domain"

@@ -1,11 +1,11 @@
 package store_test
 
 import (
-	"time"
 	"bytes"
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"traguardo/internal/demo"
 	"traguardo/internal/domain"

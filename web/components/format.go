@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-
 	"traguardo/internal/domain"
 )
 

@@ -2,7 +2,6 @@ package components
 
 import (
 	"testing"
-
 )
 
 func TestParseNumber(t *testing.T) {

@@ -1,10 +1,10 @@
 package pages
 
 import (
-	"traguardo/internal/format"
 	"strconv"
 	"strings"
 	"time"
+	"traguardo/internal/format"
 
 	"traguardo/internal/domain"
 	"traguardo/internal/plan"
