@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"traguardo/internal/auth"
+	"traguardo/internal/fielderr"
 	"traguardo/internal/interchange"
 	"traguardo/internal/plan"
 	"traguardo/internal/spreadsheet"
@@ -196,17 +197,8 @@ func keptShift(offer *plan.YearShift, made, to int) *plan.YearShift {
 // workbook that a move of its dates would fix comes with that move.
 func (s *Server) readWorkbook(b []byte, opt spreadsheet.Options) (*plan.Cycle, []pages.UploadError, *plan.YearShift, error) {
 	p, err := spreadsheet.ReadPlanWith(bytes.NewReader(b), opt)
-	var errs spreadsheet.Errors
-	if errors.As(err, &errs) {
-		var out []pages.UploadError
-		for _, e := range errs {
-			out = append(out, pages.UploadError{Sheet: e.Sheet, Row: e.Row, Column: e.Column, Message: sentence(e.Message)})
-		}
-		var shiftable *spreadsheet.ShiftableErrors
-		if errors.As(err, &shiftable) {
-			return nil, out, &shiftable.Shift, nil
-		}
-		return nil, out, nil, nil
+	if errs, offer, ok := fileErrors(err); ok {
+		return nil, errs, offer, nil
 	}
 	if err != nil {
 		return nil, nil, nil, err
@@ -268,19 +260,29 @@ func (s *Server) cycleImport(w http.ResponseWriter, r *http.Request) error {
 // months a move would bring into the cycle comes with that move.
 func (s *Server) readDocument(b []byte, opt interchange.Options) (*plan.Cycle, []pages.UploadError, *plan.YearShift, error) {
 	c, err := interchange.ReadWith(bytes.NewReader(b), s.policy, opt)
-	var errs interchange.Errors
-	if errors.As(err, &errs) {
-		var out []pages.UploadError
-		for _, e := range errs {
-			out = append(out, pages.UploadError{Path: e.Path, Message: sentence(e.Message)})
-		}
-		var shiftable *interchange.ShiftableErrors
-		if errors.As(err, &shiftable) {
-			return nil, out, &shiftable.Shift, nil
-		}
-		return nil, out, nil, nil
+	if errs, offer, ok := fileErrors(err); ok {
+		return nil, errs, offer, nil
 	}
 	return c, nil, nil, err
+}
+
+// fileErrors are the problems of an uploaded file that err lists, as
+// sentences, with the move of the file's dates that the page offers (nil
+// for none); false when err is not a list of problems.
+func fileErrors(err error) ([]pages.UploadError, *plan.YearShift, bool) {
+	var errs fielderr.List
+	if !errors.As(err, &errs) {
+		return nil, nil, false
+	}
+	out := make([]pages.UploadError, len(errs))
+	for i, e := range errs {
+		out[i] = pages.UploadError{Sheet: e.Sheet, Row: e.Row, Column: e.Column, Path: e.Field, Message: sentence(e.Message)}
+	}
+	var shiftable *plan.Shiftable
+	if errors.As(err, &shiftable) {
+		return out, &shiftable.Shift, true
+	}
+	return out, nil, true
 }
 
 // receiveUpload is the POST of both upload pages. It reads the uploaded file
