@@ -24,6 +24,7 @@ import (
 	"traguardo/internal/auth"
 	"traguardo/internal/db"
 	"traguardo/internal/demo"
+	"traguardo/internal/fielderr"
 	"traguardo/internal/interchange"
 	"traguardo/internal/pgcluster"
 	"traguardo/internal/report"
@@ -34,7 +35,7 @@ import (
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout, os.Stderr, os.Getenv); err != nil {
-		var fe interchange.Errors
+		var fe fielderr.List
 		if errors.As(err, &fe) {
 			fmt.Fprintln(os.Stderr, "Il documento contiene errori:")
 			for _, e := range fe {

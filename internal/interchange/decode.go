@@ -10,35 +10,9 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+
+	"traguardo/internal/fielderr"
 )
-
-// FieldError is one problem of a document, at a JSON path such as
-// centres[2].objectives[0].indicators[1].expected.
-type FieldError struct {
-	Path    string
-	Message string
-}
-
-// Error reads like "year: anno non valido: deve essere tra 2000 e 2100", or
-// the message alone for a problem of the document as a whole.
-func (e FieldError) Error() string {
-	if e.Path == "" {
-		return e.Message
-	}
-	return e.Path + ": " + e.Message
-}
-
-// Errors lists every problem found in a document.
-type Errors []FieldError
-
-// Error lists the problems one per line.
-func (es Errors) Error() string {
-	lines := make([]string, len(es))
-	for i, e := range es {
-		lines[i] = e.Error()
-	}
-	return strings.Join(lines, "\n")
-}
 
 // maxDocument bounds what is read, so a huge upload cannot exhaust memory.
 const maxDocument = 32 << 20
@@ -60,33 +34,33 @@ func Decode(r io.Reader) (*Document, error) {
 // members, wrong JSON types, NUL in a text. The document comes back with
 // them whenever it still fills the Go types (no wrong type), so that Read
 // can check its meaning too and list every problem at once; an unknown
-// member is then left out. A document that is not JSON is an Errors error.
-func decode(r io.Reader) (*Document, Errors, error) {
+// member is then left out. A document that is not JSON is a fielderr.List error.
+func decode(r io.Reader) (*Document, fielderr.List, error) {
 	raw, err := io.ReadAll(io.LimitReader(r, maxDocument+1))
 	if err != nil {
 		return nil, nil, err
 	}
 	if len(raw) > maxDocument {
-		return nil, nil, Errors{{Message: "documento troppo grande (massimo 32 MB)"}}
+		return nil, nil, fielderr.List{{Message: "documento troppo grande (massimo 32 MB)"}}
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var generic any
 	if err := dec.Decode(&generic); err != nil {
-		return nil, nil, Errors{{Message: "JSON non valido: " + jsonProblem(err)}}
+		return nil, nil, fielderr.List{{Message: "JSON non valido: " + jsonProblem(err)}}
 	}
 	// dec.More would miss a stray "}" or "]": look at what is left instead.
 	if len(bytes.TrimLeft(raw[dec.InputOffset():], " \t\r\n")) > 0 {
-		return nil, nil, Errors{{Message: "JSON non valido: contenuto dopo la fine del documento"}}
+		return nil, nil, fielderr.List{{Message: "JSON non valido: contenuto dopo la fine del documento"}}
 	}
-	var errs Errors
+	var errs fielderr.List
 	checkShape("", generic, reflect.TypeFor[Document](), &errs)
 	var doc Document
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		if len(errs) > 0 {
 			return nil, errs, nil
 		}
-		return nil, nil, Errors{{Message: "JSON non valido: " + jsonProblem(err)}}
+		return nil, nil, fielderr.List{{Message: "JSON non valido: " + jsonProblem(err)}}
 	}
 	return &doc, errs, nil
 }
@@ -109,14 +83,14 @@ var (
 
 // checkShape walks a generically decoded value against the Go type it must
 // fill, recording unknown members and wrong JSON types with their path.
-func checkShape(path string, v any, t reflect.Type, errs *Errors) {
+func checkShape(path string, v any, t reflect.Type, errs *fielderr.List) {
 	if v == nil {
 		return // null: absence is judged by Validate
 	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	add := func(msg string) { *errs = append(*errs, FieldError{Path: path, Message: msg}) }
+	add := func(msg string) { *errs = append(*errs, fielderr.Path(path, msg)) }
 	switch {
 	case t == valueType:
 		switch v.(type) {
@@ -141,7 +115,7 @@ func checkShape(path string, v any, t reflect.Type, errs *Errors) {
 			member := obj[key]
 			ft, known := fields[key]
 			if !known {
-				*errs = append(*errs, FieldError{Path: join(path, key), Message: "campo sconosciuto"})
+				*errs = append(*errs, fielderr.Path(join(path, key), "campo sconosciuto"))
 				continue
 			}
 			checkShape(join(path, key), member, ft, errs)

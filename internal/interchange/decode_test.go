@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"traguardo/internal/demo"
+	"traguardo/internal/fielderr"
 	"traguardo/internal/interchange"
 )
 
@@ -61,56 +62,56 @@ func TestDecode_Shape(t *testing.T) {
 	tests := []struct {
 		name   string
 		mutate func(t *testing.T, doc map[string]any)
-		want   interchange.Errors
+		want   fielderr.List
 	}{
 		{"ErrUnknownTop", func(t *testing.T, d map[string]any) { set(t, d, "foo", 1) },
-			interchange.Errors{fe("foo", "campo sconosciuto")}},
+			fielderr.List{fe("foo", "campo sconosciuto")}},
 		{"ErrUnknownDeep", func(t *testing.T, d map[string]any) { set(t, d, ind0+".foo", "x") },
-			interchange.Errors{fe("centres[0].objectives[0].indicators[0].foo", "campo sconosciuto")}},
+			fielderr.List{fe("centres[0].objectives[0].indicators[0].foo", "campo sconosciuto")}},
 		{"ErrUnknownNull", func(t *testing.T, d map[string]any) { set(t, d, "centres[3].objectives[1].bar", nil) },
-			interchange.Errors{fe("centres[3].objectives[1].bar", "campo sconosciuto")}},
+			fielderr.List{fe("centres[3].objectives[1].bar", "campo sconosciuto")}},
 		{"ErrUnknownInOrganisation", func(t *testing.T, d map[string]any) { set(t, d, "organisation.code", "X") },
-			interchange.Errors{fe("organisation.code", "campo sconosciuto")}},
+			fielderr.List{fe("organisation.code", "campo sconosciuto")}},
 		{"ErrUnknownInSpan", func(t *testing.T, d map[string]any) { set(t, d, act0+".planned.until", "2023-06") },
-			interchange.Errors{fe("centres[0].objectives[0].activities[0].planned.until", "campo sconosciuto")}},
+			fielderr.List{fe("centres[0].objectives[0].activities[0].planned.until", "campo sconosciuto")}},
 		{"ErrUnknownInProgress", func(t *testing.T, d map[string]any) { set(t, d, act0+".progress[0].note", "x") },
-			interchange.Errors{fe("centres[0].objectives[0].activities[0].progress[0].note", "campo sconosciuto")}},
+			fielderr.List{fe("centres[0].objectives[0].activities[0].progress[0].note", "campo sconosciuto")}},
 		{"ErrUnknownInNeutralised", func(t *testing.T, d map[string]any) {
 			set(t, d, ind0+".neutralised", map[string]any{"reason": "r", "by": "nucleo", "when": "2023-05"})
-		}, interchange.Errors{fe("centres[0].objectives[0].indicators[0].neutralised.when", "campo sconosciuto")}},
+		}, fielderr.List{fe("centres[0].objectives[0].indicators[0].neutralised.when", "campo sconosciuto")}},
 		// encoding/json matches names case-insensitively; the format does not.
 		{"ErrUnknownCase", func(t *testing.T, d map[string]any) { del(t, d, "year"); set(t, d, "Year", 2023) },
-			interchange.Errors{fe("Year", "campo sconosciuto")}},
+			fielderr.List{fe("Year", "campo sconosciuto")}},
 		{"ErrStringForNumber", func(t *testing.T, d map[string]any) { set(t, d, obj0+".weight", "2") },
-			interchange.Errors{fe("centres[0].objectives[0].weight", "atteso un numero")}},
+			fielderr.List{fe("centres[0].objectives[0].weight", "atteso un numero")}},
 		{"ErrStringForAchievement", func(t *testing.T, d map[string]any) { set(t, d, "achievement", "100") },
-			interchange.Errors{fe("achievement", "atteso un numero")}},
+			fielderr.List{fe("achievement", "atteso un numero")}},
 		{"ErrStringForInt", func(t *testing.T, d map[string]any) { set(t, d, "year", "2023") },
-			interchange.Errors{fe("year", "atteso un numero intero")}},
+			fielderr.List{fe("year", "atteso un numero intero")}},
 		{"ErrFractionForInt", func(t *testing.T, d map[string]any) { set(t, d, obj1+".number", json.Number("2.5")) },
-			interchange.Errors{fe("centres[0].objectives[1].number", "atteso un numero intero")}},
+			fielderr.List{fe("centres[0].objectives[1].number", "atteso un numero intero")}},
 		{"ErrStringForExpected", func(t *testing.T, d map[string]any) { set(t, d, ind0+".expected", "6") },
-			interchange.Errors{fe("centres[0].objectives[0].indicators[0].expected", "atteso un numero o vero/falso")}},
+			fielderr.List{fe("centres[0].objectives[0].indicators[0].expected", "atteso un numero o vero/falso")}},
 		{"ErrStringForValue", func(t *testing.T, d map[string]any) { set(t, d, ind0+".values[0].value", "8") },
-			interchange.Errors{fe("centres[0].objectives[0].indicators[0].values[0].value", "atteso un numero o vero/falso")}},
+			fielderr.List{fe("centres[0].objectives[0].indicators[0].values[0].value", "atteso un numero o vero/falso")}},
 		{"ErrObjectForValue", func(t *testing.T, d map[string]any) { set(t, d, yesNo+".expected", map[string]any{}) },
-			interchange.Errors{fe("centres[0].objectives[1].indicators[2].expected", "atteso un numero o vero/falso")}},
+			fielderr.List{fe("centres[0].objectives[1].indicators[2].expected", "atteso un numero o vero/falso")}},
 		{"ErrNumberForString", func(t *testing.T, d map[string]any) { set(t, d, obj0+".title", 5) },
-			interchange.Errors{fe("centres[0].objectives[0].title", "atteso un testo")}},
+			fielderr.List{fe("centres[0].objectives[0].title", "atteso un testo")}},
 		{"ErrNumberForPeriod", func(t *testing.T, d map[string]any) { set(t, d, "periods[2]", 20230930) },
-			interchange.Errors{fe("periods[2]", "atteso un testo")}},
+			fielderr.List{fe("periods[2]", "atteso un testo")}},
 		{"ErrObjectForList", func(t *testing.T, d map[string]any) { set(t, d, "periods", map[string]any{}) },
-			interchange.Errors{fe("periods", "atteso un elenco")}},
+			fielderr.List{fe("periods", "atteso un elenco")}},
 		{"ErrStringForObject", func(t *testing.T, d map[string]any) { set(t, d, "organisation", "Consorzio") },
-			interchange.Errors{fe("organisation", "atteso un oggetto")}},
+			fielderr.List{fe("organisation", "atteso un oggetto")}},
 		{"ErrStringForSpan", func(t *testing.T, d map[string]any) { set(t, d, act0+".planned", "2023-05") },
-			interchange.Errors{fe("centres[0].objectives[0].activities[0].planned", "atteso un oggetto")}},
+			fielderr.List{fe("centres[0].objectives[0].activities[0].planned", "atteso un oggetto")}},
 		{"ErrStringForAnnual", func(t *testing.T, d map[string]any) { set(t, d, act0+".planned", map[string]any{"annual": "si"}) },
-			interchange.Errors{fe("centres[0].objectives[0].activities[0].planned.annual", "atteso vero o falso")}},
+			fielderr.List{fe("centres[0].objectives[0].activities[0].planned.annual", "atteso vero o falso")}},
 		{"ErrNumberForMonth", func(t *testing.T, d map[string]any) { set(t, d, act0+".planned.from", 202305) },
-			interchange.Errors{fe("centres[0].objectives[0].activities[0].planned.from", "atteso un testo")}},
+			fielderr.List{fe("centres[0].objectives[0].activities[0].planned.from", "atteso un testo")}},
 		{"ErrObjectForCentre", func(t *testing.T, d map[string]any) { set(t, d, "centres[1]", []any{}) },
-			interchange.Errors{fe("centres[1]", "atteso un oggetto")}},
+			fielderr.List{fe("centres[1]", "atteso un oggetto")}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -166,7 +167,7 @@ func TestDecode_Syntax(t *testing.T) {
 			if doc != nil {
 				t.Errorf("Decode returned a document along with the error")
 			}
-			checkErrors(t, err, interchange.Errors{fe("", tc.want)})
+			checkErrors(t, err, fielderr.List{fe("", tc.want)})
 		})
 	}
 }
@@ -185,7 +186,7 @@ func TestDecode_ManyErrors(t *testing.T) {
 	set(t, doc, "centres[5].objectives[3].alpha", nil)
 	b := toJSON(t, doc)
 	// Object members are judged in name order, elements in list order.
-	want := interchange.Errors{
+	want := fielderr.List{
 		fe("bar", "campo sconosciuto"),
 		fe("centres[0].objectives[0].indicators[0].foo", "campo sconosciuto"),
 		fe("centres[0].objectives[0].indicators[0].weight", "atteso un numero"),
@@ -218,8 +219,8 @@ func TestDecode_NUL(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = interchange.Decode(bytes.NewReader(b))
-	var errs interchange.Errors
-	if !errors.As(err, &errs) || len(errs) != 1 || errs[0].Path != "centres[0].objectives[0].title" ||
+	var errs fielderr.List
+	if !errors.As(err, &errs) || len(errs) != 1 || errs[0].Field != "centres[0].objectives[0].title" ||
 		errs[0].Message != "il testo contiene un carattere non ammesso (NUL)" {
 		t.Fatalf("Decode with NUL = %v", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"traguardo/internal/demo"
+	"traguardo/internal/fielderr"
 	"traguardo/internal/interchange"
 )
 
@@ -32,9 +33,9 @@ func FuzzRead(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c, err := interchange.Read(bytes.NewReader(b), policy)
 		if err != nil {
-			var errs interchange.Errors
+			var errs fielderr.List
 			if !errors.As(err, &errs) || len(errs) == 0 {
-				t.Fatalf("Read refused the document with %T %v, want a non-empty interchange.Errors", err, err)
+				t.Fatalf("Read refused the document with %T %v, want a non-empty fielderr.List", err, err)
 			}
 			for _, e := range errs {
 				if e.Message == "" {

@@ -13,6 +13,7 @@ import (
 	"traguardo/internal/domain"
 
 	"traguardo/internal/demo"
+	"traguardo/internal/fielderr"
 	"traguardo/internal/interchange"
 	"traguardo/internal/plan"
 	"traguardo/internal/richtext"
@@ -172,22 +173,22 @@ func clone(t *testing.T, v any) any {
 	return out
 }
 
-// fieldErrors extracts the interchange.Errors from err, failing the test if
+// fieldErrors extracts the fielderr.List from err, failing the test if
 // err is nil or of another type.
-func fieldErrors(t *testing.T, err error) interchange.Errors {
+func fieldErrors(t *testing.T, err error) fielderr.List {
 	t.Helper()
 	if err == nil {
-		t.Fatal("got no error, want interchange.Errors")
+		t.Fatal("got no error, want fielderr.List")
 	}
-	var errs interchange.Errors
+	var errs fielderr.List
 	if !errors.As(err, &errs) {
-		t.Fatalf("error %v (%T) is not interchange.Errors", err, err)
+		t.Fatalf("error %v (%T) is not fielderr.List", err, err)
 	}
 	return errs
 }
 
 // checkErrors asserts that err holds exactly want, in order.
-func checkErrors(t *testing.T, err error, want interchange.Errors) {
+func checkErrors(t *testing.T, err error, want fielderr.List) {
 	t.Helper()
 	got := fieldErrors(t, err)
 	if !slices.Equal(got, want) {
@@ -195,10 +196,10 @@ func checkErrors(t *testing.T, err error, want interchange.Errors) {
 	}
 }
 
-func list(es interchange.Errors) string {
+func list(es fielderr.List) string {
 	var b strings.Builder
 	for _, e := range es {
-		fmt.Fprintf(&b, "  {Path: %q, Message: %q}\n", e.Path, e.Message)
+		fmt.Fprintf(&b, "  {Field: %q, Message: %q}\n", e.Field, e.Message)
 	}
 	if b.Len() == 0 {
 		return "  (none)\n"
@@ -231,6 +232,6 @@ func encode(t *testing.T, c *plan.Cycle) []byte {
 	return buf.Bytes()
 }
 
-func fe(path, msg string) interchange.FieldError {
-	return interchange.FieldError{Path: path, Message: msg}
+func fe(path, msg string) fielderr.Error {
+	return fielderr.Path(path, msg)
 }

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"traguardo/internal/interchange"
+	"traguardo/internal/fielderr"
 	"traguardo/internal/plan"
 )
 
@@ -66,29 +66,29 @@ func TestMonitoringFields_Read(t *testing.T) {
 	cases := []struct {
 		name string
 		edit func(doc map[string]any)
-		want interchange.Errors
+		want fielderr.List
 	}{
 		{"ErrNotMeasurableWithValue", func(doc map[string]any) {
 			set(t, doc, ind0+".values[0].value", json.Number("2"))
-		}, interchange.Errors{fe(ind0+".values[0].value", "un valore non rilevabile (not_measurable) non ha valore: usare null")}},
+		}, fielderr.List{fe(ind0+".values[0].value", "un valore non rilevabile (not_measurable) non ha valore: usare null")}},
 		{"ErrNotMeasurableWithoutReason", func(doc map[string]any) {
 			set(t, doc, ind0+".values[0].reason", " ")
-		}, interchange.Errors{fe(ind0+".values[0].reason", "motivo mancante: un valore non rilevabile richiede il motivo")}},
+		}, fielderr.List{fe(ind0+".values[0].reason", "motivo mancante: un valore non rilevabile richiede il motivo")}},
 		{"ErrTargetOfWrongKind", func(doc map[string]any) {
 			set(t, doc, yesNo+".targets[0].target", json.Number("1"))
-		}, interchange.Errors{fe(yesNo+".targets[0].target", "per un indicatore si/no il valore è vero (si) o falso (no)")}},
+		}, fielderr.List{fe(yesNo+".targets[0].target", "per un indicatore si/no il valore è vero (si) o falso (no)")}},
 		{"ErrTargetMissingAndPeriodUnknown", func(doc map[string]any) {
 			set(t, doc, ind0+".targets", []any{map[string]any{"period": "2023-05-31", "target": nil}})
-		}, interchange.Errors{fe(ind0+".targets[0].period", `periodo non previsto dal ciclo: "2023-05-31"`), fe(ind0+".targets[0].target", "target intermedio mancante")}},
+		}, fielderr.List{fe(ind0+".targets[0].period", `periodo non previsto dal ciclo: "2023-05-31"`), fe(ind0+".targets[0].target", "target intermedio mancante")}},
 		{"ErrSubmissionState", func(doc map[string]any) {
 			set(t, doc, "centres[0].submissions[1].state", "bozza")
-		}, interchange.Errors{fe("centres[0].submissions[1].state", `stato dell'invio non valido: "inviato", "restituito" o "approvato"`)}},
+		}, fielderr.List{fe("centres[0].submissions[1].state", `stato dell'invio non valido: "inviato", "restituito" o "approvato"`)}},
 		{"ErrSubmissionPeriodTwice", func(doc map[string]any) {
 			set(t, doc, "centres[0].submissions[1].period", "2023-06-30")
-		}, interchange.Errors{fe("centres[0].submissions[1].period", "periodo ripetuto")}},
+		}, fielderr.List{fe("centres[0].submissions[1].period", "periodo ripetuto")}},
 		{"ErrUnknownFieldStillRejected", func(doc map[string]any) {
 			set(t, doc, "centres[0].submissions[0].by", "direttore")
-		}, interchange.Errors{fe("centres[0].submissions[0].by", "campo sconosciuto")}},
+		}, fielderr.List{fe("centres[0].submissions[0].by", "campo sconosciuto")}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

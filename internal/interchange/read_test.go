@@ -10,6 +10,7 @@ import (
 
 	"traguardo/internal/demo"
 	"traguardo/internal/domain"
+	"traguardo/internal/fielderr"
 	"traguardo/internal/interchange"
 	"traguardo/internal/plan"
 )
@@ -82,24 +83,24 @@ func equalStrings(a, b []string) bool {
 // TestRead_Fields mutates one thing of the demo document and checks every
 // problem ToCycle reports, with its exact path and message.
 func TestRead_Fields(t *testing.T) {
-	periodErr := func(path string) interchange.FieldError {
+	periodErr := func(path string) fielderr.Error {
 		return fe(path, "il periodo non cade nell'anno del ciclo")
 	}
 	tests := []struct {
 		name   string
 		mutate func(t *testing.T, doc map[string]any)
-		want   interchange.Errors // nil: reads without error
+		want   fielderr.List // nil: reads without error
 	}{
 		// Header.
 		{"ErrFormat", func(t *testing.T, d map[string]any) { set(t, d, "format", "traguardo/v2") },
-			interchange.Errors{fe("format", `formato non supportato: atteso "traguardo/v1"`)}},
+			fielderr.List{fe("format", `formato non supportato: atteso "traguardo/v1"`)}},
 		{"ErrFormatMissing", func(t *testing.T, d map[string]any) { del(t, d, "format") },
-			interchange.Errors{fe("format", `formato non supportato: atteso "traguardo/v1"`)}},
+			fielderr.List{fe("format", `formato non supportato: atteso "traguardo/v1"`)}},
 		{"ErrOrganisationName", func(t *testing.T, d map[string]any) { set(t, d, "organisation.name", " \t") },
-			interchange.Errors{fe("organisation.name", "nome dell'ente mancante")}},
+			fielderr.List{fe("organisation.name", "nome dell'ente mancante")}},
 		// The centres are emptied so that only the year and its periods are judged.
 		{"ErrYearTooEarly", func(t *testing.T, d map[string]any) { set(t, d, "year", 1999); set(t, d, "centres", []any{}) },
-			interchange.Errors{
+			fielderr.List{
 				fe("year", "anno non valido: deve essere tra 2000 e 2100"),
 				periodErr("periods[0]"), periodErr("periods[1]"), periodErr("periods[2]"), periodErr("periods[3]"),
 			}},
@@ -107,138 +108,138 @@ func TestRead_Fields(t *testing.T) {
 			set(t, d, "year", 2101)
 			set(t, d, "periods", []any{"2101-12-31"})
 			set(t, d, "centres", []any{})
-		}, interchange.Errors{fe("year", "anno non valido: deve essere tra 2000 e 2100")}},
+		}, fielderr.List{fe("year", "anno non valido: deve essere tra 2000 e 2100")}},
 		{"OKYear2100", func(t *testing.T, d map[string]any) {
 			set(t, d, "year", 2100)
 			set(t, d, "periods", []any{"2100-12-31"})
 			set(t, d, "centres", []any{})
 		}, nil},
 		{"ErrNoPeriods", func(t *testing.T, d map[string]any) { set(t, d, "periods", []any{}); set(t, d, "centres", []any{}) },
-			interchange.Errors{fe("periods", "almeno un periodo di monitoraggio è necessario")}},
+			fielderr.List{fe("periods", "almeno un periodo di monitoraggio è necessario")}},
 		{"ErrPeriodsOutOfOrder", func(t *testing.T, d map[string]any) {
 			set(t, d, "periods", []any{"2023-06-30", "2023-03-31", "2023-09-30", lastDay})
-		}, interchange.Errors{fe("periods[1]", "i periodi devono essere in ordine crescente e senza ripetizioni")}},
+		}, fielderr.List{fe("periods[1]", "i periodi devono essere in ordine crescente e senza ripetizioni")}},
 		{"ErrPeriodsRepeated", func(t *testing.T, d map[string]any) {
 			set(t, d, "periods", []any{"2023-03-31", "2023-06-30", "2023-06-30", lastDay})
-		}, interchange.Errors{fe("periods[2]", "i periodi devono essere in ordine crescente e senza ripetizioni")}},
+		}, fielderr.List{fe("periods[2]", "i periodi devono essere in ordine crescente e senza ripetizioni")}},
 		{"ErrPeriodOtherYear", func(t *testing.T, d map[string]any) { set(t, d, "periods[0]", "2022-12-31") },
-			interchange.Errors{periodErr("periods[0]")}},
+			fielderr.List{periodErr("periods[0]")}},
 		{"ErrPeriodBadDate", func(t *testing.T, d map[string]any) { set(t, d, "periods[0]", "2023-02-30") },
-			interchange.Errors{fe("periods[0]", "data non valida: usare AAAA-MM-GG")}},
+			fielderr.List{fe("periods[0]", "data non valida: usare AAAA-MM-GG")}},
 		{"ErrPeriodBadFormat", func(t *testing.T, d map[string]any) { set(t, d, "periods[1]", "30/06/2023") },
-			interchange.Errors{fe("periods[1]", "data non valida: usare AAAA-MM-GG")}},
+			fielderr.List{fe("periods[1]", "data non valida: usare AAAA-MM-GG")}},
 
 		// Centres.
 		{"ErrCentreName", func(t *testing.T, d map[string]any) { set(t, d, "centres[1].name", "") },
-			interchange.Errors{fe("centres[1].name", "nome del centro mancante")}},
+			fielderr.List{fe("centres[1].name", "nome del centro mancante")}},
 		{"ErrCentreRepeated", func(t *testing.T, d map[string]any) { set(t, d, "centres[2].name", " AREA DIREZIONE ") },
-			interchange.Errors{fe("centres[2].name", "centro già presente nel documento")}},
+			fielderr.List{fe("centres[2].name", "centro già presente nel documento")}},
 
 		// Objectives.
 		{"ErrEmptyTitle", func(t *testing.T, d map[string]any) { set(t, d, obj1+".title", "") },
-			interchange.Errors{fe("centres[0].objectives[1].title", "titolo dell'obiettivo mancante")}},
+			fielderr.List{fe("centres[0].objectives[1].title", "titolo dell'obiettivo mancante")}},
 		{"ErrBlankTitle", func(t *testing.T, d map[string]any) { set(t, d, obj0+".title", " \n ") },
-			interchange.Errors{fe("centres[0].objectives[0].title", "titolo dell'obiettivo mancante")}},
+			fielderr.List{fe("centres[0].objectives[0].title", "titolo dell'obiettivo mancante")}},
 		{"ErrSection", func(t *testing.T, d map[string]any) { del(t, d, obj0+".section") },
-			interchange.Errors{fe("centres[0].objectives[0].section", "sezione mancante")}},
+			fielderr.List{fe("centres[0].objectives[0].section", "sezione mancante")}},
 		{"ErrNumberZero", func(t *testing.T, d map[string]any) { set(t, d, obj0+".number", 0) },
-			interchange.Errors{fe("centres[0].objectives[0].number", "numero dell'obiettivo mancante o non valido (intero da 1 a 9999)")}},
+			fielderr.List{fe("centres[0].objectives[0].number", "numero dell'obiettivo mancante o non valido (intero da 1 a 9999)")}},
 		{"ErrNumberNegative", func(t *testing.T, d map[string]any) { set(t, d, obj1+".number", -2) },
-			interchange.Errors{fe("centres[0].objectives[1].number", "numero dell'obiettivo mancante o non valido (intero da 1 a 9999)")}},
+			fielderr.List{fe("centres[0].objectives[1].number", "numero dell'obiettivo mancante o non valido (intero da 1 a 9999)")}},
 		{"ErrNumberMissing", func(t *testing.T, d map[string]any) { del(t, d, obj1+".number") },
-			interchange.Errors{fe("centres[0].objectives[1].number", "numero dell'obiettivo mancante o non valido (intero da 1 a 9999)")}},
+			fielderr.List{fe("centres[0].objectives[1].number", "numero dell'obiettivo mancante o non valido (intero da 1 a 9999)")}},
 		{"ErrNumberRepeated", func(t *testing.T, d map[string]any) { set(t, d, obj1+".number", 1) },
-			interchange.Errors{fe("centres[0].objectives[1].number", "numero già usato nella stessa sezione del centro")}},
+			fielderr.List{fe("centres[0].objectives[1].number", "numero già usato nella stessa sezione del centro")}},
 		{"ErrNumberRepeatedSectionSpaces", func(t *testing.T, d map[string]any) {
 			set(t, d, obj1+".number", 1)
 			set(t, d, obj1+".section", " Obiettivi di performance ")
-		}, interchange.Errors{fe("centres[0].objectives[1].number", "numero già usato nella stessa sezione del centro")}},
+		}, fielderr.List{fe("centres[0].objectives[1].number", "numero già usato nella stessa sezione del centro")}},
 		{"OKNumberRepeatedOtherSection", func(t *testing.T, d map[string]any) {
 			set(t, d, obj1+".number", 1)
 			set(t, d, obj1+".section", "Obiettivi trasversali")
 		}, nil},
 		{"ErrWeightNegative", func(t *testing.T, d map[string]any) { set(t, d, obj0+".weight", -1) },
-			interchange.Errors{fe("centres[0].objectives[0].weight", "il peso deve essere maggiore di zero")}},
+			fielderr.List{fe("centres[0].objectives[0].weight", "il peso deve essere maggiore di zero")}},
 		{"ErrWeightZero", func(t *testing.T, d map[string]any) { set(t, d, obj0+".weight", 0) },
-			interchange.Errors{fe("centres[0].objectives[0].weight", "il peso deve essere maggiore di zero")}},
+			fielderr.List{fe("centres[0].objectives[0].weight", "il peso deve essere maggiore di zero")}},
 		{"ErrIndicatorWeightNegative", func(t *testing.T, d map[string]any) { set(t, d, ind0+".weight", json.Number("-0.5")) },
-			interchange.Errors{fe("centres[0].objectives[0].indicators[0].weight", "il peso deve essere maggiore di zero")}},
+			fielderr.List{fe("centres[0].objectives[0].indicators[0].weight", "il peso deve essere maggiore di zero")}},
 		{"OKWeight", func(t *testing.T, d map[string]any) {
 			set(t, d, obj0+".weight", json.Number("0.5"))
 			set(t, d, ind0+".weight", 3)
 		}, nil},
 		{"ErrGroupEmpty", func(t *testing.T, d map[string]any) { set(t, d, obj0+".group", " ") },
-			interchange.Errors{fe("centres[0].objectives[0].group", "gruppo vuoto: usare null per un obiettivo non trasversale")}},
+			fielderr.List{fe("centres[0].objectives[0].group", "gruppo vuoto: usare null per un obiettivo non trasversale")}},
 
 		// Activities and spans.
 		{"ErrActivityDescription", func(t *testing.T, d map[string]any) { set(t, d, act0+".description", "") },
-			interchange.Errors{fe("centres[0].objectives[0].activities[0].description", "descrizione dell'attività mancante")}},
+			fielderr.List{fe("centres[0].objectives[0].activities[0].description", "descrizione dell'attività mancante")}},
 		{"ErrBadMonth", func(t *testing.T, d map[string]any) { set(t, d, act0+".planned.from", "2023-13") },
-			interchange.Errors{fe("centres[0].objectives[0].activities[0].planned.from", "mese non valido: usare AAAA-MM")}},
+			fielderr.List{fe("centres[0].objectives[0].activities[0].planned.from", "mese non valido: usare AAAA-MM")}},
 		{"ErrBadMonthShort", func(t *testing.T, d map[string]any) { set(t, d, act0+".progress[0].actual.to", "2023-9") },
-			interchange.Errors{fe("centres[0].objectives[0].activities[0].progress[0].actual.to", "mese non valido: usare AAAA-MM")}},
+			fielderr.List{fe("centres[0].objectives[0].activities[0].progress[0].actual.to", "mese non valido: usare AAAA-MM")}},
 		{"ErrBadMonthZero", func(t *testing.T, d map[string]any) { set(t, d, act0+".planned.to", "2023-00") },
-			interchange.Errors{fe("centres[0].objectives[0].activities[0].planned.to", "mese non valido: usare AAAA-MM")}},
+			fielderr.List{fe("centres[0].objectives[0].activities[0].planned.to", "mese non valido: usare AAAA-MM")}},
 		{"ErrSpanFromAfterTo", func(t *testing.T, d map[string]any) {
 			set(t, d, act0+".planned", map[string]any{"from": "2023-06", "to": "2023-05"})
-		}, interchange.Errors{fe("centres[0].objectives[0].activities[0].planned", "il mese di inizio è successivo al mese di fine")}},
+		}, fielderr.List{fe("centres[0].objectives[0].activities[0].planned", "il mese di inizio è successivo al mese di fine")}},
 		{"ErrProgressFromAfterTo", func(t *testing.T, d map[string]any) {
 			set(t, d, act0+".progress[0].actual", map[string]any{"from": "2024-01", "to": "2023-12"})
-		}, interchange.Errors{fe("centres[0].objectives[0].activities[0].progress[0].actual", "il mese di inizio è successivo al mese di fine")}},
+		}, fielderr.List{fe("centres[0].objectives[0].activities[0].progress[0].actual", "il mese di inizio è successivo al mese di fine")}},
 		{"ErrAnnualWithFrom", func(t *testing.T, d map[string]any) {
 			set(t, d, act0+".planned", map[string]any{"annual": true, "from": "2023-01"})
-		}, interchange.Errors{fe("centres[0].objectives[0].activities[0].planned", "un'attività annuale non può avere mese di inizio o di fine")}},
+		}, fielderr.List{fe("centres[0].objectives[0].activities[0].planned", "un'attività annuale non può avere mese di inizio o di fine")}},
 		{"ErrAnnualWithTo", func(t *testing.T, d map[string]any) {
 			set(t, d, "centres[2].objectives[0].activities[5].progress[0].actual", map[string]any{"annual": true, "to": "2023-12"})
-		}, interchange.Errors{fe("centres[2].objectives[0].activities[5].progress[0].actual", "un'attività annuale non può avere mese di inizio o di fine")}},
+		}, fielderr.List{fe("centres[2].objectives[0].activities[5].progress[0].actual", "un'attività annuale non può avere mese di inizio o di fine")}},
 		{"OKOpenSpan", func(t *testing.T, d map[string]any) {
 			set(t, d, act0+".planned", map[string]any{"from": "2023-05"})
 			set(t, d, act0+".progress[0].actual", map[string]any{"from": nil, "to": ""})
 		}, nil},
 		{"ErrProgressPeriodNotInCycle", func(t *testing.T, d map[string]any) { set(t, d, act0+".progress[0].period", "2023-12-01") },
-			interchange.Errors{fe("centres[0].objectives[0].activities[0].progress[0].period", `periodo non previsto dal ciclo: "2023-12-01"`)}},
+			fielderr.List{fe("centres[0].objectives[0].activities[0].progress[0].period", `periodo non previsto dal ciclo: "2023-12-01"`)}},
 		{"ErrProgressPeriodRepeated", func(t *testing.T, d map[string]any) {
 			p := get(t, d, act0+".progress[0]")
 			set(t, d, act0+".progress", []any{p, clone(t, p)})
-		}, interchange.Errors{fe("centres[0].objectives[0].activities[0].progress[1].period", "periodo ripetuto")}},
+		}, fielderr.List{fe("centres[0].objectives[0].activities[0].progress[1].period", "periodo ripetuto")}},
 
 		// Indicators.
 		{"ErrIndicatorName", func(t *testing.T, d map[string]any) { set(t, d, ind0+".name", "") },
-			interchange.Errors{fe("centres[0].objectives[0].indicators[0].name", "nome dell'indicatore mancante")}},
+			fielderr.List{fe("centres[0].objectives[0].indicators[0].name", "nome dell'indicatore mancante")}},
 		{"ErrMissingExpected", func(t *testing.T, d map[string]any) { del(t, d, ind0+".expected") },
-			interchange.Errors{fe("centres[0].objectives[0].indicators[0].expected", "valore atteso mancante")}},
+			fielderr.List{fe("centres[0].objectives[0].indicators[0].expected", "valore atteso mancante")}},
 		{"ErrNullExpected", func(t *testing.T, d map[string]any) { set(t, d, yesNo+".expected", nil) },
-			interchange.Errors{fe("centres[0].objectives[1].indicators[2].expected", "valore atteso mancante")}},
+			fielderr.List{fe("centres[0].objectives[1].indicators[2].expected", "valore atteso mancante")}},
 		{"ErrBadUnit", func(t *testing.T, d map[string]any) { set(t, d, ind0+".unit", "kg") },
-			interchange.Errors{fe("centres[0].objectives[0].indicators[0].unit", "unità di misura non ammessa: usare una tra "+unitList)}},
+			fielderr.List{fe("centres[0].objectives[0].indicators[0].unit", "unità di misura non ammessa: usare una tra "+unitList)}},
 		{"ErrUnitMissing", func(t *testing.T, d map[string]any) { del(t, d, ind0+".unit") },
-			interchange.Errors{fe("centres[0].objectives[0].indicators[0].unit", "unità di misura non ammessa: usare una tra "+unitList)}},
+			fielderr.List{fe("centres[0].objectives[0].indicators[0].unit", "unità di misura non ammessa: usare una tra "+unitList)}},
 		// An unknown unit is not si/no, so the booleans are refused as well.
 		{"ErrUnitCase", func(t *testing.T, d map[string]any) { set(t, d, yesNo+".unit", "SI/NO") },
-			interchange.Errors{
+			fielderr.List{
 				fe("centres[0].objectives[1].indicators[2].unit", "unità di misura non ammessa: usare una tra "+unitList),
 				fe("centres[0].objectives[1].indicators[2].expected", "il valore deve essere un numero"),
 				fe("centres[0].objectives[1].indicators[2].values[0].value", "il valore deve essere un numero"),
 			}},
 		{"ErrBadPolarity", func(t *testing.T, d map[string]any) { set(t, d, ind0+".polarity", "up") },
-			interchange.Errors{fe("centres[0].objectives[0].indicators[0].polarity", `polarità non valida: "higher" o "lower"`)}},
+			fielderr.List{fe("centres[0].objectives[0].indicators[0].polarity", `polarità non valida: "higher" o "lower"`)}},
 		{"OKPolarityDefault", func(t *testing.T, d map[string]any) { del(t, d, ind0+".polarity") }, nil},
 		{"ErrYesNoExpectedNumber", func(t *testing.T, d map[string]any) { set(t, d, yesNo+".expected", 1) },
-			interchange.Errors{fe("centres[0].objectives[1].indicators[2].expected", "per un indicatore si/no il valore è vero (si) o falso (no)")}},
+			fielderr.List{fe("centres[0].objectives[1].indicators[2].expected", "per un indicatore si/no il valore è vero (si) o falso (no)")}},
 		{"ErrYesNoValueNumber", func(t *testing.T, d map[string]any) { set(t, d, yesNo+".values[0].value", 0) },
-			interchange.Errors{fe("centres[0].objectives[1].indicators[2].values[0].value", "per un indicatore si/no il valore è vero (si) o falso (no)")}},
+			fielderr.List{fe("centres[0].objectives[1].indicators[2].values[0].value", "per un indicatore si/no il valore è vero (si) o falso (no)")}},
 		{"ErrNumericExpectedBool", func(t *testing.T, d map[string]any) { set(t, d, ind0+".expected", true) },
-			interchange.Errors{fe("centres[0].objectives[0].indicators[0].expected", "il valore deve essere un numero")}},
+			fielderr.List{fe("centres[0].objectives[0].indicators[0].expected", "il valore deve essere un numero")}},
 		{"ErrNumericValueBool", func(t *testing.T, d map[string]any) { set(t, d, ind0+".values[0].value", false) },
-			interchange.Errors{fe("centres[0].objectives[0].indicators[0].values[0].value", "il valore deve essere un numero")}},
+			fielderr.List{fe("centres[0].objectives[0].indicators[0].values[0].value", "il valore deve essere un numero")}},
 		{"ErrValueNull", func(t *testing.T, d map[string]any) { set(t, d, ind0+".values[0].value", nil) },
-			interchange.Errors{fe("centres[0].objectives[0].indicators[0].values[0].value", "valore mancante")}},
+			fielderr.List{fe("centres[0].objectives[0].indicators[0].values[0].value", "valore mancante")}},
 		{"ErrValuePeriodNotInCycle", func(t *testing.T, d map[string]any) { set(t, d, ind0+".values[0].period", "2024-12-31") },
-			interchange.Errors{fe("centres[0].objectives[0].indicators[0].values[0].period", `periodo non previsto dal ciclo: "2024-12-31"`)}},
+			fielderr.List{fe("centres[0].objectives[0].indicators[0].values[0].period", `periodo non previsto dal ciclo: "2024-12-31"`)}},
 		{"ErrValuePeriodRepeated", func(t *testing.T, d map[string]any) {
 			v := get(t, d, ind0+".values[0]")
 			set(t, d, ind0+".values", []any{v, clone(t, v)})
-		}, interchange.Errors{fe("centres[0].objectives[0].indicators[0].values[1].period", "periodo ripetuto")}},
+		}, fielderr.List{fe("centres[0].objectives[0].indicators[0].values[1].period", "periodo ripetuto")}},
 		{"OKValueSeries", func(t *testing.T, d map[string]any) {
 			set(t, d, ind0+".values", []any{
 				map[string]any{"period": "2023-06-30", "value": 3, "reason": "in ritardo"},
@@ -247,29 +248,29 @@ func TestRead_Fields(t *testing.T) {
 		}, nil},
 		{"ErrNeutralisedWithoutReason", func(t *testing.T, d map[string]any) {
 			set(t, d, ind0+".neutralised", map[string]any{"reason": "  ", "by": "nucleo"})
-		}, interchange.Errors{fe("centres[0].objectives[0].indicators[0].neutralised.reason", "motivazione della sterilizzazione mancante")}},
+		}, fielderr.List{fe("centres[0].objectives[0].indicators[0].neutralised.reason", "motivazione della sterilizzazione mancante")}},
 		{"ErrNeutralisedReasonMissing", func(t *testing.T, d map[string]any) {
 			set(t, d, ind0+".neutralised", map[string]any{"by": "direttore"})
-		}, interchange.Errors{fe("centres[0].objectives[0].indicators[0].neutralised.reason", "motivazione della sterilizzazione mancante")}},
+		}, fielderr.List{fe("centres[0].objectives[0].indicators[0].neutralised.reason", "motivazione della sterilizzazione mancante")}},
 		{"ErrNeutralisedBy", func(t *testing.T, d map[string]any) {
 			set(t, d, ind0+".neutralised", map[string]any{"reason": "evento esterno", "by": "sindaco"})
-		}, interchange.Errors{fe("centres[0].objectives[0].indicators[0].neutralised.by", `sterilizzazione ammessa solo per "direttore" o "nucleo"`)}},
+		}, fielderr.List{fe("centres[0].objectives[0].indicators[0].neutralised.by", `sterilizzazione ammessa solo per "direttore" o "nucleo"`)}},
 		{"OKNeutralised", func(t *testing.T, d map[string]any) {
 			set(t, d, ind0+".neutralised", map[string]any{"reason": "evento esterno", "by": "nucleo"})
 		}, nil},
 
 		// Reports.
 		{"ErrReportStatus", func(t *testing.T, d map[string]any) { set(t, d, report0+".status", "ok") },
-			interchange.Errors{fe("centres[0].objectives[0].reports[0].status", `stato non valido: "in linea", "a rischio", "critico" o null`)}},
+			fielderr.List{fe("centres[0].objectives[0].reports[0].status", `stato non valido: "in linea", "a rischio", "critico" o null`)}},
 		{"ErrReportStatusEmpty", func(t *testing.T, d map[string]any) { set(t, d, report0+".status", "") },
-			interchange.Errors{fe("centres[0].objectives[0].reports[0].status", `stato non valido: "in linea", "a rischio", "critico" o null`)}},
+			fielderr.List{fe("centres[0].objectives[0].reports[0].status", `stato non valido: "in linea", "a rischio", "critico" o null`)}},
 		{"OKReportStatus", func(t *testing.T, d map[string]any) { set(t, d, report0+".status", "a rischio") }, nil},
 		{"ErrReportPeriodNotInCycle", func(t *testing.T, d map[string]any) { set(t, d, report0+".period", "") },
-			interchange.Errors{fe("centres[0].objectives[0].reports[0].period", `periodo non previsto dal ciclo: ""`)}},
+			fielderr.List{fe("centres[0].objectives[0].reports[0].period", `periodo non previsto dal ciclo: ""`)}},
 		{"ErrReportPeriodRepeated", func(t *testing.T, d map[string]any) {
 			r := get(t, d, report0)
 			set(t, d, obj0+".reports", []any{r, clone(t, r)})
-		}, interchange.Errors{fe("centres[0].objectives[0].reports[1].period", "periodo ripetuto")}},
+		}, fielderr.List{fe("centres[0].objectives[0].reports[1].period", "periodo ripetuto")}},
 		{"OKReportsTwoPeriods", func(t *testing.T, d map[string]any) {
 			r := clone(t, get(t, d, report0)).(map[string]any)
 			r["period"] = "2023-06-30"
@@ -375,7 +376,7 @@ func TestRead_ManyErrors(t *testing.T) {
 	set(t, doc, ind0+".expected", nil)
 	set(t, doc, yesNo+".values[0].value", 1)
 	set(t, doc, "centres[5].objectives[3].reports[0].status", "bene")
-	want := interchange.Errors{
+	want := fielderr.List{
 		fe("format", `formato non supportato: atteso "traguardo/v1"`),
 		fe("periods[3]", "data non valida: usare AAAA-MM-GG"),
 		fe("centres[0].objectives[0].title", "titolo dell'obiettivo mancante"),
@@ -386,7 +387,7 @@ func TestRead_ManyErrors(t *testing.T) {
 	_, err := readDoc(t, doc)
 	got := fieldErrors(t, err)
 	// Leave out the period errors of the series, checked by count below.
-	var rest interchange.Errors
+	var rest fielderr.List
 	missing := 0
 	for _, e := range got {
 		if e.Message == `periodo non previsto dal ciclo: "2023-12-31"` {
@@ -419,7 +420,7 @@ func TestRead_ManyErrorsOnePeriodIntact(t *testing.T) {
 	set(t, doc, obj1+".indicators[0].neutralised", map[string]any{"reason": "", "by": "giunta"})
 	set(t, doc, "centres[3].objectives[0].activities[1].planned", map[string]any{"annual": true, "to": "2023-04"})
 	_, err := readDoc(t, doc)
-	checkErrors(t, err, interchange.Errors{
+	checkErrors(t, err, fielderr.List{
 		fe("organisation.name", "nome dell'ente mancante"),
 		fe("centres[0].objectives[1].number", "numero dell'obiettivo mancante o non valido (intero da 1 a 9999)"),
 		fe("centres[0].objectives[1].indicators[0].polarity", `polarità non valida: "higher" o "lower"`),

@@ -7,7 +7,7 @@ import (
 
 	"traguardo/internal/demo"
 	"traguardo/internal/domain"
-	"traguardo/internal/interchange"
+	"traguardo/internal/fielderr"
 	"traguardo/internal/plan"
 )
 
@@ -80,7 +80,7 @@ func TestRules_ReadRefusals(t *testing.T) {
 	doc["rules"] = map[string]any{"rounding": "a caso"}
 	set(t, doc, "centres[0].objectives[0].indicators[0].override", map[string]any{"achievement": 150, "reason": " "})
 	_, err := readDoc(t, doc)
-	checkErrors(t, err, interchange.Errors{
+	checkErrors(t, err, fielderr.List{
 		fe("rules", "arrotondamento non valido: un decimale o intero troncato"),
 		fe("centres[0].objectives[0].indicators[0].override.reason", "motivazione del grado stabilito mancante"),
 		fe("centres[0].objectives[0].indicators[0].override.achievement", "grado non valido: deve essere compreso tra 0 e 100"),
@@ -88,7 +88,7 @@ func TestRules_ReadRefusals(t *testing.T) {
 	doc = demoDoc(t)
 	doc["rules"] = map[string]any{"cap": 300}
 	_, err = readDoc(t, doc)
-	checkErrors(t, err, interchange.Errors{fe("rules", "tetto non valido: deve essere compreso tra 100 e 200")})
+	checkErrors(t, err, fielderr.List{fe("rules", "tetto non valido: deve essere compreso tra 100 e 200")})
 }
 
 func compact(t *testing.T, b []byte) string {

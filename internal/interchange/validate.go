@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"traguardo/internal/domain"
+	"traguardo/internal/fielderr"
 	"traguardo/internal/plan"
 	"traguardo/internal/richtext"
 )
@@ -26,17 +27,6 @@ type Options struct {
 	ShiftMonths int
 }
 
-// ShiftableErrors are the problems of a document some of whose months do
-// not fit the cycle, when moving every month by Shift.Years years (as
-// Options.ShiftMonths) would make them all fit.
-type ShiftableErrors struct {
-	Errors
-	Shift plan.YearShift
-}
-
-// Unwrap gives the problems, so that errors.As finds them as Errors.
-func (e *ShiftableErrors) Unwrap() error { return e.Errors }
-
 // ToCycle checks the meaning of every field of doc and returns the cycle it
 // describes, with rich text sanitised. It reports every problem, not only the
 // first, each with its JSON path and an Italian message.
@@ -46,7 +36,7 @@ func ToCycle(doc *Document, policy *richtext.Policy) (*plan.Cycle, error) {
 
 // toCycle is ToCycle with options, after the problems found (already) by
 // decoding: they come first in the list.
-func toCycle(doc *Document, policy *richtext.Policy, opt Options, found Errors) (*plan.Cycle, error) {
+func toCycle(doc *Document, policy *richtext.Policy, opt Options, found fielderr.List) (*plan.Cycle, error) {
 	v := &validator{policy: policy, errs: found, target: cmp.Or(opt.Year, doc.Year)}
 	v.shift = v.target - doc.Year
 	v.monthShift = v.shift + opt.ShiftMonths
@@ -56,7 +46,7 @@ func toCycle(doc *Document, policy *richtext.Policy, opt Options, found Errors) 
 	}
 	if v.outside {
 		if sh, ok := plan.ShiftFor(v.seen, 0, v.target); ok && sh.Years != opt.ShiftMonths {
-			return nil, &ShiftableErrors{Errors: v.errs, Shift: sh}
+			return nil, &plan.Shiftable{List: v.errs, Shift: sh}
 		}
 	}
 	return nil, v.errs
@@ -64,7 +54,7 @@ func toCycle(doc *Document, policy *richtext.Policy, opt Options, found Errors) 
 
 type validator struct {
 	policy  *richtext.Policy
-	errs    Errors
+	errs    fielderr.List
 	year    int
 	periods map[string]time.Time
 	// target is the year of the cycle made; shift moves the document's
@@ -80,7 +70,7 @@ type validator struct {
 }
 
 func (v *validator) add(path, format string, args ...any) {
-	v.errs = append(v.errs, FieldError{Path: path, Message: fmt.Sprintf(format, args...)})
+	v.errs = append(v.errs, fielderr.Path(path, fmt.Sprintf(format, args...)))
 }
 
 // limit records a text over max characters at path.
@@ -213,9 +203,9 @@ func (v *validator) objective(path string, d *Objective) *plan.Objective {
 }
 
 // fields records a plan item's own problems under its path.
-func (v *validator) fields(path string, errs []plan.FieldError) {
+func (v *validator) fields(path string, errs fielderr.List) {
 	for _, e := range errs {
-		v.add(path+"."+e.Field, "%s", e.Message)
+		v.errs = append(v.errs, e.Under(path))
 	}
 }
 
@@ -443,6 +433,9 @@ func Read(r io.Reader, policy *richtext.Policy) (*plan.Cycle, error) {
 // ReadWith is Read with options. Every problem is listed at once: the
 // unknown members of the document with the problems of its values. Only
 // wrong JSON types stop the check of the values, which could not be read.
+// The problems come as a fielderr.List, each at its JSON path; a document
+// whose months a move by whole years would bring into the cycle comes as a
+// *plan.Shiftable that offers the move.
 func ReadWith(r io.Reader, policy *richtext.Policy, opt Options) (*plan.Cycle, error) {
 	doc, found, err := decode(r)
 	if err != nil {

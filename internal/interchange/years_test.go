@@ -10,6 +10,7 @@ import (
 
 	"traguardo/internal/demo"
 	"traguardo/internal/domain"
+	"traguardo/internal/fielderr"
 	"traguardo/internal/interchange"
 	"traguardo/internal/plan"
 )
@@ -85,7 +86,7 @@ func TestRead_MonthsOfAnotherYear(t *testing.T) {
 	b := demoAs(t, 2027)
 	_, err := interchange.Read(bytes.NewReader(b), policy)
 	errs := fieldErrors(t, err)
-	var shiftable *interchange.ShiftableErrors
+	var shiftable *plan.Shiftable
 	if !errors.As(err, &shiftable) || shiftable.Shift != (plan.YearShift{Years: 4, From: 2023, To: 2027}) {
 		t.Errorf("offer %+v, want 4 years from 2023 to 2027", shiftable)
 	}
@@ -95,7 +96,7 @@ func TestRead_MonthsOfAnotherYear(t *testing.T) {
 		t.Errorf("%d errors, want 321 (one per month):\n%s", len(errs), list(errs[:min(len(errs), 5)]))
 	}
 	for _, e := range errs {
-		if !strings.HasSuffix(e.Path, ".from") && !strings.HasSuffix(e.Path, ".to") {
+		if !strings.HasSuffix(e.Field, ".from") && !strings.HasSuffix(e.Field, ".to") {
 			t.Errorf("an error that is not about a month: %s", e)
 		}
 	}
@@ -181,11 +182,11 @@ func TestRead_OutsideItsOwnYear(t *testing.T) {
 	set(t, doc, act0+".progress[0].actual.from", "2021-09")
 	_, err := readDoc(t, doc)
 	msg := "mese fuori dal ciclo 2023: le attività del ciclo hanno mesi dal 2022 al 2024"
-	checkErrors(t, err, interchange.Errors{
+	checkErrors(t, err, fielderr.List{
 		fe(act0+".planned.to", msg),
 		fe(act0+".progress[0].actual.from", msg),
 	})
-	var shiftable *interchange.ShiftableErrors
+	var shiftable *plan.Shiftable
 	if errors.As(err, &shiftable) {
 		t.Errorf("an offer to move %+v", shiftable.Shift)
 	}
@@ -205,7 +206,7 @@ func TestRead_UnknownFieldsWithOtherProblems(t *testing.T) {
 	set(t, doc, obj0+".priority", "alta")
 	set(t, doc, ind0+".unit", "kg")
 	_, err := readDoc(t, doc)
-	checkErrors(t, err, interchange.Errors{
+	checkErrors(t, err, fielderr.List{
 		fe(obj0+".priority", "campo sconosciuto"), // members in name order
 		fe("colour", "campo sconosciuto"),
 		fe(ind0+".unit", "unità di misura non ammessa: usare una tra "+unitList),

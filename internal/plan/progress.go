@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"traguardo/internal/domain"
+	"traguardo/internal/fielderr"
 )
 
 // ObjectiveProgress is what is entered for one objective at one monitoring
@@ -37,7 +38,7 @@ type ActivityEntry struct {
 	Reason     string
 }
 
-// The fields of an ObjectiveProgress, as FieldError.Field names them: per
+// The fields of an ObjectiveProgress, as fielderr.Error.Field names them: per
 // indicator and activity, with its id.
 const FieldStatus, FieldText = "status", "text_html"
 
@@ -95,22 +96,22 @@ func ValueProblem(unit domain.Unit, expected, v float64) string {
 // limits. A value below target or an activity late without a reason is no
 // error here: a draft may lack it (see ReasonsMissing). An entry for an
 // indicator or activity that is not o's is an error on the form as a whole.
-func (p *ObjectiveProgress) Validate(o *Objective, today time.Time) []FieldError {
-	var errs []FieldError
+func (p *ObjectiveProgress) Validate(o *Objective, today time.Time) fielderr.List {
+	var errs fielderr.List
 	for _, v := range p.Values {
 		in := o.indicator(v.IndicatorID)
 		if in == nil {
-			errs = append(errs, FieldError{"", "indicatore non di questo obiettivo"})
+			errs = append(errs, fielderr.Field("", "indicatore non di questo obiettivo"))
 			continue
 		}
 		switch {
 		case v.NotMeasurable && v.Value != nil:
-			errs = append(errs, FieldError{ValueField(in.ID), "un valore non rilevabile non ha un valore: togliere il valore o la spunta"})
+			errs = append(errs, fielderr.Field(ValueField(in.ID), "un valore non rilevabile non ha un valore: togliere il valore o la spunta"))
 		case v.NotMeasurable && strings.TrimSpace(v.Reason) == "":
-			errs = append(errs, FieldError{ValueReasonField(in.ID), "indicare perché il valore non è rilevabile"})
+			errs = append(errs, fielderr.Field(ValueReasonField(in.ID), "indicare perché il valore non è rilevabile"))
 		case v.Value != nil:
 			if msg := ValueProblem(in.Unit, in.Expected, *v.Value); msg != "" {
-				errs = append(errs, FieldError{ValueField(in.ID), msg})
+				errs = append(errs, fielderr.Field(ValueField(in.ID), msg))
 			}
 		}
 		errs = lengths(errs, lengthRule{ValueReasonField(in.ID), v.Reason, MaxText})
@@ -119,18 +120,18 @@ func (p *ObjectiveProgress) Validate(o *Objective, today time.Time) []FieldError
 	for _, a := range p.Activities {
 		act := o.activity(a.ActivityID)
 		if act == nil {
-			errs = append(errs, FieldError{"", "attività non di questo obiettivo"})
+			errs = append(errs, fielderr.Field("", "attività non di questo obiettivo"))
 			continue
 		}
 		if err := a.Actual.Validate(); err != nil {
-			errs = append(errs, FieldError{ActualField(act.ID), err.Error()})
+			errs = append(errs, fielderr.Field(ActualField(act.ID), err.Error()))
 		} else if (a.Actual.From != nil && now.Before(*a.Actual.From)) || (a.Actual.To != nil && now.Before(*a.Actual.To)) {
-			errs = append(errs, FieldError{ActualField(act.ID), "un mese effettivo non può essere futuro"})
+			errs = append(errs, fielderr.Field(ActualField(act.ID), "un mese effettivo non può essere futuro"))
 		}
 		errs = lengths(errs, lengthRule{ActualReasonField(act.ID), a.Reason, MaxText})
 	}
 	if p.Status != "" && !p.Status.Valid() {
-		errs = append(errs, FieldError{FieldStatus, "stato non valido: in linea, a rischio o critico"})
+		errs = append(errs, fielderr.Field(FieldStatus, "stato non valido: in linea, a rischio o critico"))
 	}
 	return lengths(errs, lengthRule{FieldText, p.TextHTML, MaxRichText})
 }

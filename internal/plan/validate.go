@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"traguardo/internal/domain"
+	"traguardo/internal/fielderr"
 )
 
 // Limits of what a plan item may hold: every text field has one, so that no
@@ -43,11 +44,11 @@ func thousands(n int) string {
 	return s
 }
 
-// lengths appends a FieldError for every field over its limit.
-func lengths(errs []FieldError, fields ...lengthRule) []FieldError {
+// lengths appends an error for every field over its limit.
+func lengths(errs fielderr.List, fields ...lengthRule) fielderr.List {
 	for _, f := range fields {
 		if msg := TooLong(f.value, f.max); msg != "" {
-			errs = append(errs, FieldError{f.field, msg})
+			errs = append(errs, fielderr.Field(f.field, msg))
 		}
 	}
 	return errs
@@ -60,36 +61,29 @@ type lengthRule struct {
 
 // Validate checks a centre's name and manager. Forms, the interchange import
 // and the workbook all call it.
-func (ce *Centre) Validate() []FieldError {
-	var errs []FieldError
+func (ce *Centre) Validate() fielderr.List {
+	var errs fielderr.List
 	if strings.TrimSpace(ce.Name) == "" {
-		errs = append(errs, FieldError{"name", "nome del centro mancante"})
+		errs = append(errs, fielderr.Field("name", "nome del centro mancante"))
 	}
 	return lengths(errs, lengthRule{"name", ce.Name, MaxName}, lengthRule{"manager", ce.Manager, MaxName})
 }
 
-// FieldError is a problem with one field of a plan item; Field is the
-// field's name in the interchange format, Message is Italian.
-type FieldError struct {
-	Field   string
-	Message string
-}
-
 // Validate checks an objective's own fields (not its activities or
 // indicators), in field order. Forms and the interchange import both call it.
-func (o *Objective) Validate() []FieldError {
-	var errs []FieldError
+func (o *Objective) Validate() fielderr.List {
+	var errs fielderr.List
 	if strings.TrimSpace(o.Section) == "" {
-		errs = append(errs, FieldError{"section", "sezione mancante"})
+		errs = append(errs, fielderr.Field("section", "sezione mancante"))
 	}
 	if o.Number < 1 || o.Number > MaxObjectiveNumber {
-		errs = append(errs, FieldError{"number", fmt.Sprintf("numero dell'obiettivo mancante o non valido (intero da 1 a %d)", MaxObjectiveNumber)})
+		errs = append(errs, fielderr.Field("number", fmt.Sprintf("numero dell'obiettivo mancante o non valido (intero da 1 a %d)", MaxObjectiveNumber)))
 	}
 	if strings.TrimSpace(o.Title) == "" {
-		errs = append(errs, FieldError{"title", "titolo dell'obiettivo mancante"})
+		errs = append(errs, fielderr.Field("title", "titolo dell'obiettivo mancante"))
 	}
 	if o.Weight != nil && *o.Weight <= 0 {
-		errs = append(errs, FieldError{"weight", "il peso deve essere maggiore di zero"})
+		errs = append(errs, fielderr.Field("weight", "il peso deve essere maggiore di zero"))
 	}
 	return lengths(errs,
 		lengthRule{"section", o.Section, MaxName},
@@ -106,24 +100,24 @@ func (o *Objective) Validate() []FieldError {
 }
 
 // Validate checks an activity's description and planned months.
-func (a *Activity) Validate() []FieldError {
-	var errs []FieldError
+func (a *Activity) Validate() fielderr.List {
+	var errs fielderr.List
 	if strings.TrimSpace(a.Description) == "" {
-		errs = append(errs, FieldError{"description", "descrizione dell'attività mancante"})
+		errs = append(errs, fielderr.Field("description", "descrizione dell'attività mancante"))
 	}
 	errs = lengths(errs, lengthRule{"description", a.Description, MaxText})
 	if err := a.Planned.Validate(); err != nil {
-		errs = append(errs, FieldError{"planned", err.Error()})
+		errs = append(errs, fielderr.Field("planned", err.Error()))
 	}
 	return errs
 }
 
 // Validate checks an indicator's definition: name, unit, polarity, weight
 // and an expected value that fits the unit.
-func (in *Indicator) Validate() []FieldError {
-	var errs []FieldError
+func (in *Indicator) Validate() fielderr.List {
+	var errs fielderr.List
 	if strings.TrimSpace(in.Name) == "" {
-		errs = append(errs, FieldError{"name", "nome dell'indicatore mancante"})
+		errs = append(errs, fielderr.Field("name", "nome dell'indicatore mancante"))
 	}
 	errs = lengths(errs, lengthRule{"name", in.Name, MaxName}, lengthRule{"description", in.Description, MaxText})
 	if !in.Unit.Valid() {
@@ -131,19 +125,19 @@ func (in *Indicator) Validate() []FieldError {
 		for _, u := range domain.Units() {
 			units = append(units, string(u))
 		}
-		errs = append(errs, FieldError{"unit", "unità di misura non ammessa: usare una tra " + strings.Join(units, ", ")})
+		errs = append(errs, fielderr.Field("unit", "unità di misura non ammessa: usare una tra "+strings.Join(units, ", ")))
 	}
 	if !in.Polarity.Valid() {
-		errs = append(errs, FieldError{"polarity", "polarità non valida: \"higher\" o \"lower\""})
+		errs = append(errs, fielderr.Field("polarity", "polarità non valida: \"higher\" o \"lower\""))
 	}
 	if in.Weight != nil && *in.Weight <= 0 {
-		errs = append(errs, FieldError{"weight", "il peso deve essere maggiore di zero"})
+		errs = append(errs, fielderr.Field("weight", "il peso deve essere maggiore di zero"))
 	}
 	if in.Unit == domain.UnitPercent && in.Expected < 0 {
-		errs = append(errs, FieldError{"expected", "una percentuale attesa non può essere negativa"})
+		errs = append(errs, fielderr.Field("expected", "una percentuale attesa non può essere negativa"))
 	}
 	if in.Unit.IsYesNo() && in.Expected != 0 && in.Expected != 1 {
-		errs = append(errs, FieldError{"expected", "per un indicatore si/no il valore atteso è si o no"})
+		errs = append(errs, fielderr.Field("expected", "per un indicatore si/no il valore atteso è si o no"))
 	}
 	return errs
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"traguardo/internal/domain"
+	"traguardo/internal/fielderr"
 )
 
 // The months an activity of a cycle may have, planned or actual, run from
@@ -50,6 +51,19 @@ func Years(n int) string {
 type YearShift struct {
 	Years, From, To int
 }
+
+// Shiftable are the problems of an imported file (a JSON document, a
+// workbook) some of whose dates are of another year than the cycle, when
+// moving them by Shift would bring every month into it: the import pages
+// offer the move with the problems.
+type Shiftable struct {
+	fielderr.List
+	Shift YearShift
+}
+
+// Unwrap gives the problems, so that errors.As finds them as a
+// fielderr.List.
+func (e *Shiftable) Unwrap() error { return e.List }
 
 // ShiftFor returns the move that would bring the months of a file into the
 // cycle to. from is the year the file says it is of; 0 when it does not

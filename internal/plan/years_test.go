@@ -1,10 +1,13 @@
 package plan
 
 import (
+	"errors"
+	"fmt"
 	"testing"
 	"time"
 
 	"traguardo/internal/domain"
+	"traguardo/internal/fielderr"
 )
 
 func TestMonthFits(t *testing.T) {
@@ -58,5 +61,28 @@ func TestShiftFor(t *testing.T) {
 	}
 	if _, ok := ShiftFor(nil, 0, 2025); ok {
 		t.Errorf("no months: an offer")
+	}
+}
+
+// TestShiftable_Unwrap checks that the problems of a file that a move would
+// fix are found both as the offer and as the plain list, and read as the list.
+func TestShiftable_Unwrap(t *testing.T) {
+	list := fielderr.List{fielderr.Path("centres[0].objectives[0].activities[0].planned.from", "mese fuori dal ciclo")}
+	var err error = &Shiftable{List: list, Shift: YearShift{Years: 2, From: 2023, To: 2025}}
+	err = fmt.Errorf("read: %w", err)
+	var sh *Shiftable
+	if !errors.As(err, &sh) || sh.Shift != (YearShift{Years: 2, From: 2023, To: 2025}) {
+		t.Fatalf("errors.As(*Shiftable) found %+v", sh)
+	}
+	var got fielderr.List
+	if !errors.As(err, &got) || len(got) != 1 || got[0] != list[0] {
+		t.Errorf("errors.As(fielderr.List) found %v, want %v", got, list)
+	}
+	if sh.Error() != list.Error() {
+		t.Errorf("Error() = %q, want the list's %q", sh.Error(), list.Error())
+	}
+	// A plain list offers no move.
+	if errors.As(error(list), &sh) {
+		t.Error("a fielderr.List is found as a *Shiftable")
 	}
 }

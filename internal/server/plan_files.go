@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"traguardo/internal/auth"
+	"traguardo/internal/fielderr"
 	"traguardo/internal/interchange"
 	"traguardo/internal/plan"
 	"traguardo/internal/spreadsheet"
@@ -135,7 +136,7 @@ func (s *Server) planUpload(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	return s.receiveUpload(w, r,
-		func(b []byte) (*plan.Cycle, []pages.UploadError, error) {
+		func(b []byte) (*plan.Cycle, fielderr.List, error) {
 			shift, ok := formShift(r)
 			if !ok {
 				v.Problem = msgBadShift
@@ -149,7 +150,7 @@ func (s *Server) planUpload(w http.ResponseWriter, r *http.Request) error {
 			err := s.store.ImportPlan(r.Context(), actor(auth.UserFrom(r.Context())), c.Year, p)
 			return paths.Cycle(c.Year), "Piano caricato dal foglio", err
 		},
-		func(status int, problem string, errs []pages.UploadError) {
+		func(status int, problem string, errs fielderr.List) {
 			v.Problem, v.Errors = cmp.Or(problem, v.Problem), errs
 			s.render(w, r, status, pages.SheetImport(v))
 		})
@@ -194,19 +195,10 @@ func keptShift(offer *plan.YearShift, made, to int) *plan.YearShift {
 
 // readWorkbook reads a plan from a workbook, its descriptions sanitised; a
 // workbook that a move of its dates would fix comes with that move.
-func (s *Server) readWorkbook(b []byte, opt spreadsheet.Options) (*plan.Cycle, []pages.UploadError, *plan.YearShift, error) {
+func (s *Server) readWorkbook(b []byte, opt spreadsheet.Options) (*plan.Cycle, fielderr.List, *plan.YearShift, error) {
 	p, err := spreadsheet.ReadPlanWith(bytes.NewReader(b), opt)
-	var errs spreadsheet.Errors
-	if errors.As(err, &errs) {
-		var out []pages.UploadError
-		for _, e := range errs {
-			out = append(out, pages.UploadError{Sheet: e.Sheet, Row: e.Row, Column: e.Column, Message: sentence(e.Message)})
-		}
-		var shiftable *spreadsheet.ShiftableErrors
-		if errors.As(err, &shiftable) {
-			return nil, out, &shiftable.Shift, nil
-		}
-		return nil, out, nil, nil
+	if errs, offer, ok := fileErrors(err); ok {
+		return nil, errs, offer, nil
 	}
 	if err != nil {
 		return nil, nil, nil, err
@@ -231,7 +223,7 @@ func (s *Server) cycleImport(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	return s.receiveUpload(w, r,
-		func(b []byte) (*plan.Cycle, []pages.UploadError, error) {
+		func(b []byte) (*plan.Cycle, fielderr.List, error) {
 			v.Year = strings.TrimSpace(r.FormValue("year"))
 			year := 0
 			if v.Year != "" {
@@ -258,7 +250,7 @@ func (s *Server) cycleImport(w http.ResponseWriter, r *http.Request) error {
 			_, err := s.store.ImportCycle(r.Context(), actor(auth.UserFrom(r.Context())), c)
 			return paths.Cycle(c.Year), fmt.Sprintf("Ciclo %d importato", c.Year), err
 		},
-		func(status int, problem string, errs []pages.UploadError) {
+		func(status int, problem string, errs fielderr.List) {
 			v.Problem, v.Errors = cmp.Or(problem, v.Problem), errs
 			s.render(w, r, status, pages.JSONImport(v))
 		})
@@ -266,21 +258,32 @@ func (s *Server) cycleImport(w http.ResponseWriter, r *http.Request) error {
 
 // readDocument reads a cycle from a v1 JSON document; a document whose
 // months a move would bring into the cycle comes with that move.
-func (s *Server) readDocument(b []byte, opt interchange.Options) (*plan.Cycle, []pages.UploadError, *plan.YearShift, error) {
+func (s *Server) readDocument(b []byte, opt interchange.Options) (*plan.Cycle, fielderr.List, *plan.YearShift, error) {
 	c, err := interchange.ReadWith(bytes.NewReader(b), s.policy, opt)
-	var errs interchange.Errors
-	if errors.As(err, &errs) {
-		var out []pages.UploadError
-		for _, e := range errs {
-			out = append(out, pages.UploadError{Path: e.Path, Message: sentence(e.Message)})
-		}
-		var shiftable *interchange.ShiftableErrors
-		if errors.As(err, &shiftable) {
-			return nil, out, &shiftable.Shift, nil
-		}
-		return nil, out, nil, nil
+	if errs, offer, ok := fileErrors(err); ok {
+		return nil, errs, offer, nil
 	}
 	return c, nil, nil, err
+}
+
+// fileErrors are the problems of an uploaded file that err lists, as
+// sentences, with the move of the file's dates that the page offers (nil
+// for none); false when err is not a list of problems.
+func fileErrors(err error) (fielderr.List, *plan.YearShift, bool) {
+	var errs fielderr.List
+	if !errors.As(err, &errs) {
+		return nil, nil, false
+	}
+	out := make(fielderr.List, len(errs))
+	for i, e := range errs {
+		e.Message = sentence(e.Message)
+		out[i] = e
+	}
+	var shiftable *plan.Shiftable
+	if errors.As(err, &shiftable) {
+		return out, &shiftable.Shift, true
+	}
+	return out, nil, true
 }
 
 // receiveUpload is the POST of both upload pages. It reads the uploaded file
@@ -291,9 +294,9 @@ func (s *Server) readDocument(b []byte, opt interchange.Options) (*plan.Cycle, [
 // page again with the file's errors or with the problem of the upload as a
 // whole (too large, missing, refused by the store), and its status.
 func (s *Server) receiveUpload(w http.ResponseWriter, r *http.Request,
-	read func([]byte) (*plan.Cycle, []pages.UploadError, error),
+	read func([]byte) (*plan.Cycle, fielderr.List, error),
 	save func(*plan.Cycle) (to, flash string, err error),
-	show func(status int, problem string, errs []pages.UploadError),
+	show func(status int, problem string, errs fielderr.List),
 ) error {
 	b, problem, err := uploadedFile(r)
 	if err != nil {

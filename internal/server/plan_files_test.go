@@ -24,6 +24,7 @@ import (
 	"traguardo/internal/browsertest"
 	"traguardo/internal/demo"
 	"traguardo/internal/domain"
+	"traguardo/internal/fielderr"
 	"traguardo/internal/interchange"
 	"traguardo/internal/plan"
 	"traguardo/internal/richtext"
@@ -389,7 +390,7 @@ func TestPlanFiles_XLSXErrors(t *testing.T) {
 	}
 	// Every error of the workbook is listed, none more.
 	_, err := spreadsheet.ReadPlanWith(bytes.NewReader(broken), spreadsheet.Options{Year: 2025, ShiftYears: 2})
-	if errs, ok := err.(spreadsheet.Errors); !ok || len(errs) != len(rows) {
+	if errs, ok := err.(fielderr.List); !ok || len(errs) != len(rows) {
 		t.Errorf("%d rows listed for the errors %v", len(rows), err)
 	}
 	if p := filesProblem(t, r.Body); !strings.Contains(p, fmt.Sprintf("Il file contiene %d errori: nulla è stato salvato.", len(rows))) {
@@ -547,7 +548,7 @@ func TestCycleImport_JSON(t *testing.T) {
 	bad = strings.Replace(bad, `"number": 1,`, `"number": 0,`, 1)
 	bad = strings.Replace(bad, `"from": "2026-05"`, `"from": "2026-13"`, 1)
 	_, readErr := interchange.Read(strings.NewReader(bad), richtext.NewPolicy())
-	errs, ok := readErr.(interchange.Errors)
+	errs, ok := readErr.(fielderr.List)
 	if !ok || len(errs) < 3 {
 		t.Fatalf("the broken document reads as %v", readErr)
 	}
@@ -560,7 +561,7 @@ func TestCycleImport_JSON(t *testing.T) {
 		t.Errorf("%d errors listed, want %d: %q", len(rows), len(errs), rows)
 	}
 	for i, e := range errs {
-		if i < len(rows) && (rows[i][0] != e.Path || !strings.EqualFold(strings.TrimSuffix(rows[i][1], "."), strings.TrimSuffix(e.Message, "."))) {
+		if i < len(rows) && (rows[i][0] != e.Field || !strings.EqualFold(strings.TrimSuffix(rows[i][1], "."), strings.TrimSuffix(e.Message, "."))) {
 			t.Errorf("error %d listed as %q, want %s", i, rows[i], e.Error())
 		}
 	}

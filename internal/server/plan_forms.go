@@ -15,6 +15,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"traguardo/internal/auth"
+	"traguardo/internal/fielderr"
 	"traguardo/internal/plan"
 	"traguardo/internal/store"
 	"traguardo/web/components"
@@ -298,7 +299,7 @@ func change(r *http.Request, v *store.Variation) store.Change {
 
 // addFieldErrors records a plan item's rule violations on its form fields,
 // capitalised as sentences; a field already in error keeps its first message.
-func addFieldErrors(errs components.FieldErrors, fes []plan.FieldError) {
+func addFieldErrors(errs components.FieldErrors, fes fielderr.List) {
 	for _, fe := range fes {
 		if _, ok := errs[fe.Field]; !ok {
 			errs[fe.Field] = sentence(fe.Message)

@@ -9,6 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"traguardo/internal/demo"
+	"traguardo/internal/fielderr"
 	"traguardo/internal/interchange"
 	"traguardo/internal/richtext"
 	"traguardo/internal/spreadsheet"
@@ -21,9 +22,9 @@ func checkRead(t *testing.T, b []byte) {
 	t.Helper()
 	c, err := spreadsheet.ReadPlan(bytes.NewReader(b))
 	if err != nil {
-		var errs spreadsheet.Errors
+		var errs fielderr.List
 		if !errors.As(err, &errs) || len(errs) == 0 {
-			t.Fatalf("ReadPlan refused the workbook with %T %v, want a non-empty spreadsheet.Errors", err, err)
+			t.Fatalf("ReadPlan refused the workbook with %T %v, want a non-empty fielderr.List", err, err)
 		}
 		for _, e := range errs {
 			if e.Message == "" {

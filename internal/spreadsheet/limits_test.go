@@ -13,6 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"traguardo/internal/fielderr"
 	"traguardo/internal/spreadsheet"
 )
 
@@ -109,7 +110,7 @@ func TestReadPlan_FarColumnsDoNotExhaustMemory(t *testing.T) {
 	if n > maxAllocated {
 		t.Errorf("ReadPlan allocated %d MB, want at most %d MB", n>>20, maxAllocated>>20)
 	}
-	errs, ok := err.(spreadsheet.Errors)
+	errs, ok := err.(fielderr.List)
 	if !ok || len(errs) == 0 {
 		t.Fatalf("ReadPlan accepted the workbook or failed otherwise: %v", err)
 	}
@@ -134,7 +135,7 @@ func TestReadPlan_RowLimitStopsReading(t *testing.T) {
 	if n > maxAllocated {
 		t.Errorf("ReadPlan allocated %d MB, want at most %d MB", n>>20, maxAllocated>>20)
 	}
-	errs, ok := err.(spreadsheet.Errors)
+	errs, ok := err.(fielderr.List)
 	if !ok {
 		t.Fatalf("ReadPlan accepted the workbook or failed otherwise: %v", err)
 	}
@@ -225,7 +226,7 @@ func TestReadPlan_ZipBomb(t *testing.T) {
 		if !c.refused {
 			continue
 		}
-		if errs, ok := err.(spreadsheet.Errors); !ok || len(errs) != 1 || !strings.Contains(errs[0].Message, "non è una cartella di lavoro Excel leggibile") {
+		if errs, ok := err.(fielderr.List); !ok || len(errs) != 1 || !strings.Contains(errs[0].Message, "non è una cartella di lavoro Excel leggibile") {
 			t.Errorf("%s: error = %v", c.name, err)
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"traguardo/internal/domain"
+	"traguardo/internal/fielderr"
 	"traguardo/internal/plan"
 )
 
@@ -31,9 +32,9 @@ const (
 // WriteTemplate into a cycle's plan: centres, objectives, activities and
 // indicators, in sheet order (activities and indicators by their "Ordine").
 // Year and periods come from the sheet "Ciclo" when it has them. Nothing is
-// returned unless the whole workbook is right: every problem is reported as
-// one CellError of the returned Errors. Descriptions come back as HTML that
-// the caller sanitises like any rich text.
+// returned unless the whole workbook is right: every problem is reported at
+// its cell (sheet, row, column), in the returned fielderr.List. Descriptions
+// come back as HTML that the caller sanitises like any rich text.
 //
 // Rows with no value in any cell are ignored wherever they are.
 func ReadPlan(r io.Reader) (*plan.Cycle, error) {
@@ -54,38 +55,27 @@ type Options struct {
 	ShiftYears int
 }
 
-// ShiftableErrors are the problems of a workbook of another year than the
-// cycle, when moving all its dates by Shift.Years years (as
-// Options.ShiftYears) would bring every month into the cycle.
-type ShiftableErrors struct {
-	Errors
-	Shift plan.YearShift
-}
-
-// Unwrap gives the problems, so that errors.As finds them as Errors.
-func (e *ShiftableErrors) Unwrap() error { return e.Errors }
-
 // ReadPlanWith is ReadPlan for the cycle of opt.Year, with the dates moved
 // by opt.ShiftYears. A workbook refused only for its year, or for months
 // that a move by whole years would bring in, comes back as a
-// *ShiftableErrors that offers the move.
+// *plan.Shiftable that offers the move.
 func ReadPlanWith(r io.Reader, opt Options) (*plan.Cycle, error) {
 	raw, err := io.ReadAll(io.LimitReader(r, maxFile+1))
 	if err != nil {
 		return nil, err
 	}
 	if len(raw) > maxFile {
-		return nil, Errors{{Message: fmt.Sprintf("file troppo grande (massimo %d MB)", maxFile>>20)}}
+		return nil, fielderr.List{{Message: fmt.Sprintf("file troppo grande (massimo %d MB)", maxFile>>20)}}
 	}
 	opts := excelize.Options{RawCellValue: true, UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: 16 << 20}
 	f, err := excelize.OpenReader(bytes.NewReader(raw), opts)
 	if err != nil {
-		return nil, Errors{{Message: "il file non è una cartella di lavoro Excel leggibile: salvarlo in formato .xlsx (senza password) e riprovare"}}
+		return nil, fielderr.List{{Message: "il file non è una cartella di lavoro Excel leggibile: salvarlo in formato .xlsx (senza password) e riprovare"}}
 	}
 	defer f.Close()
 	b, err := openPkg(raw, f.CharsetReader)
 	if err != nil {
-		return nil, Errors{{Message: "il file non è una cartella di lavoro Excel leggibile: salvarlo in formato .xlsx (senza password) e riprovare"}}
+		return nil, fielderr.List{{Message: "il file non è una cartella di lavoro Excel leggibile: salvarlo in formato .xlsx (senza password) e riprovare"}}
 	}
 	rd := &reader{f: f, book: b, seen: map[string]bool{}, opt: opt}
 	c := rd.read()
@@ -95,7 +85,7 @@ func ReadPlanWith(r io.Reader, opt Options) (*plan.Cycle, error) {
 	errs := rd.sorted()
 	if rd.otherYear {
 		if sh, ok := plan.ShiftFor(rd.months, rd.fileYear, rd.target); ok {
-			return nil, &ShiftableErrors{Errors: errs, Shift: plan.YearShift{
+			return nil, &plan.Shiftable{List: errs, Shift: plan.YearShift{
 				Years: opt.ShiftYears + sh.Years, From: sh.From - opt.ShiftYears, To: sh.To}}
 		}
 	}
@@ -106,7 +96,7 @@ func ReadPlanWith(r io.Reader, opt Options) (*plan.Cycle, error) {
 type reader struct {
 	f         *excelize.File // for the styles
 	book      *pkg           // for the sheets
-	errs      Errors
+	errs      fielderr.List
 	seen      map[string]bool // cells already in error: one message each
 	truncated bool
 
@@ -143,8 +133,14 @@ type row struct {
 }
 
 func (rd *reader) add(sheet string, n int, col, format string, args ...any) {
-	if col != "" {
-		key := fmt.Sprintf("%s\x00%d\x00%s", sheet, n, col)
+	rd.put(fielderr.Cell(sheet, n, col, fmt.Sprintf(format, args...)))
+}
+
+// put records a problem of a workbook: one for each cell, at most
+// maxErrorList in all.
+func (rd *reader) put(e fielderr.Error) {
+	if e.Column != "" {
+		key := fmt.Sprintf("%s\x00%d\x00%s", e.Sheet, e.Row, e.Column)
 		if rd.seen[key] {
 			return
 		}
@@ -156,7 +152,7 @@ func (rd *reader) add(sheet string, n int, col, format string, args ...any) {
 		rd.truncated = true
 		return
 	}
-	rd.errs = append(rd.errs, CellError{Sheet: sheet, Row: n, Column: col, Message: fmt.Sprintf(format, args...)})
+	rd.errs = append(rd.errs, e)
 }
 
 // at records a problem of the cell of column col of a row of t.
@@ -165,13 +161,13 @@ func (rd *reader) at(t *table, r row, col int, format string, args ...any) {
 }
 
 // sorted returns the errors in workbook order: sheet, row, column.
-func (rd *reader) sorted() Errors {
+func (rd *reader) sorted() fielderr.List {
 	order := map[string]int{}
 	for i, s := range dataSheets {
 		order[s.name] = i + 1
 	}
 	errs := slices.Clone(rd.errs)
-	slices.SortStableFunc(errs, func(a, b CellError) int {
+	slices.SortStableFunc(errs, func(a, b fielderr.Error) int {
 		return cmp.Or(
 			cmp.Compare(order[a.Sheet], order[b.Sheet]),
 			cmp.Compare(a.Row, b.Row),
@@ -180,7 +176,7 @@ func (rd *reader) sorted() Errors {
 		)
 	})
 	if rd.truncated {
-		errs = append(errs, CellError{Message: fmt.Sprintf("troppi errori: sono elencati i primi %d; correggerli e caricare di nuovo il file", maxErrorList)})
+		errs = append(errs, fielderr.Error{Message: fmt.Sprintf("troppi errori: sono elencati i primi %d; correggerli e caricare di nuovo il file", maxErrorList)})
 	}
 	return errs
 }
@@ -654,9 +650,9 @@ var objectiveColumns = map[string]int{
 }
 
 // fields records the plan rules' problems at the cells of their fields.
-func (rd *reader) fields(t *table, r row, errs []plan.FieldError, cols map[string]int) {
+func (rd *reader) fields(t *table, r row, errs fielderr.List, cols map[string]int) {
 	for _, e := range errs {
-		rd.at(t, r, cols[e.Field], "%s", e.Message)
+		rd.put(e.InCell(t.def.name, r.n, t.letter[cols[e.Field]]))
 	}
 }
 

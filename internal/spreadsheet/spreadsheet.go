@@ -14,7 +14,6 @@
 package spreadsheet
 
 import (
-	"fmt"
 	"strings"
 
 	"traguardo/internal/domain"
@@ -29,47 +28,6 @@ const (
 	SheetCentres      = "Centri"
 	SheetCycle        = "Ciclo"
 )
-
-// CellError is one problem of a workbook. Row is the sheet's row number as
-// the spreadsheet shows it (the header is row 1) and Column its letter; both
-// are zero/empty for a problem of a whole sheet or of the whole file.
-// Message is Italian.
-type CellError struct {
-	Sheet   string
-	Row     int
-	Column  string
-	Message string
-}
-
-// Error reads like "Indicatori, riga 5, colonna J: valore atteso mancante".
-func (e CellError) Error() string {
-	var where []string
-	if e.Sheet != "" {
-		where = append(where, e.Sheet)
-	}
-	if e.Row > 0 {
-		where = append(where, fmt.Sprintf("riga %d", e.Row))
-	}
-	if e.Column != "" {
-		where = append(where, "colonna "+e.Column)
-	}
-	if len(where) == 0 {
-		return e.Message
-	}
-	return strings.Join(where, ", ") + ": " + e.Message
-}
-
-// Errors lists every problem found in a workbook, in sheet and row order.
-type Errors []CellError
-
-// Error lists the problems one per line.
-func (es Errors) Error() string {
-	lines := make([]string, len(es))
-	for i, e := range es {
-		lines[i] = e.Error()
-	}
-	return strings.Join(lines, "\n")
-}
 
 // kind says how a column's cells are written, read and explained.
 type kind int

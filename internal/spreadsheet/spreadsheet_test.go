@@ -15,6 +15,7 @@ import (
 
 	"traguardo/internal/demo"
 	"traguardo/internal/domain"
+	"traguardo/internal/fielderr"
 	"traguardo/internal/interchange"
 	"traguardo/internal/plan"
 	"traguardo/internal/richtext"
@@ -104,15 +105,15 @@ func read(t testing.TB, b []byte) *plan.Cycle {
 }
 
 // readErrors reads a workbook that must be refused and returns its errors.
-func readErrors(t testing.TB, b []byte) spreadsheet.Errors {
+func readErrors(t testing.TB, b []byte) fielderr.List {
 	t.Helper()
 	c, err := spreadsheet.ReadPlan(bytes.NewReader(b))
 	if err == nil {
 		t.Fatalf("ReadPlan accepted the workbook: %+v", c.Count())
 	}
-	var errs spreadsheet.Errors
+	var errs fielderr.List
 	if !errors.As(err, &errs) {
-		t.Fatalf("ReadPlan error is a %T, want spreadsheet.Errors: %v", err, err)
+		t.Fatalf("ReadPlan error is a %T, want fielderr.List: %v", err, err)
 	}
 	if c != nil {
 		t.Errorf("ReadPlan returned a cycle with its errors")
@@ -516,7 +517,7 @@ func TestReadPlan_ErrorFields(t *testing.T) {
 	t.Parallel()
 	b := edit(t, write(t, smallCycle(t)), func(f *excelize.File) { set(t, f, "Indicatori", "J5", "") })
 	errs := readErrors(t, b)
-	want := spreadsheet.CellError{Sheet: "Indicatori", Row: 5, Column: "J", Message: "valore atteso mancante"}
+	want := fielderr.Error{Sheet: "Indicatori", Row: 5, Column: "J", Message: "valore atteso mancante"}
 	if len(errs) != 1 || errs[0] != want {
 		t.Fatalf("errors = %#v, want %#v", errs, want)
 	}

@@ -11,23 +11,24 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"traguardo/internal/domain"
+	"traguardo/internal/fielderr"
 	"traguardo/internal/plan"
 	"traguardo/internal/spreadsheet"
 )
 
 // readFor reads a workbook for the cycle of year, its dates moved by shift
 // years, into the plan, or its errors and the move offered.
-func readFor(t testing.TB, b []byte, year, shift int) (*plan.Cycle, spreadsheet.Errors, *plan.YearShift) {
+func readFor(t testing.TB, b []byte, year, shift int) (*plan.Cycle, fielderr.List, *plan.YearShift) {
 	t.Helper()
 	c, err := spreadsheet.ReadPlanWith(bytes.NewReader(b), spreadsheet.Options{Year: year, ShiftYears: shift})
 	if err == nil {
 		return c, nil, nil
 	}
-	var errs spreadsheet.Errors
+	var errs fielderr.List
 	if !errors.As(err, &errs) {
 		t.Fatalf("ReadPlanWith error is a %T: %v", err, err)
 	}
-	var shiftable *spreadsheet.ShiftableErrors
+	var shiftable *plan.Shiftable
 	if errors.As(err, &shiftable) {
 		return nil, errs, &shiftable.Shift
 	}
@@ -55,7 +56,7 @@ func TestReadPlan_AnotherYear(t *testing.T) {
 	b := write(t, smallCycle(t))
 	outside := "mese fuori dal ciclo 2025: le attività del ciclo hanno mesi dal 2024 al 2026"
 	_, errs, offer := readFor(t, b, 2025, 0)
-	want := spreadsheet.Errors{
+	want := fielderr.List{
 		{Sheet: "Attività", Row: 5, Column: "F", Message: outside},
 		{Sheet: "Ciclo", Row: 2, Column: "A", Message: "il foglio è del ciclo 2024, non del ciclo 2025 in cui si carica il piano"},
 	}
@@ -100,7 +101,7 @@ func TestReadPlan_AnotherYearWithoutCycleSheet(t *testing.T) {
 	})
 	outside := "mese fuori dal ciclo 2027: le attività del ciclo hanno mesi dal 2026 al 2028"
 	_, errs, offer := readFor(t, b, 2027, 0)
-	want := spreadsheet.Errors{
+	want := fielderr.List{
 		{Sheet: "Attività", Row: 2, Column: "F", Message: outside},
 		{Sheet: "Attività", Row: 2, Column: "G", Message: outside},
 		{Sheet: "Attività", Row: 5, Column: "F", Message: outside},
@@ -126,7 +127,7 @@ func TestReadPlan_MonthOutsideItsOwnYear(t *testing.T) {
 		}
 	})
 	errs := readErrors(t, b)
-	want := spreadsheet.Errors{{Sheet: "Attività", Row: 2, Column: "G", Message: "mese fuori dal ciclo 2024: le attività del ciclo hanno mesi dal 2023 al 2025"}}
+	want := fielderr.List{{Sheet: "Attività", Row: 2, Column: "G", Message: "mese fuori dal ciclo 2024: le attività del ciclo hanno mesi dal 2023 al 2025"}}
 	if !slices.Equal(errs, want) {
 		t.Errorf("errors:\n%v\nwant:\n%v", errs, want)
 	}

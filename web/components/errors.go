@@ -3,6 +3,8 @@ package components
 import (
 	"cmp"
 	"slices"
+
+	"traguardo/internal/fielderr"
 )
 
 // fieldOrder is the order in which the forms show their fields; the error
@@ -30,19 +32,13 @@ var fieldOrder = []string{
 	"actor", "entity", "from", "to",
 }
 
-// fieldError is one field's error, for the summary.
-type fieldError struct {
-	Field   string
-	Message string
-}
-
 // ordered lists the errors tied to a field (not the form-wide one, under
 // ""), in the order of fieldOrder.
-func (errs FieldErrors) ordered() []fieldError {
-	var out []fieldError
+func (errs FieldErrors) ordered() fielderr.List {
+	var out fielderr.List
 	for f, m := range errs {
 		if f != "" && m != "" {
-			out = append(out, fieldError{f, m})
+			out = append(out, fielderr.Field(f, m))
 		}
 	}
 	rank := func(f string) int {
@@ -51,7 +47,7 @@ func (errs FieldErrors) ordered() []fieldError {
 		}
 		return len(fieldOrder)
 	}
-	slices.SortFunc(out, func(a, b fieldError) int {
+	slices.SortFunc(out, func(a, b fielderr.Error) int {
 		return cmp.Or(cmp.Compare(rank(a.Field), rank(b.Field)), cmp.Compare(a.Field, b.Field))
 	})
 	return out
