@@ -5,84 +5,88 @@
 // shows a code (the audit log, the variations, the plan forms) reads it here,
 // so the same code always reads the same way.
 //
-// The store writes the codes and never needs their names: it does not import
-// this package. A test lists the codes the store writes and fails for one
-// without a name here.
+// The codes are the constants of internal/audit, which the store writes and
+// the pages read; the store never needs their names: it does not import
+// this package. A test goes through the constants and fails for one without
+// a name here.
 package labels
 
-import "traguardo/internal/domain"
+import (
+	"traguardo/internal/audit"
+	"traguardo/internal/domain"
+)
 
 // actions name what an audit entry or a variation records.
-var actions = map[string]string{
-	"create":           "Aggiunta",
-	"update":           "Modifica",
-	"delete":           "Eliminazione",
-	"move":             "Spostamento",
-	"import":           "Importazione del ciclo da file",
-	"import-plan":      "Caricamento del piano da foglio di calcolo",
-	"approve":          "Approvazione del piano",
-	"correct-approval": "Correzione dell'atto di approvazione",
-	"carry-over":       "Riporto dal ciclo precedente",
-	"reset-password":   "Reimpostazione della password",
-	"change-password":  "Cambio della password",
-	"set-active":       "Attivazione o disattivazione",
-	"sign-in":          "Accesso",
-	"sign-out":         "Uscita",
-	"sign-in-failed":   "Accesso non riuscito",
-	"password-failed":  "Password attuale errata al cambio password",
-	"throttled":        "Tentativi bloccati (troppi errori)",
+var actions = map[audit.Action]string{
+	audit.Create:          "Aggiunta",
+	audit.Update:          "Modifica",
+	audit.Delete:          "Eliminazione",
+	audit.Move:            "Spostamento",
+	audit.Import:          "Importazione del ciclo da file",
+	audit.ImportPlan:      "Caricamento del piano da foglio di calcolo",
+	audit.Approve:         "Approvazione del piano",
+	audit.CorrectApproval: "Correzione dell'atto di approvazione",
+	audit.CarryOver:       "Riporto dal ciclo precedente",
+	audit.ResetPassword:   "Reimpostazione della password",
+	audit.ChangePassword:  "Cambio della password",
+	audit.SetActive:       "Attivazione o disattivazione",
+	audit.SignIn:          "Accesso",
+	audit.SignOut:         "Uscita",
+	audit.SignInFailed:    "Accesso non riuscito",
+	audit.PasswordFailed:  "Password attuale errata al cambio password",
+	audit.Throttled:       "Tentativi bloccati (troppi errori)",
 	// Monitoring review.
-	"submit":             "Invio del monitoraggio al direttore",
-	"return":             "Restituzione del monitoraggio con commento",
-	"approve-submission": "Approvazione del monitoraggio",
-	"reopen":             "Riapertura del periodo per un centro",
-	"save-progress":      "Salvataggio dell'avanzamento",
-	"correct-progress":   "Correzione dell'avanzamento da parte del direttore",
+	audit.Submit:            "Invio del monitoraggio al direttore",
+	audit.Return:            "Restituzione del monitoraggio con commento",
+	audit.ApproveSubmission: "Approvazione del monitoraggio",
+	audit.Reopen:            "Riapertura del periodo per un centro",
+	audit.SaveProgress:      "Salvataggio dell'avanzamento",
+	audit.CorrectProgress:   "Correzione dell'avanzamento da parte del direttore",
 	// The Relazione and the Nucleo.
-	"send-report":     "Invio della relazione al Nucleo di Valutazione",
-	"comment-report":  "Commento del Nucleo su un obiettivo",
-	"answer-comment":  "Risposta del direttore a un commento del Nucleo",
-	"validate-report": "Validazione della relazione da parte del Nucleo",
+	audit.SendReport:     "Invio della relazione al Nucleo di Valutazione",
+	audit.CommentReport:  "Commento del Nucleo su un obiettivo",
+	audit.AnswerComment:  "Risposta del direttore a un commento del Nucleo",
+	audit.ValidateReport: "Validazione della relazione da parte del Nucleo",
 }
 
 // entities name the kinds of record.
-var entities = map[string]string{
-	"organisation":   "Ente",
-	"cycle":          "Ciclo",
-	"period":         "Periodo di monitoraggio",
-	"centre":         "Centro di responsabilità",
-	"objective":      "Obiettivo",
-	"activity":       "Attività",
-	"indicator":      "Indicatore",
-	"user":           "Utente",
-	"access":         "Accessi",
-	"submission":     "Monitoraggio di un centro",
-	"reopening":      "Riapertura di un periodo",
-	"progress":       "Avanzamento dell'obiettivo",
-	"report_texts":   "Testi della Relazione sulla Performance",
-	"report":         "Relazione sulla Performance",
-	"report_comment": "Commento del Nucleo sulla relazione",
+var entities = map[audit.Entity]string{
+	audit.Organisation:  "Ente",
+	audit.Cycle:         "Ciclo",
+	audit.Period:        "Periodo di monitoraggio",
+	audit.Centre:        "Centro di responsabilità",
+	audit.Objective:     "Obiettivo",
+	audit.Activity:      "Attività",
+	audit.Indicator:     "Indicatore",
+	audit.User:          "Utente",
+	audit.Access:        "Accessi",
+	audit.Submission:    "Monitoraggio di un centro",
+	audit.Reopening:     "Riapertura di un periodo",
+	audit.Progress:      "Avanzamento dell'obiettivo",
+	audit.ReportTexts:   "Testi della Relazione sulla Performance",
+	audit.Report:        "Relazione sulla Performance",
+	audit.ReportComment: "Commento del Nucleo sulla relazione",
 }
 
 // ActionLabel is the Italian name of an action code; a code without one is
 // returned as it is (a test keeps that from happening).
-func ActionLabel(code string) string { return orCode(actions, code) }
+func ActionLabel(code audit.Action) string { return orCode(actions, code) }
 
 // HasAction reports whether an action code has an Italian name.
-func HasAction(code string) bool { _, ok := actions[code]; return ok }
+func HasAction(code audit.Action) bool { _, ok := actions[code]; return ok }
 
 // EntityLabel is the Italian name of a kind of record; a code without one is
 // returned as it is (a test keeps that from happening).
-func EntityLabel(code string) string { return orCode(entities, code) }
+func EntityLabel(code audit.Entity) string { return orCode(entities, code) }
 
 // HasEntity reports whether a kind of record has an Italian name.
-func HasEntity(code string) bool { _, ok := entities[code]; return ok }
+func HasEntity(code audit.Entity) bool { _, ok := entities[code]; return ok }
 
-func orCode(m map[string]string, code string) string {
+func orCode[K ~string](m map[K]string, code K) string {
 	if l, ok := m[code]; ok {
 		return l
 	}
-	return code
+	return string(code)
 }
 
 // Kind says how the value of a field reads.
@@ -124,12 +128,15 @@ const (
 	ThrottleLimit
 	// AccessForm is the form where a password was typed.
 	AccessForm
+	// SubmissionState is the state of a monitoring submission
+	// (plan.SubmissionState), shown by its name.
+	SubmissionState
 )
 
 // Field is a field of a kind of record, as an audit snapshot or a variation
 // holds it.
 type Field struct {
-	Key   string
+	Key   audit.Key
 	Label string
 	Kind  Kind
 }
@@ -137,97 +144,97 @@ type Field struct {
 // fields are the fields of each kind of record, in the order shown. Every
 // key a snapshot may hold is here, an internal one as Hidden: a test checks
 // the columns of the plan tables against this table.
-var fields = map[string][]Field{
-	"organisation": {{"name", "Nome", Text}},
-	"cycle": {
-		{"year", "Anno", Year}, {"from", "Dal ciclo", Year},
-		{"band_reached", "Soglia di raggiungimento", Number}, {"band_partial", "Soglia di parziale raggiungimento", Number},
-		{"rounding", "Arrotondamento", Text}, {"achievement_cap", "Tetto del grado di raggiungimento", Number},
-		{"approval_act", "Atto di approvazione", Text}, {"approved_on", "Data di approvazione", Day},
-		{"periods", "Periodi di monitoraggio", Day}, {"centres", "Centri di responsabilità", Number},
-		{"groups", "Gruppi di obiettivi trasversali", Number}, {"objectives", "Obiettivi", Number},
-		{"activities", "Attività", Number}, {"indicators", "Indicatori", Number},
-		{"version", "", Hidden},
+var fields = map[audit.Entity][]Field{
+	audit.Organisation: {{audit.KeyName, "Nome", Text}},
+	audit.Cycle: {
+		{audit.KeyYear, "Anno", Year}, {audit.KeyFrom, "Dal ciclo", Year},
+		{audit.KeyBandReached, "Soglia di raggiungimento", Number}, {audit.KeyBandPartial, "Soglia di parziale raggiungimento", Number},
+		{audit.KeyRounding, "Arrotondamento", Text}, {audit.KeyAchievementCap, "Tetto del grado di raggiungimento", Number},
+		{audit.KeyApprovalAct, "Atto di approvazione", Text}, {audit.KeyApprovedOn, "Data di approvazione", Day},
+		{audit.KeyPeriods, "Periodi di monitoraggio", Day}, {audit.KeyCentres, "Centri di responsabilità", Number},
+		{audit.KeyGroups, "Gruppi di obiettivi trasversali", Number}, {audit.KeyObjectives, "Obiettivi", Number},
+		{audit.KeyActivities, "Attività", Number}, {audit.KeyIndicators, "Indicatori", Number},
+		{audit.KeyVersion, "", Hidden},
 	},
-	"period": {
-		{"ends_on", "Fine del periodo", Day}, {"values", "Valori consuntivi", Number},
-		{"progress", "Consuntivi delle attività", Number}, {"reports", "Report", Number},
-		{"opens_on", "Apertura della finestra di inserimento", Day}, {"closes_on", "Chiusura della finestra di inserimento", Day},
+	audit.Period: {
+		{audit.KeyEndsOn, "Fine del periodo", Day}, {audit.KeyValues, "Valori consuntivi", Number},
+		{audit.KeyProgress, "Consuntivi delle attività", Number}, {audit.KeyReports, "Report", Number},
+		{audit.KeyOpensOn, "Apertura della finestra di inserimento", Day}, {audit.KeyClosesOn, "Chiusura della finestra di inserimento", Day},
 	},
-	"submission": {
-		{"state", "Stato", Text}, {"comment", "Commento del direttore", Text},
-		{"period_id", "", Hidden}, {"cycle_centre_id", "", Hidden}, {"version", "", Hidden},
+	audit.Submission: {
+		{audit.KeyState, "Stato", SubmissionState}, {audit.KeyComment, "Commento del direttore", Text},
+		{audit.KeyPeriodID, "", Hidden}, {audit.KeyCycleCentreID, "", Hidden}, {audit.KeyVersion, "", Hidden},
 	},
-	"reopening": {
-		{"until", "Riaperto fino al", Day}, {"reason", "Motivo", Text},
-		{"period_id", "", Hidden}, {"cycle_centre_id", "", Hidden},
+	audit.Reopening: {
+		{audit.KeyUntil, "Riaperto fino al", Day}, {audit.KeyReason, "Motivo", Text},
+		{audit.KeyPeriodID, "", Hidden}, {audit.KeyCycleCentreID, "", Hidden},
 	},
-	"centre": {
-		{"name", "Nome", Text}, {"manager", "Responsabile", Text}, {"position", "Posizione", Position},
-		{"objectives", "Obiettivi", Number}, {"version", "", Hidden},
+	audit.Centre: {
+		{audit.KeyName, "Nome", Text}, {audit.KeyManager, "Responsabile", Text}, {audit.KeyPosition, "Posizione", Position},
+		{audit.KeyObjectives, "Obiettivi", Number}, {audit.KeyVersion, "", Hidden},
 	},
-	"objective": {
-		{"section", "Sezione", Text}, {"number", "Numero", Number}, {"title", "Titolo", Text},
-		{"strategic_area", "Area strategica", Text}, {"operational_objective", "Obiettivo operativo", Text},
-		{"peg_project", "Progetto PEG", Text}, {"services", "Servizi interessati", Text},
-		{"end_users", "Utenti finali", Text}, {"networks", "Reti di collaborazione", Text},
-		{"description_html", "Descrizione", Markup}, {"weight", "Peso", Number},
-		{"group_id", "Gruppo trasversale", Group}, {"position", "Posizione", Position},
-		{"id", "", Hidden}, {"cycle_id", "", Hidden}, {"cycle_centre_id", "", Hidden}, {"version", "", Hidden},
+	audit.Objective: {
+		{audit.KeySection, "Sezione", Text}, {audit.KeyNumber, "Numero", Number}, {audit.KeyTitle, "Titolo", Text},
+		{audit.KeyStrategicArea, "Area strategica", Text}, {audit.KeyOperationalObjective, "Obiettivo operativo", Text},
+		{audit.KeyPEGProject, "Progetto PEG", Text}, {audit.KeyServices, "Servizi interessati", Text},
+		{audit.KeyEndUsers, "Utenti finali", Text}, {audit.KeyNetworks, "Reti di collaborazione", Text},
+		{audit.KeyDescriptionHTML, "Descrizione", Markup}, {audit.KeyWeight, "Peso", Number},
+		{audit.KeyGroupID, "Gruppo trasversale", Group}, {audit.KeyPosition, "Posizione", Position},
+		{audit.KeyID, "", Hidden}, {audit.KeyCycleID, "", Hidden}, {audit.KeyCycleCentreID, "", Hidden}, {audit.KeyVersion, "", Hidden},
 	},
-	"activity": {
-		{"description", "Descrizione", Text}, {"planned_from", "Inizio previsto", Month},
-		{"planned_to", "Fine prevista", Month}, {"planned_annual", "Per tutto l'anno", YesNo},
-		{"position", "Posizione", Position},
-		{"id", "", Hidden}, {"objective_id", "", Hidden}, {"version", "", Hidden},
+	audit.Activity: {
+		{audit.KeyDescription, "Descrizione", Text}, {audit.KeyPlannedFrom, "Inizio previsto", Month},
+		{audit.KeyPlannedTo, "Fine prevista", Month}, {audit.KeyPlannedAnnual, "Per tutto l'anno", YesNo},
+		{audit.KeyPosition, "Posizione", Position},
+		{audit.KeyID, "", Hidden}, {audit.KeyObjectiveID, "", Hidden}, {audit.KeyVersion, "", Hidden},
 	},
-	"indicator": {
-		{"name", "Nome", Text}, {"description", "Descrizione", Text}, {"unit", "Unità di misura", Unit},
-		{"polarity", "Polarità", Polarity}, {"weight", "Peso", Number}, {"expected", "Valore atteso", Expected},
-		{"neutralised_reason", "Motivo della sterilizzazione", Text}, {"neutralised_by", "Sterilizzato da", Role},
-		{"override_pct", "Grado di raggiungimento stabilito dal direttore", Number},
-		{"override_reason", "Motivo del grado stabilito dal direttore", Text},
-		{"targets", "Target intermedi", Text}, {"position", "Posizione", Position},
-		{"id", "", Hidden}, {"objective_id", "", Hidden}, {"version", "", Hidden},
+	audit.Indicator: {
+		{audit.KeyName, "Nome", Text}, {audit.KeyDescription, "Descrizione", Text}, {audit.KeyUnit, "Unità di misura", Unit},
+		{audit.KeyPolarity, "Polarità", Polarity}, {audit.KeyWeight, "Peso", Number}, {audit.KeyExpected, "Valore atteso", Expected},
+		{audit.KeyNeutralisedReason, "Motivo della sterilizzazione", Text}, {audit.KeyNeutralisedBy, "Sterilizzato da", Role},
+		{audit.KeyOverridePct, "Grado di raggiungimento stabilito dal direttore", Number},
+		{audit.KeyOverrideReason, "Motivo del grado stabilito dal direttore", Text},
+		{audit.KeyTargets, "Target intermedi", Text}, {audit.KeyPosition, "Posizione", Position},
+		{audit.KeyID, "", Hidden}, {audit.KeyObjectiveID, "", Hidden}, {audit.KeyVersion, "", Hidden},
 	},
-	"progress": {
-		{"ends_on", "Periodo", Day}, {"values", "Valori", Text}, {"activities", "Consuntivi delle attività", Text},
-		{"status", "Stato", Text}, {"text_html", "Report", Markup},
-		{"id", "", Hidden}, {"objective_id", "", Hidden}, {"period_id", "", Hidden}, {"version", "", Hidden},
+	audit.Progress: {
+		{audit.KeyEndsOn, "Periodo", Day}, {audit.KeyValues, "Valori", Text}, {audit.KeyActivities, "Consuntivi delle attività", Text},
+		{audit.KeyStatus, "Stato", Text}, {audit.KeyTextHTML, "Report", Markup},
+		{audit.KeyID, "", Hidden}, {audit.KeyObjectiveID, "", Hidden}, {audit.KeyPeriodID, "", Hidden}, {audit.KeyVersion, "", Hidden},
 	},
-	"report_texts": {
-		{"introduction_html", "Introduzione", Markup}, {"context_html", "Contesto e risorse", Markup},
-		{"gender_html", "Bilancio di genere", Markup}, {"process_html", "Il processo di misurazione e valutazione", Markup},
-		{"version", "", Hidden},
+	audit.ReportTexts: {
+		{audit.KeyIntroductionHTML, "Introduzione", Markup}, {audit.KeyContextHTML, "Contesto e risorse", Markup},
+		{audit.KeyGenderHTML, "Bilancio di genere", Markup}, {audit.KeyProcessHTML, "Il processo di misurazione e valutazione", Markup},
+		{audit.KeyVersion, "", Hidden},
 	},
-	"report": {
-		{"year", "Anno", Year}, {"number", "Versione", Number}, {"state", "Stato", Text},
-		{"open_points", "Punti aperti confermati dal direttore", Text},
-		{"validated_on", "Data della validazione", Day}, {"validation_html", "Documento di validazione", Markup},
-		{"pdf_sha256", "SHA-256 del PDF", Text}, {"json_sha256", "SHA-256 dei dati (JSON)", Text},
+	audit.Report: {
+		{audit.KeyYear, "Anno", Year}, {audit.KeyNumber, "Versione", Number}, {audit.KeyState, "Stato", Text},
+		{audit.KeyOpenPoints, "Punti aperti confermati dal direttore", Text},
+		{audit.KeyValidatedOn, "Data della validazione", Day}, {audit.KeyValidationHTML, "Documento di validazione", Markup},
+		{audit.KeyPDFSHA256, "SHA-256 del PDF", Text}, {audit.KeyJSONSHA256, "SHA-256 dei dati (JSON)", Text},
 	},
-	"report_comment": {
-		{"objective_label", "Obiettivo", Text}, {"body", "Commento", Text}, {"answer", "Risposta del direttore", Text},
-		{"report_id", "", Hidden}, {"objective_id", "", Hidden}, {"version", "", Hidden},
+	audit.ReportComment: {
+		{audit.KeyObjectiveLabel, "Obiettivo", Text}, {audit.KeyBody, "Commento", Text}, {audit.KeyAnswer, "Risposta del direttore", Text},
+		{audit.KeyReportID, "", Hidden}, {audit.KeyObjectiveID, "", Hidden}, {audit.KeyVersion, "", Hidden},
 	},
-	"user": {
-		{"email", "Email", Text}, {"name", "Nome", Text}, {"role", "Ruolo", Role},
-		{"centres", "Centri di responsabilità", Centres}, {"active", "Attivo", YesNo},
-		{"version", "", Hidden},
+	audit.User: {
+		{audit.KeyEmail, "Email", Text}, {audit.KeyName, "Nome", Text}, {audit.KeyRole, "Ruolo", Role},
+		{audit.KeyCentres, "Centri di responsabilità", Centres}, {audit.KeyActive, "Attivo", YesNo},
+		{audit.KeyVersion, "", Hidden},
 	},
-	"access": {
-		{"email", "Email", Text}, {"address", "Indirizzo", Text},
-		{"limit", "Limite raggiunto", ThrottleLimit}, {"form", "Modulo", AccessForm},
+	audit.Access: {
+		{audit.KeyEmail, "Email", Text}, {audit.KeyAddress, "Indirizzo", Text},
+		{audit.KeyLimit, "Limite raggiunto", ThrottleLimit}, {audit.KeyForm, "Modulo", AccessForm},
 	},
 }
 
 // Fields returns the fields of a kind of record in the order shown,
 // including the hidden ones.
-func Fields(entity string) []Field { return fields[entity] }
+func Fields(entity audit.Entity) []Field { return fields[entity] }
 
 // FieldOf returns the field key of a kind of record, and whether the table
 // has it.
-func FieldOf(entity, key string) (Field, bool) {
+func FieldOf(entity audit.Entity, key audit.Key) (Field, bool) {
 	for _, f := range fields[entity] {
 		if f.Key == key {
 			return f, true
@@ -265,10 +272,10 @@ func PolarityLabel(p domain.Polarity) string {
 }
 
 // throttleLimits name the ceilings of failed attempts (store.Throttled.Limit).
-var throttleLimits = map[string]string{
-	"pair":    "troppi errori per lo stesso account dallo stesso indirizzo",
-	"account": "troppi errori per lo stesso account, da qualunque indirizzo",
-	"address": "troppi errori dallo stesso indirizzo, per qualunque account",
+var throttleLimits = map[audit.Limit]string{
+	audit.LimitPair:    "troppi errori per lo stesso account dallo stesso indirizzo",
+	audit.LimitAccount: "troppi errori per lo stesso account, da qualunque indirizzo",
+	audit.LimitAddress: "troppi errori dallo stesso indirizzo, per qualunque account",
 }
 
 // accessForms name the forms where a password is typed (store.FormSignIn, store.FormPassword).
@@ -278,10 +285,10 @@ var accessForms = map[string]string{
 }
 
 // ThrottleLimitLabel says in words which ceiling of failed attempts was reached.
-func ThrottleLimitLabel(code string) string { return orCode(throttleLimits, code) }
+func ThrottleLimitLabel(code audit.Limit) string { return orCode(throttleLimits, code) }
 
 // HasThrottleLimit reports whether a ceiling code has an Italian name.
-func HasThrottleLimit(code string) bool { _, ok := throttleLimits[code]; return ok }
+func HasThrottleLimit(code audit.Limit) bool { _, ok := throttleLimits[code]; return ok }
 
 // AccessFormLabel names the form where a password was typed.
 func AccessFormLabel(code string) string { return orCode(accessForms, code) }

@@ -11,43 +11,79 @@ import (
 	"strings"
 	"testing"
 
+	"traguardo/internal/audit"
 	"traguardo/internal/auth"
 	"traguardo/internal/domain"
 	"traguardo/internal/labels"
 	"traguardo/internal/store"
 )
 
-// storeCodes is what the store's source writes in the audit log: the action
-// and entity codes, the keys of the values it builds itself (the plan rows'
-// own columns are checked against the database by a server test), and the
-// codes of an access entry.
-// fnKeys are the keys of the values a function of the store builds, and the
-// entities it records: each key must be a field of one of them.
-type fnKeys struct {
-	fn       string
-	entities []string
-	keys     []string
+// auditConstants reads the constants of internal/audit from its source:
+// "audit.Name" to the code stored.
+func auditConstants(t *testing.T) map[string]string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("..", "audit", "*.go"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("audit sources: %v (%d files)", err, len(files))
+	}
+	out := map[string]string{}
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.CONST {
+				for _, sp := range g.Specs {
+					vs := sp.(*ast.ValueSpec)
+					for i, n := range vs.Names {
+						if lit, ok := vs.Values[i].(*ast.BasicLit); ok {
+							out["audit."+n.Name], _ = strconv.Unquote(lit.Value)
+						}
+					}
+				}
+			}
+		}
+	}
+	return out
 }
 
+// fnKeys are the keys of the snapshots a function of the store builds, and
+// the entities it records: each key must be a field of one of them.
+type fnKeys struct {
+	fn       string
+	entities []audit.Entity
+	keys     []audit.Key
+}
+
+// storeCodes is what the store's source writes in the audit log: the action
+// and entity codes, and the keys of the snapshots it builds itself (the plan
+// rows' own columns are checked against the database by a server test).
 type storeCodes struct {
-	actions, entities []string
-	keys              []fnKeys
-	limits            []string
+	actions  []audit.Action
+	entities []audit.Entity
+	keys     []fnKeys
 }
 
 // readStore parses the store's source (not its tests) and collects the codes
-// passed to record, in auditRecord and planTable literals. An argument it
-// cannot read fails the test: a new way of writing a code must be taught to
-// this test rather than slip past it.
+// passed to record, in auditRecord and planTable literals, and the keys of
+// the snapshots it builds (in Go or with jsonb_build_object). A code or a key
+// written as a string literal fails the test: the store writes the constants
+// of internal/audit. An argument it cannot read fails too: a new way of
+// writing a code must be taught to this test rather than slip past it.
 func readStore(t *testing.T) storeCodes {
 	t.Helper()
+	consts := auditConstants(t)
 	files, err := filepath.Glob(filepath.Join("..", "store", "*.go"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("store sources: %v (%d files)", err, len(files))
 	}
 	var c storeCodes
 	fset := token.NewFileSet()
-	jsonbKeys := regexp.MustCompile(`'(\w+)',`)
+	var parsed []*ast.File
 	for _, name := range files {
 		if strings.HasSuffix(name, "_test.go") {
 			continue
@@ -56,28 +92,84 @@ func readStore(t *testing.T) storeCodes {
 		if err != nil {
 			t.Fatal(err)
 		}
+		parsed = append(parsed, f)
+	}
+	jsonbKeys := regexp.MustCompile(`'(\w+)',`)
+	// constant resolves audit.Name to its code.
+	constant := func(e ast.Expr) (string, bool) {
+		sel, ok := e.(*ast.SelectorExpr)
+		if !ok {
+			return "", false
+		}
+		pkg, ok := sel.X.(*ast.Ident)
+		if !ok || pkg.Name != "audit" {
+			return "", false
+		}
+		v, ok := consts["audit."+sel.Sel.Name]
+		return v, ok
+	}
+	// tables are the package's maps whose values are codes, by name.
+	tables := map[string][]string{}
+	for _, f := range parsed {
+		for _, d := range f.Decls {
+			g, ok := d.(*ast.GenDecl)
+			if !ok || g.Tok != token.VAR {
+				continue
+			}
+			for _, sp := range g.Specs {
+				vs := sp.(*ast.ValueSpec)
+				for i, n := range vs.Names {
+					if i >= len(vs.Values) {
+						continue
+					}
+					if cl, ok := vs.Values[i].(*ast.CompositeLit); ok {
+						if _, ok := cl.Type.(*ast.MapType); ok {
+							for _, el := range cl.Elts {
+								if v, ok := constant(el.(*ast.KeyValueExpr).Value); ok {
+									tables[n.Name] = append(tables[n.Name], v)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, f := range parsed {
 		for _, d := range f.Decls {
 			fn, ok := d.(*ast.FuncDecl)
 			if !ok || fn.Body == nil {
 				continue
 			}
-			// strs resolves an argument to the string literals it can hold.
-			strs := func(e ast.Expr, what string) []string {
+			// codes resolves an argument to the codes it can hold.
+			codes := func(e ast.Expr, what string) []string {
+				if v, ok := constant(e); ok {
+					return []string{v}
+				}
 				switch e := e.(type) {
 				case *ast.BasicLit:
-					if s, err := strconv.Unquote(e.Value); err == nil {
-						return []string{s}
-					}
+					t.Errorf("%s: %s of %s is the literal %s: write the constant of internal/audit", fset.Position(e.Pos()), what, fn.Name.Name, e.Value)
+					return nil
 				case *ast.Ident:
 					var out []string
 					ast.Inspect(fn.Body, func(n ast.Node) bool {
+						if as, ok := n.(*ast.AssignStmt); ok && len(as.Rhs) == 1 && len(as.Lhs) == 2 {
+							// action, ok := table[step]
+							if id, ok := as.Lhs[0].(*ast.Ident); ok && id.Name == e.Name {
+								if ix, ok := as.Rhs[0].(*ast.IndexExpr); ok {
+									if m, ok := ix.X.(*ast.Ident); ok {
+										out = append(out, tables[m.Name]...)
+									}
+								}
+							}
+						}
 						if as, ok := n.(*ast.AssignStmt); ok && len(as.Lhs) == len(as.Rhs) {
 							for i, l := range as.Lhs {
 								if id, ok := l.(*ast.Ident); ok && id.Name == e.Name {
-									if lit, ok := as.Rhs[i].(*ast.BasicLit); ok {
-										s, _ := strconv.Unquote(lit.Value)
-										out = append(out, s)
+									if v, ok := constant(as.Rhs[i]); ok {
+										out = append(out, v)
 									}
+
 								}
 							}
 						}
@@ -96,47 +188,60 @@ func readStore(t *testing.T) storeCodes {
 				t.Errorf("%s: %s of %s: cannot read %T; teach this test", fset.Position(e.Pos()), what, fn.Name.Name, e)
 				return nil
 			}
-			var fnEntities, keys []string
+			var fnEntities []audit.Entity
+			var keys []audit.Key
+			addActions := func(vs []string) {
+				for _, v := range vs {
+					c.actions = append(c.actions, audit.Action(v))
+				}
+			}
+			addEntities := func(vs []string) {
+				for _, v := range vs {
+					c.entities = append(c.entities, audit.Entity(v))
+					fnEntities = append(fnEntities, audit.Entity(v))
+				}
+			}
+			// key reads a snapshot key, which must be a constant.
+			key := func(e ast.Expr) {
+				if v, ok := constant(e); ok {
+					keys = append(keys, audit.Key(v))
+					return
+				}
+				if lit, ok := e.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					t.Errorf("%s: %s writes the snapshot key %s: write the constant of internal/audit", fset.Position(e.Pos()), fn.Name.Name, lit.Value)
+				}
+			}
 			ast.Inspect(fn.Body, func(n ast.Node) bool {
 				switch n := n.(type) {
 				case *ast.CallExpr:
 					if id, ok := n.Fun.(*ast.Ident); ok && id.Name == "record" && len(n.Args) >= 5 {
-						c.actions = append(c.actions, strs(n.Args[3], "action")...)
-						es := strs(n.Args[4], "entity")
-						c.entities = append(c.entities, es...)
-						fnEntities = append(fnEntities, es...)
+						addActions(codes(n.Args[3], "action"))
+						addEntities(codes(n.Args[4], "entity"))
 					}
 				case *ast.CompositeLit:
 					switch typ := n.Type.(type) {
 					case *ast.Ident:
-						switch typ.Name {
-						case "auditRecord":
+						if typ.Name == "auditRecord" {
 							for _, el := range n.Elts {
 								if kv, ok := el.(*ast.KeyValueExpr); ok {
 									switch kv.Key.(*ast.Ident).Name {
 									case "action":
-										c.actions = append(c.actions, strs(kv.Value, "action")...)
+										addActions(codes(kv.Value, "action"))
 									case "entity":
-										es := strs(kv.Value, "entity")
-										c.entities = append(c.entities, es...)
-										fnEntities = append(fnEntities, es...)
+										addEntities(codes(kv.Value, "entity"))
 									}
 								}
 							}
 						}
-					case *ast.MapType:
+					case *ast.SelectorExpr, *ast.MapType:
+						// A snapshot (audit.Snapshot), or a map with string
+						// keys, which must not be one.
+						if sel, ok := typ.(*ast.SelectorExpr); ok && sel.Sel.Name != "Snapshot" {
+							return true
+						}
 						for _, el := range n.Elts {
-							kv, ok := el.(*ast.KeyValueExpr)
-							if !ok {
-								continue
-							}
-							if k, ok := kv.Key.(*ast.BasicLit); ok && k.Kind == token.STRING {
-								key, _ := strconv.Unquote(k.Value)
-								keys = append(keys, key)
-								if v, ok := kv.Value.(*ast.BasicLit); ok && key == "limit" {
-									l, _ := strconv.Unquote(v.Value)
-									c.limits = append(c.limits, l)
-								}
+							if kv, ok := el.(*ast.KeyValueExpr); ok {
+								key(kv.Key)
 							}
 						}
 					case *ast.ArrayType:
@@ -144,7 +249,7 @@ func readStore(t *testing.T) storeCodes {
 						if st, ok := typ.Elt.(*ast.StructType); ok && len(st.Fields.List) > 0 && st.Fields.List[0].Names[0].Name == "what" {
 							for _, el := range n.Elts {
 								if cl, ok := el.(*ast.CompositeLit); ok {
-									keys = append(keys, strs(cl.Elts[0], "step")...)
+									key(cl.Elts[0])
 								}
 							}
 						}
@@ -152,7 +257,7 @@ func readStore(t *testing.T) storeCodes {
 				case *ast.BasicLit:
 					if n.Kind == token.STRING && strings.Contains(n.Value, "jsonb_build_object(") {
 						for _, m := range jsonbKeys.FindAllStringSubmatch(n.Value, -1) {
-							keys = append(keys, m[1])
+							keys = append(keys, audit.Key(m[1]))
 						}
 					}
 				}
@@ -165,24 +270,23 @@ func readStore(t *testing.T) storeCodes {
 			case *ast.TypeSpec:
 				// The fields of a user entry are auditUser's JSON names.
 				if n.Name.Name == "auditUser" {
-					var keys []string
+					var keys []audit.Key
 					for _, fl := range n.Type.(*ast.StructType).Fields.List {
 						tag, _ := strconv.Unquote(fl.Tag.Value)
 						name, _, _ := strings.Cut(strings.TrimPrefix(tag, `json:"`), `"`)
-						keys = append(keys, name)
+						keys = append(keys, audit.Key(name))
 					}
-					c.keys = append(c.keys, fnKeys{"auditUser", []string{"user"}, keys})
+					c.keys = append(c.keys, fnKeys{"auditUser", []audit.Entity{audit.User}, keys})
 				}
 			case *ast.CompositeLit:
 				// The plan tables, at package level.
 				if id, ok := n.Type.(*ast.Ident); ok && id.Name == "planTable" {
-					lit, ok := n.Elts[1].(*ast.BasicLit)
+					v, ok := constant(n.Elts[1])
 					if !ok {
-						t.Errorf("%s: planTable entity is not a literal", fset.Position(n.Pos()))
+						t.Errorf("%s: planTable entity is not a constant of internal/audit", fset.Position(n.Pos()))
 						return true
 					}
-					e, _ := strconv.Unquote(lit.Value)
-					c.entities = append(c.entities, e)
+					c.entities = append(c.entities, audit.Entity(v))
 				}
 			}
 			return true
@@ -195,25 +299,62 @@ func readStore(t *testing.T) storeCodes {
 	return c
 }
 
-// TestLabels_StoreCodes fails for an action, an entity, a field or an access
-// code the store writes without an Italian name: the audit page and the
-// variations would otherwise show it raw.
+// TestLabels_Codes fails for a code of internal/audit without an Italian
+// name: the audit page and the variations would otherwise show it raw.
+func TestLabels_Codes(t *testing.T) {
+	for _, a := range audit.Actions() {
+		if !labels.HasAction(a) {
+			t.Errorf("the action %q has no Italian name in internal/labels", a)
+		}
+	}
+	for _, e := range audit.Entities() {
+		if !labels.HasEntity(e) {
+			t.Errorf("the entity %q has no Italian name in internal/labels", e)
+		}
+	}
+	for _, l := range audit.Limits() {
+		if !labels.HasThrottleLimit(l) {
+			t.Errorf("the throttle limit %q has no Italian name", l)
+		}
+	}
+	for _, f := range []string{store.FormSignIn, store.FormPassword} {
+		if !labels.HasAccessForm(f) {
+			t.Errorf("the form %q has no Italian name", f)
+		}
+	}
+	// Every key is a field of some entity, and every field a key.
+	for _, k := range audit.Keys() {
+		if !hasField(nil, k) {
+			t.Errorf("the snapshot key %q is no field of any entity in internal/labels", k)
+		}
+	}
+	for _, e := range audit.Entities() {
+		for _, f := range labels.Fields(e) {
+			if !slices.Contains(audit.Keys(), f.Key) {
+				t.Errorf("%s.%s: the field is not a key of internal/audit", e, f.Key)
+			}
+		}
+	}
+}
+
+// TestLabels_StoreCodes: the store writes the constants of internal/audit,
+// every action and entity among them, and every key it builds is a field of
+// the entities it records.
 func TestLabels_StoreCodes(t *testing.T) {
 	c := readStore(t)
-	// The test must have found the codes, or it proves nothing.
-	for _, want := range []string{"create", "update", "delete", "move", "import", "import-plan", "approve", "carry-over",
-		"change-password", "reset-password", "set-active", "sign-in", "sign-out", "sign-in-failed", "password-failed", "throttled"} {
-		if !slices.Contains(c.actions, want) {
-			t.Errorf("the store's source does not seem to write the action %q: the reader of the source is broken", want)
-		}
-	}
-	for _, want := range []string{"organisation", "cycle", "period", "centre", "objective", "activity", "indicator", "user", "access"} {
-		if !slices.Contains(c.entities, want) {
-			t.Errorf("the store's source does not seem to write the entity %q: the reader of the source is broken", want)
-		}
-	}
 	t.Logf("actions %q, entities %q", c.actions, c.entities)
-
+	// Each constant is written somewhere, or the reader of the source is
+	// broken (or the constant is dead).
+	for _, want := range audit.Actions() {
+		if !slices.Contains(c.actions, want) {
+			t.Errorf("the store's source does not seem to write the action %q", want)
+		}
+	}
+	for _, want := range audit.Entities() {
+		if !slices.Contains(c.entities, want) {
+			t.Errorf("the store's source does not seem to write the entity %q", want)
+		}
+	}
 	for _, a := range c.actions {
 		if !labels.HasAction(a) {
 			t.Errorf("the store writes the action %q, which has no Italian name in internal/labels", a)
@@ -224,34 +365,26 @@ func TestLabels_StoreCodes(t *testing.T) {
 			t.Errorf("the store writes the entity %q, which has no Italian name in internal/labels", e)
 		}
 	}
+	found := 0
 	for _, fk := range c.keys {
 		for _, k := range fk.keys {
+			found++
 			if !hasField(fk.entities, k) {
 				t.Errorf("%s writes the field %q of %q, which is not in the fields table of internal/labels", fk.fn, k, fk.entities)
 			}
 		}
 	}
-	if len(c.limits) < 3 {
-		t.Errorf("found the throttle limits %q, want three", c.limits)
-	}
-	for _, l := range c.limits {
-		if !labels.HasThrottleLimit(l) {
-			t.Errorf("the store writes the throttle limit %q, which has no Italian name", l)
-		}
-	}
-	for _, f := range []string{store.FormSignIn, store.FormPassword} {
-		if !labels.HasAccessForm(f) {
-			t.Errorf("the form %q has no Italian name", f)
-		}
+	if found < 50 {
+		t.Errorf("found %d snapshot keys in the store's source: the reader is broken", found)
 	}
 }
 
 // hasField reports whether the fields table has key for one of the
 // entities, or for any entity when there are none (a snapshot built by a
 // helper, such as a centre's).
-func hasField(entities []string, key string) bool {
+func hasField(entities []audit.Entity, key audit.Key) bool {
 	if len(entities) == 0 {
-		entities = []string{"organisation", "cycle", "period", "centre", "objective", "activity", "indicator", "user", "access", "progress"}
+		entities = audit.Entities()
 	}
 	for _, e := range entities {
 		if _, ok := labels.FieldOf(e, key); ok {
@@ -263,11 +396,11 @@ func hasField(entities []string, key string) bool {
 
 // TestLabels_Fields: every field shown has a label, and none is listed twice.
 func TestLabels_Fields(t *testing.T) {
-	for _, e := range []string{"organisation", "cycle", "period", "centre", "objective", "activity", "indicator", "user", "access"} {
+	for _, e := range audit.Entities() {
 		if len(labels.Fields(e)) == 0 {
 			t.Errorf("%s has no fields", e)
 		}
-		seen := map[string]bool{}
+		seen := map[audit.Key]bool{}
 		for _, f := range labels.Fields(e) {
 			if seen[f.Key] {
 				t.Errorf("%s.%s listed twice", e, f.Key)

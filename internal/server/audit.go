@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"traguardo/internal/audit"
 	"traguardo/internal/labels"
 	"traguardo/internal/store"
 	"traguardo/web/components"
@@ -31,7 +32,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := store.AuditFilter{
 		Actor:  strings.ToLower(v.Filter.Actor),
-		Entity: v.Filter.Entity,
+		Entity: audit.Entity(v.Filter.Entity),
 		Limit:  auditPageSize + 1, // one more, to tell whether some were left out
 	}
 	if !plainText(v.Filter.Actor) {
@@ -76,7 +77,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 		entries, v.Truncated = entries[:auditPageSize], true
 	}
 	var d describer
-	if slices.ContainsFunc(entries, func(e store.AuditEntry) bool { return e.Entity == "user" }) {
+	if slices.ContainsFunc(entries, func(e store.AuditEntry) bool { return e.Entity == audit.User }) {
 		// An account's snapshot lists its centres by id: one query names them all.
 		centres, err := s.store.ListCentres(ctx)
 		if err != nil {
@@ -100,7 +101,7 @@ func (d describer) auditRow(e store.AuditEntry) pages.AuditRow {
 	old, now := decodeSnapshot(e.OldValue), decodeSnapshot(e.NewValue)
 	row := pages.AuditRow{At: e.At, Actor: e.Actor, Action: labels.ActionLabel(e.Action),
 		Subject: nameRecord(e.Entity, e.Subject, true, now, old)}
-	if e.Entity == "access" {
+	if e.Entity == audit.Access {
 		row.Sentence = accessSentence(e.Action, e.EntityID != nil, now)
 		if row.Sentence != "" {
 			return row
@@ -108,9 +109,9 @@ func (d describer) auditRow(e store.AuditEntry) pages.AuditRow {
 	}
 	row.Changes = d.fields(e.Entity, old, now)
 	switch {
-	case e.Action == "reset-password":
+	case e.Action == audit.ResetPassword:
 		row.Sentence = "Password reimpostata: le sessioni aperte dell'account sono terminate."
-	case e.Action == "change-password":
+	case e.Action == audit.ChangePassword:
 		row.Sentence = "Password cambiata."
 	case len(row.Changes) == 0 && len(old) > 0 && len(now) > 0:
 		row.Sentence = "Nessun dato visibile è cambiato."
@@ -120,20 +121,20 @@ func (d describer) auditRow(e store.AuditEntry) pages.AuditRow {
 
 // accessSentence says an access entry in a sentence: "Accesso riuscito
 // dall'indirizzo 192.0.2.1."; "" for an action it does not know.
-func accessSentence(action string, account bool, v map[string]any) string {
-	str := func(k string) string { s, _ := v[k].(string); return s }
+func accessSentence(action audit.Action, account bool, v audit.Snapshot) string {
+	str := func(k audit.Key) string { s, _ := v[k].(string); return s }
 	from := ""
-	if a := str("address"); a != "" {
+	if a := str(audit.KeyAddress); a != "" {
 		from = " dall'indirizzo " + a
 	}
 	switch action {
-	case "sign-in":
+	case audit.SignIn:
 		return "Accesso riuscito" + from + "."
-	case "sign-out":
+	case audit.SignOut:
 		return "Uscita" + from + "."
-	case "sign-in-failed":
+	case audit.SignInFailed:
 		s := "Password errata all'accesso"
-		if e := str("email"); e != "" {
+		if e := str(audit.KeyEmail); e != "" {
 			s += " con l'email " + e
 		}
 		s += from + "."
@@ -141,22 +142,22 @@ func accessSentence(action string, account bool, v map[string]any) string {
 			s += " Nessun account ha questa email."
 		}
 		return s
-	case "password-failed":
+	case audit.PasswordFailed:
 		return "Password attuale errata nel cambio della password" + from + "."
-	case "throttled":
+	case audit.Throttled:
 		s := "Tentativi bloccati"
-		if f := str("form"); f != "" {
+		if f := str(audit.KeyForm); f != "" {
 			s += " al modulo di " + labels.AccessFormLabel(f)
 		}
-		if l := str("limit"); l != "" {
-			s += ": " + labels.ThrottleLimitLabel(l)
+		if l := str(audit.KeyLimit); l != "" {
+			s += ": " + labels.ThrottleLimitLabel(audit.Limit(l))
 		}
 		s += "."
 		var who []string
-		if e := str("email"); e != "" {
+		if e := str(audit.KeyEmail); e != "" {
 			who = append(who, "email "+e)
 		}
-		if a := str("address"); a != "" {
+		if a := str(audit.KeyAddress); a != "" {
 			who = append(who, "indirizzo "+a)
 		}
 		if len(who) > 0 {

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"traguardo/internal/audit"
 	"traguardo/internal/browsertest"
 	"traguardo/internal/demo"
 	"traguardo/internal/labels"
@@ -256,7 +257,7 @@ func TestAudit_PlanColumnsLabelled(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	entity := map[string]string{"objectives": "objective", "activities": "activity", "indicators": "indicator"}
+	entity := map[string]audit.Entity{"objectives": audit.Objective, "activities": audit.Activity, "indicators": audit.Indicator}
 	n := 0
 	for rows.Next() {
 		var table, column string
@@ -264,7 +265,7 @@ func TestAudit_PlanColumnsLabelled(t *testing.T) {
 			t.Fatal(err)
 		}
 		n++
-		if _, ok := labels.FieldOf(entity[table], column); !ok {
+		if _, ok := labels.FieldOf(entity[table], audit.Key(column)); !ok {
 			t.Errorf("%s.%s has no entry in the fields of %q in internal/labels", table, column, entity[table])
 		}
 	}

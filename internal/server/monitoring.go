@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -199,12 +200,35 @@ func (s *Server) transition(w http.ResponseWriter, r *http.Request, t *submissio
 		Actor: actor(auth.UserFrom(r.Context())), Period: t.period.ID, Centre: t.centre.ID,
 		Version: formVersion(r), Comment: r.PostFormValue("comment"), Link: link,
 	})
+	if msg, field, ok := reviewRefusal(err); ok {
+		return &store.Conflict{Message: msg, Field: field}
+	}
 	if err != nil {
 		return err
 	}
 	s.mailNotifications(ids)
 	s.seeOther(w, r, link, done)
 	return nil
+}
+
+// reviewRefusal puts in words why plan refused a step of the review (a
+// return without a comment names the field "comment"); false for any other
+// error.
+func reviewRefusal(err error) (msg, field string, ok bool) {
+	var closed *plan.EntryClosedError
+	var waiting *plan.NotAwaitingReviewError
+	var missing *plan.ReasonsMissingError
+	switch {
+	case errors.Is(err, plan.ErrCommentRequired):
+		return "indicare nel commento che cosa correggere", "comment", true
+	case errors.As(err, &closed):
+		return plan.EntryState{Why: closed.Why}.Message() + ": non si può inviare", "", true
+	case errors.As(err, &waiting):
+		return "il periodo non è in attesa di revisione: " + strings.ToLower(waiting.State.Label()), "", true
+	case errors.As(err, &missing):
+		return "prima di inviare, indicare le motivazioni mancanti: " + strings.Join(missing.Reasons, "; "), "", true
+	}
+	return "", "", false
 }
 
 // reopen opens the period again for the centre until a day.

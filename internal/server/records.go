@@ -12,6 +12,7 @@ import (
 	"traguardo/internal/format"
 	"unicode/utf8"
 
+	"traguardo/internal/audit"
 	"traguardo/internal/auth"
 	"traguardo/internal/domain"
 	"traguardo/internal/labels"
@@ -29,8 +30,8 @@ import (
 // snapshots (newest first) name it as it was at the time; sub says where it
 // sits, as the database has it now. withCycle adds the cycle's year, for a
 // page that mixes cycles.
-func nameRecord(entity string, sub store.AuditSubject, withCycle bool, snaps ...map[string]any) string {
-	str := func(key string) string {
+func nameRecord(entity audit.Entity, sub store.AuditSubject, withCycle bool, snaps ...audit.Snapshot) string {
+	str := func(key audit.Key) string {
 		for _, m := range snaps {
 			if s, ok := m[key].(string); ok && strings.TrimSpace(s) != "" {
 				return s
@@ -38,7 +39,7 @@ func nameRecord(entity string, sub store.AuditSubject, withCycle bool, snaps ...
 		}
 		return ""
 	}
-	num := func(key string) int {
+	num := func(key audit.Key) int {
 		for _, m := range snaps {
 			if n, ok := m[key].(json.Number); ok {
 				if i, err := n.Int64(); err == nil {
@@ -63,8 +64,8 @@ func nameRecord(entity string, sub store.AuditSubject, withCycle bool, snaps ...
 	label := labels.EntityLabel(entity)
 	var name string
 	switch entity {
-	case "cycle":
-		year := num("year")
+	case audit.Cycle:
+		year := num(audit.KeyYear)
 		if year == 0 {
 			year = sub.Year
 		}
@@ -72,22 +73,22 @@ func nameRecord(entity string, sub store.AuditSubject, withCycle bool, snaps ...
 			return label + " " + strconv.Itoa(year)
 		}
 		return label
-	case "organisation":
-		return label + quoted(or(str("name"), sub.Name))
-	case "period":
-		if t, err := time.Parse(time.DateOnly, or(str("ends_on"), sub.Name)); err == nil {
+	case audit.Organisation:
+		return label + quoted(or(str(audit.KeyName), sub.Name))
+	case audit.Period:
+		if t, err := time.Parse(time.DateOnly, or(str(audit.KeyEndsOn), sub.Name)); err == nil {
 			return label + " del " + format.Date(t)
 		}
 		return label
-	case "user", "access":
-		if e := or(str("email"), sub.Name); e != "" && entity == "user" {
+	case audit.User, audit.Access:
+		if e := or(str(audit.KeyEmail), sub.Name); e != "" && entity == audit.User {
 			return label + " " + e
 		}
 		return label
-	case "centre":
-		name = label + quoted(or(str("name"), sub.Name))
-	case "objective":
-		number, title := num("number"), or(str("title"), sub.ObjectiveTitle)
+	case audit.Centre:
+		name = label + quoted(or(str(audit.KeyName), sub.Name))
+	case audit.Objective:
+		number, title := num(audit.KeyNumber), or(str(audit.KeyTitle), sub.ObjectiveTitle)
 		if number == 0 {
 			number = sub.Objective
 		}
@@ -99,10 +100,10 @@ func nameRecord(entity string, sub store.AuditSubject, withCycle bool, snaps ...
 		if sub.Centre != "" {
 			name += " — " + sub.Centre
 		}
-	case "activity", "indicator":
-		key := "description"
-		if entity == "indicator" {
-			key = "name"
+	case audit.Activity, audit.Indicator:
+		key := audit.KeyDescription
+		if entity == audit.Indicator {
+			key = audit.KeyName
 		}
 		name = label + quoted(or(str(key), sub.Name))
 		switch {
@@ -122,23 +123,23 @@ func nameRecord(entity string, sub store.AuditSubject, withCycle bool, snaps ...
 
 // planSubjects names the records of a cycle by entity and id, as the
 // variations page finds them in the plan it loaded.
-func planSubjects(c *plan.Cycle) map[string]map[int64]store.AuditSubject {
-	n := map[string]map[int64]store.AuditSubject{"centre": {}, "objective": {}, "activity": {}, "indicator": {}, "period": {}}
+func planSubjects(c *plan.Cycle) map[audit.Entity]map[int64]store.AuditSubject {
+	n := map[audit.Entity]map[int64]store.AuditSubject{audit.Centre: {}, audit.Objective: {}, audit.Activity: {}, audit.Indicator: {}, audit.Period: {}}
 	for _, p := range c.Periods {
-		n["period"][p.ID] = store.AuditSubject{Exists: true, Year: c.Year, Name: p.EndsOn.Format(time.DateOnly)}
+		n[audit.Period][p.ID] = store.AuditSubject{Exists: true, Year: c.Year, Name: p.EndsOn.Format(time.DateOnly)}
 	}
 	for _, ce := range c.Centres {
-		n["centre"][int64(ce.ID)] = store.AuditSubject{Exists: true, Year: c.Year, Centre: ce.Name, Name: ce.Name}
+		n[audit.Centre][int64(ce.ID)] = store.AuditSubject{Exists: true, Year: c.Year, Centre: ce.Name, Name: ce.Name}
 		for _, o := range ce.Objectives {
 			in := store.AuditSubject{Exists: true, Year: c.Year, Centre: ce.Name, Objective: o.Number, ObjectiveTitle: o.Title}
-			n["objective"][o.ID] = in
+			n[audit.Objective][o.ID] = in
 			for _, a := range o.Activities {
 				in.Name = a.Description
-				n["activity"][a.ID] = in
+				n[audit.Activity][a.ID] = in
 			}
 			for _, i := range o.Indicators {
 				in.Name = i.Name
-				n["indicator"][i.ID] = in
+				n[audit.Indicator][i.ID] = in
 			}
 		}
 	}
@@ -155,7 +156,7 @@ type describer struct {
 // field that changed, as it was and as it became; for a creation the fields
 // set; for a deletion the fields it had. Internal fields are left out, and
 // so are keys the label table does not know (a test keeps the table whole).
-func (d describer) fields(entity string, old, now map[string]any) []pages.FieldChange {
+func (d describer) fields(entity audit.Entity, old, now audit.Snapshot) []pages.FieldChange {
 	both := len(old) > 0 && len(now) > 0
 	var out []pages.FieldChange
 	for _, f := range labels.Fields(entity) {
@@ -189,7 +190,7 @@ var tags = regexp.MustCompile(`<[^>]*>`)
 // value writes a snapshot value for people: Italian numbers, dates and
 // months, positions from 1, codes in words, text without markup and
 // clipped (the whole text kept in Full).
-func (d describer) value(f labels.Field, v any, snap map[string]any) pages.FieldValue {
+func (d describer) value(f labels.Field, v any, snap audit.Snapshot) pages.FieldValue {
 	text := func(s string) pages.FieldValue { return pages.FieldValue{Text: s} }
 	switch f.Kind {
 	case labels.Group:
@@ -230,7 +231,7 @@ func (d describer) value(f labels.Field, v any, snap map[string]any) pages.Field
 		case labels.Year:
 			return text(v.String())
 		case labels.Expected:
-			if u, ok := snap["unit"].(string); ok {
+			if u, ok := snap[audit.KeyUnit].(string); ok {
 				return text(format.Value(domain.Unit(u), n))
 			}
 		case labels.Centres:
@@ -252,7 +253,9 @@ func (d describer) value(f labels.Field, v any, snap map[string]any) pages.Field
 		case labels.Role:
 			return text(auth.Role(v).Label())
 		case labels.ThrottleLimit:
-			return text(labels.ThrottleLimitLabel(v))
+			return text(labels.ThrottleLimitLabel(audit.Limit(v)))
+		case labels.SubmissionState:
+			return text(plan.SubmissionState(v).Label())
 		case labels.AccessForm:
 			return text(labels.AccessFormLabel(v))
 		case labels.Markup:
@@ -280,8 +283,8 @@ func (d describer) centre(id any) string {
 }
 
 // decodeSnapshot reads a JSON snapshot, keeping numbers exact.
-func decodeSnapshot(s string) map[string]any {
-	m := map[string]any{}
+func decodeSnapshot(s string) audit.Snapshot {
+	m := audit.Snapshot{}
 	if s == "" {
 		return m
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"traguardo/internal/audit"
 	"traguardo/internal/labels"
 	"traguardo/internal/store"
 )
@@ -14,10 +15,11 @@ func TestDescriber_Value(t *testing.T) {
 	d := describer{centres: map[int64]string{7: "AREA DIREZIONE"}}
 	num := func(s string) json.Number { return json.Number(s) }
 	for _, tc := range []struct {
-		entity, key string
-		v           any
-		snap        map[string]any
-		want        string
+		entity audit.Entity
+		key    audit.Key
+		v      any
+		snap   audit.Snapshot
+		want   string
 	}{
 		{"activity", "planned_from", "2023-03-01", nil, "Marzo 2023"}, // domain.MonthName,
 		{"activity", "planned_annual", false, nil, "no"},
@@ -27,8 +29,8 @@ func TestDescriber_Value(t *testing.T) {
 		{"cycle", "periods", num("4"), nil, "4"},
 		{"cycle", "year", num("2023"), nil, "2023"},
 		{"cycle", "band_reached", num("92.5"), nil, "92,5"},
-		{"indicator", "expected", num("1234.5"), map[string]any{"unit": "n."}, "1.234,5"},
-		{"indicator", "expected", num("1"), map[string]any{"unit": "si/no"}, "si"},
+		{"indicator", "expected", num("1234.5"), audit.Snapshot{audit.KeyUnit: "n."}, "1.234,5"},
+		{"indicator", "expected", num("1"), audit.Snapshot{audit.KeyUnit: "si/no"}, "si"},
 		{"indicator", "polarity", "lower", nil, "Più basso è meglio"},
 		{"indicator", "neutralised_by", "nucleo", nil, "Nucleo di Valutazione"},
 		{"indicator", "neutralised_reason", nil, nil, "(vuoto)"},
@@ -39,6 +41,9 @@ func TestDescriber_Value(t *testing.T) {
 		{"user", "centres", []any{num("7"), num("8")}, nil, "AREA DIREZIONE, un centro non più presente"},
 		{"access", "limit", "pair", nil, "troppi errori per lo stesso account dallo stesso indirizzo"},
 		{"access", "form", "password", nil, "cambio della password"},
+		{"submission", "state", "inviato", nil, "Inviato"},
+		{"submission", "state", "restituito", nil, "Restituito"},
+		{"submission", "comment", "Rivedere il target", nil, "«Rivedere il target»"},
 	} {
 		f, ok := labels.FieldOf(tc.entity, tc.key)
 		if !ok {
@@ -56,9 +61,9 @@ func TestNameRecord(t *testing.T) {
 	sub := store.AuditSubject{Exists: true, Year: 2023, Centre: "AREA DIREZIONE", Objective: 2, ObjectiveTitle: "Vecchio titolo", Name: "Vecchio titolo"}
 	snap := decodeSnapshot(`{"number": 2, "title": "Nuovo titolo", "cycle_centre_id": 4}`)
 	for _, tc := range []struct {
-		entity string
+		entity audit.Entity
 		sub    store.AuditSubject
-		snap   map[string]any
+		snap   audit.Snapshot
 		cycle  bool
 		want   string
 	}{

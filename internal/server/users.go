@@ -13,6 +13,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
 
+	"traguardo/internal/audit"
 	"traguardo/internal/auth"
 	"traguardo/internal/domain"
 	"traguardo/internal/store"
@@ -399,9 +400,9 @@ func accountNotice(stale *store.StaleError, rec stored, u *auth.User, advice str
 		}
 	}
 	switch {
-	case stale.Did("reset-password"):
+	case stale.Did(audit.ResetPassword):
 		n.Fields = append(n.Fields, components.StaleField{Label: "Password", Value: "reimpostata, con le sessioni aperte chiuse"})
-	case stale.Did("change-password"):
+	case stale.Did(audit.ChangePassword):
 		n.Fields = append(n.Fields, components.StaleField{Label: "Password", Value: "cambiata dall'utente"})
 	}
 	return n

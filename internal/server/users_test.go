@@ -340,7 +340,7 @@ func TestUsers_Deactivate(t *testing.T) {
 	}
 	var got []string
 	for _, a := range entries {
-		got = append(got, a.Action+" "+a.OldValue+" "+a.NewValue)
+		got = append(got, string(a.Action)+" "+a.OldValue+" "+a.NewValue)
 	}
 	want := []string{`set-active {"active": false, "version": 2} {"active": true, "version": 3}`,
 		`set-active {"active": true, "version": 1} {"active": false, "version": 2}`}

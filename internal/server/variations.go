@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 
+	"traguardo/internal/audit"
 	"traguardo/internal/labels"
 	"traguardo/internal/store"
 	"traguardo/web/pages"
@@ -31,18 +32,19 @@ func (s *Server) variationsList(w http.ResponseWriter, r *http.Request) error {
 // describeVariation puts a variation in words, as the audit log does: the
 // element, then each field as it was and as it became (the fields that
 // changed, for a change). The cycle's only variations are its bands.
-func describeVariation(e store.VariationEntry, subjects map[string]map[int64]store.AuditSubject) pages.VariationRow {
-	row := pages.VariationRow{On: e.On, Reason: e.Reason, Actor: e.Actor, Action: labels.ActionLabel(e.Action)}
+func describeVariation(e store.VariationEntry, subjects map[audit.Entity]map[int64]store.AuditSubject) pages.VariationRow {
+	entity := audit.Entity(e.Entity)
+	row := pages.VariationRow{On: e.On, Reason: e.Reason, Actor: e.Actor, Action: labels.ActionLabel(audit.Action(e.Action))}
 	old, now := decodeSnapshot(e.OldValue), decodeSnapshot(e.NewValue)
 	var sub store.AuditSubject
 	if e.EntityID != nil {
-		sub = subjects[e.Entity][*e.EntityID]
+		sub = subjects[entity][*e.EntityID]
 	}
-	row.What = nameRecord(e.Entity, sub, false, now, old)
-	if e.Entity == "cycle" {
+	row.What = nameRecord(entity, sub, false, now, old)
+	if entity == audit.Cycle {
 		row.What = "Soglie di valutazione"
 	}
-	for _, c := range (describer{}).fields(e.Entity, old, now) {
+	for _, c := range (describer{}).fields(entity, old, now) {
 		row.Changes = append(row.Changes, c.String())
 	}
 	return row

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"traguardo/internal/audit"
 )
 
 // Actor is who makes a change: a signed-in user, or a command-line tool.
@@ -20,7 +22,7 @@ var CLI = Actor{Name: "cli"}
 
 // record appends an entry to the audit log inside the write's transaction, so
 // the change and its record commit or fail together.
-func record(ctx context.Context, tx pgx.Tx, a Actor, action, entity string, id int64, oldValue, newValue any) error {
+func record(ctx context.Context, tx pgx.Tx, a Actor, action audit.Action, entity audit.Entity, id int64, oldValue, newValue any) error {
 	encode := func(v any) ([]byte, error) {
 		if v == nil {
 			return nil, nil
@@ -52,8 +54,8 @@ type AuditEntry struct {
 	ID       int64
 	At       time.Time
 	Actor    string
-	Action   string
-	Entity   string
+	Action   audit.Action
+	Entity   audit.Entity
 	EntityID *int64
 	OldValue string
 	NewValue string
@@ -78,7 +80,7 @@ type AuditSubject struct {
 // AuditFilter narrows the audit log; zero fields do not filter.
 type AuditFilter struct {
 	Actor  string
-	Entity string
+	Entity audit.Entity
 	From   time.Time
 	To     time.Time // exclusive
 	Limit  int
@@ -157,10 +159,10 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, err
 
 // AuditEntities returns the kinds of record the audit log names, for the
 // filter of the log's page.
-func (s *Store) AuditEntities(ctx context.Context) ([]string, error) {
+func (s *Store) AuditEntities(ctx context.Context) ([]audit.Entity, error) {
 	rows, err := s.pool.Query(ctx, `SELECT DISTINCT entity FROM audit_log ORDER BY entity`)
 	if err != nil {
 		return nil, fmt.Errorf("audit entities: %w", err)
 	}
-	return pgx.CollectRows(rows, pgx.RowTo[string])
+	return pgx.CollectRows(rows, pgx.RowTo[audit.Entity])
 }

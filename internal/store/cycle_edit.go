@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"traguardo/internal/audit"
 	"traguardo/internal/domain"
 	"traguardo/internal/plan"
 )
@@ -113,7 +114,7 @@ func (s *Store) CreateCycle(ctx context.Context, a Actor, nc NewCycle) (int64, e
 			if err := tx.QueryRow(ctx, `INSERT INTO organisations (name) VALUES ($1) RETURNING id`, name).Scan(&orgID); err != nil {
 				return fmt.Errorf("insert organisation: %w", err)
 			}
-			if err := record(ctx, tx, a, "create", "organisation", orgID, nil, map[string]string{"name": name}); err != nil {
+			if err := record(ctx, tx, a, audit.Create, audit.Organisation, orgID, nil, audit.Snapshot{audit.KeyName: name}); err != nil {
 				return err
 			}
 		} else if err != nil {
@@ -135,7 +136,7 @@ func (s *Store) CreateCycle(ctx context.Context, a Actor, nc NewCycle) (int64, e
 		for i, d := range days {
 			ends[i] = d.Format(time.DateOnly)
 		}
-		return record(ctx, tx, a, "create", "cycle", cycleID, nil, map[string]any{"year": nc.Year, "periods": ends})
+		return record(ctx, tx, a, audit.Create, audit.Cycle, cycleID, nil, audit.Snapshot{audit.KeyYear: nc.Year, audit.KeyPeriods: ends})
 	})
 	return cycleID, err
 }
@@ -167,7 +168,7 @@ func (s *Store) UpdateCycleSettings(ctx context.Context, ch Change, year int, b 
 		return err
 	}
 	return s.inPlan(ctx, ch, cycleID, func(tx pgx.Tx) (auditRecord, error) {
-		if err := lockVersion(ctx, tx, "cycles", "cycle", cycleID, ch.Version); err != nil {
+		if err := lockVersion(ctx, tx, "cycles", audit.Cycle, cycleID, ch.Version); err != nil {
 			return auditRecord{}, err
 		}
 		snap := func() ([]byte, error) {
@@ -188,7 +189,7 @@ func (s *Store) UpdateCycleSettings(ctx context.Context, ch Change, year int, b 
 			return auditRecord{}, conflictFrom(err)
 		}
 		now, err := snap()
-		return auditRecord{action: "update", entity: "cycle", id: cycleID, old: old, new: now}, err
+		return auditRecord{action: audit.Update, entity: audit.Cycle, id: cycleID, old: old, new: now}, err
 	})
 }
 
@@ -215,8 +216,8 @@ func (s *Store) AddPeriod(ctx context.Context, ch Change, year int, day time.Tim
 		if err != nil {
 			return auditRecord{}, err
 		}
-		now, err := json.Marshal(map[string]string{"ends_on": day.Format(time.DateOnly)})
-		return auditRecord{action: "create", entity: "period", id: id, new: now}, err
+		now, err := json.Marshal(audit.Snapshot{audit.KeyEndsOn: day.Format(time.DateOnly)})
+		return auditRecord{action: audit.Create, entity: audit.Period, id: id, new: now}, err
 	})
 	return id, err
 }
@@ -281,9 +282,9 @@ func (s *Store) DeletePeriod(ctx context.Context, ch Change, periodID int64) err
 		if _, err := tx.Exec(ctx, `DELETE FROM periods WHERE id = $1`, periodID); err != nil {
 			return auditRecord{}, err
 		}
-		old, err := json.Marshal(map[string]any{"ends_on": endsOn.Format(time.DateOnly),
-			"values": n.Values, "progress": n.Progress, "reports": n.Reports})
-		return auditRecord{action: "delete", entity: "period", id: periodID, old: old}, err
+		old, err := json.Marshal(audit.Snapshot{audit.KeyEndsOn: endsOn.Format(time.DateOnly),
+			audit.KeyValues: n.Values, audit.KeyProgress: n.Progress, audit.KeyReports: n.Reports})
+		return auditRecord{action: audit.Delete, entity: audit.Period, id: periodID, old: old}, err
 	})
 }
 
@@ -316,7 +317,7 @@ func (s *Store) DeleteCycle(ctx context.Context, a Actor, year int) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM cycles WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("delete cycle %d: %w", year, err)
 		}
-		return record(ctx, tx, a, "delete", "cycle", id, json.RawMessage(old), nil)
+		return record(ctx, tx, a, audit.Delete, audit.Cycle, id, json.RawMessage(old), nil)
 	})
 }
 
@@ -393,7 +394,7 @@ func (s *Store) CreateCentre(ctx context.Context, ch Change, year int, name, man
 			return auditRecord{}, conflictFrom(err)
 		}
 		now, err := centreSnapshot(ctx, tx, ccID)
-		return auditRecord{action: "create", entity: "centre", id: ccID, new: now}, err
+		return auditRecord{action: audit.Create, entity: audit.Centre, id: ccID, new: now}, err
 	})
 	return domain.CycleCentreID(ccID), err
 }
@@ -414,7 +415,7 @@ func (s *Store) UpdateCentre(ctx context.Context, ch Change, centre domain.Cycle
 		return err
 	}
 	return s.inPlan(ctx, ch, cycleID, func(tx pgx.Tx) (auditRecord, error) {
-		if err := lockVersion(ctx, tx, "cycle_centres", "centre", ccID, ch.Version); err != nil {
+		if err := lockVersion(ctx, tx, "cycle_centres", audit.Centre, ccID, ch.Version); err != nil {
 			return auditRecord{}, err
 		}
 		old, err := centreSnapshot(ctx, tx, ccID)
@@ -456,7 +457,7 @@ func (s *Store) UpdateCentre(ctx context.Context, ch Change, centre domain.Cycle
 			return auditRecord{}, err
 		}
 		now, err := centreSnapshot(ctx, tx, ccID)
-		return auditRecord{action: "update", entity: "centre", id: ccID, old: old, new: now}, err
+		return auditRecord{action: audit.Update, entity: audit.Centre, id: ccID, old: old, new: now}, err
 	})
 }
 
@@ -476,7 +477,7 @@ func (s *Store) DeleteCentre(ctx context.Context, ch Change, centre domain.Cycle
 		return err
 	}
 	return s.inPlan(ctx, ch, cycleID, func(tx pgx.Tx) (auditRecord, error) {
-		if err := lockVersion(ctx, tx, "cycle_centres", "centre", ccID, ch.Version); err != nil {
+		if err := lockVersion(ctx, tx, "cycle_centres", audit.Centre, ccID, ch.Version); err != nil {
 			return auditRecord{}, err
 		}
 		var old []byte
@@ -500,7 +501,7 @@ func (s *Store) DeleteCentre(ctx context.Context, ch Change, centre domain.Cycle
 		if _, err := tx.Exec(ctx, `UPDATE cycle_centres SET position = position - 1 WHERE cycle_id = $1 AND position > $2`, cycleID, pos); err != nil {
 			return auditRecord{}, err
 		}
-		return auditRecord{action: "delete", entity: "centre", id: ccID, old: old}, nil
+		return auditRecord{action: audit.Delete, entity: audit.Centre, id: ccID, old: old}, nil
 	})
 }
 
@@ -540,17 +541,20 @@ func (s *Store) CarryOver(ctx context.Context, a Actor, fromYear int) (int, erro
 		}
 		// New rows are matched to their source by the organisational centre
 		// and the positions, which are unique within their parent.
-		steps := []struct{ what, sql string }{
-			{"periods", `
+		steps := []struct {
+			what audit.Key
+			sql  string
+		}{
+			{audit.KeyPeriods, `
 				INSERT INTO periods (cycle_id, ends_on)
 				SELECT $2, (ends_on + interval '1 year')::date FROM periods WHERE cycle_id = $1`},
-			{"centres", `
+			{audit.KeyCentres, `
 				INSERT INTO cycle_centres (cycle_id, centre_id, manager, position)
 				SELECT $2, centre_id, manager, position FROM cycle_centres WHERE cycle_id = $1`},
-			{"groups", `
+			{audit.KeyGroups, `
 				INSERT INTO objective_groups (cycle_id, code)
 				SELECT $2, code FROM objective_groups WHERE cycle_id = $1`},
-			{"objectives", `
+			{audit.KeyObjectives, `
 				INSERT INTO objectives (cycle_id, cycle_centre_id, position, section, number, title, strategic_area,
 					operational_objective, peg_project, services, end_users, networks, description_html, weight, group_id)
 				SELECT $2, ncc.id, o.position, o.section, o.number, o.title, o.strategic_area,
@@ -561,7 +565,7 @@ func (s *Store) CarryOver(ctx context.Context, a Actor, fromYear int) (int, erro
 				LEFT JOIN objective_groups og ON og.id = o.group_id
 				LEFT JOIN objective_groups ng ON ng.cycle_id = $2 AND ng.code = og.code
 				WHERE o.cycle_id = $1`},
-			{"activities", `
+			{audit.KeyActivities, `
 				INSERT INTO activities (objective_id, position, description, planned_from, planned_to, planned_annual)
 				SELECT nob.id, a.position, a.description,
 					(a.planned_from + interval '1 year')::date, (a.planned_to + interval '1 year')::date, a.planned_annual
@@ -571,7 +575,7 @@ func (s *Store) CarryOver(ctx context.Context, a Actor, fromYear int) (int, erro
 				JOIN cycle_centres ncc ON ncc.cycle_id = $2 AND ncc.centre_id = occ.centre_id
 				JOIN objectives nob ON nob.cycle_centre_id = ncc.id AND nob.position = o.position
 				WHERE o.cycle_id = $1`},
-			{"indicators", `
+			{audit.KeyIndicators, `
 				INSERT INTO indicators (objective_id, position, name, description, unit, polarity, weight, expected)
 				SELECT nob.id, i.position, i.name, i.description, i.unit, i.polarity, i.weight, i.expected
 				FROM indicators i
@@ -581,7 +585,7 @@ func (s *Store) CarryOver(ctx context.Context, a Actor, fromYear int) (int, erro
 				JOIN objectives nob ON nob.cycle_centre_id = ncc.id AND nob.position = o.position
 				WHERE o.cycle_id = $1`},
 		}
-		counts := map[string]any{"from": fromYear, "year": toYear}
+		counts := audit.Snapshot{audit.KeyFrom: fromYear, audit.KeyYear: toYear}
 		for _, st := range steps {
 			tag, err := tx.Exec(ctx, st.sql, from, to)
 			if err != nil {
@@ -589,7 +593,7 @@ func (s *Store) CarryOver(ctx context.Context, a Actor, fromYear int) (int, erro
 			}
 			counts[st.what] = tag.RowsAffected()
 		}
-		return record(ctx, tx, a, "carry-over", "cycle", to, nil, counts)
+		return record(ctx, tx, a, audit.CarryOver, audit.Cycle, to, nil, counts)
 	})
 	if err != nil {
 		return 0, err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"traguardo/internal/audit"
 	"traguardo/internal/domain"
 	"traguardo/internal/plan"
 )
@@ -65,8 +66,8 @@ func (s *Store) ImportCycle(ctx context.Context, a Actor, c *plan.Cycle) (int64,
 			}
 		}
 		n := c.Count()
-		return record(ctx, tx, a, "import", "cycle", cycleID, nil, map[string]int{
-			"year": c.Year, "centres": n.Centres, "objectives": n.Objectives, "activities": n.Activities, "indicators": n.Indicators})
+		return record(ctx, tx, a, audit.Import, audit.Cycle, cycleID, nil, audit.Snapshot{
+			audit.KeyYear: c.Year, audit.KeyCentres: n.Centres, audit.KeyObjectives: n.Objectives, audit.KeyActivities: n.Activities, audit.KeyIndicators: n.Indicators})
 	})
 	return cycleID, err
 }

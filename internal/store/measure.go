@@ -5,6 +5,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"traguardo/internal/audit"
 	"traguardo/internal/plan"
 )
 
@@ -47,6 +48,6 @@ func (s *Store) SetMeasure(ctx context.Context, ch Change, id int64, m Measure) 
 		if err != nil {
 			return err
 		}
-		return record(ctx, tx, ch.Actor, "update", "indicator", id, rawJSON(old), rawJSON(now))
+		return record(ctx, tx, ch.Actor, audit.Update, audit.Indicator, id, rawJSON(old), rawJSON(now))
 	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"traguardo/internal/audit"
 	"traguardo/internal/domain"
 	"traguardo/internal/plan"
 )
@@ -16,7 +17,8 @@ import (
 // Monitoring review: the entry window of each period, its reopening for one
 // centre, the submission of a (period, centre) to the director and its
 // review, and the notifications that tell people about them. Whether a
-// centre may edit a period is plan.Entry; the store reads its facts.
+// centre may edit a period is plan.Entry, and which step of the review is
+// legal plan.Review; the store reads their facts and persists the outcome.
 
 // EntryState says whether the centre may edit the period today (a calendar
 // day in Italy), why, until when and where its review stands. ErrNotFound
@@ -99,9 +101,9 @@ func (s *Store) SetWindow(ctx context.Context, a Actor, periodID int64, opens, c
 		if _, err := tx.Exec(ctx, `UPDATE periods SET opens_on = $2, closes_on = $3 WHERE id = $1`, periodID, opens, closes); err != nil {
 			return conflictFrom(err)
 		}
-		return record(ctx, tx, a, "update", "period", periodID,
-			map[string]string{"opens_on": oldOpens.Format(time.DateOnly), "closes_on": oldCloses.Format(time.DateOnly)},
-			map[string]string{"opens_on": opens.Format(time.DateOnly), "closes_on": closes.Format(time.DateOnly)})
+		return record(ctx, tx, a, audit.Update, audit.Period, periodID,
+			audit.Snapshot{audit.KeyOpensOn: oldOpens.Format(time.DateOnly), audit.KeyClosesOn: oldCloses.Format(time.DateOnly)},
+			audit.Snapshot{audit.KeyOpensOn: opens.Format(time.DateOnly), audit.KeyClosesOn: closes.Format(time.DateOnly)})
 	})
 }
 
@@ -129,8 +131,8 @@ func (s *Store) Reopen(ctx context.Context, a Actor, periodID int64, centre doma
 		if err != nil {
 			return conflictFrom(err)
 		}
-		return record(ctx, tx, a, "reopen", "reopening", id, nil, map[string]any{
-			"period_id": periodID, "cycle_centre_id": int64(centre), "until": until.Format(time.DateOnly), "reason": reason})
+		return record(ctx, tx, a, audit.Reopen, audit.Reopening, id, nil, audit.Snapshot{
+			audit.KeyPeriodID: periodID, audit.KeyCycleCentreID: int64(centre), audit.KeyUntil: until.Format(time.DateOnly), audit.KeyReason: reason})
 	})
 }
 
@@ -174,30 +176,45 @@ func MissingReasons(ctx context.Context, tx pgx.Tx, periodID int64, centre domai
 }
 
 // Submit sends the centre's progress for the period to the director: the
-// period must be open for the centre (plan.Entry), nothing must lack its
-// reason (MissingReasons), and the submission must still be at t.Version.
-// The directors are notified; it returns the notifications' ids, for the
-// e-mails to send once committed.
+// period must be open for the centre (plan.Review), nothing must lack its
+// reason (MissingReasons, else a *plan.ReasonsMissingError), and the
+// submission must still be at t.Version. The directors are notified; it
+// returns the notifications' ids, for the e-mails to send once committed.
 func (s *Store) Submit(ctx context.Context, t Transition) ([]int64, error) {
-	return s.transition(ctx, t, plan.Submitted)
+	return s.transition(ctx, t, plan.Submit)
 }
 
 // ReturnSubmission sends a submitted period back to the centre with the
-// director's comment (required); the centre's managers are notified.
+// director's comment (required: plan.ErrCommentRequired); the centre's
+// managers are notified.
 func (s *Store) ReturnSubmission(ctx context.Context, t Transition) ([]int64, error) {
-	return s.transition(ctx, t, plan.Returned)
+	return s.transition(ctx, t, plan.Return)
 }
 
 // ApproveSubmission approves a submitted period, which is locked from then
 // on; the centre's managers are notified.
 func (s *Store) ApproveSubmission(ctx context.Context, t Transition) ([]int64, error) {
-	return s.transition(ctx, t, plan.Approved)
+	return s.transition(ctx, t, plan.Approve)
 }
 
-func (s *Store) transition(ctx context.Context, t Transition, to plan.SubmissionState) ([]int64, error) {
+// reviewActions are the audit actions of the review's steps.
+var reviewActions = map[plan.Action]audit.Action{
+	plan.Submit:  audit.Submit,
+	plan.Return:  audit.Return,
+	plan.Approve: audit.ApproveSubmission,
+}
+
+// transition takes step a of the review: plan.Review decides from the facts
+// read under the submission's lock, and the store persists its answer. A
+// refusal is plan's typed error, worded by the caller.
+func (s *Store) transition(ctx context.Context, t Transition, a plan.Action) ([]int64, error) {
+	action, ok := reviewActions[a]
+	if !ok {
+		return nil, fmt.Errorf("review step %q", a)
+	}
 	t.Comment = strings.TrimSpace(t.Comment)
-	if to == plan.Returned && t.Comment == "" {
-		return nil, &Conflict{Message: "indicare nel commento che cosa correggere", Field: "comment"}
+	if err := a.CheckComment(t.Comment); err != nil {
+		return nil, err
 	}
 	if msg := plan.TooLong(t.Comment, plan.MaxText); msg != "" {
 		return nil, &Conflict{Message: msg, Field: "comment"}
@@ -211,11 +228,15 @@ func (s *Store) transition(ctx context.Context, t Transition, to plan.Submission
 		if version != t.Version {
 			var edits []Edit
 			if subID != 0 {
-				if edits, err = editsSince(ctx, tx, "submission", subID, t.Version); err != nil {
+				if edits, err = editsSince(ctx, tx, audit.Submission, subID, t.Version); err != nil {
 					return err
 				}
 			}
-			return &StaleError{Entity: "submission", ID: subID, Read: t.Version, Version: version, Edits: edits}
+			return &StaleError{Entity: audit.Submission, ID: subID, Read: t.Version, Version: version, Edits: edits}
+		}
+		to, err := plan.Review(f, s.today(), a, t.Comment)
+		if err != nil {
+			return err
 		}
 		var centreName string
 		var endsOn time.Time
@@ -225,45 +246,33 @@ func (s *Store) transition(ctx context.Context, t Transition, to plan.Submission
 			return err
 		}
 		when := endsOn.Format("02/01/2006")
-		var action, text string
+		var text string
 		var recipients []int64
-		switch to {
-		case plan.Submitted:
-			action = "submit"
-			e := plan.Entry(f, s.today())
-			if !e.Open {
-				return &Conflict{Message: e.Message() + ": non si può inviare"}
-			}
+		switch a {
+		case plan.Submit:
 			missing, err := MissingReasons(ctx, tx, t.Period, t.Centre, s.today())
 			if err != nil {
 				return err
 			}
 			if len(missing) > 0 {
-				return &Conflict{Message: "prima di inviare, indicare le motivazioni mancanti: " + strings.Join(missing, "; ")}
+				return &plan.ReasonsMissingError{Reasons: missing}
 			}
 			text = fmt.Sprintf("%s ha inviato il monitoraggio al %s: da approvare o restituire.", centreName, when)
 			recipients, err = usersWithRole(ctx, tx, "direttore")
 			if err != nil {
 				return err
 			}
-		case plan.Returned, plan.Approved:
-			if f.State != plan.Submitted {
-				return &Conflict{Message: "il periodo non è in attesa di revisione: " + strings.ToLower(f.State.Label())}
-			}
-			action = "approve-submission"
+		case plan.Return, plan.Approve:
 			text = fmt.Sprintf("Il monitoraggio al %s di %s è stato approvato.", when, centreName)
-			if to == plan.Returned {
-				action = "return"
+			if a == plan.Return {
 				text = fmt.Sprintf("Il monitoraggio al %s di %s è stato restituito: %s", when, centreName, t.Comment)
 			}
 			recipients, err = CentreManagers(ctx, tx, t.Centre)
 			if err != nil {
 				return err
 			}
-		default:
-			return fmt.Errorf("transition to %q", to)
 		}
-		var old map[string]any
+		var old audit.Snapshot
 		if subID == 0 {
 			err = tx.QueryRow(ctx, `
 				INSERT INTO submissions (period_id, cycle_centre_id, cycle_id, state, comment, submitted_at, submitted_by)
@@ -272,7 +281,7 @@ func (s *Store) transition(ctx context.Context, t Transition, to plan.Submission
 				t.Period, int64(t.Centre), string(to), t.Actor.UserID).Scan(&subID)
 			if errors.Is(err, pgx.ErrNoRows) {
 				// Someone submitted it between our read and our insert.
-				return &StaleError{Entity: "submission", Read: t.Version, Version: t.Version + 1}
+				return &StaleError{Entity: audit.Submission, Read: t.Version, Version: t.Version + 1}
 			}
 			if err != nil {
 				return conflictFrom(err)
@@ -282,8 +291,8 @@ func (s *Store) transition(ctx context.Context, t Transition, to plan.Submission
 			if err := tx.QueryRow(ctx, `SELECT state, comment FROM submissions WHERE id = $1`, subID).Scan(&oldState, &oldComment); err != nil {
 				return err
 			}
-			old = map[string]any{"state": oldState, "comment": oldComment, "version": version}
-			if to == plan.Submitted {
+			old = audit.Snapshot{audit.KeyState: oldState, audit.KeyComment: oldComment, audit.KeyVersion: version}
+			if a == plan.Submit {
 				_, err = tx.Exec(ctx, `
 					UPDATE submissions SET state = $2, submitted_at = now(), submitted_by = $3,
 						reviewed_at = NULL, reviewed_by = NULL, version = version + 1
@@ -297,9 +306,9 @@ func (s *Store) transition(ctx context.Context, t Transition, to plan.Submission
 				return conflictFrom(err)
 			}
 		}
-		if err := record(ctx, tx, t.Actor, action, "submission", subID, old, map[string]any{
-			"period_id": t.Period, "cycle_centre_id": int64(t.Centre), "state": string(to),
-			"comment": t.Comment, "version": version + 1}); err != nil {
+		if err := record(ctx, tx, t.Actor, action, audit.Submission, subID, old, audit.Snapshot{
+			audit.KeyPeriodID: t.Period, audit.KeyCycleCentreID: int64(t.Centre), audit.KeyState: string(to),
+			audit.KeyComment: t.Comment, audit.KeyVersion: version + 1}); err != nil {
 			return err
 		}
 		notified, err = Notify(ctx, tx, recipients, text, t.Link)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"traguardo/internal/audit"
 	"traguardo/internal/domain"
 	"traguardo/internal/plan"
 )
@@ -38,19 +39,19 @@ var ErrPlanFrozen = &Conflict{Message: "il piano è approvato: una modifica è u
 // constants, never user input.
 type planTable struct {
 	name    string // table
-	entity  string // audit entity
+	entity  audit.Entity
 	parent  string // column holding the parent id, ordering scope
 	cycleOf string // query returning the cycle id of a row
 }
 
 var (
-	centreTable = planTable{"cycle_centres", "centre", "cycle_id",
+	centreTable = planTable{"cycle_centres", audit.Centre, "cycle_id",
 		`SELECT cycle_id FROM cycle_centres WHERE id = $1`}
-	objectiveTable = planTable{"objectives", "objective", "cycle_centre_id",
+	objectiveTable = planTable{"objectives", audit.Objective, "cycle_centre_id",
 		`SELECT cycle_id FROM objectives WHERE id = $1`}
-	activityTable = planTable{"activities", "activity", "objective_id",
+	activityTable = planTable{"activities", audit.Activity, "objective_id",
 		`SELECT o.cycle_id FROM activities a JOIN objectives o ON o.id = a.objective_id WHERE a.id = $1`}
-	indicatorTable = planTable{"indicators", "indicator", "objective_id",
+	indicatorTable = planTable{"indicators", audit.Indicator, "objective_id",
 		`SELECT o.cycle_id FROM indicators i JOIN objectives o ON o.id = i.objective_id WHERE i.id = $1`}
 )
 
@@ -98,9 +99,10 @@ func (s *Store) inPlan(ctx context.Context, ch Change, cycleID int64, fn func(tx
 }
 
 type auditRecord struct {
-	action, entity string
-	id             int64
-	old, new       []byte // JSON snapshots of the row
+	action   audit.Action
+	entity   audit.Entity
+	id       int64
+	old, new []byte // JSON snapshots of the row
 }
 
 // rawJSON passes a JSON snapshot to record and to the variations as JSON (a []byte would be
@@ -156,7 +158,7 @@ func (s *Store) updateRow(ctx context.Context, ch Change, t planTable, id int64,
 			return auditRecord{}, errGuard
 		}
 		now, err := snapshot(ctx, tx, t, id)
-		return auditRecord{action: "update", entity: t.entity, id: id, old: old, new: now}, err
+		return auditRecord{action: audit.Update, entity: t.entity, id: id, old: old, new: now}, err
 	})
 }
 
@@ -188,7 +190,7 @@ func (s *Store) deleteRow(ctx context.Context, ch Change, t planTable, id int64)
 		if _, err := tx.Exec(ctx, `UPDATE `+t.name+` SET position = position - 1 WHERE `+t.parent+` = $1 AND position > $2`, parent, pos); err != nil {
 			return auditRecord{}, err
 		}
-		return auditRecord{action: "delete", entity: t.entity, id: id, old: old}, nil
+		return auditRecord{action: audit.Delete, entity: t.entity, id: id, old: old}, nil
 	})
 }
 
@@ -221,7 +223,7 @@ func (s *Store) moveRow(ctx context.Context, ch Change, t planTable, id int64, d
 				return auditRecord{}, err
 			}
 		}
-		return auditRecord{action: "move", entity: t.entity, id: id,
+		return auditRecord{action: audit.Move, entity: t.entity, id: id,
 			old: fmt.Appendf(nil, `{"position": %d}`, pos), new: fmt.Appendf(nil, `{"position": %d}`, pos+delta*int(tag.RowsAffected()))}, nil
 	})
 }
@@ -240,7 +242,7 @@ func (s *Store) insertRow(ctx context.Context, ch Change, t planTable, cycleID, 
 			return auditRecord{}, conflictFrom(err)
 		}
 		now, err := snapshot(ctx, tx, t, id)
-		return auditRecord{action: "create", entity: t.entity, id: id, new: now}, err
+		return auditRecord{action: audit.Create, entity: t.entity, id: id, new: now}, err
 	})
 	return id, err
 }
@@ -388,7 +390,7 @@ func (s *Store) approval(ctx context.Context, a Actor, year, version int, act st
 		case correct && currentAct == nil:
 			return &Conflict{Message: "il piano non è ancora approvato: non c'è un atto da correggere"}
 		}
-		if err := lockVersion(ctx, tx, "cycles", "cycle", id, version); err != nil {
+		if err := lockVersion(ctx, tx, "cycles", audit.Cycle, id, version); err != nil {
 			return err
 		}
 		if correct {
@@ -403,12 +405,12 @@ func (s *Store) approval(ctx context.Context, a Actor, year, version int, act st
 		if _, err := tx.Exec(ctx, `UPDATE cycles SET approval_act = $2, approved_on = $3, version = version + 1 WHERE id = $1`, id, act, on); err != nil {
 			return err
 		}
-		after := map[string]any{"approval_act": act, "approved_on": on.Format(time.DateOnly), "version": now + 1}
+		after := audit.Snapshot{audit.KeyApprovalAct: act, audit.KeyApprovedOn: on.Format(time.DateOnly), audit.KeyVersion: now + 1}
 		if !correct {
-			return record(ctx, tx, a, "approve", "cycle", id, nil, after)
+			return record(ctx, tx, a, audit.Approve, audit.Cycle, id, nil, after)
 		}
-		return record(ctx, tx, a, "correct-approval", "cycle", id,
-			map[string]any{"approval_act": *currentAct, "approved_on": currentOn.Format(time.DateOnly), "version": now}, after)
+		return record(ctx, tx, a, audit.CorrectApproval, audit.Cycle, id,
+			audit.Snapshot{audit.KeyApprovalAct: *currentAct, audit.KeyApprovedOn: currentOn.Format(time.DateOnly), audit.KeyVersion: now}, after)
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"traguardo/internal/audit"
 	"traguardo/internal/plan"
 )
 
@@ -47,7 +48,7 @@ func (s *Store) ImportPlan(ctx context.Context, a Actor, year int, c *plan.Cycle
 			return conflictFrom(err)
 		}
 		n := c.Count()
-		return record(ctx, tx, a, "import-plan", "cycle", cycleID, nil, map[string]int{
-			"year": year, "centres": n.Centres, "objectives": n.Objectives, "activities": n.Activities, "indicators": n.Indicators})
+		return record(ctx, tx, a, audit.ImportPlan, audit.Cycle, cycleID, nil, audit.Snapshot{
+			audit.KeyYear: year, audit.KeyCentres: n.Centres, audit.KeyObjectives: n.Objectives, audit.KeyActivities: n.Activities, audit.KeyIndicators: n.Indicators})
 	})
 }

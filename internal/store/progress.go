@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"traguardo/internal/audit"
 	"traguardo/internal/domain"
 	"traguardo/internal/plan"
 )
@@ -85,11 +86,11 @@ func (s *Store) saveProgress(ctx context.Context, ch Change, objectiveID, period
 		if current != ch.Version {
 			var edits []Edit
 			if id != 0 {
-				if edits, err = editsSince(ctx, tx, "progress", id, ch.Version); err != nil {
+				if edits, err = editsSince(ctx, tx, audit.Progress, id, ch.Version); err != nil {
 					return err
 				}
 			}
-			return &StaleError{Entity: "progress", ID: id, Read: ch.Version, Version: current, Edits: edits}
+			return &StaleError{Entity: audit.Progress, ID: id, Read: ch.Version, Version: current, Edits: edits}
 		}
 		old, err := progressSnapshot(ctx, tx, objectiveID, periodID)
 		if err != nil {
@@ -154,9 +155,9 @@ func (s *Store) saveProgress(ctx context.Context, ch Change, objectiveID, period
 			return err
 		}
 		if !correct {
-			return record(ctx, tx, ch.Actor, "save-progress", "progress", id, old, now)
+			return record(ctx, tx, ch.Actor, audit.SaveProgress, audit.Progress, id, old, now)
 		}
-		if err := record(ctx, tx, ch.Actor, "correct-progress", "progress", id, old, now); err != nil {
+		if err := record(ctx, tx, ch.Actor, audit.CorrectProgress, audit.Progress, id, old, now); err != nil {
 			return err
 		}
 		managers, err := CentreManagers(ctx, tx, centre)
@@ -179,7 +180,7 @@ func (s *Store) saveProgress(ctx context.Context, ch Change, objectiveID, period
 // progressSnapshot is an objective's progress at a period as the audit log
 // keeps it: the report's fields, and the values and actual months in words,
 // one line per indicator and activity in the plan's order.
-func progressSnapshot(ctx context.Context, tx pgx.Tx, objectiveID, periodID int64) (map[string]any, error) {
+func progressSnapshot(ctx context.Context, tx pgx.Tx, objectiveID, periodID int64) (audit.Snapshot, error) {
 	var endsOn time.Time
 	var status *string
 	var text string
@@ -256,15 +257,15 @@ func progressSnapshot(ctx context.Context, tx pgx.Tx, objectiveID, periodID int6
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return map[string]any{
-		"objective_id": objectiveID,
-		"period_id":    periodID,
-		"ends_on":      endsOn.Format(time.DateOnly),
-		"status":       deref(status),
-		"text_html":    text,
-		"values":       strings.Join(values, "; "),
-		"activities":   strings.Join(activities, "; "),
-		"version":      version,
+	return audit.Snapshot{
+		audit.KeyObjectiveID: objectiveID,
+		audit.KeyPeriodID:    periodID,
+		audit.KeyEndsOn:      endsOn.Format(time.DateOnly),
+		audit.KeyStatus:      deref(status),
+		audit.KeyTextHTML:    text,
+		audit.KeyValues:      strings.Join(values, "; "),
+		audit.KeyActivities:  strings.Join(activities, "; "),
+		audit.KeyVersion:     version,
 	}, nil
 }
 
@@ -278,7 +279,7 @@ func (s *Store) SetTargets(ctx context.Context, ch Change, indicatorID int64, ta
 		return err
 	}
 	return s.inPlan(ctx, ch, cycleID, func(tx pgx.Tx) (auditRecord, error) {
-		if err := lockVersion(ctx, tx, "indicators", "indicator", indicatorID, ch.Version); err != nil {
+		if err := lockVersion(ctx, tx, "indicators", audit.Indicator, indicatorID, ch.Version); err != nil {
 			return auditRecord{}, err
 		}
 		before, err := targetsText(ctx, tx, indicatorID)
@@ -313,7 +314,7 @@ func (s *Store) SetTargets(ctx context.Context, ch Change, indicatorID int64, ta
 		}
 		old := fmt.Appendf(nil, `{"targets": %q, "version": %d}`, before, ch.Version)
 		now := fmt.Appendf(nil, `{"targets": %q, "version": %d}`, after, ch.Version+1)
-		return auditRecord{action: "update", entity: "indicator", id: indicatorID, old: old, new: now}, nil
+		return auditRecord{action: audit.Update, entity: audit.Indicator, id: indicatorID, old: old, new: now}, nil
 	})
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"traguardo/internal/audit"
 	"traguardo/internal/domain"
 	"traguardo/internal/plan"
 )
@@ -150,8 +151,8 @@ func (s *Store) SendReport(ctx context.Context, a Actor, year int, openPoints []
 			RETURNING id, number`, cycleID, a.UserID, a.Name, openPoints).Scan(&id, &number); err != nil {
 			return conflictFrom(err)
 		}
-		return record(ctx, tx, a, "send-report", "report", id, nil, map[string]any{
-			"year": year, "number": number, "state": string(plan.ReportSent), "open_points": openPoints})
+		return record(ctx, tx, a, audit.SendReport, audit.Report, id, nil, audit.Snapshot{
+			audit.KeyYear: year, audit.KeyNumber: number, audit.KeyState: string(plan.ReportSent), audit.KeyOpenPoints: openPoints})
 	})
 	return number, err
 }
@@ -189,8 +190,8 @@ func (s *Store) CommentReport(ctx context.Context, a Actor, year int, objectiveI
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, reportID, objectiveID, label, body, a.UserID, a.Name).Scan(&id); err != nil {
 			return conflictFrom(err)
 		}
-		return record(ctx, tx, a, "comment-report", "report_comment", id, nil, map[string]any{
-			"report_id": reportID, "objective_id": objectiveID, "objective_label": label, "body": body, "version": 1})
+		return record(ctx, tx, a, audit.CommentReport, audit.ReportComment, id, nil, audit.Snapshot{
+			audit.KeyReportID: reportID, audit.KeyObjectiveID: objectiveID, audit.KeyObjectiveLabel: label, audit.KeyBody: body, audit.KeyVersion: 1})
 	})
 	return id, err
 }
@@ -230,7 +231,7 @@ func (s *Store) AnswerComment(ctx context.Context, ch Change, year int, commentI
 		if err != nil {
 			return err
 		}
-		if err := lockVersion(ctx, tx, "report_comments", "report_comment", commentID, ch.Version); err != nil {
+		if err := lockVersion(ctx, tx, "report_comments", audit.ReportComment, commentID, ch.Version); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `
@@ -238,8 +239,8 @@ func (s *Store) AnswerComment(ctx context.Context, ch Change, year int, commentI
 			WHERE id = $1`, commentID, answer, ch.Actor.UserID, ch.Actor.Name); err != nil {
 			return conflictFrom(err)
 		}
-		return record(ctx, tx, ch.Actor, "answer-comment", "report_comment", commentID,
-			map[string]any{"answer": old, "version": version}, map[string]any{"answer": answer, "version": version + 1})
+		return record(ctx, tx, ch.Actor, audit.AnswerComment, audit.ReportComment, commentID,
+			audit.Snapshot{audit.KeyAnswer: old, audit.KeyVersion: version}, audit.Snapshot{audit.KeyAnswer: answer, audit.KeyVersion: version + 1})
 	})
 }
 
@@ -313,10 +314,10 @@ func (s *Store) ValidateReport(ctx context.Context, a Actor, year, number int, v
 			WHERE id = $1`, id, string(v.Outcome), v.On, a.UserID, a.Name, v.TextHTML, v.PDF, pdfHash, v.JSON, jsonHash); err != nil {
 			return conflictFrom(err)
 		}
-		return record(ctx, tx, a, "validate-report", "report", id,
-			map[string]any{"number": number, "state": string(plan.ReportSent)},
-			map[string]any{"number": number, "state": string(v.Outcome), "validated_on": v.On.Format(time.DateOnly),
-				"validation_html": v.TextHTML, "pdf_sha256": pdfHash, "json_sha256": jsonHash})
+		return record(ctx, tx, a, audit.ValidateReport, audit.Report, id,
+			audit.Snapshot{audit.KeyNumber: number, audit.KeyState: string(plan.ReportSent)},
+			audit.Snapshot{audit.KeyNumber: number, audit.KeyState: string(v.Outcome), audit.KeyValidatedOn: v.On.Format(time.DateOnly),
+				audit.KeyValidationHTML: v.TextHTML, audit.KeyPDFSHA256: pdfHash, audit.KeyJSONSHA256: jsonHash})
 	})
 }
 

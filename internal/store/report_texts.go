@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"traguardo/internal/audit"
 )
 
 // ReportTexts are the director's texts of a cycle's Relazione sulla
@@ -57,11 +59,11 @@ func (s *Store) SaveReportTexts(ctx context.Context, ch Change, year int, t Repo
 			return err
 		}
 		if current != ch.Version {
-			edits, err := editsSince(ctx, tx, "report_texts", cycleID, ch.Version)
+			edits, err := editsSince(ctx, tx, audit.ReportTexts, cycleID, ch.Version)
 			if err != nil {
 				return err
 			}
-			return &StaleError{Entity: "report_texts", ID: cycleID, Read: ch.Version, Version: current, Edits: edits}
+			return &StaleError{Entity: audit.ReportTexts, ID: cycleID, Read: ch.Version, Version: current, Edits: edits}
 		}
 		snap := func() ([]byte, error) {
 			var j []byte
@@ -85,6 +87,6 @@ func (s *Store) SaveReportTexts(ctx context.Context, ch Change, year int, t Repo
 		if err != nil {
 			return err
 		}
-		return record(ctx, tx, ch.Actor, "update", "report_texts", cycleID, rawJSON(old), rawJSON(now))
+		return record(ctx, tx, ch.Actor, audit.Update, audit.ReportTexts, cycleID, rawJSON(old), rawJSON(now))
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"traguardo/internal/audit"
 	"traguardo/internal/auth"
 	"traguardo/internal/domain"
 )
@@ -52,7 +53,7 @@ func (s *Store) CreateUser(ctx context.Context, a Actor, u NewUser) (int64, erro
 				return fmt.Errorf("user centre %d: %w", c, err)
 			}
 		}
-		return record(ctx, tx, a, "create", "user", id, nil,
+		return record(ctx, tx, a, audit.Create, audit.User, id, nil,
 			auditUser{Email: u.Email, Name: u.Name, Role: u.Role, Centres: u.Centres, Active: true})
 	})
 	return id, err
@@ -148,7 +149,7 @@ func (s *Store) ResetPassword(ctx context.Context, a Actor, userID int64, versio
 func (s *Store) setPassword(ctx context.Context, a Actor, userID int64, version *int, hash string, mustChange, endSessions bool) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if version != nil {
-			if err := lockVersion(ctx, tx, "users", "user", userID, *version); err != nil {
+			if err := lockVersion(ctx, tx, "users", audit.User, userID, *version); err != nil {
 				return err
 			}
 		}
@@ -163,13 +164,13 @@ func (s *Store) setPassword(ctx context.Context, a Actor, userID int64, version 
 		if err != nil {
 			return err
 		}
-		action := "change-password"
+		action := audit.ChangePassword
 		if endSessions {
-			action = "reset-password"
+			action = audit.ResetPassword
 		}
 		// The hash is never recorded: the entry says what happened, and the
 		// version it brought the account to.
-		return record(ctx, tx, a, action, "user", userID, map[string]int{"version": now - 1}, map[string]int{"version": now})
+		return record(ctx, tx, a, action, audit.User, userID, audit.Snapshot{audit.KeyVersion: now - 1}, audit.Snapshot{audit.KeyVersion: now})
 	})
 }
 
@@ -181,7 +182,7 @@ func (s *Store) SetActive(ctx context.Context, a Actor, userID int64, version in
 		if err := lockAdmins(ctx, tx); err != nil {
 			return err
 		}
-		if err := lockVersion(ctx, tx, "users", "user", userID, version); err != nil {
+		if err := lockVersion(ctx, tx, "users", audit.User, userID, version); err != nil {
 			return err
 		}
 		var was bool
@@ -195,8 +196,8 @@ func (s *Store) SetActive(ctx context.Context, a Actor, userID int64, version in
 		if _, err := tx.Exec(ctx, `UPDATE users SET active = $2, session_epoch = session_epoch + 1, version = version + 1 WHERE id = $1`, userID, active); err != nil {
 			return err
 		}
-		return record(ctx, tx, a, "set-active", "user", userID,
-			map[string]any{"active": was, "version": version}, map[string]any{"active": active, "version": version + 1})
+		return record(ctx, tx, a, audit.SetActive, audit.User, userID,
+			audit.Snapshot{audit.KeyActive: was, audit.KeyVersion: version}, audit.Snapshot{audit.KeyActive: active, audit.KeyVersion: version + 1})
 	})
 }
 
@@ -239,7 +240,7 @@ func (s *Store) UpdateUser(ctx context.Context, a Actor, userID int64, version i
 		if err := lockAdmins(ctx, tx); err != nil {
 			return err
 		}
-		if err := lockVersion(ctx, tx, "users", "user", userID, version); err != nil {
+		if err := lockVersion(ctx, tx, "users", audit.User, userID, version); err != nil {
 			return err
 		}
 		old, err := scanUser(tx.QueryRow(ctx, `SELECT `+userColumnsVersioned+` FROM users u WHERE u.id = $1`, userID))
@@ -271,7 +272,7 @@ func (s *Store) UpdateUser(ctx context.Context, a Actor, userID int64, version i
 				return fmt.Errorf("user centres: %w", err)
 			}
 		}
-		return record(ctx, tx, a, "update", "user", userID,
+		return record(ctx, tx, a, audit.Update, audit.User, userID,
 			auditAccount{Name: old.Name, Role: old.Role, Centres: old.Centres, Version: version},
 			auditAccount{Name: ch.Name, Role: ch.Role, Centres: centres, Version: version + 1})
 	})
@@ -323,7 +324,7 @@ func (s *Store) ChangePassword(ctx context.Context, a Actor, userID int64, hash 
 		if err != nil {
 			return err
 		}
-		return record(ctx, tx, a, "change-password", "user", userID, nil, nil)
+		return record(ctx, tx, a, audit.ChangePassword, audit.User, userID, nil, nil)
 	})
 	return epoch, err
 }
@@ -340,10 +341,10 @@ type AttemptLimits struct {
 
 // Throttled refuses a password attempt over a limit.
 type Throttled struct {
-	Limit string // "pair", "account" or "address"
+	Limit audit.Limit
 }
 
-func (t *Throttled) Error() string { return "too many failed attempts (" + t.Limit + ")" }
+func (t *Throttled) Error() string { return "too many failed attempts (" + string(t.Limit) + ")" }
 
 // The forms where a password is typed, as Attempt.Form.
 const (
@@ -404,19 +405,23 @@ func (s *Store) ReserveAttempt(ctx context.Context, a *Attempt, lim AttemptLimit
 			return fmt.Errorf("count failures: %w", err)
 		}
 		// The subject of the refusal: what the audit entry is unique for.
-		var subject map[string]string
+		var subject audit.Snapshot
+		var limit audit.Limit
 		switch {
 		case pair >= lim.Pair:
-			subject = map[string]string{"limit": "pair", "email": a.Email, "address": a.Address}
+			limit = audit.LimitPair
+			subject = audit.Snapshot{audit.KeyLimit: limit, audit.KeyEmail: a.Email, audit.KeyAddress: a.Address}
 		case account >= lim.Account:
-			subject = map[string]string{"limit": "account", "email": a.Email}
+			limit = audit.LimitAccount
+			subject = audit.Snapshot{audit.KeyLimit: limit, audit.KeyEmail: a.Email}
 		case address >= lim.Address:
-			subject = map[string]string{"limit": "address", "address": a.Address}
+			limit = audit.LimitAddress
+			subject = audit.Snapshot{audit.KeyLimit: limit, audit.KeyAddress: a.Address}
 		default:
 			return tx.QueryRow(ctx, `INSERT INTO login_failures (email, address) VALUES ($1, $2) RETURNING id`,
 				a.Email, a.Address).Scan(&a.ID)
 		}
-		refused = &Throttled{Limit: subject["limit"]}
+		refused = &Throttled{Limit: limit}
 		key, err := json.Marshal(subject)
 		if err != nil {
 			return err
@@ -424,15 +429,15 @@ func (s *Store) ReserveAttempt(ctx context.Context, a *Attempt, lim AttemptLimit
 		var logged bool
 		if err := tx.QueryRow(ctx, `
 			SELECT EXISTS (SELECT 1 FROM audit_log
-				WHERE at > now() - make_interval(secs => $1) AND entity = 'access' AND action = 'throttled'
-				  AND new_value @> $2::jsonb)`, window, string(key)).Scan(&logged); err != nil {
+				WHERE at > now() - make_interval(secs => $1) AND entity = $3 AND action = $4
+				  AND new_value @> $2::jsonb)`, window, string(key), audit.Access, audit.Throttled).Scan(&logged); err != nil {
 			return fmt.Errorf("throttle entry: %w", err)
 		}
 		if logged {
 			return nil
 		}
-		return record(ctx, tx, a.actor(), "throttled", "access", 0, nil, map[string]string{
-			"limit": subject["limit"], "email": a.Email, "address": a.Address, "form": a.Form})
+		return record(ctx, tx, a.actor(), audit.Throttled, audit.Access, 0, nil, audit.Snapshot{
+			audit.KeyLimit: limit, audit.KeyEmail: a.Email, audit.KeyAddress: a.Address, audit.KeyForm: a.Form})
 	})
 	if err != nil {
 		return fmt.Errorf("reserve attempt: %w", err)
@@ -453,13 +458,13 @@ func (s *Store) ReleaseAttempt(ctx context.Context, a *Attempt) error {
 // FailAttempt records a wrong password in the audit log (the attempt stays
 // counted); accountID names the account when it exists (0 when not).
 func (s *Store) FailAttempt(ctx context.Context, a *Attempt, accountID int64) error {
-	action := "sign-in-failed"
+	action := audit.SignInFailed
 	if a.Form == FormPassword {
-		action = "password-failed"
+		action = audit.PasswordFailed
 	}
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		return record(ctx, tx, a.actor(), action, "access", accountID, nil,
-			map[string]string{"email": a.Email, "address": a.Address})
+		return record(ctx, tx, a.actor(), action, audit.Access, accountID, nil,
+			audit.Snapshot{audit.KeyEmail: a.Email, audit.KeyAddress: a.Address})
 	})
 }
 
@@ -478,16 +483,16 @@ func (s *Store) PassAttempt(ctx context.Context, a *Attempt, u *auth.User) error
 		if a.Form != FormSignIn {
 			return nil
 		}
-		return record(ctx, tx, Actor{UserID: &u.ID, Name: u.Email}, "sign-in", "access", u.ID, nil,
-			map[string]string{"address": a.Address})
+		return record(ctx, tx, Actor{UserID: &u.ID, Name: u.Email}, audit.SignIn, audit.Access, u.ID, nil,
+			audit.Snapshot{audit.KeyAddress: a.Address})
 	})
 }
 
 // RecordSignOut writes a sign-out in the audit log.
 func (s *Store) RecordSignOut(ctx context.Context, u *auth.User, address string) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		return record(ctx, tx, Actor{UserID: &u.ID, Name: u.Email}, "sign-out", "access", u.ID, nil,
-			map[string]string{"address": address})
+		return record(ctx, tx, Actor{UserID: &u.ID, Name: u.Email}, audit.SignOut, audit.Access, u.ID, nil,
+			audit.Snapshot{audit.KeyAddress: address})
 	})
 }
 

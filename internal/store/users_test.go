@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"traguardo/internal/audit"
 	"traguardo/internal/auth"
 	"traguardo/internal/pgtest"
 	"traguardo/internal/store"
@@ -340,7 +341,7 @@ func TestStore_ReserveAttempt(t *testing.T) {
 		t.Helper()
 		_, err := reserve(email, addr)
 		var th *store.Throttled
-		if !errors.As(err, &th) || th.Limit != limit {
+		if !errors.As(err, &th) || string(th.Limit) != limit {
 			t.Fatalf("ReserveAttempt(%s, %s) = %v, want the %s limit", email, addr, err, limit)
 		}
 	}
@@ -466,7 +467,7 @@ func TestStore_ListAudit(t *testing.T) {
 			if i > 0 && e.ID > entries[i-1].ID {
 				t.Errorf("entries not newest first: %d after %d", e.ID, entries[i-1].ID)
 			}
-			out = append(out, e.Actor+" "+e.Action+" "+e.Entity)
+			out = append(out, e.Actor+" "+string(e.Action)+" "+string(e.Entity))
 		}
 		return out
 	}
@@ -509,7 +510,7 @@ func TestStore_ListAudit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := []string{"cycle", "user"}; !slices.Equal(got, want) {
+		if want := []audit.Entity{audit.Cycle, audit.User}; !slices.Equal(got, want) {
 			t.Errorf("AuditEntities = %q, want %q", got, want)
 		}
 	})

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"traguardo/internal/audit"
 )
 
 // No lost updates: every record a user edits (a cycle, a centre in a cycle,
@@ -22,7 +24,7 @@ import (
 // StaleError is a change refused because the record changed since the
 // version it was read at: saving it would silently undo someone else's work.
 type StaleError struct {
-	Entity  string // the audit log's name of the record's kind
+	Entity  audit.Entity
 	ID      int64
 	Read    int    // the version the change was read at
 	Version int    // the record's version now
@@ -38,7 +40,7 @@ func (e *StaleError) Error() string {
 type Edit struct {
 	At     time.Time
 	By     string // the user's name, or the actor's email when it has none
-	Action string
+	Action audit.Action
 	// Fields are the record's fields the change set to another value, by
 	// their names in the store (the keys of the audit snapshots).
 	Fields []string
@@ -78,7 +80,7 @@ func (e *StaleError) At() time.Time {
 }
 
 // Did reports whether one of the changes since was action.
-func (e *StaleError) Did(action string) bool {
+func (e *StaleError) Did(action audit.Action) bool {
 	return slices.ContainsFunc(e.Edits, func(ed Edit) bool { return ed.Action == action })
 }
 
@@ -87,7 +89,7 @@ func (e *StaleError) Did(action string) bool {
 // later version is a StaleError naming the changes since, a missing row is
 // ErrNotFound. Locking first, then comparing, keeps a stale version apart
 // from the other guards of an UPDATE (see UpdateIndicator).
-func lockVersion(ctx context.Context, tx pgx.Tx, table, entity string, id int64, version int) error {
+func lockVersion(ctx context.Context, tx pgx.Tx, table string, entity audit.Entity, id int64, version int) error {
 	var current int
 	err := tx.QueryRow(ctx, `SELECT version FROM `+table+` WHERE id = $1 FOR UPDATE`, id).Scan(&current)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -108,7 +110,7 @@ func lockVersion(ctx context.Context, tx pgx.Tx, table, entity string, id int64,
 
 // editsSince reads from the audit log the changes of a record that brought
 // it past version, oldest first.
-func editsSince(ctx context.Context, tx pgx.Tx, entity string, id int64, version int) ([]Edit, error) {
+func editsSince(ctx context.Context, tx pgx.Tx, entity audit.Entity, id int64, version int) ([]Edit, error) {
 	rows, err := tx.Query(ctx, `
 		SELECT a.at, coalesce(nullif(u.name, ''), a.actor), a.action,
 		       coalesce(a.old_value, '{}'), coalesce(a.new_value, '{}')
@@ -142,7 +144,7 @@ func changedFields(oldValue, newValue []byte) []string {
 	}
 	var out []string
 	for k, v := range after {
-		if k == "version" {
+		if k == string(audit.KeyVersion) {
 			continue
 		}
 		if o, ok := before[k]; !ok || !bytes.Equal(o, v) {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"traguardo/internal/audit"
 	"traguardo/internal/auth"
 	"traguardo/internal/domain"
 	"traguardo/internal/store"
@@ -13,7 +14,7 @@ import (
 
 // wantStale fails t unless err is a StaleError of entity read at read, now
 // at version, whose changes since were made by by and touched fields.
-func wantStale(t *testing.T, err error, entity string, read, version int, by []string, fields []string) {
+func wantStale(t *testing.T, err error, entity audit.Entity, read, version int, by []string, fields []string) {
 	t.Helper()
 	var stale *store.StaleError
 	if !errors.As(err, &stale) {
@@ -85,7 +86,7 @@ func TestStore_Version(t *testing.T) {
 		a.Description, in.Name = "Nuova descrizione", "Nuovo nome"
 		bands := domain.Bands{Reached: 90, Partial: 40}
 		for _, tc := range []struct {
-			entity string
+			entity audit.Entity
 			fields []string
 			save   func(version int) error
 		}{
@@ -143,7 +144,7 @@ func TestStore_Version(t *testing.T) {
 }
 
 // mustAudit lists the audit log's entries of an entity.
-func mustAudit(t *testing.T, st *store.Store, entity string) []store.AuditEntry {
+func mustAudit(t *testing.T, st *store.Store, entity audit.Entity) []store.AuditEntry {
 	t.Helper()
 	es, err := st.ListAudit(context.Background(), store.AuditFilter{Entity: entity, Limit: 1000})
 	if err != nil {

@@ -1,0 +1,212 @@
+// Package audit holds the codes of the audit log: the actions it records,
+// the kinds of record (entities) they act on, the keys of the JSON
+// snapshots it keeps of a record before and after a change, and the other
+// codes a snapshot holds. They are constants so that the compiler checks
+// both sides: the store writes them, internal/labels names them in Italian
+// and the audit log's page reads them. A test of internal/labels fails for
+// a constant here without an Italian name.
+//
+// The database keeps the codes as text and the snapshots as jsonb: a
+// constant's value is what is stored, and must not change.
+package audit
+
+// Action is what an audit entry (or a variation) records.
+type Action string
+
+// The actions.
+const (
+	Create          Action = "create"
+	Update          Action = "update"
+	Delete          Action = "delete"
+	Move            Action = "move"
+	Import          Action = "import"           // a whole cycle from a file
+	ImportPlan      Action = "import-plan"      // a plan from a spreadsheet
+	Approve         Action = "approve"          // the plan
+	CorrectApproval Action = "correct-approval" // the act that approved the plan
+	CarryOver       Action = "carry-over"       // a cycle from the previous one
+	ResetPassword   Action = "reset-password"
+	ChangePassword  Action = "change-password"
+	SetActive       Action = "set-active"
+	SignIn          Action = "sign-in"
+	SignOut         Action = "sign-out"
+	SignInFailed    Action = "sign-in-failed"
+	PasswordFailed  Action = "password-failed"
+	Throttled       Action = "throttled"
+
+	// The monitoring review (plan.Submit, plan.Return, plan.Approve).
+	Submit            Action = "submit"
+	Return            Action = "return"
+	ApproveSubmission Action = "approve-submission"
+	Reopen            Action = "reopen"
+	SaveProgress      Action = "save-progress"
+	CorrectProgress   Action = "correct-progress"
+
+	// The Relazione and the Nucleo.
+	SendReport     Action = "send-report"
+	CommentReport  Action = "comment-report"
+	AnswerComment  Action = "answer-comment"
+	ValidateReport Action = "validate-report"
+)
+
+// Actions lists every action.
+func Actions() []Action {
+	return []Action{
+		Create, Update, Delete, Move, Import, ImportPlan, Approve, CorrectApproval, CarryOver,
+		ResetPassword, ChangePassword, SetActive, SignIn, SignOut, SignInFailed, PasswordFailed, Throttled,
+		Submit, Return, ApproveSubmission, Reopen, SaveProgress, CorrectProgress,
+		SendReport, CommentReport, AnswerComment, ValidateReport,
+	}
+}
+
+// Entity is a kind of record.
+type Entity string
+
+// The kinds of record.
+const (
+	Organisation  Entity = "organisation"
+	Cycle         Entity = "cycle"
+	Period        Entity = "period"
+	Centre        Entity = "centre" // a centre in a cycle
+	Objective     Entity = "objective"
+	Activity      Entity = "activity"
+	Indicator     Entity = "indicator"
+	User          Entity = "user"
+	Access        Entity = "access" // a sign-in, a sign-out, a failed or refused attempt
+	Submission    Entity = "submission"
+	Reopening     Entity = "reopening"
+	Progress      Entity = "progress"
+	ReportTexts   Entity = "report_texts"
+	Report        Entity = "report"
+	ReportComment Entity = "report_comment"
+)
+
+// Entities lists every kind of record.
+func Entities() []Entity {
+	return []Entity{
+		Organisation, Cycle, Period, Centre, Objective, Activity, Indicator, User, Access,
+		Submission, Reopening, Progress, ReportTexts, Report, ReportComment,
+	}
+}
+
+// Key is a key of a snapshot. The snapshots of plan rows are the rows as
+// JSON (their columns), and some snapshots are built by SQL: their keys are
+// here too, and a test checks the columns against them.
+type Key string
+
+// The keys of the snapshots.
+const (
+	KeyAchievementCap       Key = "achievement_cap"
+	KeyActive               Key = "active"
+	KeyActivities           Key = "activities"
+	KeyAddress              Key = "address"
+	KeyAnswer               Key = "answer"
+	KeyApprovalAct          Key = "approval_act"
+	KeyApprovedOn           Key = "approved_on"
+	KeyBandPartial          Key = "band_partial"
+	KeyBandReached          Key = "band_reached"
+	KeyBody                 Key = "body"
+	KeyCentres              Key = "centres"
+	KeyClosesOn             Key = "closes_on"
+	KeyComment              Key = "comment"
+	KeyContextHTML          Key = "context_html"
+	KeyCycleCentreID        Key = "cycle_centre_id"
+	KeyCycleID              Key = "cycle_id"
+	KeyDescription          Key = "description"
+	KeyDescriptionHTML      Key = "description_html"
+	KeyEmail                Key = "email"
+	KeyEndUsers             Key = "end_users"
+	KeyEndsOn               Key = "ends_on"
+	KeyExpected             Key = "expected"
+	KeyForm                 Key = "form"
+	KeyFrom                 Key = "from"
+	KeyGenderHTML           Key = "gender_html"
+	KeyGroupID              Key = "group_id"
+	KeyGroups               Key = "groups"
+	KeyID                   Key = "id"
+	KeyIndicators           Key = "indicators"
+	KeyIntroductionHTML     Key = "introduction_html"
+	KeyJSONSHA256           Key = "json_sha256"
+	KeyLimit                Key = "limit"
+	KeyManager              Key = "manager"
+	KeyName                 Key = "name"
+	KeyNetworks             Key = "networks"
+	KeyNeutralisedBy        Key = "neutralised_by"
+	KeyNeutralisedReason    Key = "neutralised_reason"
+	KeyNumber               Key = "number"
+	KeyObjectiveID          Key = "objective_id"
+	KeyObjectiveLabel       Key = "objective_label"
+	KeyObjectives           Key = "objectives"
+	KeyOpenPoints           Key = "open_points"
+	KeyOpensOn              Key = "opens_on"
+	KeyOperationalObjective Key = "operational_objective"
+	KeyOverridePct          Key = "override_pct"
+	KeyOverrideReason       Key = "override_reason"
+	KeyPDFSHA256            Key = "pdf_sha256"
+	KeyPEGProject           Key = "peg_project"
+	KeyPeriodID             Key = "period_id"
+	KeyPeriods              Key = "periods"
+	KeyPlannedAnnual        Key = "planned_annual"
+	KeyPlannedFrom          Key = "planned_from"
+	KeyPlannedTo            Key = "planned_to"
+	KeyPolarity             Key = "polarity"
+	KeyPosition             Key = "position"
+	KeyProcessHTML          Key = "process_html"
+	KeyProgress             Key = "progress"
+	KeyReason               Key = "reason"
+	KeyReportID             Key = "report_id"
+	KeyReports              Key = "reports"
+	KeyRole                 Key = "role"
+	KeyRounding             Key = "rounding"
+	KeySection              Key = "section"
+	KeyServices             Key = "services"
+	KeyState                Key = "state"
+	KeyStatus               Key = "status"
+	KeyStrategicArea        Key = "strategic_area"
+	KeyTargets              Key = "targets"
+	KeyTextHTML             Key = "text_html"
+	KeyTitle                Key = "title"
+	KeyUnit                 Key = "unit"
+	KeyUntil                Key = "until"
+	KeyValidatedOn          Key = "validated_on"
+	KeyValidationHTML       Key = "validation_html"
+	KeyValues               Key = "values"
+	KeyVersion              Key = "version"
+	KeyWeight               Key = "weight"
+	KeyYear                 Key = "year"
+)
+
+// Keys lists every snapshot key.
+func Keys() []Key {
+	return []Key{
+		KeyAchievementCap, KeyActive, KeyActivities, KeyAddress, KeyAnswer, KeyApprovalAct,
+		KeyApprovedOn, KeyBandPartial, KeyBandReached, KeyBody, KeyCentres, KeyClosesOn,
+		KeyComment, KeyContextHTML, KeyCycleCentreID, KeyCycleID, KeyDescription, KeyDescriptionHTML,
+		KeyEmail, KeyEndUsers, KeyEndsOn, KeyExpected, KeyForm, KeyFrom,
+		KeyGenderHTML, KeyGroupID, KeyGroups, KeyID, KeyIndicators, KeyIntroductionHTML,
+		KeyJSONSHA256, KeyLimit, KeyManager, KeyName, KeyNetworks, KeyNeutralisedBy,
+		KeyNeutralisedReason, KeyNumber, KeyObjectiveID, KeyObjectiveLabel, KeyObjectives, KeyOpenPoints,
+		KeyOpensOn, KeyOperationalObjective, KeyOverridePct, KeyOverrideReason, KeyPDFSHA256, KeyPEGProject,
+		KeyPeriodID, KeyPeriods, KeyPlannedAnnual, KeyPlannedFrom, KeyPlannedTo, KeyPolarity,
+		KeyPosition, KeyProcessHTML, KeyProgress, KeyReason, KeyReportID, KeyReports,
+		KeyRole, KeyRounding, KeySection, KeyServices, KeyState, KeyStatus,
+		KeyStrategicArea, KeyTargets, KeyTextHTML, KeyTitle, KeyUnit, KeyUntil,
+		KeyValidatedOn, KeyValidationHTML, KeyValues, KeyVersion, KeyWeight, KeyYear,
+	}
+}
+
+// Snapshot is a record as the audit log keeps it: a JSON object by key.
+type Snapshot map[Key]any
+
+// Limit is which ceiling of failed sign-in attempts was reached: the value
+// of KeyLimit in a Throttled entry.
+type Limit string
+
+// The ceilings.
+const (
+	LimitPair    Limit = "pair"    // the same account from the same address
+	LimitAccount Limit = "account" // the same account from anywhere
+	LimitAddress Limit = "address" // the same address for any account
+)
+
+// Limits lists every ceiling.
+func Limits() []Limit { return []Limit{LimitPair, LimitAccount, LimitAddress} }
