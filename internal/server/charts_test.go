@@ -181,9 +181,11 @@ func TestDashboard_TrendByHand(t *testing.T) {
 			t.Errorf("%s: %q, want %q", centre, got, want)
 		}
 	}
-	// At 30/06 the dashboard's own figures agree with its trend.
+	// At 30/06 the dashboard's own figures agree with its trend, and say
+	// what they cover: one centre of six has data, one objective of its
+	// two.
 	dash := parseHTML(t, c.get("/cicli/2030/cruscotto?al=2030-06-30").Body)
-	if got := dashTexts(dash, "achievement-value")[:2]; !slices.Equal(got, []string{"33,3%", "33,3%"}) {
+	if got := dashTexts(dash, "achievement-value")[:2]; !slices.Equal(got, []string{"33,3% (1 centro su 6)", "33,3% (1 obiettivo su 2)"}) {
 		t.Errorf("the dashboard at 30/06: %q", got)
 	}
 	if got := trendRows(t, dash, "trend-chart-table")["AREA DIREZIONE"]; !slices.Equal(got, []string{p, "33,3%", p, "66,7%"}) {

@@ -499,7 +499,7 @@ func (in seedIndicator) formatValue(t testing.TB, v any) string {
 	t.Helper()
 	if in.yesNo() {
 		if number(t, v) == 1 {
-			return "si"
+			return "sì"
 		}
 		return "no"
 	}

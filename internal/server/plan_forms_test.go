@@ -540,7 +540,7 @@ func TestPlanForms_Indicator(t *testing.T) {
 			shown    string
 		}{
 			{"numeric", pfIndicatorForm(), "gg", "lower", 1234.5, new(2.0), "1.234,5"},
-			{"yes", url.Values{"name": {"Piano approvato"}, "unit": {"si/no"}, "polarity": {"higher"}, "expected": {"non conta"}, "expected_yesno": {"si"}}, "si/no", "higher", 1, nil, "si"},
+			{"yes", url.Values{"name": {"Piano approvato"}, "unit": {"si/no"}, "polarity": {"higher"}, "expected": {"non conta"}, "expected_yesno": {"si"}}, "si/no", "higher", 1, nil, "sì"},
 			{"no", url.Values{"name": {"Ricorsi"}, "unit": {"si/no"}, "polarity": {"higher"}, "expected_yesno": {"no"}}, "si/no", "higher", 0, nil, "no"},
 			{"percent", url.Values{"name": {"Copertura"}, "unit": {"%"}, "polarity": {"higher"}, "expected": {"0,5"}, "expected_yesno": {"si"}, "weight": {"0,25"}}, "%", "higher", 0.5, new(0.25), "0,5"},
 		} {

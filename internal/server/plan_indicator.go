@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"traguardo/internal/format"
 
 	"github.com/a-h/templ"
 
@@ -34,7 +33,7 @@ func indicatorFormOf(in *plan.Indicator) pages.IndicatorForm {
 		f.Weight = components.NumberInput(*in.Weight)
 	}
 	if in.Unit.IsYesNo() {
-		f.ExpectedYesNo = format.Value(in.Unit, in.Expected)
+		f.ExpectedYesNo = components.YesNoInput(in.Expected)
 	} else {
 		f.Expected = components.NumberInput(in.Expected)
 	}

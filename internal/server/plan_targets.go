@@ -28,7 +28,7 @@ func targetField(periodID int64) string { return "target_" + strconv.FormatInt(p
 // indicator, the number otherwise.
 func targetInput(in *plan.Indicator, v float64) string {
 	if in.Unit.IsYesNo() {
-		return format.Value(in.Unit, v)
+		return components.YesNoInput(v)
 	}
 	return components.NumberInput(v)
 }

@@ -12,6 +12,7 @@ import (
 
 	"traguardo/internal/auth"
 	"traguardo/internal/domain"
+	"traguardo/internal/format"
 	"traguardo/internal/plan"
 	"traguardo/internal/store"
 	"traguardo/web/components"
@@ -91,13 +92,20 @@ func (s *Server) progressTarget(r *http.Request) (*plan.Cycle, *plan.Centre, *pl
 
 func day(t time.Time) string { return t.Format("02/01/2006") }
 
-// shownNumber writes a value of an indicator as people read it.
+// shownNumber writes an expected value or a target of an indicator beside
+// the form's field: "sì"/"no", or the number as the field takes it.
 func shownNumber(unit domain.Unit, v float64) string {
 	if unit.IsYesNo() {
-		if v == 1 {
-			return "si"
-		}
-		return "no"
+		return format.YesNo(v == 1)
+	}
+	return components.NumberInput(v)
+}
+
+// inputNumber writes a value of an indicator into the form's field: the
+// select's code "si"/"no", or the number.
+func inputNumber(unit domain.Unit, v float64) string {
+	if unit.IsYesNo() {
+		return components.YesNoInput(v)
 	}
 	return components.NumberInput(v)
 }
@@ -117,7 +125,7 @@ func progressFormOf(c *plan.Cycle, o *plan.Objective, end time.Time, v *pages.Pr
 		if val := in.ValueAt(end); val != nil {
 			pi.NotMeasurable, pi.Reason = val.NotMeasurable, val.Reason
 			if !val.NotMeasurable {
-				pi.Value = shownNumber(in.Unit, val.Value)
+				pi.Value = inputNumber(in.Unit, val.Value)
 			}
 		}
 		v.Indicators = append(v.Indicators, pi)

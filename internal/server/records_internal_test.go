@@ -30,7 +30,7 @@ func TestDescriber_Value(t *testing.T) {
 		{"cycle", "year", num("2023"), nil, "2023"},
 		{"cycle", "band_reached", num("92.5"), nil, "92,5"},
 		{"indicator", "expected", num("1234.5"), audit.Snapshot{audit.KeyUnit: "n."}, "1.234,5"},
-		{"indicator", "expected", num("1"), audit.Snapshot{audit.KeyUnit: "si/no"}, "si"},
+		{"indicator", "expected", num("1"), audit.Snapshot{audit.KeyUnit: "si/no"}, "sì"},
 		{"indicator", "polarity", "lower", nil, "Più basso è meglio"},
 		{"indicator", "neutralised_by", "nucleo", nil, "Nucleo di Valutazione"},
 		{"indicator", "neutralised_reason", nil, nil, "(vuoto)"},

@@ -167,8 +167,8 @@ func TestReport_Check(t *testing.T) {
 	if !strings.Contains(r.Body, `href="/cicli/2023/relazione/testi"`) {
 		t.Errorf("no link to the texts")
 	}
-	// AREA DIREZIONE objective 2: "Formazione" is "no" for "si", with no reason in the demo.
-	if !strings.Contains(r.Body, "«Formazione» è sotto il valore atteso (no su si) senza motivazione") {
+	// AREA DIREZIONE objective 2: "Formazione" is "no" for "sì", with no reason in the demo.
+	if !strings.Contains(r.Body, "«Formazione» è sotto il valore atteso (no su sì) senza motivazione") {
 		t.Errorf("the gap of AREA DIREZIONE objective 2 is not listed")
 	}
 	dir.post("/cicli/2023/relazione/testi", url.Values{"introduction_html": {"<p>a</p>"}, "context_html": {"<p>b</p>"},

@@ -47,6 +47,15 @@ func ParseNumber(s string) (float64, error) {
 	return v, nil
 }
 
+// YesNoInput writes a yes/no value (1 is yes) as the forms' selects code
+// it: "si" or "no" (the label shown is the formatter's "sì").
+func YesNoInput(v float64) string {
+	if v == 1 {
+		return "si"
+	}
+	return "no"
+}
+
 // NumberInput writes a number for an input field, Italian style without
 // thousands separators, so that ParseNumber reads it back.
 func NumberInput(v float64) string {
