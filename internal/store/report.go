@@ -293,7 +293,7 @@ func (s *Store) ValidateReport(ctx context.Context, a Actor, year, number int, v
 		if msg := plan.ValidationProblem(v.On, domain.Today(sentAt), domain.Today(time.Now())); msg != "" {
 			return &Conflict{Message: msg, Field: "validated_on"}
 		}
-		c, err := loadCycleTx(ctx, tx, year)
+		c, err := loadCycleTx(ctx, tx, year, 0)
 		if err != nil {
 			return err
 		}
