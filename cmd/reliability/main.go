@@ -62,7 +62,7 @@ const (
 	password = "affidabilita-2024"
 	// maxRecovery is how soon the application must answer again after a fault.
 	maxRecovery = 5 * time.Second
-	signInPath  = "/accedi"
+	signInPath  = paths.SignIn
 )
 
 func main() {

@@ -25,6 +25,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"traguardo/web/paths"
 
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/jackc/pgx/v5"
@@ -340,7 +341,7 @@ func newHTTPClient() *http.Client {
 func signIn(ctx context.Context, base, email string) (*client, error) {
 	c := &client{http: newHTTPClient(), base: base}
 	form := url.Values{"email": {email}, "password": {Password}}
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/accedi", strings.NewReader(form.Encode()))
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+paths.SignIn, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -556,7 +557,7 @@ func (e *env) saves(ctx context.Context, base string, c *plan.Cycle, accounts []
 		if k >= len(ce.Objectives) {
 			continue
 		}
-		savers = append(savers, &saver{email: a.Email, path: fmt.Sprintf("/cicli/%d/obiettivi/%d/periodi/%d/avanzamento", c.Year, ce.Objectives[k].ID, period.ID)})
+		savers = append(savers, &saver{email: a.Email, path: paths.Progress(c.Year, ce.Objectives[k].ID, period.ID)})
 	}
 	if len(savers) < n {
 		return nil, fmt.Errorf("only %d managers with an objective of their own", len(savers))
@@ -631,16 +632,16 @@ func (e *env) imports(ctx context.Context, base string, opt Options) (*Stats, er
 		fw, _ := mw.CreateFormFile("file", "piano.json")
 		fw.Write(doc)
 		mw.Close()
-		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/cicli/importa", &body)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+paths.CycleImport, &body)
 		req.Header.Set("Content-Type", mw.FormDataContentType())
 		r, err := director.do(req, false)
 		if err == nil && r.status != http.StatusSeeOther {
-			err = fmt.Errorf("POST /cicli/importa: status %d", r.status)
+			err = fmt.Errorf("POST %s: status %d", paths.CycleImport, r.status)
 		}
 		return r.wire, err
 	})
 	s.Statements = float64(e.counter.n.Load()-before) / float64(max(1, s.Requests))
-	s.Name, s.Path, s.Raw = "Importazione JSON del piano intero (POST)", "/cicli/importa", len(doc)
+	s.Name, s.Path, s.Raw = "Importazione JSON del piano intero (POST)", paths.CycleImport, len(doc)
 	return s, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"traguardo/web/paths"
 
 	"golang.org/x/net/html"
 )
@@ -169,7 +170,7 @@ func firstVisit(ctx context.Context, base string) (FirstVisit, error) {
 		}
 		return nil
 	}
-	page, err := fetch(anon, "/accedi")
+	page, err := fetch(anon, paths.SignIn)
 	if err != nil {
 		return f, err
 	}
@@ -180,7 +181,7 @@ func firstVisit(ctx context.Context, base string) (FirstVisit, error) {
 	if err != nil {
 		return f, err
 	}
-	page, err = fetch(dir, fmt.Sprintf("/cicli/%d/cruscotto", 2023))
+	page, err = fetch(dir, paths.Dashboard(2023))
 	if err != nil {
 		return f, err
 	}

@@ -92,6 +92,7 @@ func (k *cloner) centre(i int, ce *Centre) *Centre {
 	*out = *ce
 	out.Achievement = clonePtr(ce.Achievement)
 	out.Submissions = slices.Clone(ce.Submissions)
+	out.Reopenings = slices.Clone(ce.Reopenings)
 	out.Objectives = take(&k.objPtrs, len(ce.Objectives))
 	objs := take(&k.objectives, len(ce.Objectives))
 	for j, o := range ce.Objectives {

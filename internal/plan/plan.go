@@ -50,8 +50,10 @@ type Cycle struct {
 type Period struct {
 	ID     int64
 	EndsOn time.Time
-	// ClosesOn is the last day of the period's entry window (zero when the
-	// cycle was not read from the store: a window never set never closes).
+	// OpensOn and ClosesOn are the first and last day of the period's entry
+	// window (zero when the cycle was not read from the store: a window
+	// never set never closes).
+	OpensOn  time.Time
 	ClosesOn time.Time
 }
 
@@ -65,6 +67,9 @@ type Centre struct {
 	Objectives []*Objective
 	// Submissions are the centre's submission state at each period.
 	Submissions []Submission
+	// Reopenings are the centre's periods opened again past their window:
+	// the latest reopening of each (read from the store only).
+	Reopenings []Reopening
 
 	// Figure is the weighted mean of the objectives' achievements
 	// (computed); an objective "da rilevare" is left out (Covered counts
@@ -81,6 +86,18 @@ type Submission struct {
 	Period  time.Time
 	State   SubmissionState
 	Comment string
+	// Version counts the submission's changes; SubmittedAt, ReviewedAt and
+	// the users' ids SubmittedBy, ReviewedBy (0 when none) say who sent and
+	// reviewed it last (read from the store only).
+	Version                 int
+	SubmittedAt, ReviewedAt time.Time
+	SubmittedBy, ReviewedBy int64
+}
+
+// Reopening is a centre's period open again until a day (included).
+type Reopening struct {
+	Period time.Time
+	Until  time.Time
 }
 
 // Objective is an objective of performance of one centre.

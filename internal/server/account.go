@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"traguardo/web/paths"
 	"unicode/utf8"
 
 	"traguardo/internal/auth"
@@ -157,7 +158,7 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 	if err := s.sessions.Destroy(ctx); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/accedi", http.StatusSeeOther)
+	http.Redirect(w, r, paths.SignIn, http.StatusSeeOther)
 	return nil
 }
 

@@ -64,7 +64,8 @@ func centreTrend(c *plan.Cycle, ce *plan.Centre, today time.Time) pages.TrendVie
 
 // previousYear is the centre ce's figures in the cycle before c, as of
 // that cycle's last period (the year's result): nil when there is no such
-// cycle or the centre was not in it. One statement (LoadCentreFigures).
+// cycle or the centre was not in it. A copy of that centre of the kept
+// cycle of the year before (LoadCentreFigures): one statement once kept.
 func (s *Server) previousYear(ctx context.Context, c *plan.Cycle, ce *plan.Centre) (*plan.Cycle, *plan.Centre, error) {
 	prev, pce, err := s.store.LoadCentreFigures(ctx, c.Year-1, ce.CentreID)
 	if errors.Is(err, store.ErrNotFound) {

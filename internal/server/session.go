@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"traguardo/web/paths"
 
 	"traguardo/internal/auth"
 	"traguardo/internal/store"
@@ -44,8 +45,8 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		// A one-time password must be replaced before anything else.
-		if u.MustChangePassword && r.URL.Path != "/profilo/password" && r.URL.Path != "/esci" && !strings.HasPrefix(r.URL.Path, "/static/") {
-			http.Redirect(w, r, "/profilo/password", http.StatusSeeOther)
+		if u.MustChangePassword && r.URL.Path != paths.Password && r.URL.Path != paths.SignOut && !strings.HasPrefix(r.URL.Path, "/static/") {
+			http.Redirect(w, r, paths.Password, http.StatusSeeOther)
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(auth.WithUser(ctx, u)))
@@ -59,7 +60,7 @@ func (s *Server) require(p auth.Permission) func(http.Handler) http.Handler {
 		return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 			u := auth.UserFrom(r.Context())
 			if u == nil {
-				target := "/accedi"
+				target := paths.SignIn
 				if r.Method == http.MethodGet {
 					target += "?next=" + url.QueryEscape(r.URL.RequestURI())
 				}

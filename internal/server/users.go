@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"traguardo/web/paths"
 	"unicode"
 	"unicode/utf8"
 
@@ -210,7 +211,7 @@ func (s *Server) userEdit(w http.ResponseWriter, r *http.Request) error {
 		save: func(ch store.Change) (string, string, error) {
 			f := v.Form
 			if f.Name == target.Name && f.Role == target.Role && sameSet(f.Centres, target.Centres) {
-				return "/admin/utenti", "Nessuna modifica da salvare.", nil
+				return paths.Users, "Nessuna modifica da salvare.", nil
 			}
 			ended, err := s.store.UpdateUser(ctx, ch.Actor, target.ID, ch.Version, store.AccountChange{Name: f.Name, Role: f.Role, Centres: f.Centres})
 			if err != nil {
@@ -221,7 +222,7 @@ func (s *Server) userEdit(w http.ResponseWriter, r *http.Request) error {
 			if ended {
 				msg = "Account " + target.Email + " aggiornato: le sue sessioni aperte sono state chiuse."
 			}
-			return "/admin/utenti", msg, nil
+			return paths.Users, msg, nil
 		},
 		conflictField: func(err error) string {
 			if c := (*store.Conflict)(nil); errors.As(err, &c) {
@@ -335,7 +336,7 @@ func (s *Server) userSetActive(w http.ResponseWriter, r *http.Request) error {
 	if !active {
 		msg = "Account " + target.Email + " disattivato: le sue sessioni aperte sono state chiuse."
 	}
-	s.seeOther(w, r, "/admin/utenti", msg)
+	s.seeOther(w, r, paths.Users, msg)
 	return nil
 }
 

@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"slices"
 	"sync"
 	"time"
 
@@ -23,6 +24,11 @@ import (
 type cycleCache struct {
 	mu     sync.Mutex
 	byYear map[int]*keptCycle
+	// years are the years of the cycles that exist at yearsVersion, read
+	// with the last cycle loaded: a page asking for a cycle that does not
+	// exist (the year before the first) costs no load while they hold.
+	years        []int
+	yearsVersion int64
 }
 
 // keptCycle is a cycle as read at version, and the figures computed from
@@ -75,6 +81,23 @@ func (c *cycleCache) put(year int, version int64, cycle *plan.Cycle) *keptCycle 
 	}
 	c.byYear[year] = k
 	return k
+}
+
+// putYears keeps the years of the cycles that exist at version, unless
+// those of a newer version are kept.
+func (c *cycleCache) putYears(version int64, years []int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if version >= c.yearsVersion {
+		c.years, c.yearsVersion = years, version
+	}
+}
+
+// absent says whether the cycle of year is known not to exist at version.
+func (c *cycleCache) absent(year int, version int64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.yearsVersion == version && !slices.Contains(c.years, year)
 }
 
 // figure returns the value build computes from a copy of the kept cycle

@@ -44,9 +44,10 @@ func centreShape(c *plan.Cycle, ce *plan.Centre, today time.Time) []any {
 	return out
 }
 
-// TestStore_LoadCentreFigures reads each centre of a cycle alone and
-// compares it with the same centre of LoadCycle: the same plan, data and
-// rules, and the same figures at every period. The cycle is the demo as
+// TestStore_LoadCentreFigures reads each centre of a cycle alone, by
+// LoadCentreFigures and by the loader restricted to it (as a submission
+// reads it), and compares it with the same centre of LoadCycle: the same
+// plan, data and rules, and the same figures at every period. The cycle is the demo as
 // 2030 with rules, an intermediate target, a neutralised indicator and an
 // override set, so that each is read.
 func TestStore_LoadCentreFigures(t *testing.T) {
@@ -85,8 +86,22 @@ func TestStore_LoadCentreFigures(t *testing.T) {
 			if len(one.Centres) != 1 || one.Centres[0] != oce {
 				t.Fatalf("%d %s: %d centres", year, ce.Name, len(one.Centres))
 			}
-			if got, want := centreShape(one, oce, today), centreShape(whole, ce, today); !reflect.DeepEqual(got, want) {
+			want := centreShape(whole, ce, today)
+			if got := centreShape(one, oce, today); !reflect.DeepEqual(got, want) {
 				t.Errorf("%d %s:\n got %v\nwant %v", year, ce.Name, got, want)
+			}
+			only, err := st.LoadCentreTx(ctx, year, ce.ID)
+			if err != nil {
+				t.Fatalf("%d %s restricted: %v", year, ce.Name, err)
+			}
+			if len(only.Centres) != 1 {
+				t.Fatalf("%d %s restricted: %d centres", year, ce.Name, len(only.Centres))
+			}
+			if got := centreShape(only, only.Centres[0], today); !reflect.DeepEqual(got, want) {
+				t.Errorf("%d %s restricted:\n got %v\nwant %v", year, ce.Name, got, want)
+			}
+			if got, want := only.Centres[0], ce; !reflect.DeepEqual(got.Submissions, want.Submissions) || !reflect.DeepEqual(got.Reopenings, want.Reopenings) {
+				t.Errorf("%d %s restricted: submissions %v, reopenings %v; want %v, %v", year, ce.Name, got.Submissions, got.Reopenings, want.Submissions, want.Reopenings)
 			}
 		}
 	}
@@ -95,5 +110,8 @@ func TestStore_LoadCentreFigures(t *testing.T) {
 	}
 	if _, _, err := st.LoadCentreFigures(ctx, 2023, domain.CentreID(1<<40)); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a centre not in the cycle: %v", err)
+	}
+	if _, err := st.LoadCentreTx(ctx, 2023, mustLoad(t, st, 2024).Centres[0].ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a centre of another cycle, restricted: %v", err)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -50,6 +52,9 @@ func (s *Store) keptCycle(ctx context.Context, year int) (*keptCycle, error) {
 	if k := s.cycles.get(year, version); k != nil {
 		return k, nil
 	}
+	if s.cycles.absent(year, version) {
+		return nil, fmt.Errorf("cycle %d: %w", year, ErrNotFound)
+	}
 	// The requests that find the same version gone stale load the cycle
 	// once between them (the first one's load, begun after it read the
 	// version: its snapshot holds that version or a later one).
@@ -70,12 +75,18 @@ func (s *Store) loadAndKeep(ctx context.Context, year int) (*keptCycle, error) {
 		return nil, err
 	}
 	defer tx.Rollback(ctx)
-	// The version the snapshot holds: what is read below is of it.
+	// The version the snapshot holds: what is read below is of it; and the
+	// years of the cycles that exist in it.
 	var version int64
-	if err := tx.QueryRow(ctx, `SELECT n FROM data_version`).Scan(&version); err != nil {
+	var years []int
+	if err := tx.QueryRow(ctx, `SELECT n, coalesce((SELECT array_agg(year) FROM cycles), '{}') FROM data_version`).Scan(&version, &years); err != nil {
 		return nil, err
 	}
-	c, err := loadCycleTx(ctx, tx, year, s.today())
+	s.cycles.putYears(version, years)
+	if !slices.Contains(years, year) {
+		return nil, fmt.Errorf("cycle %d: %w", year, ErrNotFound)
+	}
+	c, err := loadCycleTx(ctx, tx, year, 0, s.today())
 	if err != nil {
 		return nil, err
 	}
@@ -85,9 +96,16 @@ func (s *Store) loadAndKeep(ctx context.Context, year int) (*keptCycle, error) {
 	return s.cycles.put(year, version, c), nil
 }
 
-// loadCycleTx is LoadCycle within tx, for a write that must judge the cycle
-// as it stands under its own locks, evaluated on today.
-func loadCycleTx(ctx context.Context, tx pgx.Tx, year int, today time.Time) (*plan.Cycle, error) {
+// loadCycleTx is the one reader of a cycle's rows: LoadCycle (and through
+// its kept cycle LoadCentreFigures and Monitoring) reads with it in a
+// snapshot of its own, and a write that must judge the cycle as it stands
+// under its own locks reads with it within tx. Its statements are a fixed
+// number whatever the size of the plan. When only is not 0 the cycle
+// holds that centre alone (a cycle_centres id): the rows of the others
+// are not read; ErrNotFound when the centre is not of the cycle. The
+// cycle is evaluated (Evaluate): with only, the cycle's own figures are
+// the centre's; today decides the period its figures are at.
+func loadCycleTx(ctx context.Context, tx pgx.Tx, year int, only domain.CycleCentreID, today time.Time) (*plan.Cycle, error) {
 	c := &plan.Cycle{Year: year}
 	err := tx.QueryRow(ctx, `
 		SELECT c.id, o.name, c.band_reached, c.band_partial, c.rounding, c.achievement_cap, coalesce(c.approval_act, ''), c.approved_on, c.version
@@ -100,27 +118,41 @@ func loadCycleTx(ctx context.Context, tx pgx.Tx, year int, today time.Time) (*pl
 	if err != nil {
 		return nil, fmt.Errorf("cycle %d: %w", year, err)
 	}
-	l := loader{tx: tx, c: c, objectives: map[int64]*plan.Objective{}, activities: map[int64]*plan.Activity{}, indicators: map[int64]*plan.Indicator{}}
-	for _, step := range []func(context.Context) error{l.periods, l.centres, l.submissions, l.objectives_, l.activities_, l.progress, l.indicators_, l.values, l.targets, l.reports} {
+	l := loader{tx: tx, c: c, only: only, byCentre: map[domain.CycleCentreID]*plan.Centre{}, objectives: map[int64]*plan.Objective{}, activities: map[int64]*plan.Activity{}, indicators: map[int64]*plan.Indicator{}}
+	for _, step := range []func(context.Context) error{l.periods, l.centres, l.review, l.objectives_, l.activities_, l.progress, l.indicators_, l.values, l.targets, l.reports} {
 		if err := step(ctx); err != nil {
 			return nil, fmt.Errorf("cycle %d: %w", year, err)
 		}
+	}
+	if only != 0 && len(c.Centres) == 0 {
+		return nil, fmt.Errorf("cycle %d, centre %d: %w", year, only, ErrNotFound)
 	}
 	c.Evaluate(today)
 	return c, nil
 }
 
 type loader struct {
-	tx         pgx.Tx
-	c          *plan.Cycle
+	tx pgx.Tx
+	c  *plan.Cycle
+	// only is the centre the load is restricted to, 0 for all.
+	only       domain.CycleCentreID
+	byCentre   map[domain.CycleCentreID]*plan.Centre
 	objectives map[int64]*plan.Objective
 	activities map[int64]*plan.Activity
 	indicators map[int64]*plan.Indicator
 }
 
-// each runs query and calls scan for every row.
-func (l *loader) each(ctx context.Context, query string, dest func() []any, row func() error) error {
-	rows, err := l.tx.Query(ctx, query, l.c.ID)
+// each runs query and calls row after scanning each row into dest(). The
+// query's $1 is the cycle's id; its comment /*only*/ becomes, when the
+// load is restricted to a centre, "AND " + only, a condition on $2 (that
+// centre's id); a query with no such comment reads the whole cycle.
+func (l *loader) each(ctx context.Context, query, only string, dest func() []any, row func() error) error {
+	args := []any{l.c.ID}
+	if l.only != 0 && only != "" {
+		query = strings.Replace(query, "/*only*/", "AND "+only, 1)
+		args = append(args, int64(l.only))
+	}
+	rows, err := l.tx.Query(ctx, query, args...)
 	if err != nil {
 		return err
 	}
@@ -138,27 +170,54 @@ func (l *loader) each(ctx context.Context, query string, dest func() []any, row 
 
 func (l *loader) periods(ctx context.Context) error {
 	var p plan.Period
-	return l.each(ctx, `SELECT id, ends_on, closes_on FROM periods WHERE cycle_id = $1 ORDER BY ends_on`,
-		func() []any { return []any{&p.ID, &p.EndsOn, &p.ClosesOn} },
+	return l.each(ctx, `SELECT id, ends_on, opens_on, closes_on FROM periods WHERE cycle_id = $1 ORDER BY ends_on`, "",
+		func() []any { return []any{&p.ID, &p.EndsOn, &p.OpensOn, &p.ClosesOn} },
 		func() error { l.c.Periods = append(l.c.Periods, p); return nil })
 }
 
-// submissions reads the state of each centre's periods in the review.
-func (l *loader) submissions(ctx context.Context) error {
-	byID := map[domain.CycleCentreID]*plan.Centre{}
-	for _, ce := range l.c.Centres {
-		byID[ce.ID] = ce
-	}
+// review reads where each centre's periods stand in the review: the
+// submission, when there is one, and the latest reopening, when there is
+// one (a row for each (centre, period) with either).
+func (l *loader) review(ctx context.Context) error {
 	var centre domain.CycleCentreID
-	var sub plan.Submission
+	var period time.Time
+	var state, comment *string
+	var version *int
+	var submittedAt, reviewedAt, until *time.Time
+	var submittedBy, reviewedBy *int64
 	return l.each(ctx, `
-		SELECT s.cycle_centre_id, pe.ends_on, s.state, s.comment
-		FROM submissions s JOIN periods pe ON pe.id = s.period_id
-		WHERE s.cycle_id = $1 ORDER BY s.cycle_centre_id, pe.ends_on`,
-		func() []any { return []any{&centre, &sub.Period, &sub.State, &sub.Comment} },
+		SELECT coalesce(s.cycle_centre_id, r.cycle_centre_id), pe.ends_on, s.state, s.comment, s.version,
+			s.submitted_at, s.submitted_by, s.reviewed_at, s.reviewed_by, r.until
+		FROM (SELECT * FROM submissions WHERE cycle_id = $1) s
+		FULL JOIN (SELECT DISTINCT ON (period_id, cycle_centre_id) period_id, cycle_centre_id, until
+		           FROM period_reopenings WHERE cycle_id = $1 ORDER BY period_id, cycle_centre_id, id DESC) r
+		  ON r.period_id = s.period_id AND r.cycle_centre_id = s.cycle_centre_id
+		JOIN periods pe ON pe.id = coalesce(s.period_id, r.period_id)
+		WHERE true /*only*/ ORDER BY 1, 2`, "coalesce(s.cycle_centre_id, r.cycle_centre_id) = $2",
+		func() []any {
+			return []any{&centre, &period, &state, &comment, &version, &submittedAt, &submittedBy, &reviewedAt, &reviewedBy, &until}
+		},
 		func() error {
-			if ce := byID[centre]; ce != nil {
+			ce := l.byCentre[centre]
+			if ce == nil {
+				return nil
+			}
+			if state != nil {
+				sub := plan.Submission{Period: period, State: plan.SubmissionState(*state), Comment: deref(comment), Version: *version,
+					SubmittedAt: *submittedAt}
+				if submittedBy != nil {
+					sub.SubmittedBy = *submittedBy
+				}
+				if reviewedAt != nil {
+					sub.ReviewedAt = *reviewedAt
+				}
+				if reviewedBy != nil {
+					sub.ReviewedBy = *reviewedBy
+				}
 				ce.Submissions = append(ce.Submissions, sub)
+			}
+			if until != nil {
+				ce.Reopenings = append(ce.Reopenings, plan.Reopening{Period: period, Until: *until})
 			}
 			return nil
 		})
@@ -167,35 +226,35 @@ func (l *loader) submissions(ctx context.Context) error {
 func (l *loader) centres(ctx context.Context) error {
 	return l.each(ctx, `
 		SELECT cc.id, c.id, c.name, cc.manager, cc.version FROM cycle_centres cc JOIN centres c ON c.id = cc.centre_id
-		WHERE cc.cycle_id = $1 ORDER BY cc.position`,
+		WHERE cc.cycle_id = $1 /*only*/ ORDER BY cc.position`, "cc.id = $2",
 		func() []any {
 			l.c.Centres = append(l.c.Centres, &plan.Centre{})
 			ce := l.c.Centres[len(l.c.Centres)-1]
 			return []any{&ce.ID, &ce.CentreID, &ce.Name, &ce.Manager, &ce.Version}
 		},
-		func() error { return nil })
+		func() error {
+			ce := l.c.Centres[len(l.c.Centres)-1]
+			l.byCentre[ce.ID] = ce
+			return nil
+		})
 }
 
 func (l *loader) objectives_(ctx context.Context) error {
-	centres := map[domain.CycleCentreID]*plan.Centre{}
-	for _, ce := range l.c.Centres {
-		centres[ce.ID] = ce
-	}
 	var ccID domain.CycleCentreID
 	var o *plan.Objective
 	return l.each(ctx, `
 		SELECT o.cycle_centre_id, o.id, o.section, o.number, o.title, o.strategic_area, o.operational_objective,
 		       o.peg_project, o.services, o.end_users, o.networks, o.description_html, o.weight, coalesce(g.code, ''), o.version
 		FROM objectives o LEFT JOIN objective_groups g ON g.id = o.group_id
-		WHERE o.cycle_id = $1 ORDER BY o.cycle_centre_id, o.position`,
+		WHERE o.cycle_id = $1 /*only*/ ORDER BY o.cycle_centre_id, o.position`, "o.cycle_centre_id = $2",
 		func() []any {
 			o = &plan.Objective{}
 			return []any{&ccID, &o.ID, &o.Section, &o.Number, &o.Title, &o.StrategicArea, &o.OperationalObjective,
 				&o.PEGProject, &o.Services, &o.EndUsers, &o.Networks, &o.DescriptionHTML, &o.Weight, &o.Group, &o.Version}
 		},
 		func() error {
-			ce, ok := centres[ccID]
-			if !ok {
+			ce := l.byCentre[ccID]
+			if ce == nil {
 				return fmt.Errorf("objective %d: centre %d not in cycle", o.ID, ccID)
 			}
 			ce.Objectives = append(ce.Objectives, o)
@@ -211,7 +270,7 @@ func (l *loader) activities_(ctx context.Context) error {
 	return l.each(ctx, `
 		SELECT a.objective_id, a.id, a.description, a.planned_from, a.planned_to, a.planned_annual, a.version
 		FROM activities a JOIN objectives o ON o.id = a.objective_id
-		WHERE o.cycle_id = $1 ORDER BY a.objective_id, a.position`,
+		WHERE o.cycle_id = $1 /*only*/ ORDER BY a.objective_id, a.position`, "o.cycle_centre_id = $2",
 		func() []any {
 			a = &plan.Activity{}
 			return []any{&objID, &a.ID, &a.Description, &from, &to, &a.Planned.Annual, &a.Version}
@@ -233,7 +292,8 @@ func (l *loader) progress(ctx context.Context) error {
 	return l.each(ctx, `
 		SELECT ap.activity_id, pe.ends_on, ap.actual_from, ap.actual_to, ap.actual_annual, ap.reason
 		FROM activity_progress ap JOIN periods pe ON pe.id = ap.period_id
-		WHERE pe.cycle_id = $1 ORDER BY ap.activity_id, pe.ends_on`,
+		WHERE pe.cycle_id = $1 /*only*/ ORDER BY ap.activity_id, pe.ends_on`,
+		"ap.activity_id IN (SELECT a.id FROM activities a JOIN objectives o ON o.id = a.objective_id WHERE o.cycle_centre_id = $2)",
 		func() []any {
 			p = plan.Progress{}
 			return []any{&actID, &p.Period, &from, &to, &p.Actual.Annual, &reason}
@@ -256,7 +316,7 @@ func (l *loader) indicators_(ctx context.Context) error {
 		SELECT i.objective_id, i.id, i.name, i.description, i.unit, i.polarity, i.weight, i.expected, i.neutralised_reason, i.neutralised_by,
 			i.override_pct, i.override_reason, i.version
 		FROM indicators i JOIN objectives o ON o.id = i.objective_id
-		WHERE o.cycle_id = $1 ORDER BY i.objective_id, i.position`,
+		WHERE o.cycle_id = $1 /*only*/ ORDER BY i.objective_id, i.position`, "o.cycle_centre_id = $2",
 		func() []any {
 			in = &plan.Indicator{}
 			return []any{&objID, &in.ID, &in.Name, &in.Description, &unit, &polarity, &in.Weight, &in.Expected, &reason, &by, &overridePct, &overrideReason, &in.Version}
@@ -276,6 +336,10 @@ func (l *loader) indicators_(ctx context.Context) error {
 		})
 }
 
+// indicatorsOfCentre restricts a query on an indicator's rows to those of
+// the centre $2.
+const indicatorsOfCentre = "IN (SELECT i.id FROM indicators i JOIN objectives o ON o.id = i.objective_id WHERE o.cycle_centre_id = $2)"
+
 // values reads every period's values: a value, or "non rilevabile" with
 // its reason (the writes are in importSeries and SaveProgress).
 func (l *loader) values(ctx context.Context) error {
@@ -285,7 +349,7 @@ func (l *loader) values(ctx context.Context) error {
 	return l.each(ctx, `
 		SELECT iv.indicator_id, pe.ends_on, coalesce(iv.value, 0), iv.not_measurable, iv.reason
 		FROM indicator_values iv JOIN periods pe ON pe.id = iv.period_id
-		WHERE pe.cycle_id = $1 ORDER BY iv.indicator_id, pe.ends_on`,
+		WHERE pe.cycle_id = $1 /*only*/ ORDER BY iv.indicator_id, pe.ends_on`, "iv.indicator_id "+indicatorsOfCentre,
 		func() []any { return []any{&indID, &v.Period, &v.Value, &v.NotMeasurable, &reason} },
 		func() error {
 			v.Reason = deref(reason)
@@ -301,7 +365,7 @@ func (l *loader) targets(ctx context.Context) error {
 	return l.each(ctx, `
 		SELECT it.indicator_id, pe.ends_on, it.target
 		FROM indicator_targets it JOIN periods pe ON pe.id = it.period_id
-		WHERE pe.cycle_id = $1 ORDER BY it.indicator_id, pe.ends_on`,
+		WHERE pe.cycle_id = $1 /*only*/ ORDER BY it.indicator_id, pe.ends_on`, "it.indicator_id "+indicatorsOfCentre,
 		func() []any { return []any{&indID, &t.Period, &t.Value} },
 		func() error {
 			in := l.indicators[indID]
@@ -317,7 +381,8 @@ func (l *loader) reports(ctx context.Context) error {
 	return l.each(ctx, `
 		SELECT pr.objective_id, pe.ends_on, pr.status, pr.text_html, pr.version
 		FROM progress_reports pr JOIN periods pe ON pe.id = pr.period_id
-		WHERE pe.cycle_id = $1 ORDER BY pr.objective_id, pe.ends_on`,
+		WHERE pe.cycle_id = $1 /*only*/ ORDER BY pr.objective_id, pe.ends_on`,
+		"pr.objective_id IN (SELECT o.id FROM objectives o WHERE o.cycle_centre_id = $2)",
 		func() []any { return []any{&objID, &r.Period, &status, &r.TextHTML, &r.Version} },
 		func() error {
 			r.Status = domain.ReportStatus(deref(status))

@@ -152,7 +152,7 @@ type Transition struct {
 // MissingReasons lists what the centre must still explain (a value below
 // target or an activity late without a written reason, plan.ReasonsMissing)
 // before it can submit the period; nil when nothing is missing. It reads
-// the cycle inside tx, as the submission sees it on today.
+// the centre's rows inside tx, as the submission sees them on today.
 func MissingReasons(ctx context.Context, tx pgx.Tx, periodID int64, centre domain.CycleCentreID, today time.Time) ([]string, error) {
 	var year int
 	var end time.Time
@@ -160,17 +160,16 @@ func MissingReasons(ctx context.Context, tx pgx.Tx, periodID int64, centre domai
 		periodID).Scan(&year, &end); err != nil {
 		return nil, err
 	}
-	c, err := loadCycleTx(ctx, tx, year, today)
+	c, err := loadCycleTx(ctx, tx, year, centre, today)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
 	var out []string
-	for _, ce := range c.Centres {
-		if ce.ID == centre {
-			for _, m := range c.ReasonsMissing(ce, end) {
-				out = append(out, m.Message)
-			}
-		}
+	for _, m := range c.ReasonsMissing(c.Centres[0], end) {
+		out = append(out, m.Message)
 	}
 	return out, nil
 }
@@ -516,106 +515,77 @@ func (o *MonitoringOverview) Cell(periodID int64, centre domain.CycleCentreID) (
 	return MonitoringPeriod{}, MonitoringCentre{}, MonitoringCell{}, false
 }
 
-// Monitoring reads the overview of the cycle of year, judged on today.
+// Monitoring reads the overview of the cycle of year, judged on today:
+// the windows, reopenings and submissions of the cycle as LoadCycle reads
+// it (its kept cycle), with the names of the users who sent and reviewed
+// (one statement more).
 func (s *Store) Monitoring(ctx context.Context, year int, today time.Time) (*MonitoringOverview, error) {
-	cycleID, err := s.cycleID(ctx, year)
+	k, err := s.keptCycle(ctx, year)
 	if err != nil {
 		return nil, err
 	}
-	o := &MonitoringOverview{Year: year}
-	rows, err := s.pool.Query(ctx, `SELECT id, ends_on, opens_on, closes_on FROM periods WHERE cycle_id = $1 ORDER BY ends_on`, cycleID)
-	if err != nil {
-		return nil, err
+	c := k.cycle // not to be changed
+	o := &MonitoringOverview{Year: year, Periods: make([]MonitoringPeriod, len(c.Periods)), Centres: make([]MonitoringCentre, len(c.Centres))}
+	for j, p := range c.Periods {
+		o.Periods[j] = MonitoringPeriod{ID: p.ID, EndsOn: p.EndsOn, OpensOn: p.OpensOn, ClosesOn: p.ClosesOn}
 	}
-	if o.Periods, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (MonitoringPeriod, error) {
-		var p MonitoringPeriod
-		err := r.Scan(&p.ID, &p.EndsOn, &p.OpensOn, &p.ClosesOn)
-		return p, err
-	}); err != nil {
-		return nil, err
-	}
-	rows, err = s.pool.Query(ctx, `
-		SELECT cc.id, cc.centre_id, c.name FROM cycle_centres cc JOIN centres c ON c.id = cc.centre_id
-		WHERE cc.cycle_id = $1 ORDER BY cc.position`, cycleID)
-	if err != nil {
-		return nil, err
-	}
-	if o.Centres, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (MonitoringCentre, error) {
-		var c MonitoringCentre
-		err := r.Scan(&c.ID, &c.CentreID, &c.Name)
-		return c, err
-	}); err != nil {
-		return nil, err
-	}
-	pi, ci := map[int64]int{}, map[domain.CycleCentreID]int{}
-	for j, p := range o.Periods {
-		pi[p.ID] = j
-	}
-	o.Cells = make([][]MonitoringCell, len(o.Centres))
-	facts := make([][]plan.EntryFacts, len(o.Centres))
-	for i, c := range o.Centres {
-		ci[c.ID] = i
-		o.Cells[i] = make([]MonitoringCell, len(o.Periods))
-		facts[i] = make([]plan.EntryFacts, len(o.Periods))
-		for j, p := range o.Periods {
-			facts[i][j] = plan.EntryFacts{OpensOn: p.OpensOn, ClosesOn: p.ClosesOn}
+	var users []int64
+	o.Cells = make([][]MonitoringCell, len(c.Centres))
+	for i, ce := range c.Centres {
+		o.Centres[i] = MonitoringCentre{ID: ce.ID, CentreID: ce.CentreID, Name: ce.Name}
+		o.Cells[i] = make([]MonitoringCell, len(c.Periods))
+		for j, p := range c.Periods {
+			f := plan.EntryFacts{OpensOn: p.OpensOn, ClosesOn: p.ClosesOn}
+			cell := &o.Cells[i][j]
+			for _, r := range ce.Reopenings {
+				if r.Period.Equal(p.EndsOn) {
+					u := r.Until
+					f.ReopenedUntil, cell.ReopenedUntil = u, &u
+				}
+			}
+			version := 0
+			for _, sub := range ce.Submissions {
+				if sub.Period.Equal(p.EndsOn) {
+					f.State, version, cell.Comment = sub.State, sub.Version, sub.Comment
+					cell.SubmittedAt, cell.ReviewedAt = timeOrNil(sub.SubmittedAt), timeOrNil(sub.ReviewedAt)
+					users = append(users, sub.SubmittedBy, sub.ReviewedBy)
+				}
+			}
+			cell.Entry = plan.Entry(f, today)
+			cell.Entry.Version = version
 		}
 	}
-	rows, err = s.pool.Query(ctx, `
-		SELECT DISTINCT ON (period_id, cycle_centre_id) period_id, cycle_centre_id, until
-		FROM period_reopenings WHERE cycle_id = $1 ORDER BY period_id, cycle_centre_id, id DESC`, cycleID)
+	if len(users) == 0 {
+		return o, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT id, coalesce(nullif(name, ''), email, '') FROM users WHERE id = ANY($1)`, users)
 	if err != nil {
 		return nil, err
 	}
-	var pid int64
-	var ccid domain.CycleCentreID
-	var until time.Time
-	if _, err := pgx.ForEachRow(rows, []any{&pid, &ccid, &until}, func() error {
-		i, j := ci[ccid], pi[pid]
-		u := until
-		facts[i][j].ReopenedUntil, o.Cells[i][j].ReopenedUntil = u, &u
-		return nil
-	}); err != nil {
+	names := map[int64]string{}
+	var id int64
+	var name string
+	if _, err := pgx.ForEachRow(rows, []any{&id, &name}, func() error { names[id] = name; return nil }); err != nil {
 		return nil, err
 	}
-	rows, err = s.pool.Query(ctx, `
-		SELECT s.period_id, s.cycle_centre_id, s.state, s.version, s.comment, s.submitted_at,
-			coalesce(nullif(su.name, ''), su.email, ''), s.reviewed_at, coalesce(nullif(ru.name, ''), ru.email, '')
-		FROM submissions s LEFT JOIN users su ON su.id = s.submitted_by LEFT JOIN users ru ON ru.id = s.reviewed_by
-		WHERE s.cycle_id = $1`, cycleID)
-	if err != nil {
-		return nil, err
-	}
-	var state, comment, by, rby string
-	var version int
-	var at, rat *time.Time
-	versions := map[[2]int]int{}
-	if _, err := pgx.ForEachRow(rows, []any{&pid, &ccid, &state, &version, &comment, &at, &by, &rat, &rby}, func() error {
-		i, j := ci[ccid], pi[pid]
-		facts[i][j].State = plan.SubmissionState(state)
-		versions[[2]int{i, j}] = version
-		c := &o.Cells[i][j]
-		c.Comment, c.SubmittedBy, c.ReviewedBy = comment, by, rby
-		c.SubmittedAt, c.ReviewedAt = copyTime(at), copyTime(rat)
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	for i := range o.Centres {
-		for j := range o.Periods {
-			o.Cells[i][j].Entry = plan.Entry(facts[i][j], today)
-			o.Cells[i][j].Entry.Version = versions[[2]int{i, j}]
+	for i, ce := range c.Centres {
+		for j, p := range c.Periods {
+			for _, sub := range ce.Submissions {
+				if sub.Period.Equal(p.EndsOn) {
+					o.Cells[i][j].SubmittedBy, o.Cells[i][j].ReviewedBy = names[sub.SubmittedBy], names[sub.ReviewedBy]
+				}
+			}
 		}
 	}
 	return o, nil
 }
 
-func copyTime(t *time.Time) *time.Time {
-	if t == nil {
+// timeOrNil is a pointer to a copy of t, nil when t is zero.
+func timeOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
 		return nil
 	}
-	c := *t
-	return &c
+	return &t
 }
 
 // InstallWindow sets a period's window as part of installing data (the

@@ -294,7 +294,7 @@ func (s *Store) ValidateReport(ctx context.Context, a Actor, year, number int, v
 		if msg := plan.ValidationProblem(v.On, domain.Today(sentAt), s.today()); msg != "" {
 			return &Conflict{Message: msg, Field: "validated_on"}
 		}
-		c, err := loadCycleTx(ctx, tx, year, s.today())
+		c, err := loadCycleTx(ctx, tx, year, 0, s.today())
 		if err != nil {
 			return err
 		}

@@ -87,7 +87,7 @@ func polarityOptions() []components.Option {
 }
 
 func yesNoOptions() []components.Option {
-	return []components.Option{{Value: "", Label: "—"}, {Value: "si", Label: "si"}, {Value: "no", Label: "no"}}
+	return []components.Option{{Value: "", Label: "—"}, {Value: "si", Label: "sì"}, {Value: "no", Label: "no"}}
 }
 
 func IndicatorEdit(v IndicatorFormView) templ.Component {

@@ -93,7 +93,7 @@ var StatusOptions = []components.Option{
 	{Value: "critico", Label: "Critico"},
 }
 
-var valueYesNoOptions = []components.Option{{Value: "", Label: "Non rilevato"}, {Value: "si", Label: "si"}, {Value: "no", Label: "no"}}
+var valueYesNoOptions = []components.Option{{Value: "", Label: "Non rilevato"}, {Value: "si", Label: "sì"}, {Value: "no", Label: "no"}}
 
 func ProgressEdit(v ProgressView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {

@@ -146,3 +146,45 @@ func Transparency(year int) string { return "/trasparenza/relazione/" + strconv.
 func TransparencyFile(year, number int, name string) string {
 	return fmt.Sprintf("%s/versioni/%d/%s", Transparency(year), number, name)
 }
+
+// Home is the landing page: the list of cycles.
+const Home = "/"
+
+// SignIn is the sign-in form; SignOut ends the session (POST).
+const (
+	SignIn  = "/accedi"
+	SignOut = "/esci"
+)
+
+// Password is the signed-in user's form to change the password.
+const Password = "/profilo/password"
+
+// Users is the admin's list of accounts, where a new one is created.
+const Users = "/admin/utenti"
+
+// User is the page of an action on the account id: "modifica",
+// "password" (a reset) or "stato" (active or not).
+func User(id int64, action string) string {
+	return Users + "/" + strconv.FormatInt(id, 10) + "/" + action
+}
+
+// Audit is the audit log (registro delle modifiche), filtered by its
+// query parameters.
+const Audit = "/registro"
+
+// NewCycle is the form of a new cycle; CycleImport takes a whole cycle as
+// a JSON document; PlanTemplate is the empty workbook of a plan.
+const (
+	NewCycle     = "/cicli/nuovo"
+	CycleImport  = "/cicli/importa"
+	PlanTemplate = "/modello-piano.xlsx"
+)
+
+// NotificationsRead marks every notification of the signed-in user read
+// (POST); NotificationRead marks one.
+const NotificationsRead = Notifications + "/lette"
+
+// NotificationRead marks the notification id read (POST).
+func NotificationRead(id int64) string {
+	return Notifications + "/" + strconv.FormatInt(id, 10) + "/letta"
+}

@@ -1,0 +1,1 @@
+DROP TRIGGER period_reopenings_data_version ON period_reopenings;
