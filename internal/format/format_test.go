@@ -12,7 +12,7 @@ func TestFormats(t *testing.T) {
 	cases := []struct{ got, want string }{
 		{Number(1234.5), "1.234,5"},
 		{Number(8), "8"},
-		{Number(-0.0), "0"},
+		{Number(-0.001), "0"},
 		{Number(2.125), "2,12"},
 		{Percent(33.3), "33,3%"},
 		{Percent(33), "33%"},
