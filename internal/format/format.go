@@ -6,6 +6,7 @@
 package format
 
 import (
+	"math"
 	"strconv"
 	"time"
 
@@ -20,8 +21,8 @@ var printer = message.NewPrinter(language.Italian)
 
 // Number writes v the Italian way: 1.234,5 (at most two decimals).
 func Number(v float64) string {
-	if v == 0 {
-		v = 0 // no "-0"
+	if math.Round(v*100) == 0 {
+		v = 0 // no "-0" for a negative amount that shows as zero
 	}
 	return printer.Sprint(number.Decimal(v, number.MaxFractionDigits(2)))
 }
@@ -30,7 +31,7 @@ func Number(v float64) string {
 // cycle's rule: 33,3% or 33%. It shows at most one decimal, which is all a
 // rounded figure has.
 func Percent(v float64) string {
-	if v == 0 {
+	if math.Round(v*10) == 0 {
 		v = 0
 	}
 	return printer.Sprint(number.Decimal(v, number.MaxFractionDigits(1))) + "%"
