@@ -1,6 +1,7 @@
 package store
 
 import (
+	"traguardo/internal/format"
 	"context"
 	"errors"
 	"fmt"
@@ -212,12 +213,10 @@ func progressSnapshot(ctx context.Context, tx pgx.Tx, objectiveID, periodID int6
 		switch {
 		case nm:
 			line += "non rilevabile"
-		case unit == string(domain.UnitYesNo) && value != nil && *value == 1:
-			line += "si"
-		case unit == string(domain.UnitYesNo):
-			line += "no"
 		case value != nil:
-			line += strings.Replace(strconv.FormatFloat(*value, 'f', -1, 64), ".", ",", 1)
+			line += format.Value(domain.Unit(unit), *value)
+		case unit == string(domain.UnitYesNo):
+			line += format.YesNo(false)
 		}
 		if reason != "" {
 			line += " (motivo: " + reason + ")"
