@@ -5,10 +5,15 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"traguardo/internal/demo"
+	"traguardo/internal/pgtest"
+	"traguardo/internal/richtext"
+	"traguardo/internal/server"
 
 	"traguardo/internal/domain"
 	"traguardo/internal/format"
@@ -117,16 +122,28 @@ func objectiveOf(t *testing.T, c *plan.Cycle, centre string, number int) *plan.O
 func figureText(f plan.Figure) string { return format.Figure(f.Achievement, f.Pending) }
 
 // checkOneTruth compares every surface with the model m (the cycle as the
-// store evaluates it, at its last period).
+// store evaluates it, at its default period).
 func checkOneTruth(t *testing.T, base string, m *plan.Cycle) {
 	t.Helper()
+	checkPages(t, base, m, "")
+	checkDocuments(t, base, m)
+}
+
+// checkPages compares the pages at period al (the "al" parameter; "" for
+// the default period) with the model m evaluated there.
+func checkPages(t *testing.T, base string, m *plan.Cycle, al string) {
+	t.Helper()
 	year := m.Year
+	q := ""
+	if al != "" {
+		q = "?al=" + al
+	}
 	// The cycle page and the dashboard: the body and each centre.
-	cycle := getPage(t, base+paths.Cycle(year), 200)
+	cycle := getPage(t, base+paths.Cycle(year)+q, 200)
 	if got, want := textOf(oneByTestID(t, cycle, "cycle-achievement")), figureText(m.Figure); !strings.HasPrefix(got, want) {
 		t.Errorf("cycle page: body %q, want %q", got, want)
 	}
-	dash := getPage(t, base+paths.Dashboard(year), 200)
+	dash := getPage(t, base+paths.Dashboard(year)+q, 200)
 	values := byTestID(dash, "achievement-value")
 	if len(values) != len(m.Centres)+1 {
 		t.Fatalf("dashboard: %d achievement rows, want %d", len(values), len(m.Centres)+1)
@@ -143,22 +160,19 @@ func checkOneTruth(t *testing.T, base string, m *plan.Cycle) {
 		if got := textOf(centreCells[i]); !strings.HasPrefix(got, want) {
 			t.Errorf("cycle page: %s %q, want %q", ce.Name, got, want)
 		}
-		page := getPage(t, base+paths.Centre(year, ce.ID), 200)
+		page := getPage(t, base+paths.Centre(year, ce.ID)+q, 200)
 		if got := textOf(oneByTestID(t, page, "centre-achievement")); !strings.HasPrefix(got, want) {
 			t.Errorf("centre page: %s %q, want %q", ce.Name, got, want)
 		}
 	}
 
 	// Each objective: its page's headline and the period table's row of
-	// the last period.
+	// the period (when it has data there).
 	last := format.Date(m.AsOf)
 	for _, ce := range m.Centres {
 		for _, o := range ce.Objectives {
-			want := figureText(o.Figure)
-			if o.Band != "" {
-				want += " " + string(o.Band)
-			}
-			page := getPage(t, base+paths.Objective(year, o.ID), 200)
+			want := strings.TrimSpace(figureText(o.Figure) + " " + string(o.Band))
+			page := getPage(t, base+paths.Objective(year, o.ID)+q, 200)
 			if got := textOf(oneByTestID(t, page, "objective-achievement")); got != want {
 				t.Errorf("%s objective %d: headline %q, want %q", ce.Name, o.Number, got, want)
 			}
@@ -172,7 +186,7 @@ func checkOneTruth(t *testing.T, base string, m *plan.Cycle) {
 					}
 				}
 			}
-			if !found {
+			if !found && o.HasData(m.AsOf) {
 				t.Errorf("%s objective %d: no row of %s in the period table", ce.Name, o.Number, last)
 			}
 		}
@@ -180,19 +194,30 @@ func checkOneTruth(t *testing.T, base string, m *plan.Cycle) {
 
 	// The list of objectives, every page of it, as the centre filter gives it.
 	for _, ce := range m.Centres {
-		list := getPage(t, base+paths.Objectives(year)+"?centro="+strconv.FormatInt(int64(ce.ID), 10), 200)
+		lq := "?centro=" + strconv.FormatInt(int64(ce.ID), 10)
+		if al != "" {
+			lq += "&al=" + al
+		}
+		list := getPage(t, base+paths.Objectives(year)+lq, 200)
 		rows := byTestID(list, "objective-row")
 		if len(rows) != len(ce.Objectives) {
 			t.Fatalf("list of %s: %d rows, want %d", ce.Name, len(rows), len(ce.Objectives))
 		}
 		for i, o := range ce.Objectives {
-			want := figureText(o.Figure)
-			if !strings.Contains(textOf(rows[i]), want+" "+string(o.Band)) {
-				t.Errorf("list: %s objective %d reads %q, want %q", ce.Name, o.Number, textOf(rows[i]), want+" "+string(o.Band))
+			want := strings.TrimSpace(figureText(o.Figure) + " " + string(o.Band))
+			if !strings.Contains(textOf(rows[i]), want) {
+				t.Errorf("list: %s objective %d reads %q, want %q", ce.Name, o.Number, textOf(rows[i]), want)
 			}
 		}
 	}
 
+}
+
+// checkDocuments compares the JSON export, the Relazione's CSV and its page
+// with the model m at its default period.
+func checkDocuments(t *testing.T, base string, m *plan.Cycle) {
+	t.Helper()
+	year := m.Year
 	// The JSON export: every objective's and indicator's achievement.
 	_, body, _ := get(t, base+"/cicli/"+strconv.Itoa(year)+"/export.json")
 	var doc struct {
@@ -220,7 +245,7 @@ func checkOneTruth(t *testing.T, base string, m *plan.Cycle) {
 		for j, o := range ce.Objectives {
 			d := doc.Centres[i].Objectives[j]
 			eq(fmt.Sprintf("%s objective %d", ce.Name, o.Number), d.Achievement, o.Achievement)
-			if d.Band == nil || *d.Band != string(o.Band) {
+			if (d.Band == nil) != (o.Band == "") || (d.Band != nil && *d.Band != string(o.Band)) {
 				t.Errorf("export: %s objective %d band %v, want %q", ce.Name, o.Number, d.Band, o.Band)
 			}
 			for k, in := range o.Indicators {
@@ -282,4 +307,87 @@ func show(p *float64) string {
 		return "null"
 	}
 	return strconv.FormatFloat(*p, 'f', -1, 64)
+}
+
+// TestFigures_OneTruthScaledAtEveryPeriod: on a plan three times the demo's
+// with values at every quarter (the benchmark's plan, through the JSON
+// import), with weights on an objective's indicators and on a centre's
+// objectives and a value "non rilevabile", the pages at every period show
+// the model's figures there, and the documents the default period's.
+func TestFigures_OneTruthScaledAtEveryPeriod(t *testing.T) {
+	t.Parallel()
+	st := store.New(pgtest.NewDB(t))
+	ctx := context.Background()
+	const password = "una password di prova"
+	_, accounts, err := demo.ScaleInstall(ctx, st, richtext.NewPolicy(), demo.Scale{Objectives: 24, Centres: 4, Users: 10}, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(server.New(st, newTestLogger(t), testConfig))
+	t.Cleanup(srv.Close)
+	host := srv.Listener.Addr().String()
+	sessionCookies.Store(host, signIn(t, srv.URL, accounts[0].Email, password))
+	t.Cleanup(func() { sessionCookies.Delete(host) })
+	years, err := st.ListCycles(ctx)
+	if err != nil || len(years) == 0 {
+		t.Fatalf("cycles %v, %v", years, err)
+	}
+	year := years[0].Year
+	c, err := st.LoadCycle(ctx, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Weights: the first objective's indicators 3, 1, ...; the first
+	// centre's objectives 2, 1, ....
+	ce := c.Centres[0]
+	for i, o := range ce.Objectives {
+		w := 1.0
+		if i == 0 {
+			w = 2
+		}
+		o.Weight = &w
+		if err := st.UpdateObjective(ctx, store.Change{Actor: store.CLI, Version: o.Version}, o.ID, o); err != nil {
+			t.Fatalf("weight of objective %d: %v", o.ID, err)
+		}
+	}
+	first := ce.Objectives[0]
+	for i, in := range first.Indicators {
+		w := 1.0
+		if i == 0 {
+			w = 3
+		}
+		in.Weight = &w
+		if err := st.UpdateIndicator(ctx, store.Change{Actor: store.CLI, Version: in.Version}, in.ID, in); err != nil {
+			t.Fatalf("weight of indicator %d: %v", in.ID, err)
+		}
+	}
+	// A value "non rilevabile" at the last period, with its reason.
+	last := c.Periods[len(c.Periods)-1]
+	nm := ce.Objectives[1].Indicators[0]
+	if tag, err := st.Pool().Exec(ctx, `UPDATE indicator_values SET value = NULL, not_measurable = true, reason = 'Dato non fornito dalla ASL'
+		WHERE indicator_id = $1 AND period_id = $2`, nm.ID, last.ID); err != nil || tag.RowsAffected() != 1 {
+		t.Fatalf("non rilevabile: %v, %v", tag, err)
+	}
+	m, err := st.LoadCycle(ctx, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.Centres[0].Objectives[1].Indicators[0].NotMeasurable() {
+		t.Fatal("the value is not read as non rilevabile")
+	}
+	// The watch list names it as such, with its reason, not as missing.
+	dash := getPage(t, srv.URL+paths.Dashboard(year)+"?al="+last.EndsOn.Format(time.DateOnly), 200)
+	if !strings.Contains(textOf(dash), "non rilevabile al "+format.Date(last.EndsOn)+": Dato non fornito dalla ASL") {
+		t.Error("the watch list does not name the value non rilevabile with its reason")
+	}
+	weighted := m.Centres[0].Objectives[0]
+	if len(weighted.Mean.Terms) == 0 || weighted.Mean.Terms[0].Weight != 3 {
+		t.Fatalf("the weights did not take: %+v", weighted.Mean.Terms)
+	}
+	for _, p := range m.Periods {
+		at := m.Clone()
+		at.EvaluateAt(p.EndsOn, domain.Today(time.Now()))
+		checkPages(t, srv.URL, at, p.EndsOn.Format(time.DateOnly))
+	}
+	checkDocuments(t, srv.URL, m)
 }
