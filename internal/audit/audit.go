@@ -99,6 +99,7 @@ const (
 	KeyActive               Key = "active"
 	KeyActivities           Key = "activities"
 	KeyAddress              Key = "address"
+	KeyAnnual               Key = "annual"
 	KeyAnswer               Key = "answer"
 	KeyApprovalAct          Key = "approval_act"
 	KeyApprovedOn           Key = "approved_on"
@@ -130,6 +131,7 @@ const (
 	KeyManager              Key = "manager"
 	KeyName                 Key = "name"
 	KeyNetworks             Key = "networks"
+	KeyNotMeasurable        Key = "not_measurable"
 	KeyNeutralisedBy        Key = "neutralised_by"
 	KeyNeutralisedReason    Key = "neutralised_reason"
 	KeyNumber               Key = "number"
@@ -165,10 +167,12 @@ const (
 	KeyTargets              Key = "targets"
 	KeyTextHTML             Key = "text_html"
 	KeyTitle                Key = "title"
+	KeyTo                   Key = "to"
 	KeyUnit                 Key = "unit"
 	KeyUntil                Key = "until"
 	KeyValidatedOn          Key = "validated_on"
 	KeyValidationHTML       Key = "validation_html"
+	KeyValue                Key = "value"
 	KeyValues               Key = "values"
 	KeyVersion              Key = "version"
 	KeyWeight               Key = "weight"
@@ -178,10 +182,10 @@ const (
 // Keys lists every snapshot key.
 func Keys() []Key {
 	return []Key{
-		KeyAchievementCap, KeyActive, KeyActivities, KeyAddress, KeyAnswer, KeyApprovalAct,
+		KeyAchievementCap, KeyActive, KeyActivities, KeyAddress, KeyAnnual, KeyAnswer, KeyApprovalAct,
 		KeyApprovedOn, KeyBandPartial, KeyBandReached, KeyBody, KeyCentres, KeyClosesOn,
 		KeyComment, KeyContextHTML, KeyCycleCentreID, KeyCycleID, KeyDescription, KeyDescriptionHTML,
-		KeyEmail, KeyEndUsers, KeyEndsOn, KeyExpected, KeyForm, KeyFrom,
+		KeyEmail, KeyEndUsers, KeyEndsOn, KeyExpected, KeyForm, KeyFrom, KeyNotMeasurable,
 		KeyGenderHTML, KeyGroupID, KeyGroups, KeyID, KeyIndicators, KeyIntroductionHTML,
 		KeyJSONSHA256, KeyLimit, KeyManager, KeyName, KeyNetworks, KeyNeutralisedBy,
 		KeyNeutralisedReason, KeyNumber, KeyObjectiveID, KeyObjectiveLabel, KeyObjectives, KeyOpenPoints,
@@ -189,8 +193,8 @@ func Keys() []Key {
 		KeyPeriodID, KeyPeriods, KeyPlannedAnnual, KeyPlannedFrom, KeyPlannedTo, KeyPolarity,
 		KeyPosition, KeyProcessHTML, KeyProgress, KeyReason, KeyReportID, KeyReports,
 		KeyRole, KeyRounding, KeySection, KeyServices, KeyState, KeyStatus,
-		KeyStrategicArea, KeyTargets, KeyTextHTML, KeyTitle, KeyUnit, KeyUntil,
-		KeyValidatedOn, KeyValidationHTML, KeyValues, KeyVersion, KeyWeight, KeyYear,
+		KeyStrategicArea, KeyTargets, KeyTextHTML, KeyTitle, KeyTo, KeyUnit, KeyUntil,
+		KeyValidatedOn, KeyValidationHTML, KeyValue, KeyValues, KeyVersion, KeyWeight, KeyYear,
 	}
 }
 

@@ -131,6 +131,12 @@ const (
 	// SubmissionState is the state of a monitoring submission
 	// (plan.SubmissionState), shown by its name.
 	SubmissionState
+	// ProgressValues are an objective's indicator entries at a period
+	// (name, unit, value or "non rilevabile", reason), one line each.
+	ProgressValues
+	// ProgressActivities are an objective's activities' actual months at a
+	// period (position, months, reason), one line each.
+	ProgressActivities
 )
 
 // Field is a field of a kind of record, as an audit snapshot or a variation
@@ -198,9 +204,14 @@ var fields = map[audit.Entity][]Field{
 		{audit.KeyID, "", Hidden}, {audit.KeyObjectiveID, "", Hidden}, {audit.KeyVersion, "", Hidden},
 	},
 	audit.Progress: {
-		{audit.KeyEndsOn, "Periodo", Day}, {audit.KeyValues, "Valori", Text}, {audit.KeyActivities, "Consuntivi delle attività", Text},
+		{audit.KeyEndsOn, "Periodo", Day}, {audit.KeyValues, "Valori", ProgressValues}, {audit.KeyActivities, "Consuntivi delle attività", ProgressActivities},
 		{audit.KeyStatus, "Stato", Text}, {audit.KeyTextHTML, "Report", Markup},
 		{audit.KeyID, "", Hidden}, {audit.KeyObjectiveID, "", Hidden}, {audit.KeyPeriodID, "", Hidden}, {audit.KeyVersion, "", Hidden},
+		// The fields of each entry of Values and Activities, which those
+		// kinds write out.
+		{audit.KeyName, "", Hidden}, {audit.KeyUnit, "", Hidden}, {audit.KeyValue, "", Hidden}, {audit.KeyNotMeasurable, "", Hidden},
+		{audit.KeyReason, "", Hidden}, {audit.KeyPosition, "", Hidden}, {audit.KeyFrom, "", Hidden}, {audit.KeyTo, "", Hidden},
+		{audit.KeyAnnual, "", Hidden}, {audit.KeyYear, "", Hidden},
 	},
 	audit.ReportTexts: {
 		{audit.KeyIntroductionHTML, "Introduzione", Markup}, {audit.KeyContextHTML, "Contesto e risorse", Markup},

@@ -209,6 +209,13 @@ func (d describer) value(f labels.Field, v any, snap audit.Snapshot) pages.Field
 	if empty(v) {
 		return text("(vuoto)")
 	}
+	if f.Kind == labels.ProgressValues || f.Kind == labels.ProgressActivities {
+		if list, ok := v.([]any); ok {
+			return text(progressLines(f.Kind, list))
+		}
+		// A record written before the snapshots were data holds the
+		// lines already.
+	}
 	switch v := v.(type) {
 	case []any:
 		parts := make([]string, 0, len(v))
@@ -315,4 +322,59 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n-1]) + "…"
+}
+
+// progressLines writes a progress snapshot's indicator entries or
+// activities' months (lists of objects) in Italian, one "; " apart:
+// "Incontri: 8 (motivo: …)", "Attività 2: Settembre".
+func progressLines(kind labels.Kind, list []any) string {
+	lines := make([]string, 0, len(list))
+	for _, e := range list {
+		m, ok := e.(map[string]any)
+		if !ok {
+			continue
+		}
+		str := func(k audit.Key) string { s, _ := m[string(k)].(string); return s }
+		num := func(k audit.Key) (float64, bool) {
+			n, ok := m[string(k)].(json.Number)
+			if !ok {
+				return 0, false
+			}
+			f, err := n.Float64()
+			return f, err == nil
+		}
+		var line string
+		if kind == labels.ProgressValues {
+			line = str(audit.KeyName) + ": "
+			switch v, ok := num(audit.KeyValue); {
+			case m[string(audit.KeyNotMeasurable)] == true:
+				line += "non rilevabile"
+			case ok:
+				line += format.Value(domain.Unit(str(audit.KeyUnit)), v)
+			case domain.Unit(str(audit.KeyUnit)).IsYesNo():
+				line += format.YesNo(false)
+			}
+		} else {
+			pos, _ := num(audit.KeyPosition)
+			year, _ := num(audit.KeyYear)
+			var span domain.Span
+			span.Annual = m[string(audit.KeyAnnual)] == true
+			span.From, span.To = parseMonth(str(audit.KeyFrom)), parseMonth(str(audit.KeyTo))
+			line = fmt.Sprintf("Attività %d: %s", int(pos)+1, span.Label(int(year)))
+		}
+		if r := str(audit.KeyReason); r != "" {
+			line += " (motivo: " + r + ")"
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "; ")
+}
+
+// parseMonth reads a snapshot's month, "2023-09"; nil when empty or not one.
+func parseMonth(s string) *domain.Month {
+	m, err := domain.ParseMonth(s)
+	if err != nil {
+		return nil
+	}
+	return &m
 }

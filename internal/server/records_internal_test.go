@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"traguardo/internal/audit"
@@ -79,6 +80,43 @@ func TestNameRecord(t *testing.T) {
 	} {
 		if got := nameRecord(tc.entity, tc.sub, tc.cycle, tc.snap); got != tc.want {
 			t.Errorf("nameRecord(%s, %+v) = %q, want %q", tc.entity, tc.sub, got, tc.want)
+		}
+	}
+}
+
+// TestDescriber_ProgressSnapshot: a progress save's snapshot is data (the
+// store writes lists of entries); the Registro writes it in Italian, and
+// reads the lines an older record holds as they are.
+func TestDescriber_ProgressSnapshot(t *testing.T) {
+	d := describer{}
+	var snap audit.Snapshot
+	doc := `{"values": [
+	    {"name": "Incontri", "unit": "n.", "value": 1234.5, "not_measurable": false, "reason": ""},
+	    {"name": "Formazione", "unit": "si/no", "value": 1, "not_measurable": false, "reason": ""},
+	    {"name": "Utenti", "unit": "n.", "value": null, "not_measurable": true, "reason": "Dato non fornito"}],
+	  "activities": [
+	    {"position": 1, "from": "2023-09", "to": "2023-10", "annual": false, "year": 2023, "reason": "Ritardo del fornitore"},
+	    {"position": 0, "from": null, "to": null, "annual": true, "year": 2023, "reason": ""}]}`
+	dec := json.NewDecoder(strings.NewReader(doc))
+	dec.UseNumber()
+	if err := dec.Decode(&snap); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		key  audit.Key
+		v    any
+		want string
+	}{
+		{audit.KeyValues, snap[audit.KeyValues], "Incontri: 1.234,5; Formazione: sì; Utenti: non rilevabile (motivo: Dato non fornito)"},
+		{audit.KeyActivities, snap[audit.KeyActivities], "Attività 2: Settembre/Ottobre (motivo: Ritardo del fornitore); Attività 1: Annuale"},
+		{audit.KeyValues, "Incontri: 8", "«Incontri: 8»"},
+	} {
+		f, ok := labels.FieldOf(audit.Progress, tc.key)
+		if !ok {
+			t.Fatalf("no field progress.%s", tc.key)
+		}
+		if got := d.value(f, tc.v, snap); got.Text != tc.want {
+			t.Errorf("%s: %q, want %q", tc.key, got.Text, tc.want)
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"traguardo/internal/format"
 	"context"
 	"errors"
 	"fmt"
@@ -179,8 +178,10 @@ func (s *Store) saveProgress(ctx context.Context, ch Change, objectiveID, period
 }
 
 // progressSnapshot is an objective's progress at a period as the audit log
-// keeps it: the report's fields, and the values and actual months in words,
-// one line per indicator and activity in the plan's order.
+// keeps it, as data: the report's fields, each indicator's entry (its name
+// and unit, the value or "non rilevabile", the reason) and each activity's
+// actual months (its position, the months, the reason), in the plan's
+// order. The Registro writes them in Italian.
 func progressSnapshot(ctx context.Context, tx pgx.Tx, objectiveID, periodID int64) (audit.Snapshot, error) {
 	var endsOn time.Time
 	var status *string
@@ -200,7 +201,7 @@ func progressSnapshot(ctx context.Context, tx pgx.Tx, objectiveID, periodID int6
 	if err != nil {
 		return nil, err
 	}
-	var values []string
+	values := []audit.Snapshot{}
 	for rows.Next() {
 		var name, unit, reason string
 		var value *float64
@@ -209,19 +210,8 @@ func progressSnapshot(ctx context.Context, tx pgx.Tx, objectiveID, periodID int6
 			rows.Close()
 			return nil, err
 		}
-		line := name + ": "
-		switch {
-		case nm:
-			line += "non rilevabile"
-		case value != nil:
-			line += format.Value(domain.Unit(unit), *value)
-		case unit == string(domain.UnitYesNo):
-			line += format.YesNo(false)
-		}
-		if reason != "" {
-			line += " (motivo: " + reason + ")"
-		}
-		values = append(values, line)
+		values = append(values, audit.Snapshot{audit.KeyName: name, audit.KeyUnit: unit, audit.KeyValue: value,
+			audit.KeyNotMeasurable: nm, audit.KeyReason: reason})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -235,22 +225,18 @@ func progressSnapshot(ctx context.Context, tx pgx.Tx, objectiveID, periodID int6
 	if err != nil {
 		return nil, err
 	}
-	var activities []string
+	activities := []audit.Snapshot{}
 	for rows.Next() {
 		var pos, year int
 		var from, to *time.Time
-		var span domain.Span
+		var annual bool
 		var reason string
-		if err := rows.Scan(&pos, &from, &to, &span.Annual, &reason, &year); err != nil {
+		if err := rows.Scan(&pos, &from, &to, &annual, &reason, &year); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		span.From, span.To = dateMonth(from), dateMonth(to)
-		line := fmt.Sprintf("Attività %d: %s", pos+1, span.Label(year))
-		if reason != "" {
-			line += " (motivo: " + reason + ")"
-		}
-		activities = append(activities, line)
+		activities = append(activities, audit.Snapshot{audit.KeyPosition: pos, audit.KeyFrom: monthOf(from), audit.KeyTo: monthOf(to),
+			audit.KeyAnnual: annual, audit.KeyYear: year, audit.KeyReason: reason})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -262,10 +248,19 @@ func progressSnapshot(ctx context.Context, tx pgx.Tx, objectiveID, periodID int6
 		audit.KeyEndsOn:      endsOn.Format(time.DateOnly),
 		audit.KeyStatus:      deref(status),
 		audit.KeyTextHTML:    text,
-		audit.KeyValues:      strings.Join(values, "; "),
-		audit.KeyActivities:  strings.Join(activities, "; "),
+		audit.KeyValues:      values,
+		audit.KeyActivities:  activities,
 		audit.KeyVersion:     version,
 	}, nil
+}
+
+// monthOf is a month as a snapshot keeps it, "2023-09"; nil for none.
+func monthOf(t *time.Time) *string {
+	if m := dateMonth(t); m != nil {
+		s := m.String()
+		return &s
+	}
+	return nil
 }
 
 // SetTargets sets an indicator's intermediate targets, by period id (nil
