@@ -59,7 +59,7 @@ func (p Polarity) Valid() bool {
 }
 
 // IndicatorAchievement is the achievement in percent (0..100) of one
-// indicator, by the default rules of domain.md. For si/no units values are 1
+// indicator, by the default rules of docs/domain.md. For si/no units values are 1
 // (si) and 0 (no).
 //
 // A nil actual gives (0, true): the indicator counts as not achieved, and the
@@ -75,7 +75,7 @@ func IndicatorAchievement(unit Unit, pol Polarity, expected float64, actual *flo
 }
 
 // Weighted is one value in a weighted mean; a nil Weight means 1, so that
-// plans without weights get the equal weights domain.md prescribes.
+// plans without weights get the equal weights docs/domain.md prescribes.
 type Weighted struct {
 	Value  float64
 	Weight *float64
@@ -107,7 +107,7 @@ type Bands struct {
 	Reached, Partial float64
 }
 
-// DefaultBands returns the thresholds of domain.md, used when a cycle does
+// DefaultBands returns the thresholds of docs/domain.md, used when a cycle does
 // not set its own.
 func DefaultBands() Bands {
 	return Bands{Reached: 95, Partial: 50}

@@ -89,7 +89,7 @@ func demoSpans(f *testing.F) [][3]string {
 // gives them) and checks its label: every valid span reads as something,
 // names its months in Italian, and carries the year of a month of another
 // year than the cycle's. The corpus starts from the demo's spans and the
-// labels of domain.md's table (the seed's "Tempi").
+// labels of docs/domain.md's table (the seed's "Tempi").
 func FuzzSpanLabel(f *testing.F) {
 	for _, s := range demoSpans(f) {
 		f.Add(s[0], s[1], s[2] == "annual", 2023)

@@ -10,7 +10,7 @@ import (
 type Rounding string
 
 // The two roundings. The empty Rounding is OneDecimal, the default of
-// domain.md, so that a cycle that sets nothing keeps its figures.
+// docs/domain.md, so that a cycle that sets nothing keeps its figures.
 const (
 	OneDecimal    Rounding = "un_decimale"
 	TruncateWhole Rounding = "intero_troncato"
@@ -29,7 +29,7 @@ const (
 // Rules are the rule settings of a cycle besides its bands: the rounding of
 // a figure and the cap of an indicator's achievement. The zero Rules are the
 // defaults (one decimal, cap 100), so that code that builds a cycle without
-// them computes what domain.md prescribes.
+// them computes what docs/domain.md prescribes.
 type Rules struct {
 	Rounding Rounding
 	// Cap is the highest achievement an indicator counts with, in percent;
@@ -37,7 +37,7 @@ type Rules struct {
 	Cap float64
 }
 
-// DefaultRules returns the rules of domain.md, written out.
+// DefaultRules returns the rules of docs/domain.md, written out.
 func DefaultRules() Rules { return Rules{Rounding: OneDecimal, Cap: DefaultCap} }
 
 // Ceiling is the cap in force: Cap, or DefaultCap when unset.
@@ -91,7 +91,7 @@ func (r Rules) Validate() error {
 // Method is the rule that scored an indicator.
 type Method string
 
-// The methods of domain.md.
+// The methods of docs/domain.md.
 const (
 	ByYesNo      Method = "si/no"
 	ByHigher     Method = "higher"
@@ -195,7 +195,7 @@ type Term struct {
 }
 
 // MeanOf computes the weighted mean of items with its terms: a nil Weight is
-// 1 (equal weights, domain.md).
+// 1 (equal weights, docs/domain.md).
 func MeanOf(items []Weighted) Mean {
 	var m Mean
 	for _, it := range items {

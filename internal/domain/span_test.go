@@ -20,7 +20,7 @@ func TestSpanLabel(t *testing.T) {
 		span Span
 		want string
 	}{
-		// The label table of domain.md, cycle 2023.
+		// The label table of docs/domain.md, cycle 2023.
 		{"single month", Span{From: mp("2023-05"), To: mp("2023-05")}, "Maggio"},
 		{"two months", Span{From: mp("2023-10"), To: mp("2023-11")}, "Ottobre/Novembre"},
 		{"whole year as months", Span{From: mp("2023-01"), To: mp("2023-12")}, "Gennaio/Dicembre"},

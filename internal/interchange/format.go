@@ -16,7 +16,7 @@
 //     "restituito" | "approvato", "comment": "…" or null}].
 //
 // The rules of measurement, optional (absent, they are the defaults of
-// domain.md; written on export only when some differ):
+// docs/domain.md; written on export only when some differ):
 //
 //   - the document's "rules": {"rounding": "un_decimale" |
 //     "intero_troncato", "cap": 100..200, "band_reached": …,

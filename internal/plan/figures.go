@@ -6,7 +6,7 @@ import (
 	"traguardo/internal/domain"
 )
 
-// Which period a figure is at (domain.md). Every figure of a cycle is
+// Which period a figure is at (docs/domain.md). Every figure of a cycle is
 // computed as of one of its periods:
 //
 //   - an indicator's actual value is its value at that period, never an

@@ -47,7 +47,7 @@ func seedEnd(s seedSpan, year int) string {
 
 // TestObjectivesList_Filters filters the 2023 demo's objectives by each
 // filter, against expectations computed from the seed by hand-written
-// rules (bands from domain.md, a delay as an actual end after the planned
+// rules (bands from docs/domain.md, a delay as an actual end after the planned
 // end at 31/12), never by the code under test.
 func TestObjectivesList_Filters(t *testing.T) {
 	t.Parallel()
@@ -90,7 +90,7 @@ func TestObjectivesList_Filters(t *testing.T) {
 	if len(all) != 18 {
 		t.Fatalf("the seed has %d objectives", len(all))
 	}
-	// The worked example of domain.md: the only objective non raggiunto.
+	// The worked example of docs/domain.md: the only objective non raggiunto.
 	if got := want["esito=non+raggiunto"]; !slices.Equal(got, []string{"AREA DIREZIONE/Obiettivi di performance/2"}) {
 		t.Fatalf("the seed's non raggiunto: %q", got)
 	}

@@ -30,7 +30,7 @@ import (
 // TestCycleShow reads the cycle page, an index of centres, and each centre's
 // page against the seed: every centre and every objective row in document
 // order, with the achievements computed again from the seed by the rules of
-// domain.md.
+// docs/domain.md.
 func TestCycleShow(t *testing.T) {
 	t.Parallel()
 	srv, _ := newTestServer(t)
@@ -105,7 +105,7 @@ func TestCycleShow(t *testing.T) {
 
 // TestCentreShow_AreaDirezione reads the page of AREA DIREZIONE, reached from
 // the index, against the seed: its figure, its objectives under their
-// section, and objective 2 at 33,3% non raggiunto, the example of domain.md.
+// section, and objective 2 at 33,3% non raggiunto, the example of docs/domain.md.
 func TestCentreShow_AreaDirezione(t *testing.T) {
 	t.Parallel()
 	srv, _ := newTestServer(t)
@@ -486,7 +486,7 @@ func checkErrorPage(t *testing.T, path, body string, h http.Header, want string)
 }
 
 // TestCycleExport downloads the cycle as a v1 document and checks it against
-// the seed and the worked examples of domain.md.
+// the seed and the worked examples of docs/domain.md.
 func TestCycleExport(t *testing.T) {
 	t.Parallel()
 	srv, _ := newTestServer(t)
@@ -553,7 +553,7 @@ func TestCycleExport(t *testing.T) {
 		}
 	}
 
-	// The worked examples of domain.md.
+	// The worked examples of docs/domain.md.
 	cases := []struct {
 		centre, objective int
 		name              string

@@ -507,7 +507,7 @@ func (in seedIndicator) formatValue(t testing.TB, v any) string {
 }
 
 // achievement is the indicator's achievement by the default rules of
-// domain.md, written again here so that the test does not trust the code
+// docs/domain.md, written again here so that the test does not trust the code
 // under test.
 func (in seedIndicator) achievement(t testing.TB) float64 {
 	t.Helper()
@@ -586,7 +586,7 @@ func (d seedDoc) achievement(t testing.TB) (float64, bool) {
 	return sum / float64(n), true
 }
 
-// band is the default band of a percentage (domain.md).
+// band is the default band of a percentage (docs/domain.md).
 func band(pct float64) string {
 	switch {
 	case pct >= 95:

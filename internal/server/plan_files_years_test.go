@@ -74,7 +74,7 @@ func TestPlanFiles_XLSXOtherYear(t *testing.T) {
 	rows := filesErrorRows(t, r.Body)
 	outside := "Mese fuori dal ciclo 2025: le attività del ciclo hanno mesi dal 2024 al 2026."
 	// Row 2 of Attività is the first activity of the demo: May 2023 to
-	// May 2023 (domain.md).
+	// May 2023 (docs/domain.md).
 	for _, w := range [][]string{{"Attività", "2", "F", outside}, {"Attività", "2", "G", outside},
 		{"Ciclo", "2", "A", "Il foglio è del ciclo 2023, non del ciclo 2025 in cui si carica il piano."}} {
 		if !slices.ContainsFunc(rows, func(g []string) bool { return slices.Equal(g, w) }) {
