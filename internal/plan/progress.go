@@ -52,6 +52,9 @@ func ValueReasonField(indicatorID int64) string { return fmt.Sprintf("ind_%d_rea
 // month, the one to change when the span as a whole is wrong.
 func ActualField(activityID int64) string { return fmt.Sprintf("act_%d_to", activityID) }
 
+// ActualFromField names the field of the first actual month of an activity.
+func ActualFromField(activityID int64) string { return fmt.Sprintf("act_%d_from", activityID) }
+
 // ActualReasonField names the field of the reason of an activity's delay.
 func ActualReasonField(activityID int64) string { return fmt.Sprintf("act_%d_reason", activityID) }
 
@@ -92,11 +95,11 @@ func ValueProblem(unit domain.Unit, expected, v float64) string {
 // Validate checks p as a save of o's progress at the period ending on
 // periodEnd of a cycle of year, on the day today (domain.Today): every
 // value allowed by its unit, a reason for a value not measurable, actual
-// months valid and not in the future, a known status, texts within their
-// limits. A value below target or an activity late without a reason is no
+// months valid, of the cycle's years as the imports take them (MonthFits)
+// and not in the future, a known status, texts within their limits. A value below target or an activity late without a reason is no
 // error here: a draft may lack it (see ReasonsMissing). An entry for an
 // indicator or activity that is not o's is an error on the form as a whole.
-func (p *ObjectiveProgress) Validate(o *Objective, today time.Time) fielderr.List {
+func (p *ObjectiveProgress) Validate(o *Objective, year int, today time.Time) fielderr.List {
 	var errs fielderr.List
 	for _, v := range p.Values {
 		in := o.indicator(v.IndicatorID)
@@ -125,6 +128,10 @@ func (p *ObjectiveProgress) Validate(o *Objective, today time.Time) fielderr.Lis
 		}
 		if err := a.Actual.Validate(); err != nil {
 			errs = append(errs, fielderr.Field(ActualField(act.ID), err.Error()))
+		} else if a.Actual.From != nil && !MonthFits(year, *a.Actual.From) {
+			errs = append(errs, fielderr.Field(ActualFromField(act.ID), MonthOutside(year, *a.Actual.From, 0)))
+		} else if a.Actual.To != nil && !MonthFits(year, *a.Actual.To) {
+			errs = append(errs, fielderr.Field(ActualField(act.ID), MonthOutside(year, *a.Actual.To, 0)))
 		} else if (a.Actual.From != nil && now.Before(*a.Actual.From)) || (a.Actual.To != nil && now.Before(*a.Actual.To)) {
 			errs = append(errs, fielderr.Field(ActualField(act.ID), "un mese effettivo non può essere futuro"))
 		}

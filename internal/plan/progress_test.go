@@ -89,17 +89,21 @@ func TestObjectiveProgress_Validate(t *testing.T) {
 		"fractional":        {ObjectiveProgress{Values: []ValueEntry{{IndicatorID: 1, Value: v(2.5)}}}, ValueField(1)},
 		"nm without reason": {ObjectiveProgress{Values: []ValueEntry{{IndicatorID: 1, NotMeasurable: true}}}, ValueReasonField(1)},
 		"future month":      {ObjectiveProgress{Activities: []ActivityEntry{{ActivityID: 2, Actual: domain.Span{To: month(2024, 5)}}}}, ActualField(2)},
+		"a year before":     {ObjectiveProgress{Activities: []ActivityEntry{{ActivityID: 2, Actual: domain.Span{From: month(2019, 4)}}}}, ActualFromField(2)},
+		"years after":       {ObjectiveProgress{Activities: []ActivityEntry{{ActivityID: 2, Actual: domain.Span{To: month(2030, 4)}}}}, ActualField(2)},
 		"end before start":  {ObjectiveProgress{Activities: []ActivityEntry{{ActivityID: 2, Actual: domain.Span{From: month(2024, 3), To: month(2024, 2)}}}}, ActualField(2)},
 		"bad status":        {ObjectiveProgress{Status: "ottimo"}, FieldStatus},
 		"oversized report":  {ObjectiveProgress{TextHTML: strings.Repeat("a", MaxRichText+1)}, FieldText},
 		"another indicator": {ObjectiveProgress{Values: []ValueEntry{{IndicatorID: 99, Value: v(1)}}}, ""},
 	} {
-		errs := tc.p.Validate(o, today)
+		errs := tc.p.Validate(o, 2024, today)
 		switch {
 		case name == "ok" && len(errs) != 0:
 			t.Errorf("%s: %v", name, errs)
 		case name != "ok" && (len(errs) != 1 || errs[0].Field != tc.field):
 			t.Errorf("%s: %v, want one error on %q", name, errs, tc.field)
+		case (name == "a year before" || name == "years after") && !strings.Contains(errs[0].Message, "mese fuori dal ciclo 2024"):
+			t.Errorf("%s: %q, want the month outside the cycle (as the imports say), not in the future", name, errs[0].Message)
 		}
 	}
 }

@@ -133,8 +133,8 @@ func progressFormOf(c *plan.Cycle, o *plan.Objective, end time.Time, v *pages.Pr
 	for i, a := range o.Activities {
 		pa := pages.ProgressActivity{
 			Label: fmt.Sprintf("Attività %d", i+1), Description: a.Description, Planned: a.Planned.Label(c.Year),
-			AnnualField: fmt.Sprintf("act_%d_annual", a.ID), FromField: fmt.Sprintf("act_%d_from", a.ID),
-			ToField: fmt.Sprintf("act_%d_to", a.ID), ReasonField: plan.ActualReasonField(a.ID),
+			AnnualField: fmt.Sprintf("act_%d_annual", a.ID), FromField: plan.ActualFromField(a.ID),
+			ToField: plan.ActualField(a.ID), ReasonField: plan.ActualReasonField(a.ID),
 		}
 		if p := a.ProgressAt(end); p != nil {
 			pa.Annual, pa.Reason = p.Actual.Annual, p.Reason
@@ -185,7 +185,7 @@ func progressRecord(c *plan.Cycle, o *plan.Objective, end time.Time) stored {
 
 // parseProgress reads the form into the view (as typed) and into a
 // progress, checking it by the plan's rules.
-func (s *Server) parseProgress(r *http.Request, o *plan.Objective, v *pages.ProgressView) plan.ObjectiveProgress {
+func (s *Server) parseProgress(r *http.Request, year int, o *plan.Objective, v *pages.ProgressView) plan.ObjectiveProgress {
 	var p plan.ObjectiveProgress
 	errs := v.Errors
 	for i := range v.Indicators {
@@ -239,7 +239,7 @@ func (s *Server) parseProgress(r *http.Request, o *plan.Objective, v *pages.Prog
 	if foreignFields(r, o) {
 		errs[""] = "Il modulo contiene indicatori o attività di un altro obiettivo: nulla è stato salvato."
 	}
-	addFieldErrors(errs, p.Validate(o, s.today()))
+	addFieldErrors(errs, p.Validate(o, year, s.today()))
 	return p
 }
 
@@ -325,7 +325,7 @@ func (s *Server) progressEntry(w http.ResponseWriter, r *http.Request) error {
 		record: progressRecord(c, o, period.EndsOn),
 		read: func(string, string) {
 			v.Missing = nil // as typed, the reasons are not known until saved
-			p = s.parseProgress(r, o, &v)
+			p = s.parseProgress(r, c.Year, o, &v)
 		},
 		save: func(ch store.Change) (string, string, error) {
 			return self, "Avanzamento salvato come bozza.", save(r.Context(), ch, o.ID, period.ID, p)
