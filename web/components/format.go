@@ -32,6 +32,11 @@ func BandClass(b domain.Band) string {
 // thousands matches "1.234" or "12.345.678": in Italian, dots group thousands.
 var thousands = regexp.MustCompile(`^-?\d{1,3}(\.\d{3})+$`)
 
+// plainNumber is a number as people type it, once the Italian separators
+// are read: digits, a point for decimals, a sign; no exponent ("1e3"), no
+// hexadecimal, no "Inf".
+var plainNumber = regexp.MustCompile(`^[+-]?(\d+(\.\d*)?|\.\d+)$`)
+
 // ParseNumber reads a number written the Italian way ("1.234,5", "0,5") or
 // plainly ("1234.5"); thousands separators are dots when a comma is present.
 func ParseNumber(s string) (float64, error) {
@@ -39,6 +44,9 @@ func ParseNumber(s string) (float64, error) {
 	if strings.Contains(s, ",") || thousands.MatchString(s) {
 		s = strings.ReplaceAll(s, ".", "")
 		s = strings.Replace(s, ",", ".", 1)
+	}
+	if !plainNumber.MatchString(s) {
+		return 0, errors.New("inserire un numero, ad esempio 1.234,5")
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {

@@ -11,7 +11,7 @@ func TestParseNumber(t *testing.T) {
 			t.Errorf("ParseNumber(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "abc", "1,2,3", "NaN", "Inf", "1e999"} {
+	for _, in := range []string{"", "abc", "1,2,3", "NaN", "Inf", "1e999", "1e3", "1E3", "0x10", "0b1", "1_000", "+-1"} {
 		if _, err := ParseNumber(in); err == nil {
 			t.Errorf("ParseNumber(%q) accepted", in)
 		}
