@@ -44,6 +44,7 @@ func fullCycle() *Cycle {
 			Reopenings: []Reopening{{Period: day(6, 30), Until: day(7, 31)}},
 			Figure:     Figure{Achievement: f(80), Raw: 80.04, Band: domain.Band("parziale"), Pending: true, Covered: 1, Of: 2},
 			State:      Returned,
+			Missed:     true,
 		}
 		for j := range 2 {
 			m := n + int64(10*(j+1))

@@ -43,6 +43,16 @@ func (s SubmissionState) Label() string {
 	return string(s)
 }
 
+// StateLabel is the state of a centre's period as people read it: "Non
+// inviato" when its window closed (and no reopening runs) without the data
+// being sent (missed), else the state's name.
+func StateLabel(s SubmissionState, missed bool) string {
+	if missed && !s.Sent() {
+		return "Non inviato"
+	}
+	return s.Label()
+}
+
 // Why says why a period is open or closed for a centre.
 type Why string
 
@@ -78,6 +88,13 @@ type EntryState struct {
 	// states the version it was read at.
 	Version int
 }
+
+// Missed says the period's window closed, with no reopening running, while
+// the centre's data was not sent: "non inviato".
+func (e EntryState) Missed() bool { return e.Why == WhyClosed && !e.State.Sent() }
+
+// StateLabel is the state as people read it (see StateLabel).
+func (e EntryState) StateLabel() string { return StateLabel(e.State, e.Missed()) }
 
 // Message says in Italian why the period is closed ("" when open).
 func (e EntryState) Message() string {

@@ -57,3 +57,45 @@ func TestEntry(t *testing.T) {
 		t.Error("WindowProblem")
 	}
 }
+
+// TestMissed: a period whose window closed without the data sent reads
+// "Non inviato", in the entry state and in the evaluated cycle; a running
+// reopening, a sent or an approved period does not.
+func TestMissed(t *testing.T) {
+	day := func(m time.Month, d int) time.Time { return time.Date(2024, m, d, 0, 0, 0, 0, time.UTC) }
+	facts := EntryFacts{OpensOn: day(3, 31), ClosesOn: day(4, 20)}
+	for _, tc := range []struct {
+		name   string
+		state  SubmissionState
+		today  time.Time
+		until  time.Time
+		missed bool
+		label  string
+	}{
+		{"open", Draft, day(4, 10), time.Time{}, false, "In compilazione"},
+		{"closed unsent", Draft, day(5, 2), time.Time{}, true, "Non inviato"},
+		{"closed returned", Returned, day(5, 2), time.Time{}, true, "Non inviato"},
+		{"closed, reopened", Draft, day(5, 2), day(5, 10), false, "In compilazione"},
+		{"closed sent", Submitted, day(5, 2), time.Time{}, false, "Inviato"},
+		{"closed approved", Approved, day(5, 2), time.Time{}, false, "Approvato"},
+	} {
+		f := facts
+		f.State, f.ReopenedUntil = tc.state, tc.until
+		e := Entry(f, tc.today)
+		if e.Missed() != tc.missed || e.StateLabel() != tc.label {
+			t.Errorf("%s: entry missed %v %q, want %v %q", tc.name, e.Missed(), e.StateLabel(), tc.missed, tc.label)
+		}
+		ce := &Centre{Objectives: []*Objective{{}}}
+		if tc.state != Draft {
+			ce.Submissions = []Submission{{Period: day(3, 31), State: tc.state}}
+		}
+		if !tc.until.IsZero() {
+			ce.Reopenings = []Reopening{{Period: day(3, 31), Until: tc.until}}
+		}
+		c := &Cycle{Year: 2024, Periods: []Period{{EndsOn: day(3, 31), ClosesOn: day(4, 20)}, {EndsOn: day(12, 31)}}, Centres: []*Centre{ce}}
+		c.EvaluateAt(day(3, 31), tc.today)
+		if ce.Missed != tc.missed || StateLabel(ce.State, ce.Missed) != tc.label {
+			t.Errorf("%s: cycle missed %v %q, want %v %q", tc.name, ce.Missed, StateLabel(ce.State, ce.Missed), tc.missed, tc.label)
+		}
+	}
+}

@@ -353,6 +353,7 @@ func (c *Cycle) EvaluateAt(day, today time.Time) {
 		if sub := ce.SubmissionAt(day); sub != nil {
 			ce.State = sub.State
 		}
+		ce.Missed = !ce.State.Sent() && c.windowClosed(day, today) && !ce.reopenedAt(day, today)
 		ce.Figure = figure(domain.MeanOf(objectives), c.Bands, c.Rules)
 		ce.Pending = cePending
 		ce.Covered, ce.Of = len(objectives), len(ce.Objectives)
@@ -477,4 +478,14 @@ func (o *Objective) ReportAsOf(day time.Time) *Report {
 		}
 	}
 	return latest
+}
+
+// reopenedAt says a reopening of period day for the centre runs at today.
+func (ce *Centre) reopenedAt(day, today time.Time) bool {
+	for _, r := range ce.Reopenings {
+		if r.Period.Equal(day) && !today.After(r.Until) {
+			return true
+		}
+	}
+	return false
 }

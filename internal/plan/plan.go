@@ -76,8 +76,11 @@ type Centre struct {
 	// those averaged, Of all of them), and a centre none of whose objectives
 	// has data at the period is Pending with no figure.
 	Figure
-	// State is the centre's submission state at AsOf (computed).
-	State SubmissionState
+	// State is the centre's submission state at AsOf; Missed says its
+	// window closed (no reopening running) without the data being sent
+	// (computed).
+	State  SubmissionState
+	Missed bool
 }
 
 // Submission is a centre's submission of one period, with the director's

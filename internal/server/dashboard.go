@@ -122,7 +122,7 @@ func dashboardView(c *plan.Cycle, may pages.Rights, today time.Time) pages.Dashb
 	if p, ok := c.PeriodAt(c.AsOf); ok {
 		v.SubmissionPeriod = p.EndsOn
 		for _, ce := range c.Centres {
-			v.Submissions = append(v.Submissions, pages.SubmissionRow{Centre: ce.Name, State: ce.State.Label(),
+			v.Submissions = append(v.Submissions, pages.SubmissionRow{Centre: ce.Name, State: plan.StateLabel(ce.State, ce.Missed),
 				Href: paths.Submission(c.Year, p.ID, ce.ID)})
 		}
 	}
@@ -198,7 +198,7 @@ func watchList(c *plan.Cycle, v pages.DashboardView) pages.WatchList {
 			Href:   paths.Progress(c.Year, it.Objective.ID, period.ID) + "#" + plan.ActualReasonField(a.ID)})
 	}
 	for _, ce := range model.Centres {
-		add(&w.Centres, pages.WatchEntry{Label: ce.Name, Detail: strings.ToLower(ce.State.Label()),
+		add(&w.Centres, pages.WatchEntry{Label: ce.Name, Detail: strings.ToLower(plan.StateLabel(ce.State, ce.Missed)),
 			Href: paths.Submission(c.Year, period.ID, ce.ID)})
 	}
 	for _, b := range v.Bands {

@@ -47,7 +47,7 @@ func (s *Server) monitoringOverview(w http.ResponseWriter, r *http.Request) erro
 		for j, p := range o.Periods {
 			e := o.Cells[i][j].Entry
 			row.Cells = append(row.Cells, pages.MonitoringCell{Href: paths.Submission(o.Year, p.ID, c.ID),
-				State: e.State, Open: e.Open, Deadline: e.Deadline, Why: e.Message()})
+				State: e.State, Missed: e.Missed(), Open: e.Open, Deadline: e.Deadline, Why: e.Message()})
 		}
 		v.Centres = append(v.Centres, row)
 	}

@@ -33,7 +33,7 @@ type entryInfo struct {
 
 func entryInfoOf(cell store.MonitoringCell) entryInfo {
 	e := cell.Entry
-	info := entryInfo{Open: e.Open, Why: e.Message(), State: e.State.Label()}
+	info := entryInfo{Open: e.Open, Why: e.Message(), State: e.StateLabel()}
 	if !e.Deadline.IsZero() {
 		d := e.Deadline
 		info.Deadline = &d
