@@ -120,7 +120,7 @@ func (s *Server) deviceOf(r *http.Request, userID int64) string {
 	if err != nil || device == "" {
 		return ""
 	}
-	if age := time.Now().Sub(time.Unix(at, 0)); age > DeviceCookieLifetime || age < -time.Hour {
+	if age := time.Since(time.Unix(at, 0)); age > DeviceCookieLifetime || age < -time.Hour {
 		return ""
 	}
 	key, _, err := s.keys.keys(r.Context())
