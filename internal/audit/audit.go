@@ -207,10 +207,11 @@ type Limit string
 
 // The ceilings.
 const (
-	LimitPair    Limit = "pair"    // the same account from the same address
-	LimitAccount Limit = "account" // the same account from anywhere
-	LimitAddress Limit = "address" // the same address for any account
+	LimitPair    Limit = "pair"    // the same account from the same address (untrusted clients)
+	LimitAccount Limit = "account" // the same account from anywhere (untrusted clients)
+	LimitAddress Limit = "address" // the same address for any account (untrusted clients)
+	LimitDevice  Limit = "device"  // the same account from a device it signed in on before
 )
 
 // Limits lists every ceiling.
-func Limits() []Limit { return []Limit{LimitPair, LimitAccount, LimitAddress} }
+func Limits() []Limit { return []Limit{LimitPair, LimitAccount, LimitAddress, LimitDevice} }

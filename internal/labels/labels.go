@@ -287,6 +287,7 @@ var throttleLimits = map[audit.Limit]string{
 	audit.LimitPair:    "troppi errori per lo stesso account dallo stesso indirizzo",
 	audit.LimitAccount: "troppi errori per lo stesso account, da qualunque indirizzo",
 	audit.LimitAddress: "troppi errori dallo stesso indirizzo, per qualunque account",
+	audit.LimitDevice:  "troppi errori per lo stesso account da un dispositivo già usato per accedere",
 }
 
 // accessForms name the forms where a password is typed (store.FormSignIn, store.FormPassword).

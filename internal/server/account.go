@@ -17,10 +17,14 @@ import (
 )
 
 // attemptLimits are the ceilings of failed password attempts (sign-in and
-// the current password of the change form) within 15 minutes: low for one
-// account from one address, so that a stranger elsewhere does not lock the
-// owner out, higher for the account from anywhere, and per address.
-var attemptLimits = store.AttemptLimits{Window: 15 * time.Minute, Pair: 5, Account: 50, Address: 20}
+// the current password of the change form) within 15 minutes. From an
+// untrusted client: low for one account from one address, so that a
+// stranger elsewhere does not lock the owner out, higher for the account
+// from anywhere, and per address. From a device where the account signed
+// in before (a valid device cookie): per device only, so that however many
+// strangers fail, from however many addresses, the owner still signs in
+// there.
+var attemptLimits = store.AttemptLimits{Window: 15 * time.Minute, Pair: 5, Account: 50, Address: 20, Device: 5}
 
 // The messages of a refused attempt, as people read them.
 const (
@@ -109,6 +113,9 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		hash = s.dummyHash // the same work whether the account exists or not
 	}
 	a := &store.Attempt{Email: v.Email, Address: s.clientAddress(r), Form: store.FormSignIn}
+	if u != nil {
+		a.Device = s.deviceOf(r, u.ID)
+	}
 	ok, refused, err := s.checkAttempt(ctx, a, hash, password)
 	if err != nil {
 		return err
@@ -137,6 +144,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.PassAttempt(ctx, a, u); err != nil {
 		return err
 	}
+	s.issueDevice(w, r, u)
 	// A new token at sign-in, so a token planted before cannot ride along.
 	if err := s.sessions.RenewToken(ctx); err != nil {
 		return err
@@ -191,7 +199,8 @@ func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		a := &store.Attempt{Email: u.Email, Address: s.clientAddress(r), Form: store.FormPassword, UserID: &u.ID}
+		a := &store.Attempt{Email: u.Email, Address: s.clientAddress(r), Form: store.FormPassword, UserID: &u.ID,
+			Device: s.deviceOf(r, u.ID)}
 		ok, refused, err := s.checkAttempt(ctx, a, hash, current)
 		if err != nil {
 			return err
@@ -238,7 +247,7 @@ func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.sessions.Put(ctx, keyEpoch, epoch)
-	s.sessions.Put(ctx, keyFlash, "Password aggiornata.")
+	s.setFlash(w, r, "Password aggiornata.")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil
 }

@@ -386,10 +386,14 @@ func moveDelta(r *http.Request) (int, error) {
 	return 0, &httpError{status: http.StatusUnprocessableEntity, title: "Richiesta non valida", message: "Direzione di spostamento non valida."}
 }
 
-// seeOther redirects after a successful write, with a message for the next page.
+// seeOther redirects after a successful write, with a message for the next
+// page. The write is committed: the answer does not depend on the session
+// being written after it (see acknowledge), and the message travels in a
+// cookie of its own.
 func (s *Server) seeOther(w http.ResponseWriter, r *http.Request, to, flash string) {
+	acknowledge(r)
 	if flash != "" {
-		s.sessions.Put(r.Context(), keyFlash, flash)
+		s.setFlash(w, r, flash)
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }

@@ -32,7 +32,7 @@ func (s *Server) routes() http.Handler {
 	}))
 	// Pages and JSON go out gzipped to clients that accept it (the static
 	// files come gzipped already: Compress leaves them be).
-	r.Use(middleware.Recoverer, middleware.Compress(CompressionLevel), s.securityHeaders, limitBody, cop.Handler)
+	r.Use(middleware.Recoverer, middleware.Compress(CompressionLevel), s.securityHeaders, limitBody, cop.Handler, trackOutcome)
 	// The error page renders through the layout, which reads the session
 	// (flash, signed-in user): without LoadAndSave it panics.
 	r.NotFound(s.sessions.LoadAndSave(s.authenticate(s.handle(func(w http.ResponseWriter, r *http.Request) error {

@@ -61,6 +61,8 @@ type Server struct {
 	dummyHash string
 	// printer prints the Relazione to PDF, one at a time.
 	printer *report.Printer
+	// keys sign the device cookies and the one-time messages.
+	keys *keyring
 }
 
 // today is the calendar day in Italy by the configuration's clock.
@@ -96,14 +98,23 @@ func New(st *store.Store, log *slog.Logger, cfg Config) http.Handler {
 	sm.Cookie.Persist = false
 	// The session store is the database: when it cannot be reached (a
 	// restart of PostgreSQL) the request fails with 503 and the log says
-	// why, in the application's log rather than the standard logger.
+	// why, in the application's log rather than the standard logger. A
+	// change committed before the session's write at the end of the request
+	// (scs writes it as the answer starts, if only to push its idle expiry)
+	// is answered as done: telling the user to retry a change that went
+	// through would be false.
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		if acknowledged(r) {
+			log.Warn("session store: session not written after a committed change, answered as done",
+				"method", r.Method, "path", r.URL.Path, "err", err)
+			return
+		}
 		log.Error("session store", "method", r.Method, "path", r.URL.Path, "err", err)
 		w.Header().Set("Retry-After", "5")
 		http.Error(w, "Servizio momentaneamente non disponibile: riprovare tra qualche secondo.", http.StatusServiceUnavailable)
 	}
 	s := &Server{store: st, log: log, policy: richtext.NewPolicy(), sessions: sm, passwords: cfg.Passwords, cfg: cfg, dummyHash: auth.NewDummyHash(),
-		printer: report.NewPrinter()}
+		printer: report.NewPrinter(), keys: &keyring{store: st}}
 	return s.routes()
 }
 
@@ -175,7 +186,7 @@ func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
 	var buf bytes.Buffer
 	ctx := r.Context()
-	if flash := s.sessions.PopString(ctx, keyFlash); flash != "" {
+	if flash := s.popFlash(w, r); flash != "" {
 		ctx = layout.WithFlash(ctx, flash)
 	}
 	u := auth.UserFrom(ctx)

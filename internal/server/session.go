@@ -17,7 +17,6 @@ import (
 const (
 	keyUserID = "user_id"
 	keyEpoch  = "epoch"
-	keyFlash  = "flash"
 )
 
 // authenticate puts the signed-in user in the request context. A session

@@ -330,13 +330,18 @@ func (s *Store) ChangePassword(ctx context.Context, a Actor, userID int64, hash 
 }
 
 // AttemptLimits are the ceilings of failed password attempts within Window.
-// The pair limit is the low one: a stranger who guesses from elsewhere
-// cannot lock the owner out, until the higher ceiling per account.
+// An attempt from an untrusted client (no valid device cookie for the
+// account) meets the pair, account and address limits: the pair limit is
+// the low one, so that a stranger who guesses from elsewhere does not stop
+// the owner's own address, until the higher ceiling per account. An attempt
+// from a recognised device (Attempt.Device) meets the device limit alone:
+// failures from anywhere else cannot lock the owner out of it.
 type AttemptLimits struct {
 	Window  time.Duration
-	Pair    int // one account from one address
-	Account int // one account from any address
-	Address int // one address, whatever the account
+	Pair    int // one account from one address, untrusted clients
+	Account int // one account from any address, untrusted clients
+	Address int // one address, whatever the account, untrusted clients
+	Device  int // one account from one recognised device
 }
 
 // Throttled refuses a password attempt over a limit.
@@ -360,6 +365,9 @@ type Attempt struct {
 	Address string
 	Form    string // FormSignIn or FormPassword
 	UserID  *int64 // the signed-in user, on the password form
+	// Device is the device id of a valid device cookie for the account that
+	// the request carried; "" for an untrusted client.
+	Device string
 }
 
 func (a *Attempt) actor() Actor { return Actor{UserID: a.UserID, Name: a.Email} }
@@ -378,9 +386,12 @@ const lockAdminSet int64 = 0x54520003
 // under a lock on the account and one on the address (which serialise the
 // attempts of every app server on this database) it counts the failures
 // within lim.Window and either records this attempt as one more failure,
-// setting a.ID, or returns a *Throttled. A refusal is written to the audit
-// log once per window and refused subject, so a flood of refusals cannot
-// flood the append-only log.
+// setting a.ID, or returns a *Throttled. An attempt from a recognised device
+// (a.Device) counts and is counted against that device only; any other
+// counts against the pair, the account and the address, among the attempts
+// of untrusted clients. A refusal is written to the audit log once per
+// window and refused subject, so a flood of refusals cannot flood the
+// append-only log.
 func (s *Store) ReserveAttempt(ctx context.Context, a *Attempt, lim AttemptLimits) error {
 	a.Email = strings.ToLower(strings.TrimSpace(a.Email))
 	window := lim.Window.Seconds()
@@ -394,32 +405,51 @@ func (s *Store) ReserveAttempt(ctx context.Context, a *Attempt, lim AttemptLimit
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockAddress, a.Address); err != nil {
 			return fmt.Errorf("lock address: %w", err)
 		}
-		var pair, account, address int
-		if err := tx.QueryRow(ctx, `
-			SELECT count(*) FILTER (WHERE email = $1 AND address = $2),
-			       count(*) FILTER (WHERE email = $1),
-			       count(*) FILTER (WHERE address = $2)
-			FROM login_failures
-			WHERE at > now() - make_interval(secs => $3) AND (email = $1 OR address = $2)`,
-			a.Email, a.Address, window).Scan(&pair, &account, &address); err != nil {
-			return fmt.Errorf("count failures: %w", err)
-		}
 		// The subject of the refusal: what the audit entry is unique for.
 		var subject audit.Snapshot
 		var limit audit.Limit
-		switch {
-		case pair >= lim.Pair:
-			limit = audit.LimitPair
-			subject = audit.Snapshot{audit.KeyLimit: limit, audit.KeyEmail: a.Email, audit.KeyAddress: a.Address}
-		case account >= lim.Account:
-			limit = audit.LimitAccount
-			subject = audit.Snapshot{audit.KeyLimit: limit, audit.KeyEmail: a.Email}
-		case address >= lim.Address:
-			limit = audit.LimitAddress
-			subject = audit.Snapshot{audit.KeyLimit: limit, audit.KeyAddress: a.Address}
-		default:
-			return tx.QueryRow(ctx, `INSERT INTO login_failures (email, address) VALUES ($1, $2) RETURNING id`,
-				a.Email, a.Address).Scan(&a.ID)
+		if a.Device != "" {
+			// A device belongs to one account: the account's lock serialises
+			// its attempts.
+			var device int
+			if err := tx.QueryRow(ctx, `
+				SELECT count(*) FROM login_failures
+				WHERE device = $1 AND email = $2 AND at > now() - make_interval(secs => $3)`,
+				a.Device, a.Email, window).Scan(&device); err != nil {
+				return fmt.Errorf("count failures: %w", err)
+			}
+			if device >= lim.Device {
+				// Once per window and account, whatever the device: a
+				// stolen cookie tried from many addresses writes one entry.
+				limit = audit.LimitDevice
+				subject = audit.Snapshot{audit.KeyLimit: limit, audit.KeyEmail: a.Email}
+			}
+		} else {
+			var pair, account, address int
+			if err := tx.QueryRow(ctx, `
+				SELECT count(*) FILTER (WHERE email = $1 AND address = $2),
+				       count(*) FILTER (WHERE email = $1),
+				       count(*) FILTER (WHERE address = $2)
+				FROM login_failures
+				WHERE at > now() - make_interval(secs => $3) AND (email = $1 OR address = $2) AND device IS NULL`,
+				a.Email, a.Address, window).Scan(&pair, &account, &address); err != nil {
+				return fmt.Errorf("count failures: %w", err)
+			}
+			switch {
+			case pair >= lim.Pair:
+				limit = audit.LimitPair
+				subject = audit.Snapshot{audit.KeyLimit: limit, audit.KeyEmail: a.Email, audit.KeyAddress: a.Address}
+			case account >= lim.Account:
+				limit = audit.LimitAccount
+				subject = audit.Snapshot{audit.KeyLimit: limit, audit.KeyEmail: a.Email}
+			case address >= lim.Address:
+				limit = audit.LimitAddress
+				subject = audit.Snapshot{audit.KeyLimit: limit, audit.KeyAddress: a.Address}
+			}
+		}
+		if limit == "" {
+			return tx.QueryRow(ctx, `INSERT INTO login_failures (email, address, device) VALUES ($1, $2, NULLIF($3, '')) RETURNING id`,
+				a.Email, a.Address, a.Device).Scan(&a.ID)
 		}
 		refused = &Throttled{Limit: limit}
 		key, err := json.Marshal(subject)
@@ -469,15 +499,15 @@ func (s *Store) FailAttempt(ctx context.Context, a *Attempt, accountID int64) er
 }
 
 // PassAttempt takes back a reserved attempt whose password was right, with
-// the earlier failures of the same account from the same address (failures
-// from elsewhere still count), and forgets failures older than a day. A
-// sign-in is recorded in the audit log as u's.
+// the earlier failures of the same account from the same address and from
+// the same device (failures from elsewhere still count), and forgets
+// failures older than a day. A sign-in is recorded in the audit log as u's.
 func (s *Store) PassAttempt(ctx context.Context, a *Attempt, u *auth.User) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `
 			DELETE FROM login_failures
-			WHERE id = $1 OR (email = $2 AND address = $3) OR at < now() - interval '1 day'`,
-			a.ID, a.Email, a.Address); err != nil {
+			WHERE id = $1 OR (email = $2 AND (address = $3 OR device = NULLIF($4, ''))) OR at < now() - interval '1 day'`,
+			a.ID, a.Email, a.Address, a.Device); err != nil {
 			return err
 		}
 		if a.Form != FormSignIn {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -405,6 +406,90 @@ func TestStore_ReserveAttempt(t *testing.T) {
 	if n := count(`SELECT count(*) FROM login_failures WHERE email = 'bruno@traguardo.test'`); n != 2 {
 		t.Errorf("%d failures of bruno after a release, want 2", n)
 	}
+}
+
+// TestStore_ReserveAttempt_Device: an attempt from a recognised device is
+// counted against that device alone and meets only the device limit: an
+// account locked for untrusted clients still takes attempts from its
+// devices, each up to its own ceiling; a device's failures count neither
+// for the account nor for the address of untrusted clients.
+func TestStore_ReserveAttempt_Device(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.NewDB(t)
+	st := store.New(pool)
+	lim := store.AttemptLimits{Window: time.Hour, Pair: 3, Account: 5, Address: 4, Device: 2}
+	reserve := func(email, addr, device string) (*store.Attempt, error) {
+		t.Helper()
+		a := &store.Attempt{Email: email, Address: addr, Form: store.FormSignIn, Device: device}
+		return a, st.ReserveAttempt(ctx, a, lim)
+	}
+	mustReserve := func(email, addr, device string) *store.Attempt {
+		t.Helper()
+		a, err := reserve(email, addr, device)
+		if err != nil || a.ID == 0 {
+			t.Fatalf("ReserveAttempt(%s, %s, %q) = %v, id %d; want a reservation", email, addr, device, err, a.ID)
+		}
+		return a
+	}
+	mustRefuse := func(email, addr, device, limit string) {
+		t.Helper()
+		_, err := reserve(email, addr, device)
+		var th *store.Throttled
+		if !errors.As(err, &th) || string(th.Limit) != limit {
+			t.Fatalf("ReserveAttempt(%s, %s, %q) = %v, want the %s limit", email, addr, device, err, limit)
+		}
+	}
+	count := func(sql string, args ...any) int {
+		t.Helper()
+		var n int
+		if err := pool.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	// Strangers lock anna's account for untrusted clients.
+	for i := range 5 {
+		mustReserve("anna@traguardo.test", "192.0.2."+strconv.Itoa(i+1), "")
+	}
+	mustRefuse("anna@traguardo.test", "198.51.100.7", "", "account")
+	// Her device takes its own 2 attempts, from anywhere, then stops.
+	mustReserve("anna@traguardo.test", "198.51.100.7", "dev-anna")
+	last := mustReserve("anna@traguardo.test", "192.0.2.1", "dev-anna")
+	mustRefuse("anna@traguardo.test", "203.0.113.9", "dev-anna", "device")
+	mustRefuse("anna@traguardo.test", "203.0.113.10", "dev-anna", "device")
+	// Another device of hers is not stopped by the first one's failures.
+	mustReserve("anna@traguardo.test", "198.51.100.7", "dev-anna-2")
+	// The device's failures at 198.51.100.7 do not count for that address's
+	// untrusted clients (4 allowed): 3 of bruno's, then 1 of carla's pass.
+	for range 3 {
+		mustReserve("bruno@traguardo.test", "198.51.100.7", "")
+	}
+	mustReserve("carla@traguardo.test", "198.51.100.7", "")
+	mustRefuse("dario@traguardo.test", "198.51.100.7", "", "address")
+
+	if n := count(`SELECT count(*) FROM login_failures WHERE device = 'dev-anna'`); n != 2 {
+		t.Errorf("%d failures of the device, want 2", n)
+	}
+	if n := count(`SELECT count(*) FROM audit_log WHERE action = 'throttled' AND actor = 'anna@traguardo.test'
+		AND new_value = '{"limit": "device", "email": "anna@traguardo.test", "address": "203.0.113.9", "form": "sign-in"}'`); n != 1 {
+		t.Errorf("%d entries for the device refusal, want 1 (once per window and account)", n)
+	}
+
+	// A right password on the device takes back the device's failures (and
+	// the pair's); the strangers' stay.
+	uid := MustCreateUser(t, st, store.CLI, store.NewUser{Email: "anna@traguardo.test", Role: auth.Observer}, "password-di-anna")
+	if err := st.PassAttempt(ctx, last, MustUser(t, st, uid)); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(`SELECT count(*) FROM login_failures WHERE device = 'dev-anna'`); n != 0 {
+		t.Errorf("%d failures of the device after a good password, want 0", n)
+	}
+	if n := count(`SELECT count(*) FROM login_failures WHERE email = 'anna@traguardo.test' AND device IS NULL`); n != 4 {
+		t.Errorf("%d untrusted failures of anna after a good password, want 4 (all but 192.0.2.1's)", n)
+	}
+	mustReserve("anna@traguardo.test", "203.0.113.9", "dev-anna")
 }
 
 // TestStore_ReserveAttempt_Parallel: 30 attempts for one pair at once, from
