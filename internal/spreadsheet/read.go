@@ -67,6 +67,13 @@ func ReadPlanWith(r io.Reader, opt Options) (*plan.Cycle, error) {
 	if len(raw) > maxFile {
 		return nil, fielderr.List{{Message: fmt.Sprintf("file troppo grande (massimo %d MB)", maxFile>>20)}}
 	}
+	// The archive is checked part by part before excelize unpacks it.
+	var bomb *errPackage
+	if err := checkPackage(raw); errors.As(err, &bomb) {
+		return nil, fielderr.List{{Message: refusal(bomb)}}
+	} else if err != nil {
+		return nil, fielderr.List{{Message: "il file non è una cartella di lavoro Excel leggibile: salvarlo in formato .xlsx (senza password) e riprovare"}}
+	}
 	opts := excelize.Options{RawCellValue: true, UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: 16 << 20}
 	f, err := excelize.OpenReader(bytes.NewReader(raw), opts)
 	if err != nil {
