@@ -7,6 +7,7 @@ package fielderr
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -21,6 +22,9 @@ type Error struct {
 	Row     int
 	Column  string
 	Message string
+	// More is set on the last line of a list cut at MaxList: the number
+	// of problems left out, which Message tells.
+	More int
 }
 
 // Field is a problem of the form field (or plan item field) name.
@@ -89,4 +93,92 @@ func (l List) Error() string {
 		lines[i] = e.Error()
 	}
 	return strings.Join(lines, "\n")
+}
+
+// MaxList is the most problems a list of an input shows: past it, one last
+// line says how many more there are. An upload with millions of problems
+// then costs no more than one with MaxList, to keep and to show.
+const MaxList = 500
+
+// Collector gathers the problems of an input: the first MaxList, and the
+// count of the others, which it does not keep.
+type Collector struct {
+	list List
+	more int
+}
+
+// Add records a problem.
+func (c *Collector) Add(e Error) {
+	if len(c.list) < MaxList {
+		c.list = append(c.list, e)
+		return
+	}
+	c.more++
+}
+
+// AddAll records every problem of l.
+func (c *Collector) AddAll(l List) {
+	for _, e := range l {
+		c.Add(e)
+	}
+}
+
+// Full reports whether no further problem will be kept, only counted: the
+// caller may then skip the work of writing its message.
+func (c *Collector) Full() bool { return len(c.list) >= MaxList }
+
+// Skip counts a problem whose message was not written, as Full allows.
+func (c *Collector) Skip() { c.more++ }
+
+// Len is the number of problems recorded, kept or not.
+func (c *Collector) Len() int { return len(c.list) + c.more }
+
+// Kept are the problems kept, in the order they came, without the last
+// line; sort them, then add it with List.
+func (c *Collector) Kept() List { return c.list }
+
+// List is the problems kept and, when others were left out, the line that
+// counts them; nil when there is none.
+func (c *Collector) List() List {
+	return c.Ending(c.list)
+}
+
+// Ending is kept (the problems kept, sorted as the caller wants them) with
+// the line that counts the problems left out, when there are any.
+func (c *Collector) Ending(kept List) List {
+	if c.more == 0 {
+		return kept
+	}
+	return append(kept[:len(kept):len(kept)], More(c.more))
+}
+
+// More is the last line of a list of which n problems were left out.
+func More(n int) Error {
+	msg := fmt.Sprintf("e altri %s errori, non elencati", thousands(n))
+	if n == 1 {
+		msg = "e un altro errore, non elencato"
+	}
+	return Error{Message: msg, More: n}
+}
+
+// Total is the number of problems l tells of: those it lists, and those its
+// last line says were left out.
+func (l List) Total() int {
+	if n := len(l); n > 0 && l[n-1].More > 0 {
+		return n - 1 + l[n-1].More
+	}
+	return len(l)
+}
+
+// thousands writes n the Italian way: 3.494.586.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 && s[i-1] != '-' {
+			b.WriteByte('.')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -3,6 +3,7 @@ package fielderr
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -56,5 +57,38 @@ func TestList_Error(t *testing.T) {
 	var found List
 	if !errors.As(fmt.Errorf("import: %w", l), &found) || len(found) != 3 || found[1].Column != "G" {
 		t.Errorf("errors.As found %v", found)
+	}
+}
+
+// TestCollector keeps the first MaxList problems and counts the others,
+// which the list's last line tells.
+func TestCollector(t *testing.T) {
+	var c Collector
+	if c.List() != nil || c.Len() != 0 || c.Full() {
+		t.Fatalf("an empty collector: %v, %d, %v", c.List(), c.Len(), c.Full())
+	}
+	for i := range MaxList {
+		c.Add(Path(fmt.Sprintf("centres[%d].name", i), "nome del centro mancante"))
+	}
+	if l := c.List(); len(l) != MaxList || l.Total() != MaxList || !c.Full() {
+		t.Fatalf("%d problems: %d listed, %d in all, full %v", MaxList, len(l), l.Total(), c.Full())
+	}
+	c.Add(Path("year", "anno non valido"))
+	c.AddAll(List{Path("a", "x"), Path("b", "y")})
+	c.Skip()
+	l := c.List()
+	if len(l) != MaxList+1 || c.Len() != MaxList+4 || l.Total() != MaxList+4 {
+		t.Fatalf("%d listed, %d recorded, %d in all", len(l), c.Len(), l.Total())
+	}
+	if last, want := l[MaxList], (Error{Message: "e altri 4 errori, non elencati", More: 4}); last != want {
+		t.Errorf("last line %#v, want %#v", last, want)
+	}
+	if len(c.Kept()) != MaxList {
+		t.Errorf("%d kept", len(c.Kept()))
+	}
+	for n, want := range map[int]string{1: "e un altro errore", 999: "e altri 999 errori", 1000: "e altri 1.000 errori", 3494086: "e altri 3.494.086 errori"} {
+		if got := More(n).Message; !strings.HasPrefix(got, want+", non elencat") {
+			t.Errorf("More(%d) = %q", n, got)
+		}
 	}
 }

@@ -36,25 +36,29 @@ func ToCycle(doc *Document, policy *richtext.Policy) (*plan.Cycle, error) {
 
 // toCycle is ToCycle with options, after the problems found (already) by
 // decoding: they come first in the list.
-func toCycle(doc *Document, policy *richtext.Policy, opt Options, found fielderr.List) (*plan.Cycle, error) {
+func toCycle(doc *Document, policy *richtext.Policy, opt Options, found *fielderr.Collector) (*plan.Cycle, error) {
+	if found == nil {
+		found = &fielderr.Collector{}
+	}
 	v := &validator{policy: policy, errs: found, target: cmp.Or(opt.Year, doc.Year)}
 	v.shift = v.target - doc.Year
 	v.monthShift = v.shift + opt.ShiftMonths
 	c := v.cycle(doc)
-	if len(v.errs) == 0 {
+	if v.errs.Len() == 0 {
 		return c, nil
 	}
 	if v.outside {
 		if sh, ok := plan.ShiftFor(v.seen, 0, v.target); ok && sh.Years != opt.ShiftMonths {
-			return nil, &plan.Shiftable{List: v.errs, Shift: sh}
+			return nil, &plan.Shiftable{List: v.errs.List(), Shift: sh}
 		}
 	}
-	return nil, v.errs
+	return nil, v.errs.List()
 }
 
 type validator struct {
-	policy  *richtext.Policy
-	errs    fielderr.List
+	policy *richtext.Policy
+	// errs are the problems found, the first fielderr.MaxList kept.
+	errs    *fielderr.Collector
 	year    int
 	periods map[string]time.Time
 	// target is the year of the cycle made; shift moves the document's
@@ -70,7 +74,11 @@ type validator struct {
 }
 
 func (v *validator) add(path, format string, args ...any) {
-	v.errs = append(v.errs, fielderr.Path(path, fmt.Sprintf(format, args...)))
+	if v.errs.Full() {
+		v.errs.Skip() // counted, not written
+		return
+	}
+	v.errs.Add(fielderr.Path(path, fmt.Sprintf(format, args...)))
 }
 
 // limit records a text over max characters at path.
@@ -154,7 +162,11 @@ func (v *validator) cycle(doc *Document) *plan.Cycle {
 			}
 			ce.Objectives = append(ce.Objectives, o)
 		}
-		c.Centres = append(c.Centres, ce)
+		// Once a problem is found the cycle is not returned: what is
+		// read past it is checked, not kept.
+		if v.errs.Len() == 0 {
+			c.Centres = append(c.Centres, ce)
+		}
 	}
 	return c
 }
@@ -205,7 +217,11 @@ func (v *validator) objective(path string, d *Objective) *plan.Objective {
 // fields records a plan item's own problems under its path.
 func (v *validator) fields(path string, errs fielderr.List) {
 	for _, e := range errs {
-		v.errs = append(v.errs, e.Under(path))
+		if v.errs.Full() {
+			v.errs.Skip()
+			continue
+		}
+		v.errs.Add(e.Under(path))
 	}
 }
 
@@ -442,7 +458,7 @@ func ReadWith(r io.Reader, policy *richtext.Policy, opt Options) (*plan.Cycle, e
 		return nil, err
 	}
 	if doc == nil {
-		return nil, found
+		return nil, found.List()
 	}
 	return toCycle(doc, policy, opt, found)
 }

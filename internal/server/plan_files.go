@@ -306,6 +306,14 @@ func (s *Server) receiveUpload(w http.ResponseWriter, r *http.Request,
 		show(problem.status, problem.message, nil)
 		return nil
 	}
+	// The file is read and saved in one of few slots: its body, already
+	// received, is all that waits.
+	if !s.cfg.Uploads.Acquire(r.Context()) {
+		w.Header().Set("Retry-After", uploadRetry)
+		show(http.StatusServiceUnavailable, msgUploadsBusy, nil)
+		return nil
+	}
+	defer s.cfg.Uploads.Release()
 	c, errs, err := read(b)
 	if err != nil {
 		return err

@@ -42,6 +42,9 @@ type Config struct {
 	// at once (each holds 64 MiB); a request that cannot start one within
 	// its wait gets 429. Default: auth.DefaultPasswordSlots(), 2 seconds.
 	Passwords *auth.Passwords
+	// Uploads bounds the uploaded files read at once; an upload that cannot
+	// start within its wait gets 503. Default: two, 3 seconds.
+	Uploads *Uploads
 	// Mail sends the notifications by e-mail when its Addr is set.
 	Mail MailConfig
 	// Clock tells today for every request (which period the figures are
@@ -81,6 +84,9 @@ func New(st *store.Store, log *slog.Logger, cfg Config) http.Handler {
 	}
 	if cfg.Passwords == nil {
 		cfg.Passwords = auth.NewPasswords(auth.DefaultPasswordSlots(), 2*time.Second)
+	}
+	if cfg.Uploads == nil {
+		cfg.Uploads = NewUploads(defaultUploadSlots, defaultUploadWait)
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = st.Clock()

@@ -22,10 +22,9 @@ import (
 
 // Limits of what ReadPlan accepts, so that an upload cannot exhaust memory.
 const (
-	maxFile      = 32 << 20  // bytes of the workbook
-	maxUnzipped  = 100 << 20 // bytes of its unpacked parts
-	maxRows      = 10000     // data rows of one sheet
-	maxErrorList = 500       // errors listed; one more line says there are more
+	maxFile     = 32 << 20  // bytes of the workbook
+	maxUnzipped = 100 << 20 // bytes of its unpacked parts
+	maxRows     = 10000     // data rows of one sheet
 )
 
 // ReadPlan reads a workbook written by WritePlan or filled in from
@@ -67,6 +66,13 @@ func ReadPlanWith(r io.Reader, opt Options) (*plan.Cycle, error) {
 	if len(raw) > maxFile {
 		return nil, fielderr.List{{Message: fmt.Sprintf("file troppo grande (massimo %d MB)", maxFile>>20)}}
 	}
+	// The archive is checked part by part before excelize unpacks it.
+	var bomb *errPackage
+	if err := checkPackage(raw); errors.As(err, &bomb) {
+		return nil, fielderr.List{{Message: refusal(bomb)}}
+	} else if err != nil {
+		return nil, fielderr.List{{Message: "il file non è una cartella di lavoro Excel leggibile: salvarlo in formato .xlsx (senza password) e riprovare"}}
+	}
 	opts := excelize.Options{RawCellValue: true, UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: 16 << 20}
 	f, err := excelize.OpenReader(bytes.NewReader(raw), opts)
 	if err != nil {
@@ -77,9 +83,9 @@ func ReadPlanWith(r io.Reader, opt Options) (*plan.Cycle, error) {
 	if err != nil {
 		return nil, fielderr.List{{Message: "il file non è una cartella di lavoro Excel leggibile: salvarlo in formato .xlsx (senza password) e riprovare"}}
 	}
-	rd := &reader{f: f, book: b, seen: map[string]bool{}, opt: opt}
+	rd := &reader{f: f, book: b, seen: map[cellKey]bool{}, opt: opt}
 	c := rd.read()
-	if len(rd.errs) == 0 {
+	if rd.errs.Len() == 0 {
 		return c, nil
 	}
 	errs := rd.sorted()
@@ -94,11 +100,10 @@ func ReadPlanWith(r io.Reader, opt Options) (*plan.Cycle, error) {
 
 // reader collects the plan and every problem of one workbook.
 type reader struct {
-	f         *excelize.File // for the styles
-	book      *pkg           // for the sheets
-	errs      fielderr.List
-	seen      map[string]bool // cells already in error: one message each
-	truncated bool
+	f    *excelize.File     // for the styles
+	book *pkg               // for the sheets
+	errs fielderr.Collector // the first fielderr.MaxList kept, the others counted
+	seen map[cellKey]bool   // cells already in error: one message each
 
 	opt Options
 	// target is the year the months must fit: opt.Year, or the sheet
@@ -133,26 +138,33 @@ type row struct {
 }
 
 func (rd *reader) add(sheet string, n int, col, format string, args ...any) {
+	if rd.errs.Full() {
+		rd.put(fielderr.Cell(sheet, n, col, "")) // counted: its message is not written
+		return
+	}
 	rd.put(fielderr.Cell(sheet, n, col, fmt.Sprintf(format, args...)))
 }
 
-// put records a problem of a workbook: one for each cell, at most
-// maxErrorList in all.
+// cellKey is a cell of a workbook.
+type cellKey struct {
+	sheet  string
+	row    int
+	column string
+}
+
+// put records a problem of a workbook: one for each cell. The first
+// fielderr.MaxList are kept, the others only counted; the cells in error
+// are remembered all the same (at most every cell of maxRows rows of the
+// known columns), so that the count is of cells, as the list.
 func (rd *reader) put(e fielderr.Error) {
 	if e.Column != "" {
-		key := fmt.Sprintf("%s\x00%d\x00%s", e.Sheet, e.Row, e.Column)
+		key := cellKey{e.Sheet, e.Row, e.Column}
 		if rd.seen[key] {
 			return
 		}
-		if len(rd.errs) < maxErrorList {
-			rd.seen[key] = true // past the list's end, nothing to remember
-		}
+		rd.seen[key] = true
 	}
-	if len(rd.errs) >= maxErrorList {
-		rd.truncated = true
-		return
-	}
-	rd.errs = append(rd.errs, e)
+	rd.errs.Add(e)
 }
 
 // at records a problem of the cell of column col of a row of t.
@@ -166,7 +178,7 @@ func (rd *reader) sorted() fielderr.List {
 	for i, s := range dataSheets {
 		order[s.name] = i + 1
 	}
-	errs := slices.Clone(rd.errs)
+	errs := slices.Clone(rd.errs.Kept())
 	slices.SortStableFunc(errs, func(a, b fielderr.Error) int {
 		return cmp.Or(
 			cmp.Compare(order[a.Sheet], order[b.Sheet]),
@@ -175,10 +187,7 @@ func (rd *reader) sorted() fielderr.List {
 			cmp.Compare(a.Column, b.Column),
 		)
 	})
-	if rd.truncated {
-		errs = append(errs, fielderr.Error{Message: fmt.Sprintf("troppi errori: sono elencati i primi %d; correggerli e caricare di nuovo il file", maxErrorList)})
-	}
-	return errs
+	return rd.errs.Ending(errs)
 }
 
 // objectiveKey names an objective the way activities and indicators do.
@@ -239,7 +248,7 @@ func (rd *reader) read() *plan.Cycle {
 			o.Indicators = inOrder(rd, indicators, indOrder, inds[o], "un altro indicatore")
 		}
 	}
-	if len(rd.errs) == 0 && len(c.Centres) == 0 {
+	if rd.errs.Len() == 0 && len(c.Centres) == 0 {
 		rd.add(SheetCentres, 0, "", "nessun centro di responsabilità: il piano è vuoto")
 	}
 	return c
