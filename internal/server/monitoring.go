@@ -107,8 +107,101 @@ func (s *Server) submissionShow(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	if v.Sent, err = s.sentData(r.Context(), t); err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, pages.Submission(v))
 	return nil
+}
+
+// sentData is what the centre recorded at the period, objective by
+// objective, with the model's figures there: what the director reviews
+// before approving, and the manager's summary before sending. Each value
+// and month is set beside the previous period's; an objective saved again
+// after the period was returned is marked.
+func (s *Server) sentData(ctx context.Context, t *submissionTarget) ([]pages.SentObjective, error) {
+	c, err := s.store.LoadCycle(ctx, t.o.Year)
+	if err != nil {
+		return nil, err
+	}
+	day := t.period.EndsOn
+	c.EvaluateAt(day, s.today())
+	prev, hasPrev := c.Previous(day)
+	var changed map[int64]bool
+	if t.cell.Entry.State == plan.Submitted && t.cell.ReviewedAt != nil {
+		// A submission reviewed and waiting again was returned: what the
+		// centre saved since.
+		if changed, err = s.store.ProgressSavedSince(ctx, t.period.ID, *t.cell.ReviewedAt); err != nil {
+			return nil, err
+		}
+	}
+	var out []pages.SentObjective
+	for _, ce := range c.Centres {
+		if ce.ID != t.centre.ID {
+			continue
+		}
+		for _, o := range ce.Objectives {
+			so := pages.SentObjective{
+				Label: fmt.Sprintf("Obiettivo %d (%s)", o.Number, o.Section), Title: o.Title,
+				Href:        paths.AsOfOrPlain(paths.Objective(c.Year, o.ID), day),
+				CorrectHref: paths.Progress(c.Year, o.ID, t.period.ID),
+				Figure:      o.Figure, Status: string(o.Status), ChangedAfterReturn: changed[o.ID],
+			}
+			if rep := o.ReportAt(day); rep != nil {
+				so.ReportHTML = s.policy.Sanitize(rep.TextHTML)
+			}
+			for i, in := range o.Indicators {
+				si := pages.SentIndicator{Name: in.Name, Target: format.Value(in.Unit, in.Target), Value: valueText(in, day)}
+				if o.NameShared(i) {
+					si.Name = o.IndicatorLabel(i)
+				}
+				switch {
+				case in.Intermediate:
+					si.Target += " (target intermedio)"
+				case !c.IsLast(day):
+					si.Target += " (valore atteso dell'anno)"
+				}
+				switch {
+				case in.Pending:
+					si.Value = format.Pending
+				case si.Value == "":
+					si.Value = "mancante"
+				}
+				switch {
+				case !in.Counts():
+					si.Achievement = "sterilizzato"
+				case in.Pending:
+					si.Achievement = format.Pending
+				default:
+					si.Achievement = format.Percent(in.Achievement)
+				}
+				if in.At != nil {
+					si.Reason = in.At.Reason
+				}
+				if hasPrev {
+					si.Previous = valueText(in, prev.EndsOn)
+					si.Changed = si.Previous != valueText(in, day)
+				}
+				so.Indicators = append(so.Indicators, si)
+			}
+			for _, a := range o.Activities {
+				sa := pages.SentActivity{Description: a.Description, Planned: a.Planned.Label(c.Year), Actual: monthsText(c.Year, a, day), Late: a.Late}
+				if p := a.ProgressAt(day); p != nil {
+					sa.Reason = p.Reason
+				}
+				if sa.Actual == "" {
+					sa.Actual = "non indicata"
+				}
+				if hasPrev {
+					sa.Previous = monthsText(c.Year, a, prev.EndsOn)
+					sa.Changed = sa.Previous != monthsText(c.Year, a, day)
+				}
+				so.Activities = append(so.Activities, sa)
+			}
+			out = append(out, so)
+		}
+	}
+	return out, nil
 }
 
 // missingReasons lists what the centre must still explain at the period
@@ -155,6 +248,9 @@ func (s *Server) submissionSubmit(w http.ResponseWriter, r *http.Request) error 
 		if len(missing) > 0 {
 			v := s.submissionView(r, t)
 			v.Missing, v.Refused = missing, true
+			if v.Sent, err = s.sentData(r.Context(), t); err != nil {
+				return err
+			}
 			s.render(w, r, http.StatusConflict, pages.Submission(v))
 			return nil
 		}
@@ -162,10 +258,30 @@ func (s *Server) submissionSubmit(w http.ResponseWriter, r *http.Request) error 
 	return s.transition(w, r, t, s.store.Submit, "Monitoraggio inviato al direttore.")
 }
 
+// submissionApprove approves a centre's period, once the director has
+// confirmed it: the first post shows the page again asking to confirm
+// (with what was sent), the confirmed one approves.
 func (s *Server) submissionApprove(w http.ResponseWriter, r *http.Request) error {
 	t, err := s.loadSubmission(r)
 	if err != nil {
 		return err
+	}
+	if r.PostFormValue("conferma") != "si" {
+		// Asked to confirm only what can be approved: a period waiting
+		// for review, at the version the director read.
+		if st := t.cell.Entry.State; st != plan.Submitted {
+			return &store.Conflict{Message: "il periodo non è in attesa di revisione: " + strings.ToLower(st.Label())}
+		}
+		if formVersion(r) != t.cell.Entry.Version {
+			return &store.Conflict{Message: "il periodo è cambiato dopo l'apertura della pagina: ricaricarla e riesaminare i dati"}
+		}
+		v := s.submissionView(r, t)
+		v.Confirm = true
+		if v.Sent, err = s.sentData(r.Context(), t); err != nil {
+			return err
+		}
+		s.render(w, r, http.StatusOK, pages.Submission(v))
+		return nil
 	}
 	return s.transition(w, r, t, s.store.ApproveSubmission, "Monitoraggio approvato.")
 }
@@ -185,6 +301,9 @@ func (s *Server) submissionReturn(w http.ResponseWriter, r *http.Request) error 
 	if len(errs) > 0 {
 		v := s.submissionView(r, t)
 		v.Errors, v.Form.Comment = errs, comment
+		if v.Sent, err = s.sentData(r.Context(), t); err != nil {
+			return err
+		}
 		s.render(w, r, http.StatusUnprocessableEntity, pages.Submission(v))
 		return nil
 	}

@@ -326,10 +326,22 @@ func TestBrowser_MonitoringDoneWhen(t *testing.T) {
 
 	step("director approves", func(t *testing.T) {
 		signIn(t, "direttore@traguardo.test", `[data-testid="main-nav"]`)
-		do(t, "approve",
+		do(t, "open the submission",
 			chromedp.Navigate(e.srv.URL+submission),
-			chromedp.WaitVisible(chromedp.CSS(`[data-testid="approve-form"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`[data-testid="approve-form"]`)))
+		// The review shows what was sent: each objective with its values
+		// and reasons.
+		sent, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('[data-testid="sent-indicator"]')).map(r => r.innerText)`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sent) == 0 || !strings.Contains(strings.Join(sent, "\n"), "Corsi previsti nel secondo semestre") {
+			t.Errorf("the review page shows no values or reasons sent: %q", sent)
+		}
+		do(t, "approve, then confirm",
 			chromedp.Click(chromedp.CSS(`[data-testid="approve-form"] button`)),
+			chromedp.WaitVisible(chromedp.CSS(`[data-testid="approve-confirm"]`)),
+			chromedp.Click(chromedp.CSS(`[data-testid="confirm-approve"]`)),
 			chromedp.WaitVisible(`//*[@data-testid="flash"][contains(., "Monitoraggio approvato.")]`))
 		if got := text(t, `[data-testid="state"]`); got != "Approvato" {
 			t.Errorf("state after approving: %q", got)

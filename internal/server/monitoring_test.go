@@ -307,7 +307,17 @@ func TestMonitoring_Review(t *testing.T) {
 
 	// Resubmit, approve: locked.
 	wantStatus(t, "resubmit", fin.post(page+"/invia", url.Values{"version": {"2"}}), http.StatusSeeOther)
-	wantStatus(t, "approve", dir.post(page+"/approva", url.Values{"version": {"3"}}), http.StatusSeeOther)
+	// Approving asks to confirm, with what was sent; the confirmation
+	// approves.
+	ask := dir.post(page+"/approva", url.Values{"version": {"3"}})
+	wantStatus(t, "approve, unconfirmed", ask, http.StatusOK)
+	if !strings.Contains(ask.Body, `data-testid="approve-confirm"`) || !strings.Contains(ask.Body, `data-testid="sent-objective"`) {
+		t.Error("approving does not ask to confirm beside the data sent")
+	}
+	if n := secCount(t, e.pool, `SELECT count(*) FROM submissions WHERE state = 'approvato'`); n != 0 {
+		t.Errorf("an unconfirmed approval approved %d submissions", n)
+	}
+	wantStatus(t, "approve", dir.post(page+"/approva", url.Values{"version": {"3"}, "conferma": {"si"}}), http.StatusSeeOther)
 	s := monState(t, e, ids.first, ids.fin)
 	if s.Open || s.State != plan.Approved || s.Why != plan.WhyApproved {
 		t.Fatalf("after approving: %+v", s)

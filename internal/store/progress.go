@@ -332,3 +332,24 @@ func targetsText(ctx context.Context, tx pgx.Tx, indicatorID int64) (string, err
 	}
 	return strings.Join(out, "; "), rows.Err()
 }
+
+// ProgressSavedSince is the set of objectives whose progress at period
+// periodID was saved (or corrected) after since, read from the audit log:
+// what a centre changed after its period was returned. One statement.
+func (s *Store) ProgressSavedSince(ctx context.Context, periodID int64, since time.Time) (map[int64]bool, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT DISTINCT (new_value->>'objective_id')::bigint FROM audit_log
+		WHERE entity = $1 AND at > $2 AND (new_value->>'period_id')::bigint = $3`, string(audit.Progress), since, periodID)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
+}
