@@ -12,11 +12,10 @@ import (
 // Watchdog bounds the memory of a process and its descendants (a browser
 // is several processes: the browser, its zygote, the renderer, the GPU
 // and network services): every Every it adds up their resident memory
-// (VmRSS, from /proc), and when the sum passes Limit it kills them all
+// (Memory: their proportional set sizes), and when the sum passes Limit it kills them all
 // with SIGKILL and says so (Exceeded). A per-process rlimit does not do:
 // RLIMIT_AS breaks V8's reservations, and RLIMIT_DATA counts several times
-// what a renderer holds. The sum of RSS counts shared pages once per
-// process: it errs on the safe side. Between two looks a process grows by
+// what a renderer holds. Between two looks a process grows by
 // what it allocates in Every (tens of megabytes at most for a browser).
 type Watchdog struct {
 	exceeded atomic.Bool
@@ -41,7 +40,7 @@ func Watch(pid int, limit int64, onKill func()) *Watchdog {
 			tree := Tree(pid)
 			var sum int64
 			for _, p := range tree {
-				sum += RSS(p)
+				sum += Memory(p)
 			}
 			if sum > w.peak.Load() {
 				w.peak.Store(sum)
@@ -128,20 +127,41 @@ func parent(pid int) int {
 	return ppid
 }
 
+// Memory is the memory pid holds, in bytes: its proportional set size
+// (Pss of /proc/<pid>/smaps_rollup: its own pages, and its share of those
+// it shares with others, so that a sum over processes counts each page
+// once), or where that is not readable (a sandboxed renderer of the same
+// user) its resident set, which counts shared pages whole.
+func Memory(pid int) int64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/smaps_rollup")
+	if err == nil {
+		if v, ok := field(b, "Pss:"); ok {
+			return v
+		}
+	}
+	return RSS(pid)
+}
+
+// field is the value in kB of the line of b that starts with name, in
+// bytes.
+func field(b []byte, name string) (int64, bool) {
+	for line := range bytes.Lines(b) {
+		if rest, ok := bytes.CutPrefix(line, []byte(name)); ok {
+			if f := bytes.Fields(rest); len(f) >= 1 {
+				kb, err := strconv.ParseInt(string(f[0]), 10, 64)
+				return kb * 1024, err == nil
+			}
+		}
+	}
+	return 0, false
+}
+
 // RSS is the resident memory of pid in bytes (VmRSS), 0 when unknown.
 func RSS(pid int) int64 {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
 		return 0
 	}
-	for line := range bytes.Lines(b) {
-		if rest, ok := bytes.CutPrefix(line, []byte("VmRSS:")); ok {
-			f := bytes.Fields(rest)
-			if len(f) >= 1 {
-				kb, _ := strconv.ParseInt(string(f[0]), 10, 64)
-				return kb * 1024
-			}
-		}
-	}
-	return 0
+	v, _ := field(b, "VmRSS:")
+	return v
 }
