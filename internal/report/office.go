@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"time"
 )
 
 // The editable documents (DOCX for Word, ODT for LibreOffice) are the
@@ -38,13 +39,15 @@ func FindPandoc() (string, error) {
 
 // Office converts the report to an editable document, format DOCX or ODT,
 // with pandoc: the HTML without stylesheet and chart (its data table
-// stays), and pandoc's table of contents. pandoc runs within DefaultLimits.
+// stays), and pandoc's table of contents. pandoc runs within 2 minutes and
+// no memory limit (for the command line; a server converts through
+// Documents).
 func Office(ctx context.Context, m *Model, format string) ([]byte, error) {
 	path, doc, err := officeInput(ctx, m, format)
 	if err != nil {
 		return nil, err
 	}
-	return convert(ctx, path, format, doc, DefaultLimits())
+	return convert(ctx, path, format, doc, Limits{Time: 2 * time.Minute})
 }
 
 // officeInput is pandoc's path and the HTML it converts to format.
@@ -73,8 +76,11 @@ const heapExhausted = 251
 func convert(ctx context.Context, path, format string, doc []byte, limits Limits) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, limits.Time)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, path, "+RTS", fmt.Sprintf("-M%dm", limits.PandocHeap>>20), "-RTS",
-		"--from=html", "--to="+format, "--output=-")
+	var args []string
+	if limits.PandocHeap > 0 {
+		args = []string{"+RTS", fmt.Sprintf("-M%dm", limits.PandocHeap>>20), "-RTS"}
+	}
+	cmd := exec.CommandContext(ctx, path, append(args, "--from=html", "--to="+format, "--output=-")...)
 	cmd.Stdin = bytes.NewReader(doc)
 	var out, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &stderr

@@ -43,8 +43,10 @@ func FindChromium() (string, error) {
 // accessible structure), with the document outline from the headings, and
 // "Pagina X di Y" at the foot of every page (with the period the figures
 // are at, on every page, when the report is provisional). Each call starts
-// its own browser, which ends with the call; it runs under DefaultLimits,
-// with the sandbox where it works (see Documents).
+// its own browser, which ends with the call: sandboxed where the sandbox
+// works, without script or requests (see printPDF), within 5 minutes and
+// no memory limit (for the command line and the benchmarks; a server
+// prints through Documents).
 func PDF(ctx context.Context, m *Model) ([]byte, error) {
 	path, err := FindChromium()
 	if err != nil {
@@ -54,7 +56,7 @@ func PDF(ctx context.Context, m *Model) ([]byte, error) {
 	if err := HTML(ctx, &doc, m, HTMLOptions{Paged: true}); err != nil {
 		return nil, err
 	}
-	return printPDF(ctx, path, jail(ctx, path), DefaultLimits(), m, doc.Bytes())
+	return printPDF(ctx, path, jail(ctx, path), Limits{Time: 5 * time.Minute}, m, doc.Bytes())
 }
 
 // ErrTooLarge is returned when a document tool passes its memory or time
@@ -66,12 +68,12 @@ type Limits struct {
 	// Time bounds one PDF (the browser's start, the layout, the print) or
 	// one conversion by pandoc.
 	Time time.Duration
-	// ChromiumMemory bounds the resident memory of the printer's browser,
-	// all its processes together (chromium.Watch), in bytes.
+	// ChromiumMemory bounds the memory of the printer's browser, all its
+	// processes together (chromium.Watch), in bytes; 0: no bound.
 	ChromiumMemory int64
 	// PandocHeap is pandoc's heap limit (+RTS -M), in bytes: pandoc stops
-	// with "Heap exhausted" past it. Its resident memory is that and some
-	// tens of megabytes of runtime.
+	// with "Heap exhausted" past it. Its resident memory is up to a third
+	// more (600 MiB of heap: about 800 MiB); 0: no bound.
 	PandocHeap int64
 }
 
@@ -171,7 +173,7 @@ func printPDF(ctx context.Context, path string, jail chromium.Jail, limits Limit
 			}
 		}
 	}()
-	if p := chromedp.FromContext(tabCtx).Browser.Process(); p != nil {
+	if p := chromedp.FromContext(tabCtx).Browser.Process(); p != nil && limits.ChromiumMemory > 0 {
 		dog = chromium.Watch(p.Pid, limits.ChromiumMemory, cancel)
 		defer dog.Stop()
 	}
