@@ -3,7 +3,6 @@ package report
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strings"
@@ -11,6 +10,9 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -37,14 +39,14 @@ func FindChromium() (string, error) {
 	return path, nil
 }
 
-// pdfTimeout bounds one PDF: the browser's start, the layout and the print.
-const pdfTimeout = 5 * time.Minute
-
 // PDF prints the report to an A4 PDF with headless Chromium: tagged (an
 // accessible structure), with the document outline from the headings, and
 // "Pagina X di Y" at the foot of every page (with the period the figures
 // are at, on every page, when the report is provisional). Each call starts
-// its own browser, which ends with the call.
+// its own browser, which ends with the call: sandboxed where the sandbox
+// works, without script or requests (see printPDF), within 5 minutes and
+// no memory limit (for the command line and the benchmarks; a server
+// prints through Documents).
 func PDF(ctx context.Context, m *Model) ([]byte, error) {
 	path, err := FindChromium()
 	if err != nil {
@@ -54,66 +56,127 @@ func PDF(ctx context.Context, m *Model) ([]byte, error) {
 	if err := HTML(ctx, &doc, m, HTMLOptions{Paged: true}); err != nil {
 		return nil, err
 	}
-	return printPDF(ctx, path, m, doc.String())
+	return printPDF(ctx, path, jail(ctx, path), Limits{Time: 5 * time.Minute}, m, doc.Bytes())
 }
 
-// Printer prints reports to PDF for a server: one Chromium at a time (a
-// report of hundreds of pages takes the machine's cores for a while), and
-// the last PDF kept with the SHA-256 of the HTML it was printed from, so an
-// unchanged report downloaded again is not printed again. The zero value
-// is not usable: see NewPrinter.
-type Printer struct {
-	turn chan struct{}
-	mu   sync.Mutex
-	key  [sha256.Size]byte
-	pdf  []byte
+// ErrTooLarge is returned when a document tool passes its memory or time
+// limit (Limits): the tool is stopped, the server goes on.
+var ErrTooLarge = errors.New("report: the document passes the limits of its tool")
+
+// Limits bound one run of a document tool.
+type Limits struct {
+	// Time bounds one PDF (the browser's start, the layout, the print) or
+	// one conversion by pandoc.
+	Time time.Duration
+	// ChromiumMemory bounds the memory of the printer's browser, all its
+	// processes together (chromium.Watch), in bytes; 0: no bound.
+	ChromiumMemory int64
+	// PandocHeap is pandoc's heap limit (+RTS -M), in bytes: pandoc stops
+	// with "Heap exhausted" past it. Its resident memory is up to a third
+	// more (600 MiB of heap: about 800 MiB); 0: no bound.
+	PandocHeap int64
 }
 
-// NewPrinter returns a Printer.
-func NewPrinter() *Printer { return &Printer{turn: make(chan struct{}, 1)} }
+// DefaultLimits: 3 minutes; Chromium 768 MiB; pandoc's heap 600 MiB
+// (about 800 MiB resident). Two tools at once (see Documents) and the
+// server stay under 2 GiB. Measured on two cores: a report of about 100
+// objectives prints within the limit (6 s), one of 200 does not, one of
+// 400 would take 1.6 GiB (its renderer alone 1.4 GiB); pandoc converts
+// one of 200 objectives in 15 s, of 400 in about 40 s, not one of 1,000.
+func DefaultLimits() Limits {
+	return Limits{Time: 3 * time.Minute, ChromiumMemory: 768 << 20, PandocHeap: 600 << 20}
+}
 
-// PDF is PDF(ctx, m) through the printer.
-func (p *Printer) PDF(ctx context.Context, m *Model) ([]byte, error) {
+// sandbox is whether Chromium's sandbox works here, found out once per
+// process (chromium.SandboxWorks) by the first print.
+var sandbox struct {
+	once sync.Once
+	jail chromium.Jail
+	err  error
+}
+
+// jail is the printer's jail: the sandbox when it works, else none (and
+// SandboxError says why).
+func jail(ctx context.Context, path string) chromium.Jail {
+	sandbox.once.Do(func() {
+		j, err := chromium.NewJail(true)
+		if err == nil {
+			err = chromium.SandboxWorks(context.WithoutCancel(ctx), path, j)
+		}
+		if err != nil {
+			sandbox.jail, sandbox.err = chromium.Jail{}, err
+			return
+		}
+		sandbox.jail = j
+	})
+	return sandbox.jail
+}
+
+// Sandboxed says whether the PDFs are printed with Chromium's sandbox, and
+// if not why; it starts Chromium once to find out.
+func Sandboxed(ctx context.Context) (bool, error) {
 	path, err := FindChromium()
 	if err != nil {
-		return nil, err
+		return false, err
 	}
-	var doc bytes.Buffer
-	if err := HTML(ctx, &doc, m, HTMLOptions{Paged: true}); err != nil {
-		return nil, err
-	}
-	key := sha256.Sum256(doc.Bytes())
-	select {
-	case p.turn <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	defer func() { <-p.turn }()
-	p.mu.Lock()
-	if p.pdf != nil && p.key == key {
-		out := p.pdf
-		p.mu.Unlock()
-		return out, nil
-	}
-	p.mu.Unlock()
-	out, err := printPDF(ctx, path, m, doc.String())
+	j := jail(ctx, path)
+	return j.Sandbox, sandbox.err
+}
+
+// printPDF prints doc, the paged HTML of m, with the Chromium at path in
+// jail, within limits. The browser runs JavaScript nowhere (the report
+// has none), and every request the page would make is refused before it
+// leaves the browser: the document is handed over as content, not loaded
+// from a URL, so the print needs none.
+func printPDF(ctx context.Context, path string, jail chromium.Jail, limits Limits, m *Model, doc []byte) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, limits.Time)
+	defer cancel()
+	opts, cleanup, err := chromium.PrintOptions(path, jail)
 	if err != nil {
 		return nil, err
 	}
-	p.mu.Lock()
-	p.key, p.pdf = key, out
-	p.mu.Unlock()
-	return out, nil
-}
-
-// printPDF prints the HTML document of m with the Chromium at path.
-func printPDF(ctx context.Context, path string, m *Model, doc string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, pdfTimeout)
-	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, chromium.Options(path)...)
+	defer cleanup()
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	defer cancelAlloc()
-	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
+	// Requests paused by the interception are refused by a goroutine: the
+	// listener must not run commands.
+	paused := make(chan fetch.RequestID, 256)
+	tabCtx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithListener(func(ev any) {
+		if e, ok := ev.(*fetch.EventRequestPaused); ok {
+			select {
+			case paused <- e.RequestID:
+			default: // left paused: it never leaves the browser either
+			}
+		}
+	}))
 	defer cancelTab()
+	var dog *chromium.Watchdog
+	tooLarge := func(err error) error {
+		if dog != nil && dog.Exceeded() {
+			return fmt.Errorf("%w: Chromium passed %d MiB", ErrTooLarge, limits.ChromiumMemory>>20)
+		}
+		if ctx.Err() == context.DeadlineExceeded {
+			return fmt.Errorf("%w: Chromium took more than %s", ErrTooLarge, limits.Time)
+		}
+		return err
+	}
+	if _, err := chromedp.Run(tabCtx, chromedp.Navigate("about:blank")); err != nil {
+		return nil, tooLarge(fmt.Errorf("report: start %s: %w", path, err))
+	}
+	go func() {
+		for {
+			select {
+			case id := <-paused:
+				chromedp.Call(tabCtx, fetch.FailRequest, fetch.FailRequestParams{RequestID: id, ErrorReason: network.ErrorReasonBlockedByClient})
+			case <-tabCtx.Done():
+				return
+			}
+		}
+	}()
+	if p := chromedp.FromContext(tabCtx).Browser.Process(); p != nil && limits.ChromiumMemory > 0 {
+		dog = chromium.Watch(p.Pid, limits.ChromiumMemory, cancel)
+		defer dog.Stop()
+	}
 
 	header := "<span></span>"
 	if m.Provisional != "" {
@@ -122,20 +185,25 @@ func printPDF(ctx context.Context, path string, m *Model, doc string) ([]byte, e
 	footer := `<div style="font-size:8pt;width:100%;text-align:center;">` + escape(fmt.Sprintf("Relazione sulla Performance %d · %s", m.Year, m.Organisation)) +
 		` · Pagina <span class="pageNumber"></span> di <span class="totalPages"></span></div>`
 	yes := true
-	err := chromedp.Do(tabCtx,
-		chromedp.Navigate("about:blank"),
+	err = chromedp.Do(tabCtx,
 		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+				return err
+			}
+			if _, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*"}}}); err != nil {
+				return err
+			}
 			tree, err := chromedp.Call(ctx, page.GetFrameTree, cdp.Empty{})
 			if err != nil {
 				return err
 			}
 			_, err = chromedp.Call(ctx, page.SetDocumentContent, page.SetDocumentContentParams{
-				FrameID: tree.FrameTree.Frame.ID, HTML: doc})
+				FrameID: tree.FrameTree.Frame.ID, HTML: string(doc)})
 			return err
 		}),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("report: load the report in %s: %w", path, err)
+		return nil, tooLarge(fmt.Errorf("report: load the report in %s: %w", path, err))
 	}
 	// Streamed: a report of hundreds of pages is tens of megabytes, which
 	// the browser then sends in chunks rather than as one message.
@@ -149,7 +217,10 @@ func printPDF(ctx context.Context, path string, m *Model, doc string) ([]byte, e
 		}
 	}))
 	if err != nil {
-		return nil, fmt.Errorf("report: print the PDF with %s: %w", path, err)
+		return nil, tooLarge(fmt.Errorf("report: print the PDF with %s: %w", path, err))
+	}
+	if dog != nil && dog.Exceeded() {
+		return nil, tooLarge(nil)
 	}
 	return out, nil
 }

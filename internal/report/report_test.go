@@ -463,19 +463,19 @@ func TestCheck_Weights(t *testing.T) {
 	}
 }
 
-// TestPrinter_KeepsTheLastPDF: a server's printer gives the same PDF again
+// TestDocuments_KeepsFinishedPDF: the documents give the same PDF again
 // for an unchanged report without printing it (the very same bytes), and
-// prints anew once the report changes.
-func TestPrinter_KeepsTheLastPDF(t *testing.T) {
+// print anew once the report changes.
+func TestDocuments_KeepsFinishedPDF(t *testing.T) {
 	t.Parallel()
 	m, _ := demoReport(t, 2023)
-	p := report.NewPrinter()
+	d := report.NewDocuments(report.DocumentsConfig{})
 	ctx := context.Background()
-	first, err := p.PDF(ctx, m)
+	first, err := d.PDF(ctx, m, report.SharedLane)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := p.PDF(ctx, m)
+	again, err := d.PDF(ctx, m, report.PriorityLane)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -483,7 +483,7 @@ func TestPrinter_KeepsTheLastPDF(t *testing.T) {
 		t.Errorf("the unchanged report was printed again")
 	}
 	m.Validation = &report.Validation{Outcome: "validata", On: time.Date(2024, 6, 20, 0, 0, 0, 0, time.UTC)}
-	changed, err := p.PDF(ctx, m)
+	changed, err := d.PDF(ctx, m, report.SharedLane)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,6 +80,16 @@ func missingTool(format, install string) error {
 		message: fmt.Sprintf("Il formato %s non è disponibile su questo server: %s. La relazione in HTML si stampa dal browser.", format, install)}
 }
 
+// documentLane is the queue of the documents the user of r asks for: the
+// director (who writes and sends the report) and the Nucleo (who
+// validates it) never wait behind the other roles' exports.
+func documentLane(r *http.Request) report.Lane {
+	if u := auth.UserFrom(r.Context()); u != nil && (u.Role == auth.Director || u.Role == auth.Evaluator) {
+		return report.PriorityLane
+	}
+	return report.SharedLane
+}
+
 // reportFile serves the report in the format ext.
 func (s *Server) reportFile(ext string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
@@ -92,13 +102,13 @@ func (s *Server) reportFile(ext string) handlerFunc {
 		var ctype string
 		switch ext {
 		case "pdf":
-			b, err = s.printer.PDF(r.Context(), m)
+			b, err = s.docs.PDF(r.Context(), m, documentLane(r))
 			if errors.Is(err, report.ErrNoChromium) {
 				return missingTool("PDF", report.InstallChromium)
 			}
 			ctype = "application/pdf"
 		case report.DOCX, report.ODT:
-			b, err = report.Office(r.Context(), m, ext)
+			b, err = s.docs.Office(r.Context(), m, ext, documentLane(r))
 			if errors.Is(err, report.ErrNoPandoc) {
 				return missingTool(strings.ToUpper(ext), report.InstallPandoc)
 			}

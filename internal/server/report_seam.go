@@ -27,12 +27,12 @@ func (s *Server) reportOpenPoints(ctx context.Context, year int) ([]string, erro
 }
 
 // renderReportPDF prints the Relazione of year as it stands, with val as
-// its section 4 (the act being recorded), through the server's printer.
+// its section 4 (the act being recorded), in the documents' priority lane.
 func (s *Server) renderReportPDF(ctx context.Context, year int, val *report.Validation) ([]byte, error) {
 	m, err := report.Build(ctx, s.store, year)
 	if err != nil {
 		return nil, err
 	}
 	m.Validation = val
-	return s.printer.PDF(ctx, m)
+	return s.docs.PDF(ctx, m, report.PriorityLane)
 }

@@ -6,8 +6,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/a-h/templ"
@@ -47,6 +49,10 @@ type Config struct {
 	Uploads *Uploads
 	// Mail sends the notifications by e-mail when its Addr is set.
 	Mail MailConfig
+	// Documents sizes the queue that makes the Relazione's PDF, DOCX and
+	// ODT (slots, waits, cache, the tools' limits). Default: see
+	// report.NewDocuments.
+	Documents report.DocumentsConfig
 	// Clock tells today for every request (which period the figures are
 	// at, which windows are open); the store tells it by the same clock.
 	// Default: the store's, the machine's clock unless set.
@@ -62,8 +68,9 @@ type Server struct {
 	passwords *auth.Passwords
 	cfg       Config
 	dummyHash string
-	// printer prints the Relazione to PDF, one at a time.
-	printer *report.Printer
+	// docs makes the Relazione's PDF, DOCX and ODT: a bounded queue with a
+	// lane for the director and the Nucleo (report.Documents).
+	docs *report.Documents
 	// keys sign the device cookies and the one-time messages.
 	keys *keyring
 }
@@ -120,7 +127,7 @@ func New(st *store.Store, log *slog.Logger, cfg Config) http.Handler {
 		http.Error(w, "Servizio momentaneamente non disponibile: riprovare tra qualche secondo.", http.StatusServiceUnavailable)
 	}
 	s := &Server{store: st, log: log, policy: richtext.NewPolicy(), sessions: sm, passwords: cfg.Passwords, cfg: cfg, dummyHash: auth.NewDummyHash(),
-		printer: report.NewPrinter(), keys: &keyring{store: st}}
+		docs: report.NewDocuments(cfg.Documents), keys: &keyring{store: st}}
 	return s.routes()
 }
 
@@ -175,6 +182,17 @@ func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 		case errors.Is(err, auth.ErrBusy):
 			w.Header().Set("Retry-After", "2")
 			he = &httpError{status: http.StatusTooManyRequests, title: "Troppe richieste", message: "Troppe operazioni sulle password in corso: riprovare tra qualche secondo."}
+		case errors.Is(err, report.ErrBusy):
+			retry := time.Minute
+			if busy := (*report.BusyError)(nil); errors.As(err, &busy) {
+				retry = busy.RetryAfter
+			}
+			w.Header().Set("Retry-After", strconv.Itoa(int(retry.Seconds())))
+			he = &httpError{status: http.StatusServiceUnavailable, title: "Documento in preparazione",
+				message: fmt.Sprintf("Il server sta preparando altri documenti e questo non è pronto entro l'attesa prevista. Se la preparazione è iniziata prosegue: riprovare tra %s.", waitText(retry))}
+		case errors.Is(err, report.ErrTooLarge):
+			he = &httpError{status: http.StatusServiceUnavailable, title: "Documento troppo grande",
+				message: "La relazione supera i limiti di memoria o di tempo fissati su questo server per questo formato: scaricare il PDF, oppure aprire la relazione in HTML e stamparla dal browser."}
 		case errors.Is(err, store.ErrNotFound):
 			he = &httpError{status: http.StatusNotFound, title: "Pagina non trovata", message: "La risorsa richiesta non esiste."}
 		case errors.Is(err, context.Canceled):
@@ -206,4 +224,16 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// waitText is a wait in words: "un minuto", "2 minuti", "30 secondi".
+func waitText(d time.Duration) string {
+	switch m := int(d.Round(time.Minute) / time.Minute); {
+	case d < time.Minute:
+		return fmt.Sprintf("%d secondi", max(int(d.Seconds()), 1))
+	case m == 1:
+		return "un minuto"
+	default:
+		return fmt.Sprintf("%d minuti", m)
+	}
 }

@@ -1,0 +1,339 @@
+package report
+
+import (
+	"bytes"
+	"container/list"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Documents makes the report's heavy documents for a server: the PDF
+// (Chromium) and the DOCX and ODT (pandoc). Each of those takes a core and
+// hundreds of megabytes for a while, so they are made by a bounded queue:
+//
+//   - Slots. At most Shared + Reserved tools run at once. The Reserved
+//     slots are for the priority lane only: the director, the Nucleo and
+//     the validation's freezing of the PDF; every other reader (managers,
+//     observers, administrators) waits for a Shared slot, which the
+//     priority lane may take too. So however many large exports the other
+//     roles ask for, a request of the priority lane waits at most for
+//     another one of its own lane.
+//   - Identical requests share one production: the document is keyed by
+//     its format and the SHA-256 of the HTML it is made from (which holds
+//     everything that changes its bytes: the cycle at its data version, the
+//     texts, the variations, the validation, the period the figures are
+//     at). A request of the priority lane joining a production of the
+//     shared lane lifts it to its lane.
+//   - Finished documents are kept, by the same key, in a small cache
+//     bounded by count and bytes, the least recently used going first: an
+//     unchanged report is made once.
+//   - A request waits at most MaxWait (queue and production together) and
+//     then gets ErrBusy (the server answers 503 with Retry-After), never a
+//     hang past the server's write timeout. A production under way goes on
+//     without the request (within its tool's limits) and lands in the
+//     cache, so asking again later gets it; one still queued when the last
+//     request for it has left is dropped. At most MaxQueued productions
+//     wait for a slot: beyond that, ErrBusy at once.
+//   - Each tool runs within Limits (time, memory): past them it is stopped,
+//     and the request gets ErrTooLarge.
+type Documents struct {
+	cfg      DocumentsConfig
+	shared   chan struct{}
+	reserved chan struct{}
+
+	mu     sync.Mutex
+	jobs   map[docKey]*job
+	queued int
+	cache  docCache
+}
+
+// DocumentsConfig sizes Documents; the zero value of a field takes its
+// default (DefaultDocuments).
+type DocumentsConfig struct {
+	Shared, Reserved int           // slots (default 1 and 1)
+	MaxWait          time.Duration // a request's longest wait (default 90 s)
+	MaxQueued        int           // productions waiting for a slot (default 8)
+	CacheEntries     int           // finished documents kept (default 16)
+	CacheBytes       int64         // their bytes together (default 256 MiB)
+	Limits           Limits        // of each tool (default DefaultLimits)
+	// RetryAfter is what ErrBusy tells to wait (default 60 s).
+	RetryAfter time.Duration
+	// Context is what the productions run under (they belong to no
+	// request): done, it stops them (default context.Background()).
+	Context context.Context
+}
+
+// NewDocuments returns Documents sized by cfg.
+func NewDocuments(cfg DocumentsConfig) *Documents {
+	def := DefaultLimits()
+	if cfg.Shared <= 0 {
+		cfg.Shared = 1
+	}
+	if cfg.Reserved <= 0 {
+		cfg.Reserved = 1
+	}
+	if cfg.MaxWait <= 0 {
+		cfg.MaxWait = 90 * time.Second
+	}
+	if cfg.MaxQueued <= 0 {
+		cfg.MaxQueued = 8
+	}
+	if cfg.CacheEntries <= 0 {
+		cfg.CacheEntries = 16
+	}
+	if cfg.CacheBytes <= 0 {
+		cfg.CacheBytes = 256 << 20
+	}
+	if cfg.Limits.Time <= 0 {
+		cfg.Limits.Time = def.Time
+	}
+	if cfg.Limits.ChromiumMemory <= 0 {
+		cfg.Limits.ChromiumMemory = def.ChromiumMemory
+	}
+	if cfg.Limits.PandocHeap <= 0 {
+		cfg.Limits.PandocHeap = def.PandocHeap
+	}
+	if cfg.Context == nil {
+		cfg.Context = context.Background()
+	}
+	if cfg.RetryAfter <= 0 {
+		cfg.RetryAfter = time.Minute
+	}
+	return &Documents{cfg: cfg, shared: make(chan struct{}, cfg.Shared), reserved: make(chan struct{}, cfg.Reserved),
+		jobs: map[docKey]*job{}, cache: docCache{max: cfg.CacheEntries, maxBytes: cfg.CacheBytes, index: map[docKey]*list.Element{}}}
+}
+
+// Lane is the queue a request waits in.
+type Lane int
+
+const (
+	// SharedLane is every reader's.
+	SharedLane Lane = iota
+	// PriorityLane is the director's, the Nucleo's and the validation's.
+	PriorityLane
+)
+
+// BusyError is ErrBusy with how long to wait before asking again.
+type BusyError struct{ RetryAfter time.Duration }
+
+func (e *BusyError) Error() string {
+	return fmt.Sprintf("report: documents busy, retry after %s", e.RetryAfter)
+}
+
+func (e *BusyError) Is(target error) bool { return target == ErrBusy }
+
+// ErrBusy is returned (as a *BusyError) when a document cannot be made
+// within the wait.
+var ErrBusy = errors.New("report: documents busy")
+
+// PDF is the report m printed to PDF (see PDF), made in lane.
+func (d *Documents) PDF(ctx context.Context, m *Model, lane Lane) ([]byte, error) {
+	path, err := FindChromium()
+	if err != nil {
+		return nil, err
+	}
+	var doc bytes.Buffer
+	if err := HTML(ctx, &doc, m, HTMLOptions{Paged: true}); err != nil {
+		return nil, err
+	}
+	return d.produce(ctx, lane, "pdf", doc.Bytes(), func(ctx context.Context) ([]byte, error) {
+		return printPDF(ctx, path, jail(ctx, path), d.cfg.Limits, m, doc.Bytes())
+	})
+}
+
+// Office is the report m converted to format (DOCX or ODT, see Office),
+// made in lane.
+func (d *Documents) Office(ctx context.Context, m *Model, format string, lane Lane) ([]byte, error) {
+	path, doc, err := officeInput(ctx, m, format)
+	if err != nil {
+		return nil, err
+	}
+	return d.produce(ctx, lane, format, doc, func(ctx context.Context) ([]byte, error) {
+		return convert(ctx, path, format, doc, d.cfg.Limits)
+	})
+}
+
+func sumOf(input []byte) [sha256.Size]byte { return sha256.Sum256(input) }
+
+type docKey struct {
+	format string
+	sum    [sha256.Size]byte
+}
+
+// job is one production: waiters requests wait for it; lifted is closed
+// when a request of the priority lane joins it.
+type job struct {
+	priority bool
+	lifted   chan struct{}
+	waiters  int
+	started  bool
+	dropped  chan struct{} // closed when the last waiter leaves before the start
+	done     chan struct{}
+	out      []byte
+	err      error
+}
+
+// produce returns the document of format made from input by build: from
+// the cache, from a production under way, or made in lane.
+func (d *Documents) produce(ctx context.Context, lane Lane, format string, input []byte, build func(context.Context) ([]byte, error)) ([]byte, error) {
+	key := docKey{format: format, sum: sumOf(input)}
+	timer := time.NewTimer(d.cfg.MaxWait)
+	defer timer.Stop()
+
+	d.mu.Lock()
+	if out, ok := d.cache.get(key); ok {
+		d.mu.Unlock()
+		return out, nil
+	}
+	j, ok := d.jobs[key]
+	if !ok {
+		if d.queued >= d.cfg.MaxQueued {
+			d.mu.Unlock()
+			return nil, &BusyError{RetryAfter: d.cfg.RetryAfter}
+		}
+		j = &job{lifted: make(chan struct{}), dropped: make(chan struct{}), done: make(chan struct{})}
+		d.jobs[key] = j
+		d.queued++
+		go d.run(key, j, build)
+	}
+	j.waiters++
+	if lane == PriorityLane && !j.priority {
+		j.priority = true
+		close(j.lifted)
+	}
+	d.mu.Unlock()
+
+	leave := func() {
+		d.mu.Lock()
+		j.waiters--
+		if j.waiters == 0 && !j.started {
+			// Nobody waits for it: dropped, and a later request starts anew.
+			close(j.dropped)
+			delete(d.jobs, key)
+		}
+		d.mu.Unlock()
+	}
+	select {
+	case <-j.done:
+		leave()
+		return j.out, j.err
+	case <-ctx.Done():
+		leave()
+		return nil, ctx.Err()
+	case <-timer.C:
+		leave()
+		return nil, &BusyError{RetryAfter: d.cfg.RetryAfter}
+	}
+}
+
+// run waits for a slot for j, makes its document and keeps it.
+func (d *Documents) run(key docKey, j *job, build func(context.Context) ([]byte, error)) {
+	finish := func(out []byte, err error) {
+		d.mu.Lock()
+		if d.jobs[key] == j {
+			delete(d.jobs, key)
+		}
+		if err == nil {
+			d.cache.put(key, out)
+		}
+		j.out, j.err = out, err
+		d.mu.Unlock()
+		close(j.done)
+	}
+	var slot chan struct{}
+	for slot == nil {
+		d.mu.Lock()
+		priority, lifted := j.priority, j.lifted
+		d.mu.Unlock()
+		var reserved chan struct{}
+		if priority {
+			reserved, lifted = d.reserved, nil
+		}
+		select {
+		case d.shared <- struct{}{}:
+			slot = d.shared
+		case reserved <- struct{}{}:
+			slot = d.reserved
+		case <-lifted:
+		case <-j.dropped:
+			d.mu.Lock()
+			d.queued--
+			d.mu.Unlock()
+			finish(nil, context.Canceled)
+			return
+		}
+	}
+	d.mu.Lock()
+	dropped := false
+	select {
+	case <-j.dropped:
+		dropped = true
+	default:
+		j.started = true
+	}
+	d.queued--
+	d.mu.Unlock()
+	if dropped {
+		<-slot
+		finish(nil, context.Canceled)
+		return
+	}
+	// The production belongs to no request: it ends within its limits.
+	out, err := func() (out []byte, err error) {
+		defer func() { <-slot }()
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("report: document production panicked: %v", r)
+			}
+		}()
+		return build(d.cfg.Context)
+	}()
+	finish(out, err)
+}
+
+// docCache keeps finished documents, least recently used first out.
+type docCache struct {
+	max      int
+	maxBytes int64
+	bytes    int64
+	order    list.List // of *cached, most recent at the front
+	index    map[docKey]*list.Element
+}
+
+type cached struct {
+	key docKey
+	out []byte
+}
+
+func (c *docCache) get(key docKey) ([]byte, bool) {
+	e, ok := c.index[key]
+	if !ok {
+		return nil, false
+	}
+	c.order.MoveToFront(e)
+	return e.Value.(*cached).out, true
+}
+
+func (c *docCache) put(key docKey, out []byte) {
+	if int64(len(out)) > c.maxBytes {
+		return
+	}
+	if e, ok := c.index[key]; ok {
+		c.bytes -= int64(len(e.Value.(*cached).out))
+		c.order.Remove(e)
+		delete(c.index, key)
+	}
+	c.index[key] = c.order.PushFront(&cached{key: key, out: out})
+	c.bytes += int64(len(out))
+	for c.order.Len() > c.max || c.bytes > c.maxBytes {
+		e := c.order.Back()
+		v := e.Value.(*cached)
+		c.order.Remove(e)
+		delete(c.index, v.key)
+		c.bytes -= int64(len(v.out))
+	}
+}
