@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/semaphore"
 )
 
 // Documents makes the report's heavy documents for a server: the PDF
@@ -39,11 +41,19 @@ import (
 //     request for it has left is dropped. At most MaxQueued productions
 //     wait for a slot: beyond that, ErrBusy at once.
 //   - Each tool runs within Limits (time, memory): past them it is stopped,
-//     and the request gets ErrTooLarge.
+//     and the request gets ErrTooLarge. Besides its slot, a tool takes its
+//     memory limit from a budget (Memory): two tools of the usual limits
+//     fit in it together; a PDF of the priority lane too large for the
+//     usual limit is printed again within LargeChromiumMemory, which takes
+//     the whole budget: it runs alone, after the tools under way, before
+//     any tool asked for later (the budget is first come, first served).
+//     So a report of any size prints for the director, the Nucleo and the
+//     validation, and the tools never hold more than the budget.
 type Documents struct {
 	cfg      DocumentsConfig
 	shared   chan struct{}
 	reserved chan struct{}
+	memory   *semaphore.Weighted
 
 	mu     sync.Mutex
 	jobs   map[docKey]*job
@@ -60,6 +70,9 @@ type DocumentsConfig struct {
 	CacheEntries     int           // finished documents kept (default 16)
 	CacheBytes       int64         // their bytes together (default 256 MiB)
 	Limits           Limits        // of each tool (default DefaultLimits)
+	// Memory is the tools' memory budget, in bytes: what the tools running
+	// at once may hold together (default 1,600 MiB, LargeChromiumMemory).
+	Memory int64
 	// RetryAfter is what ErrBusy tells to wait (default 60 s).
 	RetryAfter time.Duration
 	// Context is what the productions run under (they belong to no
@@ -97,6 +110,12 @@ func NewDocuments(cfg DocumentsConfig) *Documents {
 	if cfg.Limits.PandocHeap <= 0 {
 		cfg.Limits.PandocHeap = def.PandocHeap
 	}
+	if cfg.Limits.LargeChromiumMemory <= 0 {
+		cfg.Limits.LargeChromiumMemory = def.LargeChromiumMemory
+	}
+	if cfg.Memory <= 0 {
+		cfg.Memory = max(cfg.Limits.LargeChromiumMemory, cfg.Limits.ChromiumMemory+pandocResident(cfg.Limits.PandocHeap))
+	}
 	if cfg.Context == nil {
 		cfg.Context = context.Background()
 	}
@@ -104,6 +123,7 @@ func NewDocuments(cfg DocumentsConfig) *Documents {
 		cfg.RetryAfter = time.Minute
 	}
 	return &Documents{cfg: cfg, shared: make(chan struct{}, cfg.Shared), reserved: make(chan struct{}, cfg.Reserved),
+		memory: semaphore.NewWeighted(cfg.Memory),
 		jobs: map[docKey]*job{}, cache: docCache{max: cfg.CacheEntries, maxBytes: cfg.CacheBytes, index: map[docKey]*list.Element{}}}
 }
 
@@ -141,9 +161,37 @@ func (d *Documents) PDF(ctx context.Context, m *Model, lane Lane) ([]byte, error
 		return nil, err
 	}
 	return d.produce(ctx, lane, "pdf", doc.Bytes(), func(ctx context.Context) ([]byte, error) {
-		return printPDF(ctx, path, jail(ctx, path), d.cfg.Limits, m, doc.Bytes())
+		limits := d.cfg.Limits
+		out, err := d.within(ctx, limits.ChromiumMemory, func() ([]byte, error) {
+			return printPDF(ctx, path, jail(ctx, path), limits, m, doc.Bytes())
+		})
+		if !errors.Is(err, errOverMemory) || lane != PriorityLane || limits.LargeChromiumMemory <= limits.ChromiumMemory {
+			return out, err
+		}
+		// Too large for the usual limit: the director's, the Nucleo's or
+		// the validation's PDF is printed again within the large one,
+		// alone.
+		limits.ChromiumMemory = limits.LargeChromiumMemory
+		return d.within(ctx, limits.ChromiumMemory, func() ([]byte, error) {
+			return printPDF(ctx, path, jail(ctx, path), limits, m, doc.Bytes())
+		})
 	})
 }
+
+// within runs tool once size bytes of the tools' memory budget are free
+// (all of it, when size is larger), and gives them back after.
+func (d *Documents) within(ctx context.Context, size int64, tool func() ([]byte, error)) ([]byte, error) {
+	size = min(size, d.cfg.Memory)
+	if err := d.memory.Acquire(ctx, size); err != nil {
+		return nil, err
+	}
+	defer d.memory.Release(size)
+	return tool()
+}
+
+// pandocResident is what pandoc holds with a heap limit of heap: up to a
+// third more.
+func pandocResident(heap int64) int64 { return heap + heap/3 }
 
 // Office is the report m converted to format (DOCX or ODT, see Office),
 // made in lane.
@@ -153,7 +201,9 @@ func (d *Documents) Office(ctx context.Context, m *Model, format string, lane La
 		return nil, err
 	}
 	return d.produce(ctx, lane, format, doc, func(ctx context.Context) ([]byte, error) {
-		return convert(ctx, path, format, doc, d.cfg.Limits)
+		return d.within(ctx, pandocResident(d.cfg.Limits.PandocHeap), func() ([]byte, error) {
+			return convert(ctx, path, format, doc, d.cfg.Limits)
+		})
 	})
 }
 

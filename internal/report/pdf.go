@@ -63,6 +63,10 @@ func PDF(ctx context.Context, m *Model) ([]byte, error) {
 // limit (Limits): the tool is stopped, the server goes on.
 var ErrTooLarge = errors.New("report: the document passes the limits of its tool")
 
+// errOverMemory is ErrTooLarge for a tool stopped at its memory limit (a
+// larger limit may do, where a longer time would not).
+var errOverMemory = fmt.Errorf("%w (memory)", ErrTooLarge)
+
 // Limits bound one run of a document tool.
 type Limits struct {
 	// Time bounds one PDF (the browser's start, the layout, the print) or
@@ -75,16 +79,22 @@ type Limits struct {
 	// with "Heap exhausted" past it. Its resident memory is up to a third
 	// more (600 MiB of heap: about 800 MiB); 0: no bound.
 	PandocHeap int64
+	// LargeChromiumMemory bounds a PDF of the priority lane (the
+	// director's, the Nucleo's, the validation's) that did not fit
+	// ChromiumMemory: it is printed again within this bound, alone (it
+	// takes the whole tools' memory budget, see DocumentsConfig.Memory).
+	LargeChromiumMemory int64
 }
 
 // DefaultLimits: 3 minutes; Chromium 768 MiB; pandoc's heap 600 MiB
-// (about 800 MiB resident). Two tools at once (see Documents) and the
-// server stay under 2 GiB. Measured on two cores: a report of about 100
+// (about 800 MiB resident); a large PDF of the priority lane 1,600 MiB,
+// alone. The tools' memory budget (Documents) keeps them and the server
+// under 2 GiB. Measured on two cores: a report of about 100
 // objectives prints within the limit (6 s), one of 200 does not, one of
 // 400 would take 1.6 GiB (its renderer alone 1.4 GiB); pandoc converts
 // one of 200 objectives in 15 s, of 400 in about 40 s, not one of 1,000.
 func DefaultLimits() Limits {
-	return Limits{Time: 3 * time.Minute, ChromiumMemory: 768 << 20, PandocHeap: 600 << 20}
+	return Limits{Time: 3 * time.Minute, ChromiumMemory: 768 << 20, PandocHeap: 600 << 20, LargeChromiumMemory: 1600 << 20}
 }
 
 // sandbox is whether Chromium's sandbox works here, found out once per
@@ -153,7 +163,7 @@ func printPDF(ctx context.Context, path string, jail chromium.Jail, limits Limit
 	var dog *chromium.Watchdog
 	tooLarge := func(err error) error {
 		if dog != nil && dog.Exceeded() {
-			return fmt.Errorf("%w: Chromium passed %d MiB", ErrTooLarge, limits.ChromiumMemory>>20)
+			return fmt.Errorf("%w: Chromium passed %d MiB", errOverMemory, limits.ChromiumMemory>>20)
 		}
 		if ctx.Err() == context.DeadlineExceeded {
 			return fmt.Errorf("%w: Chromium took more than %s", ErrTooLarge, limits.Time)

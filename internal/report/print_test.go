@@ -104,6 +104,17 @@ func TestDocuments_ToolLimits(t *testing.T) {
 			t.Logf("stopped after %s: %v", time.Since(start).Round(time.Millisecond), err)
 		})
 	}
+	// A PDF of the priority lane too large for the usual limit is printed
+	// again within the large one, alone: the director's, the Nucleo's and
+	// the validation's report prints whatever its size.
+	small := report.NewDocuments(report.DocumentsConfig{Limits: report.Limits{ChromiumMemory: 40 << 20}})
+	if pdf, err := small.PDF(ctx, m, report.PriorityLane); err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Errorf("priority lane over the usual limit: %d bytes, %v; want the PDF within the large limit", len(pdf), err)
+	}
+	tight := report.NewDocuments(report.DocumentsConfig{Limits: report.Limits{ChromiumMemory: 40 << 20, LargeChromiumMemory: 40 << 20}})
+	if _, err := tight.PDF(ctx, m, report.PriorityLane); !errors.Is(err, report.ErrTooLarge) {
+		t.Errorf("priority lane over the large limit too: %v, want ErrTooLarge", err)
+	}
 	// Within the default limits the same documents are made.
 	d := report.NewDocuments(report.DocumentsConfig{})
 	if pdf, err := d.PDF(ctx, m, report.SharedLane); err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
