@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"traguardo/internal/report"
 	"traguardo/internal/store"
 	"traguardo/web/pages"
 	"traguardo/web/paths"
@@ -137,7 +137,8 @@ func serveFrozen(w http.ResponseWriter, r *http.Request, f store.ReportFile, nam
 var fileTypes = map[string]string{".pdf": "application/pdf", ".json": "application/json; charset=utf-8", ".csv": "text/csv; charset=utf-8"}
 
 // indicatorsCSV writes one row per indicator of a frozen JSON v1 document:
-// open data for Amministrazione Trasparente (comma-separated, dot decimals).
+// open data for Amministrazione Trasparente (comma-separated, dot decimals,
+// formula-safe: report.CSVWriter).
 func indicatorsCSV(doc []byte) ([]byte, error) {
 	var d struct {
 		Year    int `json:"year"`
@@ -185,7 +186,7 @@ func indicatorsCSV(doc []byte) ([]byte, error) {
 		return strconv.FormatFloat(*p, 'f', -1, 64)
 	}
 	var b bytes.Buffer
-	cw := csv.NewWriter(&b)
+	cw := report.NewCSVWriter(&b)
 	cw.Write([]string{"anno", "centro", "sezione", "obiettivo", "titolo_obiettivo", "grado_obiettivo", "indicatore", "descrizione",
 		"unita_misura", "polarita", "valore_atteso", "valore_consuntivo", "grado_indicatore", "sterilizzato"})
 	for _, ce := range d.Centres {
