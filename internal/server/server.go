@@ -13,6 +13,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
+	"github.com/go-chi/chi/v5"
 
 	"traguardo/internal/auth"
 	"traguardo/internal/domain"
@@ -61,6 +62,9 @@ type Server struct {
 	dummyHash string
 	// printer prints the Relazione to PDF, one at a time.
 	printer *report.Printer
+	// router is the application's router, set by routes: safeNext asks it
+	// whether a path is a page of the site.
+	router chi.Routes
 }
 
 // today is the calendar day in Italy by the configuration's clock.
