@@ -32,9 +32,9 @@ import (
 // its outcome, date, hash and files, and the earlier validated versions.
 // 404 until a version is validated.
 func (s *Server) transparencyReport(w http.ResponseWriter, r *http.Request) error {
-	year, err := strconv.Atoi(chi.URLParam(r, "year"))
+	year, err := yearParam(r)
 	if err != nil {
-		return notFound("Anno non valido.")
+		return err
 	}
 	versions, err := s.store.PublishedReports(r.Context(), year)
 	if err != nil {
@@ -68,11 +68,11 @@ func (s *Server) transparencyReport(w http.ResponseWriter, r *http.Request) erro
 // JSON. It runs without a session (a cacheable answer must not touch one),
 // so its refusals are plain text.
 func (s *Server) publicReportFile(w http.ResponseWriter, r *http.Request) {
-	year, errY := strconv.Atoi(chi.URLParam(r, "year"))
-	number, errN := strconv.Atoi(chi.URLParam(r, "n"))
+	year, okY := yearText(chi.URLParam(r, "year"))
+	number, okN := parseNumber(chi.URLParam(r, "n"))
 	name := chi.URLParam(r, "file")
 	kind := map[string]string{paths.FrozenPDF: store.FilePDF, paths.PublicJSON: store.FileJSON, paths.PublicCSV: store.FileJSON}[name]
-	if errY != nil || errN != nil || kind == "" {
+	if !okY || !okN || kind == "" {
 		http.Error(w, "File non trovato.", http.StatusNotFound)
 		return
 	}
@@ -103,9 +103,9 @@ func (s *Server) publicReportFile(w http.ResponseWriter, r *http.Request) {
 // not) to the signed-in.
 func (s *Server) reportVersionFile(kind, name string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		year, errY := strconv.Atoi(chi.URLParam(r, "year"))
-		number, errN := strconv.Atoi(chi.URLParam(r, "n"))
-		if errY != nil || errN != nil {
+		year, okY := yearText(chi.URLParam(r, "year"))
+		number, okN := parseNumber(chi.URLParam(r, "n"))
+		if !okY || !okN {
 			return notFound("La versione richiesta non esiste.")
 		}
 		f, err := s.store.ReportFile(r.Context(), year, number, kind, false)

