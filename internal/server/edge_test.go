@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -71,7 +73,7 @@ func edgeSetFormulas(t *testing.T, e *secEnv) {
 		args []any
 	}{
 		{`UPDATE objectives SET title = $1, section = $2 WHERE id = $3`, []any{edgeFormula["title"], edgeFormula["section"], e.objectiveID}},
-		{`UPDATE centres SET name = $1 WHERE id = (SELECT centre_id FROM cycle_centres WHERE id = $2)`, []any{edgeFormula["centre"], e.centreID}},
+		{`UPDATE cycle_centres SET name = $1 WHERE id = $2`, []any{edgeFormula["centre"], e.centreID}},
 		{`UPDATE objectives SET title = $1 WHERE id = $2`, []any{edgeFormula["other title"], e.spareID}},
 		{`UPDATE indicators SET name = $1, description = $2 WHERE id = (SELECT min(id) FROM indicators WHERE objective_id = $3)`,
 			[]any{edgeFormula["indicator"], edgeFormula["description"], e.objectiveID}},
@@ -197,5 +199,42 @@ func TestRoutes_OutOfRangeParameters(t *testing.T) {
 	}
 	if asked < 500 {
 		t.Fatalf("only %d requests: the routes were not found", asked)
+	}
+}
+
+// TestCentre_RenameKeepsManager: the director renames a centre of 2024 that
+// 2023 shares; the cycle's centre keeps its organisational centre, so its
+// manager still writes and submits for it (it was 403: the rename made a
+// new organisational centre, which the manager's account is not bound to);
+// 2023 keeps the old name.
+func TestCentre_RenameKeepsManager(t *testing.T) {
+	t.Parallel()
+	e := newSecEnv(t, server.Config{})
+	ids := monLoad(t, e)
+	var before int64
+	if err := e.pool.QueryRow(context.Background(), `SELECT centre_id FROM cycle_centres WHERE id = $1`, int64(ids.fin)).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
+	dir, fin := e.signedIn(t, "direttore"), e.manager(t, "finanziaria")
+	edit := fmt.Sprintf("/cicli/2024/centri/%d/modifica", ids.fin)
+	r := dir.post(edit, dir.withVersion(edit, url.Values{"name": {"AREA FINANZE E BILANCIO"}, "manager": {"Dott.ssa Rossi"}}))
+	wantStatus(t, "renaming the centre", r, http.StatusSeeOther)
+	var after int64
+	var name string
+	if err := e.pool.QueryRow(context.Background(), `SELECT centre_id, name FROM cycle_centres WHERE id = $1`, int64(ids.fin)).Scan(&after, &name); err != nil {
+		t.Fatal(err)
+	}
+	if after != before || name != "AREA FINANZE E BILANCIO" {
+		t.Errorf("after the rename: organisational centre %d (was %d), name %q", after, before, name)
+	}
+	if got := pcLoad(t, e, 2023); !slices.ContainsFunc(got.Centres, func(ce *plan.Centre) bool { return ce.Name == "AREA FINANZIARIA" }) {
+		t.Errorf("2023 lost the name AREA FINANZIARIA")
+	}
+	page := monPage(2024, ids.first, ids.fin)
+	if r := fin.get(page); r.Status != http.StatusOK || !strings.Contains(r.Body, `data-testid="submit-form"`) || !strings.Contains(r.Body, "AREA FINANZE E BILANCIO") {
+		t.Errorf("the manager's page after the rename: %d, submit form %v", r.Status, strings.Contains(r.Body, `data-testid="submit-form"`))
+	}
+	if r := fin.post(page+"/invia", url.Values{"version": {"0"}}); r.Status == http.StatusForbidden {
+		t.Errorf("the manager's submission after the rename: 403")
 	}
 }
