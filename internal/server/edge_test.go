@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -236,5 +237,131 @@ func TestCentre_RenameKeepsManager(t *testing.T) {
 	}
 	if r := fin.post(page+"/invia", url.Values{"version": {"0"}}); r.Status == http.StatusForbidden {
 		t.Errorf("the manager's submission after the rename: 403")
+	}
+}
+
+// edgeSecrets are texts written into the 2023 cycle that the open data must
+// not publish: a manager's reason for a value not measured, a return
+// comment on a submission, a progress report, a manager's name;
+// edgeNeutralised is one it
+// publishes, the reason of a neutralisation.
+const (
+	edgeGapReason   = "Motivo interno del responsabile: il collega era in ferie"
+	edgeReturnNote  = "Commento di restituzione: rivedere i dati, sono incoerenti"
+	edgeReportText  = "Bozza della relazione di avanzamento del responsabile"
+	edgeNeutralised = "Dato non disponibile per cause esterne all'ente"
+	edgeManager     = "Dott.ssa Maria Bianchi"
+)
+
+// TestPublic_OpenDataSaysNoMore: the public dati.json of a validated
+// Relazione is the open data: the results with the neutralisation's reason,
+// without the managers' reasons, the return comments, the progress reports,
+// the managers' names and who neutralised; the internal frozen JSON keeps
+// them all; the page, the headers and the bytes agree on its SHA-256.
+func TestPublic_OpenDataSaysNoMore(t *testing.T) {
+	t.Parallel()
+	e := rpEnv(t)
+	ctx := context.Background()
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`INSERT INTO indicator_values (indicator_id, period_id, value, not_measurable, reason) VALUES ($1, $2, NULL, true, $3)
+			ON CONFLICT (indicator_id, period_id) DO UPDATE SET value = NULL, not_measurable = true, reason = $3`,
+			[]any{e.indicatorID, e.periodID, edgeGapReason}},
+		{`INSERT INTO submissions (period_id, cycle_centre_id, cycle_id, state, comment, submitted_at, reviewed_at)
+			SELECT $1, $2, cycle_id, 'restituito', $3, now(), now() FROM periods WHERE id = $1`, []any{e.periodID, e.centreID, edgeReturnNote}},
+		{`INSERT INTO progress_reports (objective_id, period_id, text_html) VALUES ($1, $2, $3)
+			ON CONFLICT (objective_id, period_id) DO UPDATE SET text_html = $3`, []any{e.objectiveID, e.periodID, "<p>" + edgeReportText + "</p>"}},
+		{`UPDATE cycle_centres SET manager = $2 WHERE id = $1`, []any{e.centreID, edgeManager}},
+		{`UPDATE indicators SET neutralised_reason = $2, neutralised_by = 'nucleo' WHERE id = (SELECT max(id) FROM indicators WHERE objective_id = $1)`,
+			[]any{e.spareID, edgeNeutralised}},
+	} {
+		if _, err := e.pool.Exec(ctx, q.sql, q.args...); err != nil {
+			t.Fatalf("%s: %v", q.sql, err)
+		}
+	}
+	edgeValidate(t, e)
+	frozen := rpVersion(t, e, 1).json
+	var full interchange.Document
+	if err := json.Unmarshal(frozen, &full); err != nil {
+		t.Fatal(err)
+	}
+	manager := edgeManager
+	for _, s := range []string{edgeGapReason, edgeReturnNote, edgeReportText, edgeNeutralised, manager, `"by"`} {
+		if !bytes.Contains(frozen, []byte(s)) {
+			t.Fatalf("the frozen JSON lacks %q: the test proves nothing", s)
+		}
+	}
+	// The signed-in still read the whole record.
+	if r := e.signedIn(t, "nucleo").get("/cicli/2023/validazione/versioni/1/relazione.json"); r.Status != http.StatusOK || r.Body != string(frozen) {
+		t.Errorf("the internal frozen JSON: %d, %d bytes, want the %d frozen", r.Status, len(r.Body), len(frozen))
+	}
+
+	anon := e.client(t)
+	data := anon.get(paths.TransparencyFile(2023, 1, paths.PublicJSON))
+	if data.Status != http.StatusOK {
+		t.Fatalf("public JSON: %d", data.Status)
+	}
+	for _, s := range []string{edgeGapReason, edgeReturnNote, edgeReportText, manager, `"by"`, `"submissions"`, `"reports"`,
+		`"activities"`, `"comment"`, `"manager"`, "@"} {
+		if strings.Contains(data.Body, s) {
+			t.Errorf("the public JSON publishes %q", s)
+		}
+	}
+	var pub struct {
+		Format string `json:"format"`
+		Year   int    `json:"year"`
+		Report struct {
+			Version     int    `json:"version"`
+			Outcome     string `json:"outcome"`
+			ValidatedOn string `json:"validated_on"`
+		} `json:"report"`
+		Centres []struct {
+			Name       string `json:"name"`
+			Objectives []struct {
+				Title      string `json:"title"`
+				Indicators []struct {
+					Name   string `json:"name"`
+					Values []struct {
+						Period        string `json:"period"`
+						NotMeasurable bool   `json:"not_measurable"`
+					} `json:"values"`
+					Neutralised *struct {
+						Reason string `json:"reason"`
+					} `json:"neutralised"`
+				} `json:"indicators"`
+			} `json:"objectives"`
+		} `json:"centres"`
+	}
+	if err := json.Unmarshal([]byte(data.Body), &pub); err != nil {
+		t.Fatalf("the public JSON does not parse: %v", err)
+	}
+	if pub.Format != "traguardo/dati-aperti/v1" || pub.Year != 2023 || pub.Report.Version != 1 || pub.Report.Outcome != "validata" ||
+		pub.Report.ValidatedOn != domain.Today(time.Now()).Format(time.DateOnly) || len(pub.Centres) != len(full.Centres) {
+		t.Errorf("the public JSON's head: %q %d %+v, %d centres", pub.Format, pub.Year, pub.Report, len(pub.Centres))
+	}
+	if !strings.Contains(data.Body, edgeNeutralised) || !strings.Contains(data.Body, `"not_measurable": true`) {
+		t.Errorf("the public JSON lacks the neutralisation's reason or the value not measurable")
+	}
+	indicators := 0
+	for _, c := range pub.Centres {
+		for _, o := range c.Objectives {
+			indicators += len(o.Indicators)
+		}
+	}
+	if n := secCount(t, e.pool, `SELECT count(*) FROM indicators i JOIN objectives o ON o.id = i.objective_id JOIN cycles c ON c.id = o.cycle_id WHERE c.year = 2023`); indicators != n {
+		t.Errorf("the public JSON has %d indicators, want %d", indicators, n)
+	}
+
+	// The hash: of the bytes served, in the headers and on the page.
+	sum := rpHash([]byte(data.Body))
+	page := anon.get(paths.Transparency(2023))
+	if data.Header.Get("X-Content-SHA256") != sum || !strings.Contains(page.Body, `data-testid="public-json-sha256">`+sum+`<`) {
+		t.Errorf("SHA-256 of the public JSON %s; header %s; on the page: %v", sum, data.Header.Get("X-Content-SHA256"),
+			strings.Contains(page.Body, sum))
+	}
+	if again := anon.get(paths.TransparencyFile(2023, 1, paths.PublicJSON)); again.Body != data.Body {
+		t.Errorf("the public JSON changes between two requests")
 	}
 }

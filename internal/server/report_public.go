@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -24,9 +25,13 @@ import (
 
 // Publication: a validated Relazione (validata, or validata con
 // osservazioni) has a public page at /trasparenza/relazione/{year}, for
-// Amministrazione Trasparente, and its frozen files are served byte for
-// byte from the database, with their SHA-256 in the headers, cacheable for
-// good (a version's files never change: a new version has its own URLs).
+// Amministrazione Trasparente. Its frozen PDF is served byte for byte from
+// the database; its open data (dati.json: report.OpenData, the results and
+// nothing more) and indicators.csv are made from the frozen JSON, which is
+// kept whole for the record and is not public. Every file goes with the
+// SHA-256 of the bytes served, in the headers and on the page, cacheable
+// for good (the same frozen JSON always gives the same bytes; a new version
+// has its own URLs).
 
 // transparencyReport is the public page: the latest validated version with
 // its outcome, date, hash and files, and the earlier validated versions.
@@ -45,8 +50,15 @@ func (s *Server) transparencyReport(w http.ResponseWriter, r *http.Request) erro
 	}
 	v := pages.TransparencyView{Year: year, Organisation: versions[0].Organisation}
 	for i, ver := range versions {
+		// The hash shown is the open data's, the bytes served (the frozen
+		// JSON's hash is on the validation page, for the record).
+		data, err := s.openData(r.Context(), year, ver)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(data)
 		row := pages.ReportVersionRow{Number: ver.Number, State: ver.State.Label(), Published: true, Decided: true,
-			ValidationHTML: s.policy.Sanitize(ver.ValidationHTML), PDFSHA256: ver.PDFSHA256, JSONSHA256: ver.JSONSHA256,
+			ValidationHTML: s.policy.Sanitize(ver.ValidationHTML), PDFSHA256: ver.PDFSHA256, JSONSHA256: hex.EncodeToString(sum[:]),
 			PDFHref:  paths.TransparencyFile(year, ver.Number, paths.FrozenPDF),
 			JSONHref: paths.TransparencyFile(year, ver.Number, paths.PublicJSON),
 			CSVHref:  paths.TransparencyFile(year, ver.Number, paths.PublicCSV)}
@@ -86,6 +98,20 @@ func (s *Server) publicReportFile(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Errore del server", http.StatusInternalServerError)
 		return
 	}
+	if name == paths.PublicJSON {
+		b, err := s.publishedOpenData(r, year, number, f)
+		if errors.Is(err, store.ErrNotFound) {
+			http.Error(w, "La relazione richiesta non è pubblicata.", http.StatusNotFound)
+			return
+		}
+		if err != nil {
+			s.log.Error("open data", "path", r.URL.Path, "err", err)
+			http.Error(w, "Errore del server", http.StatusInternalServerError)
+			return
+		}
+		sum := sha256.Sum256(b)
+		f = store.ReportFile{Bytes: b, SHA256: hex.EncodeToString(sum[:]), State: f.State}
+	}
 	if name == paths.PublicCSV {
 		b, err := indicatorsCSV(f.Bytes)
 		if err != nil {
@@ -97,6 +123,39 @@ func (s *Server) publicReportFile(w http.ResponseWriter, r *http.Request) {
 		f = store.ReportFile{Bytes: b, SHA256: hex.EncodeToString(sum[:]), State: f.State}
 	}
 	serveFrozen(w, r, f, fmt.Sprintf("relazione-%d-v%d-%s", year, number, name), "public")
+}
+
+// openData is the open data of a validated version ver of year
+// (report.OpenData of its frozen JSON): what the public JSON serves.
+func (s *Server) openData(ctx context.Context, year int, ver store.ReportVersion) ([]byte, error) {
+	f, err := s.store.ReportFile(ctx, year, ver.Number, store.FileJSON, true)
+	if err != nil {
+		return nil, err
+	}
+	return openDataOf(f, ver)
+}
+
+func openDataOf(f store.ReportFile, ver store.ReportVersion) ([]byte, error) {
+	p := report.Publication{Version: ver.Number, Outcome: string(ver.State)}
+	if ver.ValidatedOn != nil {
+		p.ValidatedOn = *ver.ValidatedOn
+	}
+	return report.OpenData(f.Bytes, p)
+}
+
+// publishedOpenData is the open data of version number of year, whose
+// frozen JSON is f; store.ErrNotFound when the version is not published.
+func (s *Server) publishedOpenData(r *http.Request, year, number int, f store.ReportFile) ([]byte, error) {
+	versions, err := s.store.PublishedReports(r.Context(), year)
+	if err != nil {
+		return nil, err
+	}
+	for _, ver := range versions {
+		if ver.Number == number {
+			return openDataOf(f, ver)
+		}
+	}
+	return nil, store.ErrNotFound
 }
 
 // reportVersionFile serves a frozen file of a decided version (validated or
