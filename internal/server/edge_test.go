@@ -365,3 +365,29 @@ func TestPublic_OpenDataSaysNoMore(t *testing.T) {
 		t.Errorf("the public JSON changes between two requests")
 	}
 }
+
+// TestNames_LookAlikesInForms: the forms take a name or an e-mail that
+// differs from another only by invisible or bidirectional characters as
+// that other: a second account for a manager's address is refused, a centre
+// already in the cycle is refused, and a new centre is stored without them.
+func TestNames_LookAlikesInForms(t *testing.T) {
+	t.Parallel()
+	e := newSecEnv(t, server.Config{})
+	admin, dir := e.signedIn(t, "admin"), e.signedIn(t, "direttore")
+	users := secCount(t, e.pool, `SELECT count(*) FROM users`)
+	r := admin.post("/admin/utenti", url.Values{"email": {"responsabile.finanziaria\u200b@traguardo.test"}, "name": {"Responsabile\u202e bis"}, "role": {"osservatore"}})
+	if r.Status != http.StatusUnprocessableEntity || secCount(t, e.pool, `SELECT count(*) FROM users`) != users {
+		t.Errorf("a look-alike e-mail: status %d, %d accounts (were %d)", r.Status, secCount(t, e.pool, `SELECT count(*) FROM users`), users)
+	}
+	centres := secCount(t, e.pool, `SELECT count(*) FROM cycle_centres cc JOIN cycles c ON c.id = cc.cycle_id WHERE c.year = 2023`)
+	r = dir.post("/cicli/2023/centri/nuovo", url.Values{"name": {"AREA FINANZIARIA\u200b"}, "manager": {""}})
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Errorf("a look-alike centre: status %d, want 422", r.Status)
+	}
+	r = dir.post("/cicli/2023/centri/nuovo", url.Values{"name": {"\u202eAREA\u200b SPECCHIO"}, "manager": {""}})
+	wantStatus(t, "a new centre with controls", r, http.StatusSeeOther)
+	if n := secCount(t, e.pool, `SELECT count(*) FROM cycle_centres WHERE name = 'AREA SPECCHIO'`); n != 1 ||
+		secCount(t, e.pool, `SELECT count(*) FROM cycle_centres cc JOIN cycles c ON c.id = cc.cycle_id WHERE c.year = 2023`) != centres+1 {
+		t.Errorf("the new centre is not stored as AREA SPECCHIO")
+	}
+}

@@ -12,6 +12,7 @@ import (
 
 	"traguardo/internal/audit"
 	"traguardo/internal/domain"
+	"traguardo/internal/names"
 	"traguardo/internal/plan"
 )
 
@@ -364,7 +365,7 @@ func centreInCycle(ctx context.Context, tx pgx.Tx, cycleID, centreID int64, name
 // organisational centre of the same name (ignoring case) is reused, so that
 // the accounts of its managers keep working across cycles.
 func (s *Store) CreateCentre(ctx context.Context, ch Change, year int, name, manager string) (domain.CycleCentreID, error) {
-	name, manager = strings.TrimSpace(name), strings.TrimSpace(manager)
+	name, manager = names.Clean(name), names.Clean(manager)
 	if err := CheckCentreName(name); err != nil {
 		return 0, &Conflict{Message: err.Error()}
 	}
@@ -409,7 +410,7 @@ func (s *Store) CreateCentre(ctx context.Context, ch Change, year int, name, man
 // centre: the two are then the same unit, named as it is.
 func (s *Store) UpdateCentre(ctx context.Context, ch Change, centre domain.CycleCentreID, name, manager string) error {
 	ccID := int64(centre)
-	name, manager = strings.TrimSpace(name), strings.TrimSpace(manager)
+	name, manager = names.Clean(name), names.Clean(manager)
 	if err := CheckCentreName(name); err != nil {
 		return &Conflict{Message: err.Error()}
 	}
