@@ -61,12 +61,3 @@ func idParam(r *http.Request, name string) (int64, error) {
 	}
 	return id, nil
 }
-
-// numberParam reads the {n} URL parameter, a version's number.
-func numberParam(r *http.Request) (int, error) {
-	n, ok := parseNumber(chi.URLParam(r, "n"))
-	if !ok {
-		return 0, notFound("La versione richiesta non esiste.")
-	}
-	return n, nil
-}
