@@ -29,7 +29,7 @@ func TestEmail(t *testing.T) {
 		" Mario.Rossi@Ente.it ":     "mario.rossi@ente.it",
 		"mario\u200b.rossi@ente.it": "mario.rossi@ente.it",
 		"mario.rossi@ente\u202e.it": "mario.rossi@ente.it",
-		"mario .rossi@ente.it":      "mario.rossi@ente.it",
+		"mario .rossi@ente.it":      "mario .rossi@ente.it", // for the address check to refuse
 	} {
 		if got := Email(in); got != want {
 			t.Errorf("Email(%q) = %q, want %q", in, got, want)
