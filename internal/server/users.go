@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"traguardo/internal/names"
 	"traguardo/web/paths"
 	"unicode"
 	"unicode/utf8"
@@ -86,7 +85,7 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := pages.UsersView{
 		Centres: centres,
-		Form:    pages.AccountForm{Email: names.Email(r.PostForm.Get("email"))},
+		Form:    pages.AccountForm{Email: strings.TrimSpace(r.PostForm.Get("email"))},
 		Errors:  components.FieldErrors{},
 	}
 	f := &v.Form
@@ -132,7 +131,7 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) error {
 
 // readName reads the account's name, with its error in errs.
 func readName(r *http.Request, errs components.FieldErrors) string {
-	name := names.Clean(r.PostFormValue("name"))
+	name := strings.TrimSpace(r.PostFormValue("name"))
 	if msg := auth.CheckName(name); msg != "" {
 		errs["name"] = msg
 	}
