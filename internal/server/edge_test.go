@@ -74,7 +74,6 @@ func edgeSetFormulas(t *testing.T, e *secEnv) {
 		args []any
 	}{
 		{`UPDATE objectives SET title = $1, section = $2 WHERE id = $3`, []any{edgeFormula["title"], edgeFormula["section"], e.objectiveID}},
-		{`UPDATE cycle_centres SET name = $1 WHERE id = $2`, []any{edgeFormula["centre"], e.centreID}},
 		{`UPDATE objectives SET title = $1 WHERE id = $2`, []any{edgeFormula["other title"], e.spareID}},
 		{`UPDATE indicators SET name = $1, description = $2 WHERE id = (SELECT min(id) FROM indicators WHERE objective_id = $3)`,
 			[]any{edgeFormula["indicator"], edgeFormula["description"], e.objectiveID}},
@@ -82,6 +81,14 @@ func edgeSetFormulas(t *testing.T, e *secEnv) {
 		if tag, err := e.pool.Exec(ctx, q.sql, q.args...); err != nil || tag.RowsAffected() != 1 {
 			t.Fatalf("%s: %v (%d rows)", q.sql, err, tag.RowsAffected())
 		}
+	}
+	// The centre through the store (a variation: the plan is approved).
+	c := pcLoad(t, e, 2023)
+	i := slices.IndexFunc(c.Centres, func(ce *plan.Centre) bool { return int64(ce.ID) == e.centreID })
+	if err := e.st.UpdateCentre(ctx, store.Change{Actor: store.CLI, Version: c.Centres[i].Version,
+		Variation: &store.Variation{On: time.Date(2023, 6, 15, 0, 0, 0, 0, time.UTC), Reason: "Riorganizzazione"}},
+		c.Centres[i].ID, edgeFormula["centre"], c.Centres[i].Manager); err != nil {
+		t.Fatalf("renaming the centre: %v", err)
 	}
 }
 
@@ -212,19 +219,20 @@ func TestCentre_RenameKeepsManager(t *testing.T) {
 	t.Parallel()
 	e := newSecEnv(t, server.Config{})
 	ids := monLoad(t, e)
-	var before int64
-	if err := e.pool.QueryRow(context.Background(), `SELECT centre_id FROM cycle_centres WHERE id = $1`, int64(ids.fin)).Scan(&before); err != nil {
-		t.Fatal(err)
+	centre := func() *plan.Centre {
+		c := pcLoad(t, e, 2024)
+		i := slices.IndexFunc(c.Centres, func(ce *plan.Centre) bool { return ce.ID == ids.fin })
+		if i < 0 {
+			t.Fatalf("no centre %d in 2024", ids.fin)
+		}
+		return c.Centres[i]
 	}
+	before := centre().CentreID
 	dir, fin := e.signedIn(t, "direttore"), e.manager(t, "finanziaria")
 	edit := fmt.Sprintf("/cicli/2024/centri/%d/modifica", ids.fin)
 	r := dir.post(edit, dir.withVersion(edit, url.Values{"name": {"AREA FINANZE E BILANCIO"}, "manager": {"Dott.ssa Rossi"}}))
 	wantStatus(t, "renaming the centre", r, http.StatusSeeOther)
-	var after int64
-	var name string
-	if err := e.pool.QueryRow(context.Background(), `SELECT centre_id, name FROM cycle_centres WHERE id = $1`, int64(ids.fin)).Scan(&after, &name); err != nil {
-		t.Fatal(err)
-	}
+	after, name := centre().CentreID, centre().Name
 	if after != before || name != "AREA FINANZE E BILANCIO" {
 		t.Errorf("after the rename: organisational centre %d (was %d), name %q", after, before, name)
 	}
@@ -386,8 +394,8 @@ func TestNames_LookAlikesInForms(t *testing.T) {
 	}
 	r = dir.post("/cicli/2023/centri/nuovo", url.Values{"name": {"\u202eAREA\u200b SPECCHIO"}, "manager": {""}})
 	wantStatus(t, "a new centre with controls", r, http.StatusSeeOther)
-	if n := secCount(t, e.pool, `SELECT count(*) FROM cycle_centres WHERE name = 'AREA SPECCHIO'`); n != 1 ||
-		secCount(t, e.pool, `SELECT count(*) FROM cycle_centres cc JOIN cycles c ON c.id = cc.cycle_id WHERE c.year = 2023`) != centres+1 {
-		t.Errorf("the new centre is not stored as AREA SPECCHIO")
+	c := pcLoad(t, e, 2023)
+	if len(c.Centres) != centres+1 || c.Centres[len(c.Centres)-1].Name != "AREA SPECCHIO" {
+		t.Errorf("the new centre is not stored as AREA SPECCHIO: %q", c.Centres[len(c.Centres)-1].Name)
 	}
 }
