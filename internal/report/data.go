@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"encoding/csv"
 	"io"
 	"strconv"
 	"time"
@@ -74,9 +73,10 @@ func (r Row) strings() []string {
 		num(r.Expected), optNum(r.Actual), optNum(r.Achievement), period, r.Note}
 }
 
-// CSV writes the open data as CSV (RFC 4180, UTF-8, a header row).
+// CSV writes the open data as CSV (RFC 4180, UTF-8, a header row),
+// formula-safe (CSVWriter).
 func CSV(w io.Writer, m *Model) error {
-	cw := csv.NewWriter(w)
+	cw := NewCSVWriter(w)
 	if err := cw.Write(Columns); err != nil {
 		return err
 	}

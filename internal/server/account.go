@@ -80,7 +80,7 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return nil
 	}
-	s.render(w, r, http.StatusOK, pages.SignIn(pages.SignInView{Next: safeNext(r.URL.Query().Get("next"))}))
+	s.render(w, r, http.StatusOK, pages.SignIn(pages.SignInView{Next: s.safeNext(r.URL.Query().Get("next"))}))
 	return nil
 }
 
@@ -88,7 +88,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := pages.SignInView{
 		Email:  strings.TrimSpace(r.PostFormValue("email")),
-		Next:   safeNext(r.PostFormValue("next")),
+		Next:   s.safeNext(r.PostFormValue("next")),
 		Errors: components.FieldErrors{},
 	}
 	password := r.PostFormValue("password")

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
-	"strconv"
 	"traguardo/internal/format"
 
 	"github.com/go-chi/chi/v5"
@@ -37,9 +36,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 
 // loadCycle reads the cycle named by the {year} URL parameter.
 func (s *Server) loadCycle(r *http.Request) (*plan.Cycle, error) {
-	year, err := strconv.Atoi(chi.URLParam(r, "year"))
+	year, err := yearParam(r)
 	if err != nil {
-		return nil, notFound("Anno non valido.")
+		return nil, err
 	}
 	return s.store.LoadCycle(r.Context(), year)
 }
@@ -80,8 +79,8 @@ func (s *Server) objectiveShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil {
+	id, ok := parseID(chi.URLParam(r, "id"))
+	if !ok {
 		return notFound("Obiettivo non valido.")
 	}
 	ce, o, ok := c.ObjectiveByID(id)

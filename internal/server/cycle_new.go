@@ -12,8 +12,6 @@ import (
 	"traguardo/internal/format"
 	"unicode/utf8"
 
-	"github.com/go-chi/chi/v5"
-
 	"traguardo/internal/auth"
 	"traguardo/internal/store"
 	"traguardo/web/components"
@@ -26,15 +24,6 @@ import (
 // cycle_carry_over, variations.
 
 const badDate = "Data non valida: usare il formato gg/mm/aaaa."
-
-// yearParam reads the {year} URL parameter.
-func yearParam(r *http.Request) (int, error) {
-	year, err := strconv.Atoi(chi.URLParam(r, "year"))
-	if err != nil {
-		return 0, notFound("Anno non valido.")
-	}
-	return year, nil
-}
 
 // dayField reads a required date field into errs; ok is false when it is
 // missing or not a date.

@@ -5,12 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 	"traguardo/internal/format"
-
-	"github.com/go-chi/chi/v5"
 
 	"traguardo/internal/domain"
 	"traguardo/internal/plan"
@@ -32,9 +29,9 @@ import (
 // and every request shares them read-only; a request adds only what is its
 // own (the rights) or read apart (the Relazione's versions), and renders.
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
-	year, err := strconv.Atoi(chi.URLParam(r, "year"))
+	year, err := yearParam(r)
 	if err != nil {
-		return notFound("Anno non valido.")
+		return err
 	}
 	today := s.today()
 	al := r.URL.Query().Get("al")

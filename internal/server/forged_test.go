@@ -208,6 +208,18 @@ func TestForged_SignInRedirectStaysOnSite(t *testing.T) {
 		"javascript:alert(1)",
 		"evil.example",
 		"",
+		"/./\\evil.example", // cleaned, "/\evil.example": a browser reads //evil.example
+		"\\/evil.example",
+		"/%5Cevil.example", // the backslash, encoded
+		"/%5C%5Cevil.example",
+		"/%2F%2Fevil.example", // "///evil.example" once decoded
+		"/.//evil.example",
+		"/../\\evil.example",
+		"/%09/evil.example",
+		"/.%2F/evil.example",
+		"https:/evil.example",
+		"/pagina-che-non-esiste", // on the site, but no page of it
+		"JaVaScRiPt:alert(1)",
 	} {
 		t.Run(strconv.Quote(next), func(t *testing.T) {
 			// A raw round trip: a client would choke on a Location with a tab.
@@ -231,9 +243,16 @@ func TestForged_SignInRedirectStaysOnSite(t *testing.T) {
 			}
 		})
 	}
-	// A next on this site is kept, so the checks above can tell.
-	r := e.client(t).post("/accedi", url.Values{"email": {e.emails["osservatore"]}, "password": {demo.DefaultPassword}, "next": {"/cicli/2023"}})
-	if r.Status != http.StatusSeeOther || r.Location() != "/cicli/2023" {
-		t.Errorf("next=/cicli/2023: status %d, Location %q, want 303 to /cicli/2023", r.Status, r.Location())
+	// A next on this site is kept (cleaned), so the checks above can tell.
+	for next, want := range map[string]string{
+		"/cicli/2023":                         "/cicli/2023",
+		"/cicli/./2023":                       "/cicli/2023",
+		"/cicli/2023/cruscotto?al=2023-06-30": "/cicli/2023/cruscotto?al=2023-06-30",
+		"/":                                   "/",
+	} {
+		r := e.client(t).post("/accedi", url.Values{"email": {e.emails["osservatore"]}, "password": {demo.DefaultPassword}, "next": {next}})
+		if r.Status != http.StatusSeeOther || r.Location() != want {
+			t.Errorf("next=%s: status %d, Location %q, want 303 to %s", next, r.Status, r.Location(), want)
+		}
 	}
 }

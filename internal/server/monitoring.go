@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"traguardo/internal/format"
 
@@ -26,9 +25,9 @@ import (
 
 // loadMonitoring reads the overview of the URL's year.
 func (s *Server) loadMonitoring(r *http.Request) (*store.MonitoringOverview, error) {
-	year, err := strconv.Atoi(chi.URLParam(r, "year"))
+	year, err := yearParam(r)
 	if err != nil {
-		return nil, notFound("Anno non valido.")
+		return nil, err
 	}
 	return s.store.Monitoring(r.Context(), year, s.today())
 }
@@ -69,9 +68,9 @@ func (s *Server) loadSubmission(r *http.Request) (*submissionTarget, error) {
 	if err != nil {
 		return nil, err
 	}
-	pid, err1 := strconv.ParseInt(chi.URLParam(r, "pid"), 10, 64)
-	cid, err2 := strconv.ParseInt(chi.URLParam(r, "centre"), 10, 64)
-	if err1 != nil || err2 != nil {
+	pid, ok1 := parseID(chi.URLParam(r, "pid"))
+	cid, ok2 := parseID(chi.URLParam(r, "centre"))
+	if !ok1 || !ok2 {
 		return nil, notFound("Periodo o centro non valido.")
 	}
 	p, c, cell, ok := o.Cell(pid, domain.CycleCentreID(cid))
@@ -388,8 +387,8 @@ func (s *Server) periodWindow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pid, err := strconv.ParseInt(chi.URLParam(r, "pid"), 10, 64)
-	if err != nil {
+	pid, ok := parseID(chi.URLParam(r, "pid"))
+	if !ok {
 		return notFound("Periodo non valido.")
 	}
 	var p *store.MonitoringPeriod
@@ -459,8 +458,8 @@ func (s *Server) notificationsList(w http.ResponseWriter, r *http.Request) error
 // notificationRead marks one of the user's notifications read (another
 // user's is 404).
 func (s *Server) notificationRead(w http.ResponseWriter, r *http.Request) error {
-	id, err := strconv.ParseInt(chi.URLParam(r, "nid"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := parseID(chi.URLParam(r, "nid"))
+	if !ok {
 		return notFound("Notifica non valida.")
 	}
 	if err := s.store.MarkRead(r.Context(), auth.UserFrom(r.Context()).ID, id); err != nil {

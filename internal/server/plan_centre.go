@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strings"
 
 	"github.com/a-h/templ"
 
 	"traguardo/internal/domain"
+	"traguardo/internal/names"
 	"traguardo/internal/plan"
 	"traguardo/internal/store"
 	"traguardo/web/components"
@@ -42,8 +42,8 @@ func (s *Server) centreTarget(r *http.Request) (*plan.Cycle, *plan.Centre, error
 // parseCentre reads the centre form, checking it.
 func parseCentre(r *http.Request, errs components.FieldErrors) pages.CentreForm {
 	f := pages.CentreForm{
-		Name:    strings.Join(strings.Fields(r.PostFormValue("name")), " "),
-		Manager: strings.Join(strings.Fields(r.PostFormValue("manager")), " "),
+		Name:    names.Clean(r.PostFormValue("name")),
+		Manager: names.Clean(r.PostFormValue("manager")),
 	}
 	addFieldErrors(errs, (&plan.Centre{Name: f.Name, Manager: f.Manager}).Validate())
 	return f

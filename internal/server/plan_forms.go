@@ -12,7 +12,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/a-h/templ"
-	"github.com/go-chi/chi/v5"
 
 	"traguardo/internal/auth"
 	"traguardo/internal/fielderr"
@@ -259,15 +258,6 @@ func (s *Server) objectiveItem(r *http.Request, param, missing string, index fun
 		}
 	}
 	return nil, nil, nil, 0, notFound(missing)
-}
-
-// idParam reads a numeric URL parameter; anything else is a missing page.
-func idParam(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, notFound("La risorsa richiesta non esiste.")
-	}
-	return id, nil
 }
 
 // variationForm reads the variation fields; they are required only when the

@@ -10,6 +10,7 @@ import (
 	"github.com/a-h/templ"
 
 	"traguardo/internal/domain"
+	"traguardo/internal/names"
 	"traguardo/internal/plan"
 	"traguardo/internal/store"
 	"traguardo/web/components"
@@ -63,7 +64,7 @@ func indicatorRecord(in *plan.Indicator) stored {
 // counts: the si/no choice for a si/no unit, the number for any other.
 func parseIndicator(r *http.Request, errs components.FieldErrors) (pages.IndicatorForm, *plan.Indicator) {
 	f := pages.IndicatorForm{
-		Name:          strings.TrimSpace(r.PostFormValue("name")),
+		Name:          names.Clean(r.PostFormValue("name")),
 		Description:   strings.TrimSpace(r.PostFormValue("description")),
 		Unit:          strings.TrimSpace(r.PostFormValue("unit")),
 		Polarity:      strings.TrimSpace(r.PostFormValue("polarity")),

@@ -9,6 +9,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"traguardo/internal/names"
 	"traguardo/internal/plan"
 	"traguardo/internal/store"
 	"traguardo/web/components"
@@ -74,7 +75,7 @@ func (s *Server) parseObjective(r *http.Request, errs components.FieldErrors) (p
 	f := pages.ObjectiveForm{
 		Section:              strings.TrimSpace(r.PostFormValue("section")),
 		Number:               strings.TrimSpace(r.PostFormValue("number")),
-		Title:                strings.TrimSpace(r.PostFormValue("title")),
+		Title:                names.Clean(r.PostFormValue("title")),
 		StrategicArea:        strings.TrimSpace(r.PostFormValue("strategic_area")),
 		OperationalObjective: strings.TrimSpace(r.PostFormValue("operational_objective")),
 		PEGProject:           strings.TrimSpace(r.PostFormValue("peg_project")),

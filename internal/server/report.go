@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/a-h/templ"
-	"github.com/go-chi/chi/v5"
 
 	"traguardo/internal/auth"
 	"traguardo/internal/plan"
@@ -27,9 +25,9 @@ import (
 
 // buildReport assembles the report of the cycle named by the URL.
 func (s *Server) buildReport(r *http.Request) (*report.Model, error) {
-	year, err := strconv.Atoi(chi.URLParam(r, "year"))
+	year, err := yearParam(r)
 	if err != nil {
-		return nil, notFound("Anno non valido.")
+		return nil, err
 	}
 	return report.Build(r.Context(), s.store, year)
 }
@@ -149,9 +147,9 @@ func reportTextsRecord(t store.ReportTexts) stored {
 // text, sanitised on save (and on display), within the rich-text limit,
 // versioned (a save over someone else's is refused, 409) and audited.
 func (s *Server) reportTexts(w http.ResponseWriter, r *http.Request) error {
-	year, err := strconv.Atoi(chi.URLParam(r, "year"))
+	year, err := yearParam(r)
 	if err != nil {
-		return notFound("Anno non valido.")
+		return err
 	}
 	t, err := s.store.LoadReportTexts(r.Context(), year)
 	if errors.Is(err, store.ErrNotFound) {

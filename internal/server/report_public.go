@@ -2,9 +2,9 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -17,6 +17,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"traguardo/internal/report"
 	"traguardo/internal/store"
 	"traguardo/web/pages"
 	"traguardo/web/paths"
@@ -24,17 +25,21 @@ import (
 
 // Publication: a validated Relazione (validata, or validata con
 // osservazioni) has a public page at /trasparenza/relazione/{year}, for
-// Amministrazione Trasparente, and its frozen files are served byte for
-// byte from the database, with their SHA-256 in the headers, cacheable for
-// good (a version's files never change: a new version has its own URLs).
+// Amministrazione Trasparente. Its frozen PDF is served byte for byte from
+// the database; its open data (dati.json: report.OpenData, the results and
+// nothing more) and indicators.csv are made from the frozen JSON, which is
+// kept whole for the record and is not public. Every file goes with the
+// SHA-256 of the bytes served, in the headers and on the page, cacheable
+// for good (the same frozen JSON always gives the same bytes; a new version
+// has its own URLs).
 
 // transparencyReport is the public page: the latest validated version with
 // its outcome, date, hash and files, and the earlier validated versions.
 // 404 until a version is validated.
 func (s *Server) transparencyReport(w http.ResponseWriter, r *http.Request) error {
-	year, err := strconv.Atoi(chi.URLParam(r, "year"))
+	year, err := yearParam(r)
 	if err != nil {
-		return notFound("Anno non valido.")
+		return err
 	}
 	versions, err := s.store.PublishedReports(r.Context(), year)
 	if err != nil {
@@ -45,8 +50,15 @@ func (s *Server) transparencyReport(w http.ResponseWriter, r *http.Request) erro
 	}
 	v := pages.TransparencyView{Year: year, Organisation: versions[0].Organisation}
 	for i, ver := range versions {
+		// The hash shown is the open data's, the bytes served (the frozen
+		// JSON's hash is on the validation page, for the record).
+		data, err := s.openData(r.Context(), year, ver)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(data)
 		row := pages.ReportVersionRow{Number: ver.Number, State: ver.State.Label(), Published: true, Decided: true,
-			ValidationHTML: s.policy.Sanitize(ver.ValidationHTML), PDFSHA256: ver.PDFSHA256, JSONSHA256: ver.JSONSHA256,
+			ValidationHTML: s.policy.Sanitize(ver.ValidationHTML), PDFSHA256: ver.PDFSHA256, JSONSHA256: hex.EncodeToString(sum[:]),
 			PDFHref:  paths.TransparencyFile(year, ver.Number, paths.FrozenPDF),
 			JSONHref: paths.TransparencyFile(year, ver.Number, paths.PublicJSON),
 			CSVHref:  paths.TransparencyFile(year, ver.Number, paths.PublicCSV)}
@@ -68,11 +80,11 @@ func (s *Server) transparencyReport(w http.ResponseWriter, r *http.Request) erro
 // JSON. It runs without a session (a cacheable answer must not touch one),
 // so its refusals are plain text.
 func (s *Server) publicReportFile(w http.ResponseWriter, r *http.Request) {
-	year, errY := strconv.Atoi(chi.URLParam(r, "year"))
-	number, errN := strconv.Atoi(chi.URLParam(r, "n"))
+	year, okY := yearText(chi.URLParam(r, "year"))
+	number, okN := parseNumber(chi.URLParam(r, "n"))
 	name := chi.URLParam(r, "file")
 	kind := map[string]string{paths.FrozenPDF: store.FilePDF, paths.PublicJSON: store.FileJSON, paths.PublicCSV: store.FileJSON}[name]
-	if errY != nil || errN != nil || kind == "" {
+	if !okY || !okN || kind == "" {
 		http.Error(w, "File non trovato.", http.StatusNotFound)
 		return
 	}
@@ -85,6 +97,20 @@ func (s *Server) publicReportFile(w http.ResponseWriter, r *http.Request) {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		http.Error(w, "Errore del server", http.StatusInternalServerError)
 		return
+	}
+	if name == paths.PublicJSON {
+		b, err := s.publishedOpenData(r, year, number, f)
+		if errors.Is(err, store.ErrNotFound) {
+			http.Error(w, "La relazione richiesta non è pubblicata.", http.StatusNotFound)
+			return
+		}
+		if err != nil {
+			s.log.Error("open data", "path", r.URL.Path, "err", err)
+			http.Error(w, "Errore del server", http.StatusInternalServerError)
+			return
+		}
+		sum := sha256.Sum256(b)
+		f = store.ReportFile{Bytes: b, SHA256: hex.EncodeToString(sum[:]), State: f.State}
 	}
 	if name == paths.PublicCSV {
 		b, err := indicatorsCSV(f.Bytes)
@@ -99,13 +125,46 @@ func (s *Server) publicReportFile(w http.ResponseWriter, r *http.Request) {
 	serveFrozen(w, r, f, fmt.Sprintf("relazione-%d-v%d-%s", year, number, name), "public")
 }
 
+// openData is the open data of a validated version ver of year
+// (report.OpenData of its frozen JSON): what the public JSON serves.
+func (s *Server) openData(ctx context.Context, year int, ver store.ReportVersion) ([]byte, error) {
+	f, err := s.store.ReportFile(ctx, year, ver.Number, store.FileJSON, true)
+	if err != nil {
+		return nil, err
+	}
+	return openDataOf(f, ver)
+}
+
+func openDataOf(f store.ReportFile, ver store.ReportVersion) ([]byte, error) {
+	p := report.Publication{Version: ver.Number, Outcome: string(ver.State)}
+	if ver.ValidatedOn != nil {
+		p.ValidatedOn = *ver.ValidatedOn
+	}
+	return report.OpenData(f.Bytes, p)
+}
+
+// publishedOpenData is the open data of version number of year, whose
+// frozen JSON is f; store.ErrNotFound when the version is not published.
+func (s *Server) publishedOpenData(r *http.Request, year, number int, f store.ReportFile) ([]byte, error) {
+	versions, err := s.store.PublishedReports(r.Context(), year)
+	if err != nil {
+		return nil, err
+	}
+	for _, ver := range versions {
+		if ver.Number == number {
+			return openDataOf(f, ver)
+		}
+	}
+	return nil, store.ErrNotFound
+}
+
 // reportVersionFile serves a frozen file of a decided version (validated or
 // not) to the signed-in.
 func (s *Server) reportVersionFile(kind, name string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		year, errY := strconv.Atoi(chi.URLParam(r, "year"))
-		number, errN := strconv.Atoi(chi.URLParam(r, "n"))
-		if errY != nil || errN != nil {
+		year, okY := yearText(chi.URLParam(r, "year"))
+		number, okN := parseNumber(chi.URLParam(r, "n"))
+		if !okY || !okN {
 			return notFound("La versione richiesta non esiste.")
 		}
 		f, err := s.store.ReportFile(r.Context(), year, number, kind, false)
@@ -137,7 +196,8 @@ func serveFrozen(w http.ResponseWriter, r *http.Request, f store.ReportFile, nam
 var fileTypes = map[string]string{".pdf": "application/pdf", ".json": "application/json; charset=utf-8", ".csv": "text/csv; charset=utf-8"}
 
 // indicatorsCSV writes one row per indicator of a frozen JSON v1 document:
-// open data for Amministrazione Trasparente (comma-separated, dot decimals).
+// open data for Amministrazione Trasparente (comma-separated, dot decimals,
+// formula-safe: report.CSVWriter).
 func indicatorsCSV(doc []byte) ([]byte, error) {
 	var d struct {
 		Year    int `json:"year"`
@@ -185,7 +245,7 @@ func indicatorsCSV(doc []byte) ([]byte, error) {
 		return strconv.FormatFloat(*p, 'f', -1, 64)
 	}
 	var b bytes.Buffer
-	cw := csv.NewWriter(&b)
+	cw := report.NewCSVWriter(&b)
 	cw.Write([]string{"anno", "centro", "sezione", "obiettivo", "titolo_obiettivo", "grado_obiettivo", "indicatore", "descrizione",
 		"unita_misura", "polarita", "valore_atteso", "valore_consuntivo", "grado_indicatore", "sterilizzato"})
 	for _, ce := range d.Centres {

@@ -204,6 +204,7 @@ func (s *Server) routes() http.Handler {
 	})
 
 	rt.mustCover(r)
+	s.router = r
 	return r
 }
 

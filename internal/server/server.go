@@ -15,6 +15,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
+	"github.com/go-chi/chi/v5"
 
 	"traguardo/internal/auth"
 	"traguardo/internal/domain"
@@ -73,6 +74,9 @@ type Server struct {
 	docs *report.Documents
 	// keys sign the device cookies and the one-time messages.
 	keys *keyring
+	// router is the application's router, set by routes: safeNext asks it
+	// whether a path is a page of the site.
+	router chi.Routes
 }
 
 // today is the calendar day in Italy by the configuration's clock.

@@ -109,14 +109,3 @@ func addressKey(ip netip.Addr) string {
 	}
 	return netip.PrefixFrom(ip, 64).Masked().String()
 }
-
-// safeNext keeps a post-sign-in redirect on this site. Browsers drop tabs
-// and newlines from a URL, so "/\t/evil.example" would lead to
-// //evil.example: a next with any control character is refused too.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return "/"
-	}
-	return next
-}

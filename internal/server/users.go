@@ -411,8 +411,8 @@ func accountNotice(stale *store.StaleError, rec stored, u *auth.User, advice str
 
 // userParam reads the account named by the {id} URL parameter.
 func (s *Server) userParam(r *http.Request) (*auth.User, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := parseID(chi.URLParam(r, "id"))
+	if !ok {
 		return nil, notFound("L'utente richiesto non esiste.")
 	}
 	u, err := s.store.UserByID(r.Context(), id)

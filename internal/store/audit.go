@@ -121,9 +121,9 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, err
 				WHEN 'activity' THEN ac.id IS NOT NULL WHEN 'indicator' THEN i.id IS NOT NULL
 				WHEN 'user' THEN u.id IS NOT NULL WHEN 'access' THEN u.id IS NOT NULL
 				WHEN 'organisation' THEN org.id IS NOT NULL ELSE false END,
-			coalesce(y.year, 0), coalesce(c.name, ''), coalesce(o.number, 0), coalesce(o.title, ''),
+			coalesce(y.year, 0), coalesce(cc.name, ''), coalesce(o.number, 0), coalesce(o.title, ''),
 			coalesce(CASE a.entity
-				WHEN 'period' THEN to_char(p.ends_on, 'YYYY-MM-DD') WHEN 'centre' THEN c.name
+				WHEN 'period' THEN to_char(p.ends_on, 'YYYY-MM-DD') WHEN 'centre' THEN cc.name
 				WHEN 'objective' THEN o.title WHEN 'activity' THEN ac.description WHEN 'indicator' THEN i.name
 				WHEN 'user' THEN u.email WHEN 'access' THEN u.email WHEN 'organisation' THEN org.name END, '')
 		FROM a
@@ -140,7 +140,6 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, err
 			WHEN 'centre' THEN a.entity_id
 			WHEN 'objective' THEN coalesce(o.cycle_centre_id, a.snap_centre)
 			WHEN 'activity' THEN o.cycle_centre_id WHEN 'indicator' THEN o.cycle_centre_id END
-		LEFT JOIN centres c ON c.id = cc.centre_id
 		LEFT JOIN cycles y ON y.id = CASE a.entity
 			WHEN 'cycle' THEN a.entity_id WHEN 'period' THEN p.cycle_id
 			ELSE coalesce(cc.cycle_id, o.cycle_id) END

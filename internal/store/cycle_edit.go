@@ -12,6 +12,7 @@ import (
 
 	"traguardo/internal/audit"
 	"traguardo/internal/domain"
+	"traguardo/internal/names"
 	"traguardo/internal/plan"
 )
 
@@ -326,8 +327,8 @@ func (s *Store) DeleteCycle(ctx context.Context, a Actor, year int) error {
 func centreSnapshot(ctx context.Context, tx pgx.Tx, ccID int64) ([]byte, error) {
 	var b []byte
 	err := tx.QueryRow(ctx, `
-		SELECT jsonb_build_object('name', c.name, 'manager', cc.manager, 'position', cc.position, 'version', cc.version)
-		FROM cycle_centres cc JOIN centres c ON c.id = cc.centre_id WHERE cc.id = $1`, ccID).Scan(&b)
+		SELECT jsonb_build_object('name', cc.name, 'manager', cc.manager, 'position', cc.position, 'version', cc.version)
+		FROM cycle_centres cc WHERE cc.id = $1`, ccID).Scan(&b)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("centre %d: %w", ccID, ErrNotFound)
 	}
@@ -364,7 +365,7 @@ func centreInCycle(ctx context.Context, tx pgx.Tx, cycleID, centreID int64, name
 // organisational centre of the same name (ignoring case) is reused, so that
 // the accounts of its managers keep working across cycles.
 func (s *Store) CreateCentre(ctx context.Context, ch Change, year int, name, manager string) (domain.CycleCentreID, error) {
-	name, manager = strings.TrimSpace(name), strings.TrimSpace(manager)
+	name, manager = names.Clean(name), names.Clean(manager)
 	if err := CheckCentreName(name); err != nil {
 		return 0, &Conflict{Message: err.Error()}
 	}
@@ -400,13 +401,16 @@ func (s *Store) CreateCentre(ctx context.Context, ch Change, year int, name, man
 }
 
 // UpdateCentre renames a centre of a cycle and sets its manager, read at
-// ch.Version. The
-// organisational centre outlives cycles: it is renamed in place only when no
-// other cycle uses it, otherwise this cycle moves to the centre of the new
-// name (found, ignoring case, or created) and the other cycles keep theirs.
+// ch.Version. The organisational centre outlives cycles and binds its
+// managers' accounts (user_centres), so a rename keeps it: the cycle's name
+// of the centre changes (cycle_centres.name), and the organisational
+// centre's name too when no other cycle uses it; a centre that other
+// cycles share keeps its name there. Only a name that is already another
+// organisational centre's (ignoring case) moves this cycle's row to that
+// centre: the two are then the same unit, named as it is.
 func (s *Store) UpdateCentre(ctx context.Context, ch Change, centre domain.CycleCentreID, name, manager string) error {
 	ccID := int64(centre)
-	name, manager = strings.TrimSpace(name), strings.TrimSpace(manager)
+	name, manager = names.Clean(name), names.Clean(manager)
 	if err := CheckCentreName(name); err != nil {
 		return &Conflict{Message: err.Error()}
 	}
@@ -426,11 +430,20 @@ func (s *Store) UpdateCentre(ctx context.Context, ch Change, centre domain.Cycle
 		var current string
 		var shared bool
 		if err := tx.QueryRow(ctx, `
-			SELECT c.id, c.name, EXISTS (SELECT 1 FROM cycle_centres o WHERE o.centre_id = c.id AND o.id <> cc.id)
-			FROM cycle_centres cc JOIN centres c ON c.id = cc.centre_id WHERE cc.id = $1`, ccID).Scan(&centreID, &current, &shared); err != nil {
+			SELECT cc.centre_id, cc.name, EXISTS (SELECT 1 FROM cycle_centres o WHERE o.centre_id = cc.centre_id AND o.id <> cc.id)
+			FROM cycle_centres cc WHERE cc.id = $1`, ccID).Scan(&centreID, &current, &shared); err != nil {
 			return auditRecord{}, err
 		}
 		if name != current {
+			var taken bool
+			if err := tx.QueryRow(ctx, `
+				SELECT EXISTS (SELECT 1 FROM cycle_centres WHERE cycle_id = $1 AND id <> $2 AND lower(name) = lower($3))`,
+				cycleID, ccID, name).Scan(&taken); err != nil {
+				return auditRecord{}, err
+			}
+			if taken {
+				return auditRecord{}, &Conflict{Message: fmt.Sprintf("il centro %q è già in questo ciclo", name)}
+			}
 			other, err := centreNamed(ctx, tx, cycleID, name, centreID)
 			if err != nil {
 				return auditRecord{}, err
@@ -440,14 +453,14 @@ func (s *Store) UpdateCentre(ctx context.Context, ch Change, centre domain.Cycle
 				if err := centreInCycle(ctx, tx, cycleID, other, name); err != nil {
 					return auditRecord{}, err
 				}
-				_, err = tx.Exec(ctx, `UPDATE cycle_centres SET centre_id = $2 WHERE id = $1`, ccID, other)
-			case !shared:
-				_, err = tx.Exec(ctx, `UPDATE centres SET name = $2 WHERE id = $1`, centreID, name)
-			default:
 				_, err = tx.Exec(ctx, `
-					WITH c AS (INSERT INTO centres (organisation_id, name)
-						SELECT organisation_id, $3 FROM centres WHERE id = $2 RETURNING id)
-					UPDATE cycle_centres SET centre_id = (SELECT id FROM c) WHERE id = $1`, ccID, centreID, name)
+					UPDATE cycle_centres SET centre_id = $2, name = (SELECT name FROM centres WHERE id = $2) WHERE id = $1`, ccID, other)
+			case !shared:
+				if _, err = tx.Exec(ctx, `UPDATE centres SET name = $2 WHERE id = $1`, centreID, name); err == nil {
+					_, err = tx.Exec(ctx, `UPDATE cycle_centres SET name = $2 WHERE id = $1`, ccID, name)
+				}
+			default:
+				_, err = tx.Exec(ctx, `UPDATE cycle_centres SET name = $2 WHERE id = $1`, ccID, name)
 			}
 			if err != nil {
 				return auditRecord{}, conflictFrom(err)
@@ -482,9 +495,9 @@ func (s *Store) DeleteCentre(ctx context.Context, ch Change, centre domain.Cycle
 		}
 		var old []byte
 		err := tx.QueryRow(ctx, `
-			SELECT jsonb_build_object('name', c.name, 'manager', cc.manager, 'position', cc.position,
+			SELECT jsonb_build_object('name', cc.name, 'manager', cc.manager, 'position', cc.position,
 				'objectives', (SELECT count(*) FROM objectives WHERE cycle_centre_id = cc.id))
-			FROM cycle_centres cc JOIN centres c ON c.id = cc.centre_id WHERE cc.id = $1`, ccID).Scan(&old)
+			FROM cycle_centres cc WHERE cc.id = $1`, ccID).Scan(&old)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return auditRecord{}, fmt.Errorf("centre %d: %w", ccID, ErrNotFound)
 		}
@@ -549,8 +562,8 @@ func (s *Store) CarryOver(ctx context.Context, a Actor, fromYear int) (int, erro
 				INSERT INTO periods (cycle_id, ends_on)
 				SELECT $2, (ends_on + interval '1 year')::date FROM periods WHERE cycle_id = $1`},
 			{audit.KeyCentres, `
-				INSERT INTO cycle_centres (cycle_id, centre_id, manager, position)
-				SELECT $2, centre_id, manager, position FROM cycle_centres WHERE cycle_id = $1`},
+				INSERT INTO cycle_centres (cycle_id, centre_id, name, manager, position)
+				SELECT $2, centre_id, name, manager, position FROM cycle_centres WHERE cycle_id = $1`},
 			{audit.KeyGroups, `
 				INSERT INTO objective_groups (cycle_id, code)
 				SELECT $2, code FROM objective_groups WHERE cycle_id = $1`},

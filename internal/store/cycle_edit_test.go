@@ -471,8 +471,9 @@ func TestStore_Centres(t *testing.T) {
 		if err := st.UpdateCentre(ctx, at(ch, ce.Version), ce.ID, "AREA DIREZIONE GENERALE", "Dott. Neri"); err != nil {
 			t.Fatal(err)
 		}
-		if got := mustLoad(t, st, 2024).Centres[0]; got.Name != "AREA DIREZIONE GENERALE" || got.Manager != "Dott. Neri" || got.CentreID == ce.CentreID {
-			t.Fatalf("2024 centre = %+v", got)
+		// The organisational centre stays (its managers stay bound to it).
+		if got := mustLoad(t, st, 2024).Centres[0]; got.Name != "AREA DIREZIONE GENERALE" || got.Manager != "Dott. Neri" || got.CentreID != ce.CentreID {
+			t.Fatalf("2024 centre = %+v, want the organisational centre %d kept", got, ce.CentreID)
 		}
 		if got := mustLoad(t, st, 2023).Centres[0]; got.Name != "AREA DIREZIONE" {
 			t.Fatalf("2023 centre renamed too: %+v", got)

@@ -17,6 +17,9 @@ import (
 // import names it, later ones must be of the same organisation, and a year is
 // imported once.
 func (s *Store) ImportCycle(ctx context.Context, a Actor, c *plan.Cycle) (int64, error) {
+	if err := cleanNames(c); err != nil {
+		return 0, err
+	}
 	var cycleID int64
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		orgID, err := organisationFor(ctx, tx, c.Organisation)

@@ -225,7 +225,7 @@ func (l *loader) review(ctx context.Context) error {
 
 func (l *loader) centres(ctx context.Context) error {
 	return l.each(ctx, `
-		SELECT cc.id, c.id, c.name, cc.manager, cc.version FROM cycle_centres cc JOIN centres c ON c.id = cc.centre_id
+		SELECT cc.id, cc.centre_id, cc.name, cc.manager, cc.version FROM cycle_centres cc
 		WHERE cc.cycle_id = $1 /*only*/ ORDER BY cc.position`, "cc.id = $2",
 		func() []any {
 			l.c.Centres = append(l.c.Centres, &plan.Centre{})

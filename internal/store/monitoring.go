@@ -240,7 +240,7 @@ func (s *Store) transition(ctx context.Context, t Transition, a plan.Action) ([]
 		var centreName string
 		var endsOn time.Time
 		if err := tx.QueryRow(ctx, `
-			SELECT c.name, p.ends_on FROM cycle_centres cc JOIN centres c ON c.id = cc.centre_id, periods p
+			SELECT cc.name, p.ends_on FROM cycle_centres cc, periods p
 			WHERE cc.id = $1 AND p.id = $2`, int64(t.Centre), t.Period).Scan(&centreName, &endsOn); err != nil {
 			return err
 		}
@@ -445,11 +445,11 @@ func (s *Store) DeadlinesComing(ctx context.Context, centres []domain.CentreID, 
 	today = Day(today)
 	rows, err := s.pool.Query(ctx, `
 		WITH d AS (
-			SELECT y.year, p.id AS pid, p.ends_on, cc.id AS ccid, c.name,
+			SELECT y.year, p.id AS pid, p.ends_on, cc.id AS ccid, cc.name,
 				greatest(p.closes_on, (SELECT max(r.until) FROM period_reopenings r WHERE r.period_id = p.id AND r.cycle_centre_id = cc.id)) AS deadline,
 				p.opens_on, coalesce(s.state, '') AS state
 			FROM periods p JOIN cycles y ON y.id = p.cycle_id
-			JOIN cycle_centres cc ON cc.cycle_id = p.cycle_id JOIN centres c ON c.id = cc.centre_id
+			JOIN cycle_centres cc ON cc.cycle_id = p.cycle_id
 			LEFT JOIN submissions s ON s.period_id = p.id AND s.cycle_centre_id = cc.id
 			WHERE cc.centre_id = ANY($1))
 		SELECT year, pid, ends_on, ccid, name, deadline, state FROM d

@@ -11,6 +11,7 @@ import (
 
 	"traguardo/internal/audit"
 	"traguardo/internal/domain"
+	"traguardo/internal/names"
 	"traguardo/internal/plan"
 )
 
@@ -258,7 +259,7 @@ func (s *Store) CreateObjective(ctx context.Context, ch Change, centre domain.Cy
 		INSERT INTO objectives (cycle_centre_id, position, cycle_id, section, number, title, strategic_area,
 			operational_objective, peg_project, services, end_users, networks, description_html, weight, group_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, objective_group_for($3, $15)) RETURNING id`,
-		cycleID, o.Section, o.Number, o.Title, o.StrategicArea, o.OperationalObjective, o.PEGProject,
+		cycleID, o.Section, o.Number, names.Clean(o.Title), o.StrategicArea, o.OperationalObjective, o.PEGProject,
 		o.Services, o.EndUsers, o.Networks, o.DescriptionHTML, o.Weight, o.Group)
 }
 
@@ -269,7 +270,7 @@ func (s *Store) UpdateObjective(ctx context.Context, ch Change, id int64, o *pla
 			peg_project = $7, services = $8, end_users = $9, networks = $10, description_html = $11, weight = $12,
 			group_id = objective_group_for(cycle_id, $13), version = version + 1
 		WHERE id = $1`,
-		o.Section, o.Number, o.Title, o.StrategicArea, o.OperationalObjective, o.PEGProject,
+		o.Section, o.Number, names.Clean(o.Title), o.StrategicArea, o.OperationalObjective, o.PEGProject,
 		o.Services, o.EndUsers, o.Networks, o.DescriptionHTML, o.Weight, o.Group)
 }
 
@@ -323,7 +324,7 @@ func (s *Store) CreateIndicator(ctx context.Context, ch Change, objectiveID int6
 	return s.insertRow(ctx, ch, indicatorTable, cycleID, objectiveID, `
 		INSERT INTO indicators (objective_id, position, name, description, unit, polarity, weight, expected)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		in.Name, in.Description, string(in.Unit), string(in.Polarity), in.Weight, in.Expected)
+		names.Clean(in.Name), in.Description, string(in.Unit), string(in.Polarity), in.Weight, in.Expected)
 }
 
 // errGuard is a guarded update that its guard refused.
@@ -337,7 +338,7 @@ func (s *Store) UpdateIndicator(ctx context.Context, ch Change, id int64, in *pl
 			version = version + 1
 		WHERE id = $1 AND ($4 <> 'si/no' OR NOT EXISTS (
 			SELECT 1 FROM indicator_values v WHERE v.indicator_id = $1 AND v.value NOT IN (0, 1)))`,
-		in.Name, in.Description, string(in.Unit), string(in.Polarity), in.Weight, in.Expected)
+		names.Clean(in.Name), in.Description, string(in.Unit), string(in.Polarity), in.Weight, in.Expected)
 	if errors.Is(err, errGuard) {
 		return &Conflict{Message: "l'indicatore ha già valori numerici: non può diventare si/no"}
 	}

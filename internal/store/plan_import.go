@@ -22,6 +22,9 @@ var ErrPlanNotEmpty = &Conflict{Message: "il ciclo contiene già un piano: caric
 // ignored, since the cycle has its own periods (an indicator's
 // neutralisation, part of its row, would be written: a plan has none).
 func (s *Store) ImportPlan(ctx context.Context, a Actor, year int, c *plan.Cycle) error {
+	if err := cleanNames(c); err != nil {
+		return err
+	}
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var cycleID, orgID int64
 		var approved bool

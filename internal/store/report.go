@@ -175,7 +175,7 @@ func (s *Store) CommentReport(ctx context.Context, a Actor, year int, objectiveI
 		}
 		var label string
 		err = tx.QueryRow(ctx, `
-			SELECT ce.name || ' · Obiettivo ' || o.number || ': ' || o.title
+			SELECT cc.name || ' · Obiettivo ' || o.number || ': ' || o.title
 			FROM objectives o JOIN cycles c ON c.id = o.cycle_id
 			JOIN cycle_centres cc ON cc.id = o.cycle_centre_id JOIN centres ce ON ce.id = cc.centre_id
 			WHERE o.id = $1 AND c.year = $2`, objectiveID, year).Scan(&label)

@@ -130,6 +130,7 @@ var constraintMessages = map[string]string{
 	"cycles_year_unique":          "esiste già un ciclo per questo anno",
 	"centres_name_unique":         "esiste già un centro con questo nome",
 	"cycle_centres_centre_unique": "il centro è già in questo ciclo",
+	"cycle_centres_name_unique":   "esiste già un centro con questo nome in questo ciclo",
 	"periods_ends_on_unique":      "esiste già un periodo con questa data",
 	"indicator_values_yes_no":     "per un indicatore si/no il valore è si o no",
 }

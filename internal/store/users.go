@@ -15,6 +15,7 @@ import (
 	"traguardo/internal/audit"
 	"traguardo/internal/auth"
 	"traguardo/internal/domain"
+	"traguardo/internal/names"
 )
 
 // NewUser is an account to create.
@@ -38,7 +39,7 @@ type auditUser struct {
 
 // CreateUser adds an account and records it in the audit log.
 func (s *Store) CreateUser(ctx context.Context, a Actor, u NewUser) (int64, error) {
-	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
+	u.Email, u.Name = names.Email(u.Email), names.Clean(u.Name)
 	var id int64
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `
@@ -92,7 +93,7 @@ func (s *Store) UserByID(ctx context.Context, id int64) (*auth.User, error) {
 func (s *Store) UserForSignIn(ctx context.Context, email string) (*auth.User, string, error) {
 	var hash string
 	row := s.pool.QueryRow(ctx, `SELECT `+userColumns+`, u.password_hash FROM users u WHERE u.email = $1`,
-		strings.ToLower(strings.TrimSpace(email)))
+		names.Email(email))
 	var u auth.User
 	var role string
 	err := row.Scan(&u.ID, &u.Email, &u.Name, &role, &u.Active, &u.MustChangePassword, &u.SessionEpoch, &u.Centres, &hash)
@@ -230,6 +231,7 @@ type auditAccount struct {
 // nothing writes nothing. The last active administrator keeps the role: a
 // *Conflict; a centre removed meanwhile is a *Conflict too.
 func (s *Store) UpdateUser(ctx context.Context, a Actor, userID int64, version int, ch AccountChange) (ended bool, err error) {
+	ch.Name = names.Clean(ch.Name)
 	centres := slices.Clone(ch.Centres)
 	slices.Sort(centres)
 	centres = slices.Compact(centres)
