@@ -29,7 +29,7 @@ func fullCycle() *Cycle {
 			{ID: 11, EndsOn: day(6, 30), OpensOn: day(6, 1), ClosesOn: day(7, 20)},
 			{ID: 12, EndsOn: day(12, 31), OpensOn: day(12, 1), ClosesOn: day(12, 31)},
 		},
-		Figure: Figure{Achievement: f(77.5), Raw: 77.51, Band: domain.Band("parziale"), Pending: true, Covered: 1, Of: 2},
+		Figure: Figure{Achievement: f(77.5), Raw: 77.51, Band: domain.Band("parziale"), Pending: true, Interim: true, Covered: 1, Of: 2},
 		Unsent: 1, AsOf: day(6, 30), YearResult: true,
 		evaluated: [2]time.Time{day(6, 30), day(7, 1)},
 	}
@@ -42,7 +42,7 @@ func fullCycle() *Cycle {
 				SubmittedAt: day(7, 2), ReviewedAt: day(7, 3), SubmittedBy: 5, ReviewedBy: 6,
 			}},
 			Reopenings: []Reopening{{Period: day(6, 30), Until: day(7, 31)}},
-			Figure:     Figure{Achievement: f(80), Raw: 80.04, Band: domain.Band("parziale"), Pending: true, Covered: 1, Of: 2},
+			Figure:     Figure{Achievement: f(80), Raw: 80.04, Band: domain.Band("parziale"), Pending: true, Interim: true, Covered: 1, Of: 2},
 			State:      Returned,
 			Missed:     true,
 		}
@@ -65,7 +65,7 @@ func fullCycle() *Cycle {
 				}},
 				Reports: []Report{{Period: day(6, 30), Status: domain.ReportStatus("in_linea"), TextHTML: "<p>relazione</p>", Version: 2}},
 				ObjectiveResult: ObjectiveResult{
-					Figure: Figure{Achievement: f(70), Raw: 70.02, Band: domain.Band("parziale"), Pending: true, Covered: 1, Of: 1},
+					Figure: Figure{Achievement: f(70), Raw: 70.02, Band: domain.Band("parziale"), Pending: true, Interim: true, Covered: 1, Of: 1},
 					Mean:   domain.Mean{Terms: []domain.Term{{Value: 70, Weight: 1}}, Sum: 70, Total: 1, Value: 70, OK: true},
 					Status: domain.Critical, LateActivities: 1, Gaps: 2,
 				},
@@ -84,7 +84,7 @@ func fullCycle() *Cycle {
 				}
 				in.IndicatorFigures = IndicatorFigures{
 					At: &in.Values[0], Actual: f(40), Latest: &in.Values[1], Target: 50, Intermediate: true,
-					Achievement: 80, Raw: 80.2, Computed: 79.9, Band: domain.Band("parziale"), Overridden: true, Missing: true, Pending: true,
+					Achievement: 80, Raw: 80.2, Computed: 79.9, Judged: true, Band: domain.Band("parziale"), Overridden: true, Missing: true, Pending: true,
 					Score: domain.Score{Pct: 80, Missing: true, Method: domain.Method("rapporto"), Expected: 50, Actual: 40,
 						Ratio: 80, Cap: 120, Capped: true},
 				}

@@ -60,6 +60,10 @@ func (c *Cycle) Explain(o *Objective) Explanation {
 	}
 	e.Mean = fmt.Sprintf("(%s) / %s = %s", strings.Join(terms, " + "), format.Number(o.Mean.Total), format.Percent(*o.Achievement))
 	shown := format.Percent(*o.Achievement)
+	if o.Interim {
+		e.Band = fmt.Sprintf("%s: nessuna fascia. Prima dell'ultimo periodo un indicatore senza target intermedio non è valutato; il grado misura l'avanzamento verso i valori attesi dell'anno.", shown)
+		return e
+	}
 	switch o.Band {
 	case domain.Reached:
 		e.Band = fmt.Sprintf("%s ≥ %s (soglia di raggiungimento): %s", shown, format.Percent(c.Bands.Reached), o.Band)
@@ -106,6 +110,9 @@ func (c *Cycle) explainIndicator(o *Objective, i int, in *Indicator) IndicatorEx
 	default:
 		x.Rule = fmt.Sprintf("più basso è meglio: min(%s / consuntivo × 100; %s)", target, capText)
 		x.Formula = fmt.Sprintf("min(%s / %s × 100; %s) = %s", format.Number(s.Expected), format.Number(s.Actual), capText, format.Percent(f.Computed))
+	}
+	if !f.Pending && !f.Judged {
+		x.Notes = append(x.Notes, "Non valutato: nessun target intermedio al periodo; conta come avanzamento verso il valore atteso dell'anno.")
 	}
 	if !f.Pending && s.Capped {
 		x.Notes = append(x.Notes, fmt.Sprintf("Limitato al tetto di %s.", capText))

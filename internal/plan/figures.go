@@ -33,6 +33,11 @@ type Figure struct {
 	// Pending says nothing was recorded at the period while its window is
 	// still open: "da rilevare", never 0.
 	Pending bool
+	// Interim says the figure is not judged (it has no band): before the
+	// last period, some indicator it averages has no intermediate target
+	// for the period, so it reads as progress towards the year's targets,
+	// never as a quarter painted red against them. Objectives only.
+	Interim bool
 	// Covered is how many of the parts an aggregate averages have a figure,
 	// Of how many parts it has (a centre's objectives, the body's centres):
 	// a figure of some of them says so ("2 centri su 6"). Zero for an
@@ -78,7 +83,14 @@ type IndicatorFigures struct {
 	// Computed is the Score's percentage rounded by the cycle's rule: what
 	// the rules give, shown beside an override.
 	Computed float64
-	// Band is the band of Achievement (empty when Pending or neutralised).
+	// Judged says the value is judged: against the period's intermediate
+	// target, or at the cycle's last period against the year's target.
+	// Before the last period without an intermediate target it is not:
+	// its achievement is progress towards the year's target, with no band
+	// and no reason asked for a gap.
+	Judged bool
+	// Band is the band of Achievement (empty when Pending, neutralised or
+	// not Judged).
 	Band domain.Band
 	// Score is the computed achievement with its terms (zero when Pending).
 	Score domain.Score
@@ -385,11 +397,13 @@ func (o *Objective) FiguresAt(day time.Time, last, awaiting bool, bands domain.B
 		f.Status = r.Status
 	}
 	var inds []domain.Weighted
+	judged := true
 	for _, in := range o.Indicators {
 		fi := in.FiguresAt(day, last, f.Pending, bands, rules)
 		f.Indicators = append(f.Indicators, fi)
 		if in.Counts() {
 			inds = append(inds, domain.Weighted{Value: fi.Raw, Weight: in.Weight})
+			judged = judged && fi.Judged
 			if fi.Missing {
 				f.Gaps++
 			}
@@ -400,6 +414,9 @@ func (o *Objective) FiguresAt(day time.Time, last, awaiting bool, bands domain.B
 	}
 	f.Mean = domain.MeanOf(inds)
 	f.Figure = figure(f.Mean, bands, rules)
+	if f.Achievement != nil && !judged {
+		f.Band, f.Interim = "", true
+	}
 	return f
 }
 
@@ -412,6 +429,7 @@ func (in *Indicator) FiguresAt(day time.Time, last, pending bool, bands domain.B
 	if t, ok := in.TargetAt(day); ok && !last {
 		f.Target, f.Intermediate = t, true
 	}
+	f.Judged = last || f.Intermediate
 	if f.At != nil && !f.At.NotMeasurable {
 		f.Actual = &f.At.Value
 	}
@@ -432,7 +450,7 @@ func (in *Indicator) FiguresAt(day time.Time, last, pending bool, bands domain.B
 		f.Raw, f.Overridden = in.Override.Pct, true
 	}
 	f.Achievement, f.Computed = rules.Round(f.Raw), rules.Round(f.Score.Pct)
-	if in.Counts() {
+	if in.Counts() && f.Judged {
 		f.Band = bands.Of(f.Achievement)
 	}
 	return f

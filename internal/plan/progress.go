@@ -197,15 +197,20 @@ type MissingReason struct {
 
 // ReasonsMissing lists the gaps and delays of the objective at the period
 // ending on end, of a cycle of year, that have no reason: a value below its
-// target (the period's intermediate target when set, else the expected
-// value, by polarity), and an activity late at the period's end
-// (domain.Late, with its actual months at the period).
+// target, by polarity (the period's intermediate target; at the last
+// period the year's expected value; before the last period without an
+// intermediate target the value is not judged and needs no reason), and an
+// activity late at the period's end (domain.Late, with its actual months
+// at the period).
 func (o *Objective) ReasonsMissing(year int, end time.Time, last bool) []MissingReason {
 	var out []MissingReason
 	for i, in := range o.Indicators {
 		v := in.ValueAt(end)
 		if in.Neutralised != nil || v == nil || v.NotMeasurable || strings.TrimSpace(v.Reason) != "" {
 			continue
+		}
+		if _, intermediate := in.TargetAt(end); !last && !intermediate {
+			continue // not judged before the last period
 		}
 		if in.BelowTarget(v.Value, in.TargetFor(end, last)) {
 			out = append(out, MissingReason{ObjectiveID: o.ID, IndicatorID: in.ID, Field: ValueReasonField(in.ID),

@@ -37,11 +37,11 @@ func TestReasonsMissing(t *testing.T) {
 		Values:  []Value{{Period: end, Value: 4}},
 		Targets: []Target{{Period: end, Value: 4}}} // at its intermediate target: no reason
 	below := &Indicator{ID: 2, Name: "Elaborati", Unit: domain.UnitCount, Expected: 10,
-		Values: []Value{{Period: end, Value: 4}}} // no target: measured against 10
+		Values: []Value{{Period: end, Value: 4}}} // no intermediate target: not judged before the last period
 	lower := &Indicator{ID: 3, Name: "Giorni", Unit: domain.UnitDays, Polarity: domain.Lower, Expected: 30,
 		Values: []Value{{Period: end, Value: 40, Reason: "picco di richieste"}}} // over, with its reason
 	lowerNo := &Indicator{ID: 4, Name: "Attesa", Unit: domain.UnitDays, Polarity: domain.Lower, Expected: 30,
-		Values: []Value{{Period: end, Value: 31}}}
+		Values: []Value{{Period: end, Value: 31}}, Targets: []Target{{Period: end, Value: 30}}} // over its intermediate target
 	nm := &Indicator{ID: 5, Name: "Soddisfazione", Unit: domain.UnitPercent, Expected: 80,
 		Values: []Value{{Period: end, NotMeasurable: true, Reason: "questionario non somministrato"}}}
 	late := &Activity{ID: 10, Planned: domain.Span{From: month(2024, 3), To: month(2024, 5)}} // no actual end by June
@@ -56,14 +56,14 @@ func TestReasonsMissing(t *testing.T) {
 	for _, m := range got {
 		ids = append(ids, m.IndicatorID+m.ActivityID)
 	}
-	if len(got) != 3 || ids[0] != 2 || ids[1] != 4 || ids[2] != 10 {
-		t.Fatalf("ReasonsMissing = %+v, want indicators 2 and 4 and activity 10", got)
+	if len(got) != 2 || ids[0] != 4 || ids[1] != 10 {
+		t.Fatalf("ReasonsMissing = %+v, want indicator 4 and activity 10", got)
 	}
-	if !strings.Contains(got[0].Message, "indicatore 2 «Elaborati»") || got[2].Field != ActualReasonField(10) {
+	if !strings.Contains(got[0].Message, "indicatore 4 «Attesa»") || got[1].Field != ActualReasonField(10) {
 		t.Errorf("messages: %+v", got)
 	}
 	c := &Cycle{Year: 2024, Centres: []*Centre{{Objectives: []*Objective{o}}}}
-	if n := len(c.ReasonsMissing(c.Centres[0], end)); n != 3 {
+	if n := len(c.ReasonsMissing(c.Centres[0], end)); n != 2 {
 		t.Errorf("the centre's ReasonsMissing: %d", n)
 	}
 	// At the cycle's last period the year's expected value counts, as in the

@@ -16,6 +16,9 @@ import (
 const (
 	// BandPending is the band filter's value of an objective "da rilevare".
 	BandPending = "da rilevare"
+	// BandInterim is the band filter's value of an objective not judged at
+	// a period before the last (Figure.Interim): no intermediate target.
+	BandInterim = "non valutato"
 	// StatusNone is the status filter's value of an objective whose report
 	// at the period gives no self-assessment.
 	StatusNone = "non indicato"
@@ -24,8 +27,11 @@ const (
 // BandKey is the objective's band as the filter names it: its band,
 // BandPending when pending, empty when it has no figure.
 func (o *Objective) BandKey() string {
-	if o.Pending {
+	switch {
+	case o.Pending:
 		return BandPending
+	case o.Interim:
+		return BandInterim
 	}
 	return string(o.Band)
 }
@@ -41,7 +47,7 @@ func (o *Objective) StatusKey() string {
 
 // BandKeys are the band filter's values, in the order they are counted.
 func BandKeys() []string {
-	return []string{string(domain.Reached), string(domain.PartlyReached), string(domain.NotReached), BandPending}
+	return []string{string(domain.Reached), string(domain.PartlyReached), string(domain.NotReached), BandInterim, BandPending}
 }
 
 // StatusKeys are the status filter's values, in the order they are counted.
@@ -110,9 +116,11 @@ type Tally struct {
 }
 
 // IndicatorTally counts indicators: reached (band "raggiunto"), not
-// reached, missing a value, still to be measured, neutralised.
+// reached, with a value not judged at the period (no intermediate target
+// before the last period), missing a value, still to be measured,
+// neutralised.
 type IndicatorTally struct {
-	Met, NotMet, Missing, Pending, Neutralised int
+	Met, NotMet, Unjudged, Missing, Pending, Neutralised int
 }
 
 // Tally counts the evaluated cycle.
@@ -138,6 +146,8 @@ func (c *Cycle) Tally() Tally {
 					t.Indicators.Pending++
 				case in.Missing:
 					t.Indicators.Missing++
+				case !in.Judged:
+					t.Indicators.Unjudged++
 				case in.Band == domain.Reached:
 					t.Indicators.Met++
 				default:

@@ -99,7 +99,7 @@ func dashboardView(c *plan.Cycle, may pages.Rights, today time.Time) pages.Dashb
 	v.Unsent = t.Unsent
 	v.LateActivities = t.LateActivities
 	v.Late.Count, v.Missing.Count = t.Late, t.Gaps
-	v.Indicators = pages.IndicatorCounts{Met: t.Indicators.Met, NotMet: t.Indicators.NotMet, Missing: t.Indicators.Missing,
+	v.Indicators = pages.IndicatorCounts{Met: t.Indicators.Met, NotMet: t.Indicators.NotMet, Unjudged: t.Indicators.Unjudged, Missing: t.Indicators.Missing,
 		Pending: t.Indicators.Pending, Neutralised: t.Indicators.Neutralised}
 	for _, b := range plan.BandKeys() {
 		v.Bands = append(v.Bands, pages.CountLink{Label: b, Count: t.ByBand[b], Href: list("esito", b)})

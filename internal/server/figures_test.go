@@ -212,8 +212,10 @@ func TestFigures_LastPeriodRule(t *testing.T) {
 	})
 	t.Run("OKAsOf30June", func(t *testing.T) {
 		doc := parseHTML(t, c.get(page+"?al=2025-06-30").Body)
-		if got := textOf(oneByTestID(t, doc, "objective-achievement")); got != "75% parzialmente raggiunto" {
-			t.Errorf("objective at 30/06: %q, want 75%% parzialmente raggiunto", got)
+		// Before the last period, with no intermediate target, the figure
+		// is progress towards the year's targets: no band.
+		if got := textOf(oneByTestID(t, doc, "objective-achievement")); got != "75% non valutato" {
+			t.Errorf("objective at 30/06: %q, want 75%% non valutato", got)
 		}
 		if got := textOf(oneByTestID(t, doc, "figures-at")); !strings.HasPrefix(got, "Dati al 30/06/2025 (il risultato dell'anno sarà quello al 31/12/2025).") {
 			t.Errorf("figures-at reads %q", got)
@@ -254,8 +256,8 @@ func TestFigures_MidYear(t *testing.T) {
 	if got := textOf(oneByTestID(t, doc, "figures-at")); !strings.HasPrefix(got, "Dati al 30/06/2025") {
 		t.Errorf("figures-at reads %q", got)
 	}
-	if got := textOf(oneByTestID(t, doc, "objective-achievement")); got != "75% parzialmente raggiunto" {
-		t.Errorf("objective: %q", got)
+	if got := textOf(oneByTestID(t, doc, "objective-achievement")); got != "75% non valutato" {
+		t.Errorf("objective: %q, want 75%% non valutato (no intermediate target)", got)
 	}
 	doc = parseHTML(t, c.get("/cicli/2025").Body)
 	if got := textOf(oneByTestID(t, doc, "figures-at")); !strings.HasPrefix(got, "Dati al 30/06/2025") {
@@ -277,8 +279,8 @@ func TestFigures_History(t *testing.T) {
 		got = append(got, strings.Join(cellTexts(r)[:3], " | "))
 	}
 	want := []string{
-		"31/03/2025 | 20% non raggiunto | in linea",
-		"30/06/2025 | 75% parzialmente raggiunto | a rischio",
+		"31/03/2025 | 20% non valutato | in linea",
+		"30/06/2025 | 75% non valutato | a rischio",
 		"31/12/2025 | 50% parzialmente raggiunto | –",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {

@@ -119,9 +119,10 @@ func progressFormOf(c *plan.Cycle, o *plan.Objective, end time.Time, v *pages.Pr
 			Expected:   shownNumber(in.Unit, in.Expected),
 			ValueField: plan.ValueField(in.ID), NMField: fmt.Sprintf("ind_%d_nm", in.ID), ReasonField: plan.ValueReasonField(in.ID),
 		}
-		if t, ok := in.TargetAt(end); ok {
+		if t, ok := in.TargetAt(end); ok && !c.IsLast(end) {
 			pi.Target = shownNumber(in.Unit, t)
 		}
+		pi.Unjudged = pi.Target == "" && !c.IsLast(end)
 		if val := in.ValueAt(end); val != nil {
 			pi.NotMeasurable, pi.Reason = val.NotMeasurable, val.Reason
 			if !val.NotMeasurable {

@@ -24,6 +24,17 @@ type progressFixture struct {
 	path                   string
 }
 
+// judgeFirst gives the first indicator an intermediate target of 3 at the
+// period, so its draft value 2 is judged (and below it) before the last
+// period; the others have none and are not judged there.
+func (f *progressFixture) judgeFirst(t *testing.T) {
+	t.Helper()
+	if _, err := f.e.pool.Exec(context.Background(), `INSERT INTO indicator_targets (indicator_id, period_id, target) VALUES ($1, $2, 3)`,
+		f.indicators[0], f.pid); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func newProgressFixture(t *testing.T) *progressFixture {
 	t.Helper()
 	e := newSecEnv(t, server.Config{})
@@ -93,6 +104,7 @@ func (f *progressFixture) draft() url.Values {
 func TestProgress_SaveDraftAndReadBack(t *testing.T) {
 	t.Parallel()
 	f := newProgressFixture(t)
+	f.judgeFirst(t)
 	c := f.manager(t, "finanziaria")
 	r := c.post(f.path, f.draft())
 	if r.Status != http.StatusSeeOther || r.Location() != f.path {
@@ -150,7 +162,15 @@ func TestProgress_SaveDraftAndReadBack(t *testing.T) {
 	}
 	missing := textOf(oneByTestID(t, doc, "reasons-missing"))
 	if !strings.Contains(missing, "Indicatore 1 «Giornate di formazione» è sotto il target") {
-		t.Errorf("the missing reason of indicator 1 (2 of 3) is not reported: %q", missing)
+		t.Errorf("the missing reason of indicator 1 (2 of its intermediate target 3) is not reported: %q", missing)
+	}
+	// Indicator 3 (12) has no intermediate target at 31/03: not judged, no
+	// reason asked, and the form says so.
+	if strings.Contains(missing, "Indicatore 3") {
+		t.Errorf("a reason is asked for indicator 3, which has no intermediate target: %q", missing)
+	}
+	if n := len(byTestID(doc, "unjudged")); n != 3 {
+		t.Errorf("%d indicators say they are not judged at 31/03, want 3 (all but the first)", n)
 	}
 	if !strings.Contains(page.Body, `name="version" value="1"`) {
 		t.Error("the form does not carry version 1")
@@ -328,6 +348,7 @@ func TestProgress_ForgedByAnotherCentre(t *testing.T) {
 func TestProgress_MyAreas(t *testing.T) {
 	t.Parallel()
 	f := newProgressFixture(t)
+	f.judgeFirst(t)
 	c := f.manager(t, "finanziaria")
 	if r := c.get("/"); r.Status != http.StatusSeeOther || r.Location() != paths.MyAreas {
 		t.Fatalf("home of a responsabile: %d to %q", r.Status, r.Location())
