@@ -92,6 +92,15 @@ func (s *Server) objectiveShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := pages.ObjectiveView{Year: c.Year, Cycle: c, May: rights(r), Centre: ce, Objective: o, Description: s.policy.Sanitize(o.DescriptionHTML),
 		History: objectiveHistory(c, ce, o, s.today()), Gantt: objectiveGantt(c, o)}
+	if p, ok := c.PeriodAt(c.AsOf); ok {
+		u := auth.UserFrom(r.Context())
+		switch {
+		case auth.Allowed(u, auth.WriteProgress, ce.CentreID):
+			v.ProgressHref, v.ProgressLabel = paths.Progress(c.Year, o.ID, p.ID), "Inserisci l'avanzamento al "+format.Date(p.EndsOn)
+		case auth.Allowed(u, auth.ApprovePlan, 0):
+			v.ProgressHref, v.ProgressLabel = paths.Progress(c.Year, o.ID, p.ID), "Correggi l'avanzamento al "+format.Date(p.EndsOn)
+		}
+	}
 	prev, pce, err := s.previousYear(r.Context(), c, ce)
 	if err != nil {
 		return err

@@ -328,6 +328,10 @@ func TestMonitoring_Review(t *testing.T) {
 	if r := fin.get(page); strings.Contains(r.Body, `data-testid="submit-form"`) || !strings.Contains(r.Body, "Approvato") {
 		t.Errorf("the approved period's page:\n%.3000s", r.Body)
 	}
+	// The return's comment stays, as the last return's, once approved.
+	if r := fin.get(page); !strings.Contains(r.Body, "ultima restituzione") || !strings.Contains(r.Body, "Manca la motivazione dello scostamento.") {
+		t.Error("the return's comment is gone once the period is approved")
+	}
 	if n := secCount(t, e.pool, `SELECT count(*) FROM audit_log WHERE entity = 'submission'`); n != 4 {
 		t.Errorf("%d audit entries of submissions, want 4 (submit, return, submit, approve)", n)
 	}

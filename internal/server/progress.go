@@ -86,6 +86,10 @@ func (s *Server) progressTarget(r *http.Request) (*plan.Cycle, *plan.Centre, *pl
 		return c, ce, o, period, false, nil
 	case auth.Allowed(u, auth.ApprovePlan, 0):
 		return c, ce, o, period, true, nil
+	case u != nil && u.Role == auth.Manager:
+		// The role may enter progress; this centre is not the manager's.
+		return nil, nil, nil, plan.Period{}, false, &httpError{status: http.StatusForbidden, title: "Accesso negato",
+			message: "Questo obiettivo è di un centro che non le è assegnato: può inserire l'avanzamento solo per i suoi centri."}
 	}
 	return nil, nil, nil, plan.Period{}, false, forbidden()
 }
@@ -302,8 +306,11 @@ func (s *Server) progressEntry(w http.ResponseWriter, r *http.Request) error {
 		v.Closed = sentence(info.Why)
 	}
 	progressFormOf(c, o, period.EndsOn, &v)
-	for _, m := range o.ReasonsMissing(c.Year, period.EndsOn, c.IsLast(period.EndsOn)) {
-		v.Missing = append(v.Missing, sentence(m.Message))
+	if v.Closed == "" {
+		// A closed period's form is read only: nothing to ask for.
+		for _, m := range o.ReasonsMissing(c.Year, period.EndsOn, c.IsLast(period.EndsOn)) {
+			v.Missing = append(v.Missing, sentence(m.Message))
+		}
 	}
 	if r.Method == http.MethodPost && v.Closed != "" {
 		return &store.Conflict{Message: v.Closed}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 
@@ -388,5 +389,59 @@ func TestProgress_MyAreas(t *testing.T) {
 		if r := f.e.signedIn(t, role).get(paths.MyAreas); r.Status != http.StatusForbidden {
 			t.Errorf("%s: %d, want 403", role, r.Status)
 		}
+	}
+}
+
+// TestProgress_DailyUse: the objective page links its entry form (to enter
+// for the centre's manager, to correct for the director, nothing for an
+// observer); a manager of another centre is told the centre is not hers,
+// not that her role forbids it; the director's form says it saves a
+// correction; a closed period's read-only form asks for no reason.
+func TestProgress_DailyUse(t *testing.T) {
+	t.Parallel()
+	f := newProgressFixture(t)
+	f.judgeFirst(t)
+	objective := paths.AsOf(paths.Objective(2024, f.objective), time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC))
+	for _, tc := range []struct {
+		who  *secClient
+		want string
+	}{
+		{f.manager(t, "finanziaria"), "Inserisci l'avanzamento al 31/03/2024"},
+		{f.e.signedIn(t, "direttore"), "Correggi l'avanzamento al 31/03/2024"},
+		{f.e.signedIn(t, "osservatore"), ""},
+	} {
+		links := byTestID(parseHTML(t, tc.who.get(objective).Body), "progress-link")
+		switch {
+		case tc.want == "" && len(links) != 0:
+			t.Errorf("an observer sees %d links to the entry form", len(links))
+		case tc.want != "" && (len(links) != 1 || textOf(links[0]) != tc.want):
+			t.Errorf("link to the entry form: %d, want %q", len(links), tc.want)
+		case tc.want != "":
+			if href, _ := attr(links[0], "href"); href != f.path {
+				t.Errorf("the link goes to %q, want %q", href, f.path)
+			}
+		}
+	}
+	other := f.manager(t, "minori")
+	r := other.get(f.path)
+	if r.Status != http.StatusForbidden || !strings.Contains(r.Body, "un centro che non le è assegnato") {
+		t.Errorf("another centre's manager: %d, %q", r.Status, firstWords(textOf(parseHTML(t, r.Body)), 40))
+	}
+	dir := f.e.signedIn(t, "direttore")
+	if got := textOf(oneByTestID(t, parseHTML(t, dir.get(f.path).Body), "save")); got != "Salva la correzione" {
+		t.Errorf("the director's save button reads %q", got)
+	}
+	// The manager saves a value under its intermediate target without a
+	// reason; once the period's window is closed the read-only form asks
+	// for nothing.
+	if r := f.manager(t, "finanziaria").post(f.path, f.draft()); r.Status != http.StatusSeeOther {
+		t.Fatalf("save: %d", r.Status)
+	}
+	if _, err := f.e.pool.Exec(context.Background(), `UPDATE periods SET opens_on = '2024-03-31', closes_on = '2024-04-20' WHERE id = $1`, f.pid); err != nil {
+		t.Fatal(err)
+	}
+	page := parseHTML(t, f.manager(t, "finanziaria").get(f.path).Body)
+	if n := len(byTestID(page, "reasons-missing")); n != 0 {
+		t.Errorf("a closed period's form asks for %d lists of reasons", n)
 	}
 }

@@ -298,7 +298,8 @@ func (s *Store) transition(ctx context.Context, t Transition, a plan.Action) ([]
 					WHERE id = $1`, subID, string(to), t.Actor.UserID)
 			} else {
 				_, err = tx.Exec(ctx, `
-					UPDATE submissions SET state = $2, comment = $3, reviewed_at = now(), reviewed_by = $4, version = version + 1
+					UPDATE submissions SET state = $2, comment = CASE WHEN $3 = '' THEN comment ELSE $3 END,
+						reviewed_at = now(), reviewed_by = $4, version = version + 1
 					WHERE id = $1`, subID, string(to), t.Comment, t.Actor.UserID)
 			}
 			if err != nil {
