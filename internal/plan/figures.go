@@ -82,8 +82,11 @@ type IndicatorFigures struct {
 	Band domain.Band
 	// Score is the computed achievement with its terms (zero when Pending).
 	Score domain.Score
-	// Overridden says Achievement is the director's override, not Score.Pct.
+	// Overridden says Achievement is the director's override, not Score.Pct:
+	// InForce, the period's own (with its Period) or the indicator's
+	// Override (zero Period).
 	Overridden bool
+	InForce    PeriodOverride
 	// Missing is true when the period has no measured value and is not
 	// Pending: the indicator counts 0 and is flagged "mancante".
 	Missing bool
@@ -406,7 +409,8 @@ func (o *Objective) FiguresAt(day time.Time, last, awaiting bool, bands domain.B
 // FiguresAt computes the indicator's figures as of the period ending on day
 // (see ObjectiveFigures) under the cycle's rules; pending says its objective
 // is "da rilevare". An override replaces the computed achievement, which is
-// kept in Score to be shown beside it.
+// kept in Score to be shown beside it: the period's own (Overrides), else
+// the indicator's Override.
 func (in *Indicator) FiguresAt(day time.Time, last, pending bool, bands domain.Bands, rules domain.Rules) IndicatorFigures {
 	f := IndicatorFigures{At: in.ValueAt(day), Target: in.Expected, Pending: pending}
 	if t, ok := in.TargetAt(day); ok && !last {
@@ -428,8 +432,8 @@ func (in *Indicator) FiguresAt(day time.Time, last, pending bool, bands domain.B
 	}
 	f.Score = rules.Score(in.Unit, in.Polarity, f.Target, f.Actual)
 	f.Raw, f.Missing = f.Score.Pct, f.Score.Missing
-	if in.Override != nil {
-		f.Raw, f.Overridden = in.Override.Pct, true
+	if o, ok := in.OverrideAt(day); ok {
+		f.Raw, f.Overridden, f.InForce = o.Pct, true, o
 	}
 	f.Achievement, f.Computed = rules.Round(f.Raw), rules.Round(f.Score.Pct)
 	if in.Counts() {
