@@ -146,6 +146,7 @@ const (
 	KeyPDFSHA256            Key = "pdf_sha256"
 	KeyPEGProject           Key = "peg_project"
 	KeyPeriodID             Key = "period_id"
+	KeyPeriodOverrides      Key = "period_overrides"
 	KeyPeriods              Key = "periods"
 	KeyPlannedAnnual        Key = "planned_annual"
 	KeyPlannedFrom          Key = "planned_from"
@@ -190,7 +191,7 @@ func Keys() []Key {
 		KeyJSONSHA256, KeyLimit, KeyManager, KeyName, KeyNetworks, KeyNeutralisedBy,
 		KeyNeutralisedReason, KeyNumber, KeyObjectiveID, KeyObjectiveLabel, KeyObjectives, KeyOpenPoints,
 		KeyOpensOn, KeyOperationalObjective, KeyOverridePct, KeyOverrideReason, KeyPDFSHA256, KeyPEGProject,
-		KeyPeriodID, KeyPeriods, KeyPlannedAnnual, KeyPlannedFrom, KeyPlannedTo, KeyPolarity,
+		KeyPeriodID, KeyPeriodOverrides, KeyPeriods, KeyPlannedAnnual, KeyPlannedFrom, KeyPlannedTo, KeyPolarity,
 		KeyPosition, KeyProcessHTML, KeyProgress, KeyReason, KeyReportID, KeyReports,
 		KeyRole, KeyRounding, KeySection, KeyServices, KeyState, KeyStatus,
 		KeyStrategicArea, KeyTargets, KeyTextHTML, KeyTitle, KeyTo, KeyUnit, KeyUntil,

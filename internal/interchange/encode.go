@@ -119,6 +119,9 @@ func objective(c *plan.Cycle, o *plan.Objective) Objective {
 		if in.Override != nil {
 			di.Override = &Override{Achievement: in.Override.Pct, Reason: in.Override.Reason}
 		}
+		for _, o := range in.Overrides {
+			di.Overrides = append(di.Overrides, PeriodOverride{Period: day(o.Period), Achievement: o.Pct, Reason: o.Reason})
+		}
 		if in.Neutralised != nil {
 			di.Neutralised = &Neutralised{Reason: in.Neutralised.Reason, By: in.Neutralised.By}
 		} else if !in.Pending {

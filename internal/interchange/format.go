@@ -25,7 +25,11 @@
 //   - an indicator's "override": {"achievement": 0..cap, "reason": "…"},
 //     the director's achievement in place of the computed one, for a
 //     written reason (the indicator still counts, with it; unlike
-//     "neutralised", which leaves it out of the averages).
+//     "neutralised", which leaves it out of the averages), at every period;
+//   - an indicator's "overrides": the director's achievements of single
+//     periods, [{"period": …, "achievement": 0..cap, "reason": "…"}]: at
+//     its period one takes the place of the computed achievement and of
+//     "override" (at most one per period, of the cycle's periods).
 //
 // Output only, ignored on import: "figures" says which period the computed
 // fields are at ({"period": "2024-06-30", "year_result": false}; the year's
@@ -134,19 +138,20 @@ type Progress struct {
 
 // Indicator is a result indicator.
 type Indicator struct {
-	Name        string          `json:"name"`
-	Description string          `json:"description"`
-	Unit        string          `json:"unit"`
-	Polarity    string          `json:"polarity"`
-	Weight      *float64        `json:"weight"`
-	Expected    *Value          `json:"expected"`
-	Values      []IndicatorData `json:"values"`
-	Targets     []Target        `json:"targets,omitempty"`
-	Neutralised *Neutralised    `json:"neutralised"`
-	Override    *Override       `json:"override,omitempty"`
-	Actual      *Value          `json:"actual"`
-	Latest      *Latest         `json:"latest,omitempty"`
-	Achievement *float64        `json:"achievement"`
+	Name        string           `json:"name"`
+	Description string           `json:"description"`
+	Unit        string           `json:"unit"`
+	Polarity    string           `json:"polarity"`
+	Weight      *float64         `json:"weight"`
+	Expected    *Value           `json:"expected"`
+	Values      []IndicatorData  `json:"values"`
+	Targets     []Target         `json:"targets,omitempty"`
+	Neutralised *Neutralised     `json:"neutralised"`
+	Override    *Override        `json:"override,omitempty"`
+	Overrides   []PeriodOverride `json:"overrides,omitempty"`
+	Actual      *Value           `json:"actual"`
+	Latest      *Latest          `json:"latest,omitempty"`
+	Achievement *float64         `json:"achievement"`
 }
 
 // IndicatorData is an indicator's value at a period; a value not measurable
@@ -179,6 +184,14 @@ type Neutralised struct {
 
 // Override is the director's achievement of an indicator, in percent, and why.
 type Override struct {
+	Achievement float64 `json:"achievement"`
+	Reason      string  `json:"reason"`
+}
+
+// PeriodOverride is the director's achievement of an indicator at one
+// period, in percent, and why.
+type PeriodOverride struct {
+	Period      string  `json:"period"`
 	Achievement float64 `json:"achievement"`
 	Reason      string  `json:"reason"`
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -368,16 +369,42 @@ func (v *validator) indicator(path string, d *Indicator) *plan.Indicator {
 			Reason: v.text(path+".override.reason", d.Override.Reason, "motivazione del grado stabilito mancante"),
 		}
 		v.limit(path+".override.reason", o.Reason, plan.MaxText)
-		ceiling := (domain.Rules{Cap: v.cap}).Ceiling()
-		if !(o.Pct >= 0 && o.Pct <= ceiling) {
-			v.add(path+".override.achievement", "grado non valido: deve essere compreso tra 0 e %s", strconv.FormatFloat(ceiling, 'f', -1, 64))
-		}
+		v.achievement(path+".override.achievement", o.Pct)
 		if in.Neutralised != nil {
 			v.add(path+".override", "un indicatore sterilizzato non può avere un grado stabilito")
 		}
 		in.Override = o
 	}
+	seenOverrides := map[string]bool{}
+	for i, do := range d.Overrides {
+		opath := fmt.Sprintf("%s.overrides[%d]", path, i)
+		day, ok := v.period(opath+".period", do.Period, seenOverrides)
+		o := plan.PeriodOverride{Period: day, Pct: do.Achievement,
+			Reason: v.text(opath+".reason", do.Reason, "motivazione del grado stabilito mancante")}
+		v.limit(opath+".reason", o.Reason, plan.MaxText)
+		if !v.achievement(opath+".achievement", o.Pct) {
+			ok = false
+		}
+		if in.Neutralised != nil {
+			v.add(opath, "un indicatore sterilizzato non può avere un grado stabilito")
+		}
+		if ok {
+			in.Overrides = append(in.Overrides, o)
+		}
+	}
+	slices.SortFunc(in.Overrides, func(a, b plan.PeriodOverride) int { return a.Period.Compare(b.Period) })
 	return in
+}
+
+// achievement checks the director's achievement of an indicator: within 0
+// and the document's cap.
+func (v *validator) achievement(path string, pct float64) bool {
+	ceiling := (domain.Rules{Cap: v.cap}).Ceiling()
+	if !(pct >= 0 && pct <= ceiling) {
+		v.add(path, "grado non valido: deve essere compreso tra 0 e %s", strconv.FormatFloat(ceiling, 'f', -1, 64))
+		return false
+	}
+	return true
 }
 
 // rules reads the document's rules of measurement into c; a missing field

@@ -200,6 +200,7 @@ var fields = map[audit.Entity][]Field{
 		{audit.KeyNeutralisedReason, "Motivo della sterilizzazione", Text}, {audit.KeyNeutralisedBy, "Sterilizzato da", Role},
 		{audit.KeyOverridePct, "Grado di raggiungimento stabilito dal direttore", Number},
 		{audit.KeyOverrideReason, "Motivo del grado stabilito dal direttore", Text},
+		{audit.KeyPeriodOverrides, "Gradi stabiliti dal direttore per un solo periodo", Text},
 		{audit.KeyTargets, "Target intermedi", Text}, {audit.KeyPosition, "Posizione", Position},
 		{audit.KeyID, "", Hidden}, {audit.KeyObjectiveID, "", Hidden}, {audit.KeyVersion, "", Hidden},
 	},

@@ -11,7 +11,7 @@ import (
 // touching the original (the store hands out copies of the cycles it keeps,
 // one per request: the records of each kind are allocated together).
 func (c *Cycle) Clone() *Cycle {
-	var n struct{ objectives, activities, indicators, values, targets, progress, reports, terms int }
+	var n struct{ objectives, activities, indicators, values, targets, overrides, progress, reports, terms int }
 	for _, ce := range c.Centres {
 		n.objectives += len(ce.Objectives)
 		for _, o := range ce.Objectives {
@@ -25,6 +25,7 @@ func (c *Cycle) Clone() *Cycle {
 			for _, in := range o.Indicators {
 				n.values += len(in.Values)
 				n.targets += len(in.Targets)
+				n.overrides += len(in.Overrides)
 			}
 		}
 	}
@@ -38,6 +39,7 @@ func (c *Cycle) Clone() *Cycle {
 		indPtrs:    make([]*Indicator, n.indicators),
 		values:     make([]Value, n.values),
 		targets:    make([]Target, n.targets),
+		overrides:  make([]PeriodOverride, n.overrides),
 		progress:   make([]Progress, n.progress),
 		reports:    make([]Report, n.reports),
 		terms:      make([]domain.Term, n.terms),
@@ -65,6 +67,7 @@ type cloner struct {
 	indPtrs    []*Indicator
 	values     []Value
 	targets    []Target
+	overrides  []PeriodOverride
 	progress   []Progress
 	reports    []Report
 	terms      []domain.Term
@@ -141,6 +144,7 @@ func (k *cloner) indicator(out, in *Indicator) *Indicator {
 	out.Targets = copyOf(&k.targets, in.Targets)
 	out.Neutralised = clonePtr(in.Neutralised)
 	out.Override = clonePtr(in.Override)
+	out.Overrides = copyOf(&k.overrides, in.Overrides)
 	f := &out.IndicatorFigures
 	f.Actual = clonePtr(f.Actual)
 	// At and Latest point into the indicator's own Values: point into the copy's.

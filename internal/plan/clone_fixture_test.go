@@ -81,10 +81,12 @@ func fullCycle() *Cycle {
 					Targets:     []Target{{Period: day(6, 30), Value: 50}},
 					Neutralised: &Neutralisation{Reason: "non pertinente", By: "nucleo"},
 					Override:    &Override{Pct: 90, Reason: "atti in bozza"},
+					Overrides:   []PeriodOverride{{Period: day(6, 30), Pct: 70, Reason: "dato del 30/06 incompleto"}},
 				}
 				in.IndicatorFigures = IndicatorFigures{
 					At: &in.Values[0], Actual: f(40), Latest: &in.Values[1], Target: 50, Intermediate: true,
 					Achievement: 80, Raw: 80.2, Computed: 79.9, Judged: true, Band: domain.Band("parziale"), Overridden: true, Missing: true, Pending: true,
+					InForce: PeriodOverride{Period: day(6, 30), Pct: 70, Reason: "dato del 30/06 incompleto"},
 					Score: domain.Score{Pct: 80, Missing: true, Method: domain.Method("rapporto"), Expected: 50, Actual: 40,
 						Ratio: 80, Cap: 120, Capped: true},
 				}

@@ -33,7 +33,8 @@ type IndicatorExplanation struct {
 	Rule, Formula string
 	// Weight is the weight it counts with ("" when it does not count).
 	Weight string
-	// Notes are the override or the neutralisation, with their reasons.
+	// Notes are the override (the period's own or the indicator's) or the
+	// neutralisation, with their reasons.
 	Notes []string
 }
 
@@ -117,8 +118,13 @@ func (c *Cycle) explainIndicator(o *Objective, i int, in *Indicator) IndicatorEx
 	if !f.Pending && s.Capped {
 		x.Notes = append(x.Notes, fmt.Sprintf("Limitato al tetto di %s.", capText))
 	}
-	if f.Overridden {
-		x.Notes = append(x.Notes, fmt.Sprintf("Grado sostituito dal direttore: conta %s in luogo di %s. Motivazione: %s", format.Percent(in.Override.Pct), format.Percent(f.Computed), in.Override.Reason))
+	switch o := f.InForce; {
+	case !f.Overridden:
+	case o.Period.IsZero():
+		x.Notes = append(x.Notes, fmt.Sprintf("Grado sostituito dal direttore: conta %s in luogo di %s. Motivazione: %s", format.Percent(o.Pct), format.Percent(f.Computed), o.Reason))
+	default:
+		x.Notes = append(x.Notes, fmt.Sprintf("Grado stabilito dal direttore per il %s, solo per questo periodo: conta %s in luogo di %s. Motivazione: %s",
+			format.DayMonth(o.Period), format.Percent(o.Pct), format.Percent(f.Computed), o.Reason))
 	}
 	if in.Neutralised != nil {
 		x.Notes = append(x.Notes, fmt.Sprintf("Sterilizzato (%s): escluso dalla media. Motivazione: %s", in.Neutralised.By, in.Neutralised.Reason))

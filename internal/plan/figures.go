@@ -84,7 +84,8 @@ type IndicatorFigures struct {
 	// the rules give, shown beside an override.
 	Computed float64
 	// Judged says the value is judged: against the period's intermediate
-	// target, or at the cycle's last period against the year's target.
+	// target, at the cycle's last period against the year's target, or by
+	// the director's override.
 	// Before the last period without an intermediate target it is not:
 	// its achievement is progress towards the year's target, with no band
 	// and no reason asked for a gap.
@@ -94,8 +95,11 @@ type IndicatorFigures struct {
 	Band domain.Band
 	// Score is the computed achievement with its terms (zero when Pending).
 	Score domain.Score
-	// Overridden says Achievement is the director's override, not Score.Pct.
+	// Overridden says Achievement is the director's override, not Score.Pct:
+	// InForce, the period's own (with its Period) or the indicator's
+	// Override (zero Period).
 	Overridden bool
+	InForce    PeriodOverride
 	// Missing is true when the period has no measured value and is not
 	// Pending: the indicator counts 0 and is flagged "mancante".
 	Missing bool
@@ -423,7 +427,8 @@ func (o *Objective) FiguresAt(day time.Time, last, awaiting bool, bands domain.B
 // FiguresAt computes the indicator's figures as of the period ending on day
 // (see ObjectiveFigures) under the cycle's rules; pending says its objective
 // is "da rilevare". An override replaces the computed achievement, which is
-// kept in Score to be shown beside it.
+// kept in Score to be shown beside it: the period's own (Overrides), else
+// the indicator's Override.
 func (in *Indicator) FiguresAt(day time.Time, last, pending bool, bands domain.Bands, rules domain.Rules) IndicatorFigures {
 	f := IndicatorFigures{At: in.ValueAt(day), Target: in.Expected, Pending: pending}
 	if t, ok := in.TargetAt(day); ok && !last {
@@ -446,8 +451,9 @@ func (in *Indicator) FiguresAt(day time.Time, last, pending bool, bands domain.B
 	}
 	f.Score = rules.Score(in.Unit, in.Polarity, f.Target, f.Actual)
 	f.Raw, f.Missing = f.Score.Pct, f.Score.Missing
-	if in.Override != nil {
-		f.Raw, f.Overridden = in.Override.Pct, true
+	if o, ok := in.OverrideAt(day); ok {
+		// The director's figure is a judgement of its own.
+		f.Raw, f.Overridden, f.InForce, f.Judged = o.Pct, true, o, true
 	}
 	f.Achievement, f.Computed = rules.Round(f.Raw), rules.Round(f.Score.Pct)
 	if in.Counts() && f.Judged {

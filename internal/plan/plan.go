@@ -164,9 +164,14 @@ type Indicator struct {
 	Targets     []Target
 	Neutralised *Neutralisation
 	// Override is the director's achievement in place of the computed one,
-	// with a reason: the indicator still counts, with it. Distinct from
-	// Neutralised, which takes the indicator out of the averages.
+	// with a reason, at every period: the indicator still counts, with it.
+	// Distinct from Neutralised, which takes the indicator out of the
+	// averages.
 	Override *Override
+	// Overrides are the director's achievements of single periods, one per
+	// period at most, in the order of the periods: at its period one takes
+	// the place of the computed achievement and of Override (OverrideAt).
+	Overrides []PeriodOverride
 
 	// IndicatorFigures are the indicator's figures at the cycle's AsOf
 	// period (computed by Evaluate).
@@ -200,6 +205,31 @@ type Neutralisation struct {
 type Override struct {
 	Pct    float64
 	Reason string
+}
+
+// PeriodOverride is the director's achievement of an indicator at the
+// period ending on Period, in percent, for a written reason. As the
+// override in force at a period (Indicator.OverrideAt), a zero Period is
+// the indicator's Override, of every period.
+type PeriodOverride struct {
+	Period time.Time
+	Pct    float64
+	Reason string
+}
+
+// OverrideAt is the override in force at the period ending on day: the
+// period's own, else the indicator's Override (with a zero Period); false
+// when there is neither.
+func (in *Indicator) OverrideAt(day time.Time) (PeriodOverride, bool) {
+	for _, o := range in.Overrides {
+		if o.Period.Equal(day) {
+			return o, true
+		}
+	}
+	if in.Override != nil {
+		return PeriodOverride{Pct: in.Override.Pct, Reason: in.Override.Reason}, true
+	}
+	return PeriodOverride{}, false
 }
 
 // Report is a manager's progress report for a period.

@@ -45,6 +45,8 @@ func Rows(m *Model) []Row {
 				switch {
 				case in.Neutralised != "":
 					r.Note = "sterilizzato: " + in.Neutralised
+				case in.Overridden != "" && in.OverriddenAt != "":
+					r.Note = "grado stabilito dal direttore per il " + in.OverriddenAt + ": " + in.Overridden
 				case in.Overridden != "":
 					r.Note = "grado stabilito dal direttore: " + in.Overridden
 				}

@@ -52,8 +52,8 @@ type Model struct {
 	// Variations are the plan's variations after approval, in order.
 	Variations []Variation
 	// Neutralised and Overridden are the indicators taken out of the
-	// averages, and those counted with the director's achievement, with
-	// their reasons.
+	// averages, and the director's achievements of indicators (of every
+	// period, or of one: MeasureNote.Period), with their reasons.
 	Neutralised []MeasureNote
 	Overridden  []MeasureNote
 	// Rules of measurement in words, for section 3.
@@ -165,7 +165,11 @@ type Indicator struct {
 	NotMeasurable bool
 	Reason        string
 	Neutralised   string // the reason, when neutralised
-	Overridden    string // the reason, when overridden
+	// Overridden is the reason of the director's override in force at AsOf,
+	// when there is one; OverriddenAt its period ("30/06") when it is of
+	// that period only, empty when it is of every period.
+	Overridden   string
+	OverriddenAt string
 	Note          string
 }
 
@@ -189,6 +193,9 @@ type MeasureNote struct {
 	Objective string
 	Indicator string
 	Value     string // the override's achievement; empty for a neutralisation
+	// Period is the period of an override of one period only ("30/06/2024"),
+	// empty for one of every period and for a neutralisation.
+	Period string
 	By        string
 	Reason    string
 	Anchor    string
@@ -265,9 +272,17 @@ func Assemble(c *plan.Cycle, texts store.ReportTexts, vars []store.VariationEntr
 					note.Reason, note.By = n.Reason, byLabel(n.By)
 					m.Neutralised = append(m.Neutralised, note)
 				}
-				if in.Overridden != "" {
-					note.Reason, note.By, note.Value = in.Overridden, "Direttore", in.AchievementText
-					m.Overridden = append(m.Overridden, note)
+				// Every override the director set: of every period, then
+				// those of single periods, in the order of the periods.
+				if ov := o.Indicators[i].Override; ov != nil {
+					n := note
+					n.Reason, n.By, n.Value = ov.Reason, "Direttore", format.Percent(c.Rules.Round(ov.Pct))
+					m.Overridden = append(m.Overridden, n)
+				}
+				for _, ov := range o.Indicators[i].Overrides {
+					n := note
+					n.Reason, n.By, n.Value, n.Period = ov.Reason, "Direttore", format.Percent(c.Rules.Round(ov.Pct)), format.Date(ov.Period)
+					m.Overridden = append(m.Overridden, n)
 				}
 			}
 			rc.Objectives = append(rc.Objectives, ro)
@@ -348,8 +363,11 @@ func (m *Model) objective(c *plan.Cycle, o *plan.Objective, policy *richtext.Pol
 			ri.Achievement = &a
 			ri.AchievementText = format.Percent(a)
 		}
-		if in.Override != nil {
-			ri.Overridden = in.Override.Reason
+		if ov, ok := in.OverrideAt(c.AsOf); ok {
+			ri.Overridden = ov.Reason
+			if !ov.Period.IsZero() {
+				ri.OverriddenAt = format.DayMonth(ov.Period)
+			}
 		}
 		ro.Indicators = append(ro.Indicators, ri)
 	}

@@ -78,18 +78,19 @@ type odObjective struct {
 }
 
 type odIndicator struct {
-	Name        string          `json:"name"`
-	Description string          `json:"description"`
-	Unit        string          `json:"unit"`
-	Polarity    string          `json:"polarity"`
-	Weight      *float64        `json:"weight"`
-	Expected    json.RawMessage `json:"expected"`
-	Targets     []odTarget      `json:"targets,omitempty"`
-	Values      []odValue       `json:"values"`
-	Actual      json.RawMessage `json:"actual"`
-	Achievement *float64        `json:"achievement"`
-	Neutralised *odReason       `json:"neutralised"`
-	Override    *odOverride     `json:"override,omitempty"`
+	Name        string             `json:"name"`
+	Description string             `json:"description"`
+	Unit        string             `json:"unit"`
+	Polarity    string             `json:"polarity"`
+	Weight      *float64           `json:"weight"`
+	Expected    json.RawMessage    `json:"expected"`
+	Targets     []odTarget         `json:"targets,omitempty"`
+	Values      []odValue          `json:"values"`
+	Actual      json.RawMessage    `json:"actual"`
+	Achievement *float64           `json:"achievement"`
+	Neutralised *odReason          `json:"neutralised"`
+	Override    *odOverride        `json:"override,omitempty"`
+	Overrides   []odPeriodOverride `json:"overrides,omitempty"`
 }
 
 type odTarget struct {
@@ -108,6 +109,13 @@ type odReason struct {
 }
 
 type odOverride struct {
+	Achievement float64 `json:"achievement"`
+	Reason      string  `json:"reason"`
+}
+
+// odPeriodOverride is the director's achievement of one period only.
+type odPeriodOverride struct {
+	Period      string  `json:"period"`
 	Achievement float64 `json:"achievement"`
 	Reason      string  `json:"reason"`
 }
@@ -136,18 +144,19 @@ type frozenDoc struct {
 			Band                 *string  `json:"band"`
 			Pending              bool     `json:"pending"`
 			Indicators           []struct {
-				Name        string          `json:"name"`
-				Description string          `json:"description"`
-				Unit        string          `json:"unit"`
-				Polarity    string          `json:"polarity"`
-				Weight      *float64        `json:"weight"`
-				Expected    json.RawMessage `json:"expected"`
-				Targets     []odTarget      `json:"targets"`
-				Values      []odValue       `json:"values"`
-				Actual      json.RawMessage `json:"actual"`
-				Achievement *float64        `json:"achievement"`
-				Neutralised *odReason       `json:"neutralised"`
-				Override    *odOverride     `json:"override"`
+				Name        string             `json:"name"`
+				Description string             `json:"description"`
+				Unit        string             `json:"unit"`
+				Polarity    string             `json:"polarity"`
+				Weight      *float64           `json:"weight"`
+				Expected    json.RawMessage    `json:"expected"`
+				Targets     []odTarget         `json:"targets"`
+				Values      []odValue          `json:"values"`
+				Actual      json.RawMessage    `json:"actual"`
+				Achievement *float64           `json:"achievement"`
+				Neutralised *odReason          `json:"neutralised"`
+				Override    *odOverride        `json:"override"`
+				Overrides   []odPeriodOverride `json:"overrides"`
 			} `json:"indicators"`
 		} `json:"objectives"`
 	} `json:"centres"`
@@ -193,7 +202,7 @@ func OpenData(frozen []byte, p Publication) ([]byte, error) {
 			for _, in := range o.Indicators {
 				ind := odIndicator{Name: in.Name, Description: in.Description, Unit: in.Unit, Polarity: in.Polarity,
 					Weight: in.Weight, Expected: compact(in.Expected), Values: []odValue{}, Actual: compact(in.Actual),
-					Achievement: in.Achievement, Override: in.Override}
+					Achievement: in.Achievement, Override: in.Override, Overrides: in.Overrides}
 				if in.Neutralised != nil {
 					ind.Neutralised = &odReason{Reason: in.Neutralised.Reason}
 				}

@@ -491,3 +491,87 @@ func TestDocuments_KeepsFinishedPDF(t *testing.T) {
 		t.Errorf("the changed report was not printed again")
 	}
 }
+
+// TestBuild_PeriodOverrides: AREA DIREZIONE objective 2 (1 of 1; 0 of 1;
+// "no" for "si": 33,3%) with its second indicator overridden to 90 at
+// 31/12 only and its third to 100 at 30/06 only is, at the year's end,
+// (100 + 90 + 0) / 3 = 63,3%; the Relazione lists both overrides with their
+// period and reason, and flags the indicator whose figure is the period's
+// override.
+func TestBuild_PeriodOverrides(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	m, st := demoReport(t, 2023)
+	var o *report.Objective
+	for i := range m.Centres[0].Objectives {
+		if m.Centres[0].Objectives[i].Number == 2 {
+			o = &m.Centres[0].Objectives[i]
+		}
+	}
+	if m.Centres[0].Name != "AREA DIREZIONE" || o == nil || o.AchievementText != "33,3%" {
+		t.Fatalf("AREA DIREZIONE objective 2 not found at 33,3%%: %+v", o)
+	}
+	_, po, _ := m.Cycle.ObjectiveByID(o.ID)
+	in1, in2 := po.Indicators[1], po.Indicators[2]
+	june, dec := time.Date(2023, 6, 30, 0, 0, 0, 0, time.UTC), time.Date(2023, 12, 31, 0, 0, 0, 0, time.UTC)
+	director := store.Actor{Name: "direttore@test"}
+	if err := st.SetMeasure(ctx, store.Change{Actor: director, Version: in1.Version}, in1.ID,
+		store.Measure{Overrides: []plan.PeriodOverride{{Period: dec, Pct: 90, Reason: "Dato di dicembre rettificato"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetMeasure(ctx, store.Change{Actor: director, Version: in2.Version}, in2.ID,
+		store.Measure{Overrides: []plan.PeriodOverride{{Period: june, Pct: 100, Reason: "Dato di giugno mancante nel gestionale"}}}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := report.Build(ctx, st, 2023)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ob := range m.Centres[0].Objectives {
+		if ob.ID != o.ID {
+			continue
+		}
+		if ob.AchievementText != "63,3%" {
+			t.Errorf("objective 2 at %s, want 63,3%%", ob.AchievementText)
+		}
+		if got := ob.Indicators[1]; got.Overridden != "Dato di dicembre rettificato" || got.OverriddenAt != "31/12" {
+			t.Errorf("second indicator: overridden %q at %q", got.Overridden, got.OverriddenAt)
+		}
+		if got := ob.Indicators[2]; got.Overridden != "" || got.AchievementText != "0%" {
+			t.Errorf("third indicator at 31/12: overridden %q, %s: its override is of 30/06 only", got.Overridden, got.AchievementText)
+		}
+	}
+	want := []report.MeasureNote{
+		{Centre: "AREA DIREZIONE", Indicator: in1.Name, Value: "90%", By: "Direttore", Reason: "Dato di dicembre rettificato", Period: "31/12/2023"},
+		{Centre: "AREA DIREZIONE", Indicator: in2.Name, Value: "100%", By: "Direttore", Reason: "Dato di giugno mancante nel gestionale", Period: "30/06/2023"},
+	}
+	if len(m.Overridden) != len(want) {
+		t.Fatalf("overridden %+v", m.Overridden)
+	}
+	for i, w := range want {
+		g := m.Overridden[i]
+		if g.Centre != w.Centre || g.Indicator != w.Indicator || g.Value != w.Value || g.By != w.By || g.Reason != w.Reason || g.Period != w.Period {
+			t.Errorf("overridden[%d] = %+v, want %+v", i, g, w)
+		}
+	}
+	var b bytes.Buffer
+	if err := report.HTML(ctx, &b, m, report.HTMLOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"solo al 30/06/2023", "Dato di giugno mancante nel gestionale", "solo al 31/12/2023",
+		"(stabilito dal direttore per il 31/12)"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the HTML lacks %q", want)
+		}
+	}
+	rows := report.Rows(m)
+	found := false
+	for _, r := range rows {
+		if r.Note == "grado stabilito dal direttore per il 31/12: Dato di dicembre rettificato" {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the data rows do not say the indicator's figure is the director's of 31/12")
+	}
+}

@@ -171,8 +171,8 @@ func importObjectiveItems(ctx context.Context, tx pgx.Tx, o *plan.Objective) err
 }
 
 // importSeries writes what the monitoring periods recorded for an objective
-// already written: its activities' progress, its indicators' values and its
-// reports. periods maps a period's end to its id.
+// already written: its activities' progress, its indicators' values,
+// intermediate targets and overrides of single periods, and its reports. periods maps a period's end to its id.
 func importSeries(ctx context.Context, tx pgx.Tx, o *plan.Objective, periods map[time.Time]int64) error {
 	for i, a := range o.Activities {
 		for _, p := range a.Progress {
@@ -200,6 +200,12 @@ func importSeries(ctx context.Context, tx pgx.Tx, o *plan.Objective, periods map
 			if _, err := tx.Exec(ctx, `INSERT INTO indicator_targets (indicator_id, period_id, target) VALUES ($1, $2, $3)`,
 				in.ID, periods[t.Period], t.Value); err != nil {
 				return fmt.Errorf("indicator %d target: %w", i+1, conflictFrom(err))
+			}
+		}
+		for _, po := range in.Overrides {
+			if _, err := tx.Exec(ctx, `INSERT INTO indicator_overrides (indicator_id, period_id, pct, reason) VALUES ($1, $2, $3, $4)`,
+				in.ID, periods[po.Period], po.Pct, po.Reason); err != nil {
+				return fmt.Errorf("indicator %d override: %w", i+1, conflictFrom(err))
 			}
 		}
 	}

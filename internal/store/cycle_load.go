@@ -119,7 +119,7 @@ func loadCycleTx(ctx context.Context, tx pgx.Tx, year int, only domain.CycleCent
 		return nil, fmt.Errorf("cycle %d: %w", year, err)
 	}
 	l := loader{tx: tx, c: c, only: only, byCentre: map[domain.CycleCentreID]*plan.Centre{}, objectives: map[int64]*plan.Objective{}, activities: map[int64]*plan.Activity{}, indicators: map[int64]*plan.Indicator{}}
-	for _, step := range []func(context.Context) error{l.periods, l.centres, l.review, l.objectives_, l.activities_, l.progress, l.indicators_, l.values, l.targets, l.reports} {
+	for _, step := range []func(context.Context) error{l.periods, l.centres, l.review, l.objectives_, l.activities_, l.progress, l.indicators_, l.values, l.targets, l.overrides, l.reports} {
 		if err := step(ctx); err != nil {
 			return nil, fmt.Errorf("cycle %d: %w", year, err)
 		}
@@ -370,6 +370,23 @@ func (l *loader) targets(ctx context.Context) error {
 		func() error {
 			in := l.indicators[indID]
 			in.Targets = append(in.Targets, t)
+			return nil
+		})
+}
+
+// overrides reads the director's overrides of single periods (the writes
+// are in SetMeasure and importSeries).
+func (l *loader) overrides(ctx context.Context) error {
+	var indID int64
+	var o plan.PeriodOverride
+	return l.each(ctx, `
+		SELECT io.indicator_id, pe.ends_on, io.pct, io.reason
+		FROM indicator_overrides io JOIN periods pe ON pe.id = io.period_id
+		WHERE pe.cycle_id = $1 /*only*/ ORDER BY io.indicator_id, pe.ends_on`, "io.indicator_id "+indicatorsOfCentre,
+		func() []any { return []any{&indID, &o.Period, &o.Pct, &o.Reason} },
+		func() error {
+			in := l.indicators[indID]
+			in.Overrides = append(in.Overrides, o)
 			return nil
 		})
 }

@@ -84,3 +84,80 @@ func TestStore_UpdateCycleSettings_Rules(t *testing.T) {
 	err := st.UpdateCycleSettings(ctx, store.Change{Actor: store.CLI, Version: c24.Version + 1}, 2024, domain.DefaultBands(), domain.Rules{Cap: 90})
 	wantConflict(t, err, domain.Rules{Cap: 90}.Validate().Error())
 }
+
+// TestStore_SetMeasure_PeriodOverrides: the director's override of one
+// period is stored, read back, counted at its period only, audited with
+// the indicator, seen by the next load (the data version), refused on a
+// period of another cycle and removed.
+func TestStore_SetMeasure_PeriodOverrides(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ch := store.Change{Actor: store.CLI}
+	st := MustImportDemo(t)
+	c, _, o := objectiveOf(t, st, "AREA DIREZIONE", 2)
+	second := o.Indicators[1]
+	first, last := c.Periods[0].EndsOn, c.Periods[len(c.Periods)-1].EndsOn
+	june := plan.PeriodOverride{Period: first, Pct: 80.5, Reason: "Dato del gestionale incompleto"}
+	wide := &plan.Override{Pct: 60, Reason: "Per l'anno"}
+	if err := st.SetMeasure(ctx, at(ch, second.Version), second.ID, store.Measure{Override: wide, Overrides: []plan.PeriodOverride{june}}); err != nil {
+		t.Fatal(err)
+	}
+	c, _, o = objectiveOf(t, st, "AREA DIREZIONE", 2)
+	in := o.Indicators[1]
+	if len(in.Overrides) != 1 || !in.Overrides[0].Period.Equal(first) || in.Overrides[0].Pct != 80.5 || in.Overrides[0].Reason != june.Reason {
+		t.Fatalf("overrides read back: %+v", in.Overrides)
+	}
+	if in.Override == nil || *in.Override != *wide {
+		t.Fatalf("override read back: %+v", in.Override)
+	}
+	c.EvaluateAt(first, last.AddDate(1, 0, 0))
+	if !in.Overridden || in.InForce.Pct != 80.5 || !in.InForce.Period.Equal(first) {
+		t.Errorf("at %s: overridden %v by %+v, want the period's own", first.Format(time.DateOnly), in.Overridden, in.InForce)
+	}
+	c.EvaluateAt(last, last.AddDate(1, 0, 0))
+	if !in.Overridden || in.InForce.Pct != 60 || !in.InForce.Period.IsZero() {
+		t.Errorf("at %s: overridden %v by %+v, want the indicator's own", last.Format(time.DateOnly), in.Overridden, in.InForce)
+	}
+
+	// Audited with the indicator: its overrides of single periods in words.
+	var before, after string
+	if err := st.Pool().QueryRow(ctx, `
+		SELECT old_value->>'period_overrides', new_value->>'period_overrides' FROM audit_log
+		WHERE entity = 'indicator' AND entity_id = $1 ORDER BY id DESC LIMIT 1`, second.ID).Scan(&before, &after); err != nil {
+		t.Fatal(err)
+	}
+	if want := first.Format("02/01/2006") + ": 80,5% (Dato del gestionale incompleto)"; before != "" || after != want {
+		t.Errorf("audit: %q -> %q, want \"\" -> %q", before, after, want)
+	}
+
+	// A write to the overrides alone is seen by the next load: the table
+	// bumps the data version.
+	if _, err := st.Pool().Exec(ctx, `UPDATE indicator_overrides SET pct = 70 WHERE indicator_id = $1`, second.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, _, o = objectiveOf(t, st, "AREA DIREZIONE", 2)
+	if got := o.Indicators[1].Overrides; len(got) != 1 || got[0].Pct != 70 {
+		t.Errorf("after a write to indicator_overrides, the load reads %+v", got)
+	}
+
+	// A period of another cycle: nothing changes.
+	c24 := mustLoad(t, st, 2024)
+	in = o.Indicators[1]
+	err := st.SetMeasure(ctx, at(ch, in.Version), in.ID, store.Measure{Overrides: []plan.PeriodOverride{{Period: c24.Periods[0].EndsOn, Pct: 50, Reason: "x"}}})
+	if !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a period of 2024 on a 2023 indicator: %v", err)
+	}
+	_, _, o = objectiveOf(t, st, "AREA DIREZIONE", 2)
+	if got := o.Indicators[1]; len(got.Overrides) != 1 || got.Override == nil {
+		t.Errorf("after a refused write: %+v, %+v", got.Overrides, got.Override)
+	}
+
+	// Removed.
+	if err := st.SetMeasure(ctx, at(ch, o.Indicators[1].Version), second.ID, store.Measure{}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, o = objectiveOf(t, st, "AREA DIREZIONE", 2)
+	if got := o.Indicators[1]; len(got.Overrides) != 0 || got.Override != nil {
+		t.Errorf("after removing: %+v, %+v", got.Overrides, got.Override)
+	}
+}
