@@ -486,7 +486,7 @@ func (s *Store) DeadlinesComing(ctx context.Context, centres []domain.CentreID, 
 			JOIN cycle_centres cc ON cc.cycle_id = p.cycle_id
 			LEFT JOIN submissions s ON s.period_id = p.id AND s.cycle_centre_id = cc.id
 			WHERE cc.centre_id = ANY($1))
-		SELECT year, pid, ends_on, ccid, name, deadline, state, deadline <= $2::date + $3 FROM d
+		SELECT year, pid, ends_on, ccid, name, deadline, state, deadline <= $2::date + $3::int FROM d
 		WHERE deadline >= $2 AND opens_on <= $2 AND state NOT IN ('inviato', 'approvato')
 		ORDER BY deadline, name`, ids, today, DeadlineSoon)
 	if err != nil {
