@@ -191,7 +191,8 @@ func progressChanges(old, now audit.Snapshot) string {
 			out = append(out, fmt.Sprintf("%s: motivazione modificata", name(k)))
 		}
 	}
-	// Activities, by position.
+	// Activities, by position (from 0; people count from 1, as the
+	// Registro does).
 	months := func(list []audit.Snapshot) (map[int]audit.Snapshot, []int) {
 		m := map[int]audit.Snapshot{}
 		var order []int
@@ -235,9 +236,9 @@ func progressChanges(old, now audit.Snapshot) string {
 		x, y := spanOf(bActs[p]), spanOf(aActs[p])
 		switch {
 		case x != y:
-			out = append(out, fmt.Sprintf("Attività %d: %s → %s", p, x, y))
+			out = append(out, fmt.Sprintf("Attività %d: %s → %s", p+1, x, y))
 		case reasonOf(bActs[p]) != reasonOf(aActs[p]):
-			out = append(out, fmt.Sprintf("Attività %d: motivazione modificata", p))
+			out = append(out, fmt.Sprintf("Attività %d: motivazione modificata", p+1))
 		}
 	}
 	if x, y := old[audit.KeyStatus], now[audit.KeyStatus]; x != y {
