@@ -16,6 +16,15 @@ func unreadText(n int) string {
 	return strconv.Itoa(n)
 }
 
+// unreadNotices is what the folded menu's badge counts, for a screen
+// reader: "notifica non letta", "notifiche non lette".
+func unreadNotices(n int) string {
+	if n == 1 {
+		return "notifica non letta"
+	}
+	return "notifiche non lette"
+}
+
 // unreadLabel is what the count counts, for a screen reader.
 func unreadLabel(n int) string {
 	if n == 1 {
