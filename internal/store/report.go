@@ -211,7 +211,7 @@ func (s *Store) CommentReport(ctx context.Context, a Actor, year int, objectiveI
 			return err
 		}
 		notified, err = notifyRole(ctx, tx, "direttore", fmt.Sprintf(
-			"Il Nucleo di Valutazione ha commentato la Relazione %d su «%s»: %s — da rispondere.", year, clip(label, quoteMost), clip(body, quoteMost)), link)
+			"Il Nucleo di Valutazione ha commentato la Relazione %d su «%s»: «%s». Il commento attende la risposta del direttore.", year, clip(label, quoteMost), clip(body, quoteMost)), link)
 		return err
 	})
 	return id, notified, err
