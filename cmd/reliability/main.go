@@ -287,8 +287,8 @@ func prepare(ctx context.Context, url string, n int) ([]target, error) {
 		return nil, err
 	}
 	period := m.Periods[0].ID
-	if err := st.SetWindow(ctx, actor, period, time.Date(year, time.January, 1, 0, 0, 0, 0, time.UTC),
-		domain.Today(time.Now()).AddDate(0, 0, 30)); err != nil {
+	if _, err := st.SetWindow(ctx, actor, period, time.Date(year, time.January, 1, 0, 0, 0, 0, time.UTC),
+		domain.Today(time.Now()).AddDate(0, 0, 30), nil); err != nil {
 		return nil, err
 	}
 	// One numeric indicator (a count, never a percentage nor si/no) of

@@ -110,7 +110,7 @@ func TestBackupRestore(t *testing.T) {
 		}
 	}
 	today := domain.Today(time.Now())
-	if err := st.SetWindow(ctx, store.Actor{Name: "direttore@traguardo.test"}, period, today.AddDate(0, 0, -10), today.AddDate(0, 0, 40)); err != nil {
+	if _, err := st.SetWindow(ctx, store.Actor{Name: "direttore@traguardo.test"}, period, today.AddDate(0, 0, -10), today.AddDate(0, 0, 40), nil); err != nil {
 		t.Fatal(err)
 	}
 	pool.Close()

@@ -502,6 +502,9 @@ func writeReport(ctx context.Context, st *store.Store, year int, format, out str
 }
 
 func serve(ctx context.Context, cfg config, st *store.Store, log *slog.Logger) error {
+	// The managers are told of the entry windows that opened as the server
+	// starts, then every hour.
+	cfg.server.OpenWindows = cmp.Or(cfg.server.OpenWindows, time.Hour)
 	srv := &http.Server{
 		Addr:              cfg.addr,
 		Handler:           server.New(st, log, cfg.server),

@@ -67,7 +67,14 @@ type User struct {
 	// Version counts the changes of the account, so that an administrator's
 	// change of an account that moved on since it was shown is refused.
 	Version int
+	// Unread counts the account's unread notifications, up to UnreadMost,
+	// as read with the account for the request (the menu shows it).
+	Unread int
 }
+
+// UnreadMost is as far as the unread notifications are counted: the menu
+// says "99+" beyond 99.
+const UnreadMost = 100
 
 // Permission is something a user may be allowed to do.
 type Permission string

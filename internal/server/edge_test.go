@@ -46,7 +46,7 @@ func edgeValidate(t *testing.T, e *secEnv) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.st.ValidateReport(ctx, store.Actor{Name: "Nucleo di prova"}, 2023, 1, store.Validation{
+	if _, err := e.st.ValidateReport(ctx, store.Actor{Name: "Nucleo di prova"}, 2023, 1, store.Validation{
 		Outcome: plan.ReportValidated, On: today, TextHTML: "<p>Il Nucleo valida la Relazione.</p>",
 		PDF: []byte("%PDF-1.4 stand-in"), JSON: doc, Export: export}); err != nil {
 		t.Fatalf("validating version 1: %v", err)

@@ -637,10 +637,10 @@ func hostileRelazione(t *testing.T, e *secEnv) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := e.st.SendReport(ctx, a, 2023, nil); err != nil {
+	if _, _, err := e.st.SendReport(ctx, a, 2023, nil, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.st.CommentReport(ctx, a, 2023, c.Centres[0].Objectives[0].ID, "Commento di prova"); err != nil {
+	if _, _, err := e.st.CommentReport(ctx, a, 2023, c.Centres[0].Objectives[0].ID, "Commento di prova", ""); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -368,8 +368,9 @@ func (s *Server) submissionReopen(w http.ResponseWriter, r *http.Request) error 
 		v.Errors["reason"] = sentence(msg)
 	}
 	if len(v.Errors) == 0 {
-		err := s.store.Reopen(r.Context(), actor(auth.UserFrom(r.Context())), t.period.ID, t.centre.ID, until, v.Form.Reason)
+		ids, err := s.store.Reopen(r.Context(), actor(auth.UserFrom(r.Context())), t.period.ID, t.centre.ID, until, v.Form.Reason, v.Action)
 		if err == nil {
+			s.mailNotifications(ids)
 			s.seeOther(w, r, v.Action, fmt.Sprintf("Periodo riaperto per %s fino al %s.", t.centre.Name, format.Date(until)))
 			return nil
 		}
@@ -415,8 +416,9 @@ func (s *Server) periodWindow(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if len(v.Errors) == 0 {
-		err := s.store.SetWindow(r.Context(), actor(auth.UserFrom(r.Context())), p.ID, opens, closes)
+		ids, err := s.store.SetWindow(r.Context(), actor(auth.UserFrom(r.Context())), p.ID, opens, closes, paths.Submission)
 		if err == nil {
+			s.mailNotifications(ids)
 			s.seeOther(w, r, paths.Monitoring(o.Year), fmt.Sprintf("Finestra del periodo al %s: dal %s al %s.",
 				format.Date(p.EndsOn), format.Date(opens), format.Date(closes)))
 			return nil
@@ -430,7 +432,8 @@ func (s *Server) periodWindow(w http.ResponseWriter, r *http.Request) error {
 }
 
 // notificationsList shows the user's notifications and, for a manager, the
-// deadlines of the coming week.
+// periods open for entry of his or her centres, those due within the
+// coming week marked.
 func (s *Server) notificationsList(w http.ResponseWriter, r *http.Request) error {
 	u := auth.UserFrom(r.Context())
 	ns, err := s.store.Notifications(r.Context(), u.ID)
@@ -440,6 +443,9 @@ func (s *Server) notificationsList(w http.ResponseWriter, r *http.Request) error
 	var v pages.NotificationsView
 	for _, n := range ns {
 		v.Items = append(v.Items, pages.NotificationItem{ID: n.ID, At: n.At, Text: n.Text, Link: n.Link, Read: n.Read})
+		if !n.Read {
+			v.Unread++
+		}
 	}
 	if u.Role == auth.Manager {
 		ds, err := s.store.DeadlinesComing(r.Context(), u.Centres, s.today())
@@ -447,7 +453,7 @@ func (s *Server) notificationsList(w http.ResponseWriter, r *http.Request) error
 			return err
 		}
 		for _, d := range ds {
-			v.Deadlines = append(v.Deadlines, pages.DeadlineItem{Centre: d.Name, EndsOn: d.EndsOn, Deadline: d.ClosesOn,
+			v.Deadlines = append(v.Deadlines, pages.DeadlineItem{Centre: d.Name, EndsOn: d.EndsOn, Deadline: d.ClosesOn, Soon: d.Soon,
 				Href: paths.Submission(d.Year, d.PeriodID, d.Centre)})
 		}
 	}

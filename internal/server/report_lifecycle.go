@@ -186,8 +186,10 @@ func (s *Server) reportComment(w http.ResponseWriter, r *http.Request) error {
 		v.Errors["body"] = sentence(msg)
 	}
 	if len(v.Errors) == 0 {
-		_, err := s.store.CommentReport(r.Context(), actor(auth.UserFrom(r.Context())), c.Year, objective, v.CommentForm.Body)
+		_, ids, err := s.store.CommentReport(r.Context(), actor(auth.UserFrom(r.Context())), c.Year, objective, v.CommentForm.Body,
+			paths.Validation(c.Year)+"#commenti")
 		if err == nil {
+			s.mailNotifications(ids)
 			s.seeOther(w, r, paths.Validation(c.Year)+"#commenti", "Commento inviato.")
 			return nil
 		}
@@ -234,8 +236,10 @@ func (s *Server) reportAnswer(w http.ResponseWriter, r *http.Request) error {
 		row.AnswerError = sentence(plan.TooLong(answer, plan.MaxText))
 	}
 	if row.AnswerError == "" {
-		err := s.store.AnswerComment(r.Context(), store.Change{Actor: actor(auth.UserFrom(r.Context())), Version: formVersion(r)}, c.Year, id, answer)
+		ids, err := s.store.AnswerComment(r.Context(), store.Change{Actor: actor(auth.UserFrom(r.Context())), Version: formVersion(r)}, c.Year, id, answer,
+			fmt.Sprintf("%s#commento-%d", paths.Validation(c.Year), id))
 		if err == nil {
+			s.mailNotifications(ids)
 			s.seeOther(w, r, fmt.Sprintf("%s#commento-%d", paths.Validation(c.Year), id), "Risposta salvata.")
 			return nil
 		}

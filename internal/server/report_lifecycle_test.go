@@ -191,8 +191,8 @@ func TestReport_Send(t *testing.T) {
 		// The coherence check (report.Check) wants the last period's window
 		// closed and the director's four texts.
 		last := c.Periods[len(c.Periods)-1]
-		if err := e.st.SetWindow(ctx, store.Actor{Name: "test"}, last.ID, time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC),
-			time.Date(2026, time.January, 31, 0, 0, 0, 0, time.UTC)); err != nil {
+		if _, err := e.st.SetWindow(ctx, store.Actor{Name: "test"}, last.ID, time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC),
+			time.Date(2026, time.January, 31, 0, 0, 0, 0, time.UTC), nil); err != nil {
 			t.Fatal(err)
 		}
 		texts := store.ReportTexts{Introduction: "<p>Introduzione.</p>", Context: "<p>Contesto.</p>",

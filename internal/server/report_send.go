@@ -46,10 +46,11 @@ func (s *Server) reportSend(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnprocessableEntity, pages.ReportSend(v))
 		return nil
 	}
-	n, err := s.store.SendReport(r.Context(), actor(auth.UserFrom(r.Context())), c.Year, points)
+	n, ids, err := s.store.SendReport(r.Context(), actor(auth.UserFrom(r.Context())), c.Year, points, paths.Validation(c.Year))
 	if err != nil {
 		return err
 	}
+	s.mailNotifications(ids)
 	s.seeOther(w, r, paths.Validation(c.Year), "Relazione inviata al Nucleo di Valutazione (versione "+strconv.Itoa(n)+").")
 	return nil
 }

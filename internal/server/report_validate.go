@@ -116,5 +116,11 @@ func (s *Server) freezeAndValidate(r *http.Request, c *plan.Cycle, number int, v
 		return err
 	}
 	val.Export = func(c *plan.Cycle) ([]byte, error) { return exportJSON(c, today) }
-	return s.store.ValidateReport(ctx, actor(auth.UserFrom(ctx)), c.Year, number, val)
+	val.Link = paths.Validation(c.Year)
+	ids, err := s.store.ValidateReport(ctx, actor(auth.UserFrom(ctx)), c.Year, number, val)
+	if err != nil {
+		return err
+	}
+	s.mailNotifications(ids)
+	return nil
 }

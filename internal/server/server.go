@@ -24,6 +24,7 @@ import (
 	"traguardo/internal/store"
 	"traguardo/web/layout"
 	"traguardo/web/pages"
+	"traguardo/web/paths"
 )
 
 // Config tunes the server; the zero value is a sensible default.
@@ -58,6 +59,11 @@ type Config struct {
 	// at, which windows are open); the store tells it by the same clock.
 	// Default: the store's, the machine's clock unless set.
 	Clock domain.Clock
+	// OpenWindows is how often the managers are told of the entry windows
+	// that opened by the calendar (store.NotifyOpenWindows), the first time
+	// as the server starts. Zero (the tests'): never; the command sets an
+	// hour. A window set to include today is told of at once anyway.
+	OpenWindows time.Duration
 }
 
 // Server holds the dependencies of every handler.
@@ -132,7 +138,28 @@ func New(st *store.Store, log *slog.Logger, cfg Config) http.Handler {
 	}
 	s := &Server{store: st, log: log, policy: richtext.NewPolicy(), sessions: sm, passwords: cfg.Passwords, cfg: cfg, dummyHash: auth.NewDummyHash(),
 		docs: report.NewDocuments(cfg.Documents), keys: &keyring{store: st}}
+	if cfg.OpenWindows > 0 {
+		go s.tellOpenWindows(cfg.OpenWindows)
+	}
 	return s.routes()
+}
+
+// tellOpenWindows tells the managers of the windows that opened, now and
+// then every interval, e-mailing the notifications; a failure is logged and
+// tried again at the next round.
+func (s *Server) tellOpenWindows(interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		ids, err := s.store.NotifyOpenWindows(ctx, paths.Submission)
+		cancel()
+		if err != nil {
+			s.log.Warn("open windows not notified", "err", err)
+		}
+		s.mailNotifications(ids)
+		<-t.C
+	}
 }
 
 // rights are what the signed-in user of r may do, for the pages' controls.
@@ -219,7 +246,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	}
 	u := auth.UserFrom(ctx)
 	ctx = layout.WithMenu(ctx, layout.Menu{Users: auth.Allowed(u, auth.ManageUsers, 0), Audit: auth.Allowed(u, auth.ReadAudit, 0),
-		MyAreas: u != nil && u.Active && auth.RoleHolds(u.Role, auth.WriteProgress)})
+		MyAreas: u != nil && u.Active && auth.RoleHolds(u.Role, auth.WriteProgress), Unread: unreadOf(u)})
 	if err := c.Render(ctx, &buf); err != nil {
 		s.log.Error("render failed", "path", r.URL.Path, "err", err)
 		http.Error(w, "Errore del server", http.StatusInternalServerError)
@@ -228,6 +255,14 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// unreadOf is the user's unread notifications, 0 for none signed in.
+func unreadOf(u *auth.User) int {
+	if u == nil {
+		return 0
+	}
+	return u.Unread
 }
 
 // waitText is a wait in words: "un minuto", "2 minuti", "30 secondi".

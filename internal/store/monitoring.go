@@ -11,6 +11,7 @@ import (
 
 	"traguardo/internal/audit"
 	"traguardo/internal/domain"
+	"traguardo/internal/format"
 	"traguardo/internal/plan"
 )
 
@@ -83,13 +84,18 @@ func entryFacts(ctx context.Context, tx pgx.Tx, periodID int64, centre domain.Cy
 }
 
 // SetWindow sets the entry window of a period: from opens to closes, both
-// included. It is no change of the plan (no variation needed).
-func (s *Store) SetWindow(ctx context.Context, a Actor, periodID int64, opens, closes time.Time) error {
+// included. It is no change of the plan (no variation needed). When the
+// window now includes today, the managers of the centres that have not
+// sent the period and were not told yet are told it is open (see
+// notifyOpenWindows; link is the page of each (period, centre), nil for
+// none): it returns the notifications, for the e-mail.
+func (s *Store) SetWindow(ctx context.Context, a Actor, periodID int64, opens, closes time.Time, link SubmissionLink) ([]int64, error) {
 	opens, closes = Day(opens), Day(closes)
 	if p := plan.WindowProblem(opens, closes); p != "" {
-		return &Conflict{Message: p}
+		return nil, &Conflict{Message: p}
 	}
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	var notified []int64
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var oldOpens, oldCloses time.Time
 		err := tx.QueryRow(ctx, `SELECT opens_on, closes_on FROM periods WHERE id = $1 FOR UPDATE`, periodID).Scan(&oldOpens, &oldCloses)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -101,39 +107,62 @@ func (s *Store) SetWindow(ctx context.Context, a Actor, periodID int64, opens, c
 		if _, err := tx.Exec(ctx, `UPDATE periods SET opens_on = $2, closes_on = $3 WHERE id = $1`, periodID, opens, closes); err != nil {
 			return conflictFrom(err)
 		}
-		return record(ctx, tx, a, audit.Update, audit.Period, periodID,
+		if err := record(ctx, tx, a, audit.Update, audit.Period, periodID,
 			audit.Snapshot{audit.KeyOpensOn: oldOpens.Format(time.DateOnly), audit.KeyClosesOn: oldCloses.Format(time.DateOnly)},
-			audit.Snapshot{audit.KeyOpensOn: opens.Format(time.DateOnly), audit.KeyClosesOn: closes.Format(time.DateOnly)})
+			audit.Snapshot{audit.KeyOpensOn: opens.Format(time.DateOnly), audit.KeyClosesOn: closes.Format(time.DateOnly)}); err != nil {
+			return err
+		}
+		notified, err = notifyOpenWindows(ctx, tx, s.today(), periodID, link)
+		return err
 	})
+	return notified, err
 }
 
 // Reopen opens a period again for one centre until a day (included), past
-// its window; the latest reopening counts.
-func (s *Store) Reopen(ctx context.Context, a Actor, periodID int64, centre domain.CycleCentreID, until time.Time, reason string) error {
+// its window; the latest reopening counts. The centre's managers are told,
+// with link (the page of the (period, centre)); it returns the
+// notifications, for the e-mail.
+func (s *Store) Reopen(ctx context.Context, a Actor, periodID int64, centre domain.CycleCentreID, until time.Time, reason, link string) ([]int64, error) {
 	until, reason = Day(until), strings.TrimSpace(reason)
 	if reason == "" {
-		return &Conflict{Message: "indicare il motivo della riapertura"}
+		return nil, &Conflict{Message: "indicare il motivo della riapertura"}
 	}
 	if msg := plan.TooLong(reason, plan.MaxText); msg != "" {
-		return &Conflict{Message: msg}
+		return nil, &Conflict{Message: msg}
 	}
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	var notified []int64
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var id int64
+		var name string
+		var endsOn time.Time
 		err := tx.QueryRow(ctx, `
-			INSERT INTO period_reopenings (period_id, cycle_centre_id, cycle_id, until, reason, by_user)
-			SELECT p.id, cc.id, p.cycle_id, $3, $4, $5
-			FROM periods p JOIN cycle_centres cc ON cc.cycle_id = p.cycle_id
-			WHERE p.id = $1 AND cc.id = $2
-			RETURNING id`, periodID, int64(centre), until, reason, a.UserID).Scan(&id)
+			WITH r AS (
+				INSERT INTO period_reopenings (period_id, cycle_centre_id, cycle_id, until, reason, by_user)
+				SELECT p.id, cc.id, p.cycle_id, $3, $4, $5
+				FROM periods p JOIN cycle_centres cc ON cc.cycle_id = p.cycle_id
+				WHERE p.id = $1 AND cc.id = $2
+				RETURNING id)
+			SELECT r.id, cc.name, p.ends_on FROM r, cycle_centres cc, periods p WHERE cc.id = $2 AND p.id = $1`,
+			periodID, int64(centre), until, reason, a.UserID).Scan(&id, &name, &endsOn)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("period %d of centre %d: %w", periodID, centre, ErrNotFound)
 		}
 		if err != nil {
 			return conflictFrom(err)
 		}
-		return record(ctx, tx, a, audit.Reopen, audit.Reopening, id, nil, audit.Snapshot{
-			audit.KeyPeriodID: periodID, audit.KeyCycleCentreID: int64(centre), audit.KeyUntil: until.Format(time.DateOnly), audit.KeyReason: reason})
+		if err := record(ctx, tx, a, audit.Reopen, audit.Reopening, id, nil, audit.Snapshot{
+			audit.KeyPeriodID: periodID, audit.KeyCycleCentreID: int64(centre), audit.KeyUntil: until.Format(time.DateOnly), audit.KeyReason: reason}); err != nil {
+			return err
+		}
+		managers, err := CentreManagers(ctx, tx, centre)
+		if err != nil {
+			return err
+		}
+		notified, err = Notify(ctx, tx, managers, fmt.Sprintf("Il periodo al %s è stato riaperto per %s fino al %s: %s",
+			format.Date(endsOn), name, format.Date(until), clip(reason, quoteMost)), link)
+		return err
 	})
+	return notified, err
 }
 
 // Transition is a step of a (period, centre)'s review.
@@ -420,8 +449,7 @@ func (s *Store) Outbox(ctx context.Context, ids []int64) ([]Notification, error)
 	})
 }
 
-// Deadline is a period whose window closes soon for a centre that has not
-// sent it.
+// Deadline is a period open for entry for a centre that has not sent it.
 type Deadline struct {
 	Year     int
 	PeriodID int64
@@ -430,11 +458,17 @@ type Deadline struct {
 	Name     string // the centre's
 	ClosesOn time.Time
 	State    plan.SubmissionState
+	// Soon: the deadline falls within the coming week (DeadlineSoon).
+	Soon bool
 }
 
-// DeadlinesComing are the periods whose deadline (the window's end, or a
-// reopening's) falls from today to 7 days after, of the centres given (the
-// organisation's: a manager's), not sent nor approved.
+// DeadlineSoon is how many days before its deadline a period is due soon.
+const DeadlineSoon = 7
+
+// DeadlinesComing are the periods open for entry today of the centres given
+// (the organisation's: a manager's), not sent nor approved: the window has
+// opened and the deadline (the window's end, or a reopening's) is not past.
+// Those due within DeadlineSoon days are Soon. Soonest deadline first.
 func (s *Store) DeadlinesComing(ctx context.Context, centres []domain.CentreID, today time.Time) ([]Deadline, error) {
 	if len(centres) == 0 {
 		return nil, nil
@@ -453,16 +487,16 @@ func (s *Store) DeadlinesComing(ctx context.Context, centres []domain.CentreID, 
 			JOIN cycle_centres cc ON cc.cycle_id = p.cycle_id
 			LEFT JOIN submissions s ON s.period_id = p.id AND s.cycle_centre_id = cc.id
 			WHERE cc.centre_id = ANY($1))
-		SELECT year, pid, ends_on, ccid, name, deadline, state FROM d
-		WHERE deadline BETWEEN $2 AND $2::date + 7 AND opens_on <= $2 AND state NOT IN ('inviato', 'approvato')
-		ORDER BY deadline, name`, ids, today)
+		SELECT year, pid, ends_on, ccid, name, deadline, state, deadline <= $2::date + $3::int FROM d
+		WHERE deadline >= $2 AND opens_on <= $2 AND state NOT IN ('inviato', 'approvato')
+		ORDER BY deadline, name`, ids, today, DeadlineSoon)
 	if err != nil {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Deadline, error) {
 		var d Deadline
 		var state string
-		err := r.Scan(&d.Year, &d.PeriodID, &d.EndsOn, &d.Centre, &d.Name, &d.ClosesOn, &state)
+		err := r.Scan(&d.Year, &d.PeriodID, &d.EndsOn, &d.Centre, &d.Name, &d.ClosesOn, &state, &d.Soon)
 		d.State = plan.SubmissionState(state)
 		return d, err
 	})

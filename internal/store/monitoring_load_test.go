@@ -35,7 +35,7 @@ func TestStore_MonitoringFollowsWrites(t *testing.T) {
 	}
 	actor := store.Actor{UserID: &id, Name: "dir@example.org"}
 	until := today.AddDate(0, 0, 10)
-	if err := st.Reopen(ctx, actor, period.ID, centre.ID, until, "dati in arrivo"); err != nil {
+	if _, err := st.Reopen(ctx, actor, period.ID, centre.ID, until, "dati in arrivo", ""); err != nil {
 		t.Fatal(err)
 	}
 	o, err = st.Monitoring(ctx, 2024, today)

@@ -24,8 +24,9 @@ func (s *Store) SaveProgress(ctx context.Context, ch Change, objectiveID, period
 
 // CorrectProgress is the director's correction of an objective's progress
 // at a period: as SaveProgress, whatever the state of the period's entry,
-// audited as a correction, and the centre's managers notified (with link to
-// the entry): it returns the notifications, for the e-mail.
+// audited as a correction, and the centre's managers notified with what
+// changed (progressChanges) and a link to the entry: it returns the
+// notifications, for the e-mail.
 func (s *Store) CorrectProgress(ctx context.Context, ch Change, objectiveID, periodID int64, p plan.ObjectiveProgress, link string) ([]int64, error) {
 	return s.saveProgress(ctx, ch, objectiveID, periodID, p, &link)
 }
@@ -170,8 +171,13 @@ func (s *Store) saveProgress(ctx context.Context, ch Change, objectiveID, period
 			objectiveID, periodID).Scan(&objective, &end); err != nil {
 			return err
 		}
-		notified, err = Notify(ctx, tx, managers, fmt.Sprintf("Il direttore ha corretto l'avanzamento dell'obiettivo %d al %s.",
-			objective, end.Format("02/01/2006")), *correction)
+		text := fmt.Sprintf("Il direttore ha corretto l'avanzamento dell'obiettivo %d al %s.", objective, end.Format("02/01/2006"))
+		if changed := progressChanges(old, now); changed != "" {
+			text += " Valori cambiati: " + changed + "."
+		} else {
+			text += " Nessun valore è cambiato."
+		}
+		notified, err = Notify(ctx, tx, managers, text, *correction)
 		return err
 	})
 	return notified, err

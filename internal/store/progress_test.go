@@ -3,9 +3,13 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
+	"traguardo/internal/auth"
+	"traguardo/internal/domain"
 	"traguardo/internal/plan"
 	"traguardo/internal/store"
 )
@@ -127,5 +131,80 @@ func TestStore_SetTargets(t *testing.T) {
 	ch.Version = in.Version + 1
 	if err := st.SetTargets(ctx, ch, in.ID, map[int64]*float64{pid23: &two}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a period of another cycle: %v", err)
+	}
+}
+
+// TestStore_CorrectProgressSaysWhatChanged: the director's correction tells
+// the centre's managers (no one else) which values, months, status and
+// report changed, old → new; a correction that changes nothing says so.
+func TestStore_CorrectProgressSaysWhatChanged(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := MustImportDemo(t)
+	c, o, pid := objectiveIn(t, st, 2024, "AREA FINANZIARIA", 1, "2024-03-31")
+	var own, other domain.CentreID
+	for _, ce := range c.Centres {
+		if ce.Name == "AREA FINANZIARIA" {
+			own = ce.CentreID
+		} else if other == 0 {
+			other = ce.CentreID
+		}
+	}
+	manager, err := st.CreateUser(ctx, store.CLI, store.NewUser{Email: "resp@ente.test", Role: auth.Manager, Centres: []domain.CentreID{own}, PasswordHash: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stranger, err := st.CreateUser(ctx, store.CLI, store.NewUser{Email: "altro@ente.test", Role: auth.Manager, Centres: []domain.CentreID{other}, PasswordHash: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in *plan.Indicator
+	for _, x := range o.Indicators {
+		if !x.Unit.IsYesNo() && in == nil {
+			in = x
+		}
+	}
+	if in == nil || len(o.Activities) == 0 {
+		t.Fatal("the objective has no numeric indicator or no activity")
+	}
+	six, eight := 6.0, 8.0
+	may, june := domain.Month{Year: 2024, Month: time.May}, domain.Month{Year: 2024, Month: time.June}
+	p := plan.ObjectiveProgress{
+		Values:     []plan.ValueEntry{{IndicatorID: in.ID, Value: &six}},
+		Activities: []plan.ActivityEntry{{ActivityID: o.Activities[0].ID, Actual: domain.Span{From: &may, To: &may}}},
+		Status:     "in linea", TextHTML: "<p>Primo.</p>",
+	}
+	if err := st.SaveProgress(ctx, store.Change{Actor: store.CLI}, o.ID, pid, p); err != nil {
+		t.Fatal(err)
+	}
+	p.Values[0].Value = &eight
+	p.Activities[0].Actual = domain.Span{From: &june, To: &june}
+	p.Status, p.TextHTML = "critico", "<p>Corretto.</p>"
+	ids, err := st.CorrectProgress(ctx, store.Change{Actor: store.CLI, Version: 1}, o.ID, pid, p, "/correzione")
+	if err != nil || len(ids) != 1 {
+		t.Fatalf("CorrectProgress = %v, %v; want one notification", ids, err)
+	}
+	want := fmt.Sprintf("Il direttore ha corretto l'avanzamento dell'obiettivo 1 al 31/03/2024. Valori cambiati: %s 6 → 8; Attività 1: Maggio → Giugno; stato in linea → critico; report modificato.",
+		in.Name)
+	var text, link string
+	if err := st.Pool().QueryRow(ctx, `SELECT text, link FROM notifications WHERE id = $1 AND user_id = $2`, ids[0], manager).Scan(&text, &link); err != nil {
+		t.Fatal(err)
+	}
+	if text != want || link != "/correzione" {
+		t.Errorf("the correction's notification:\n%s (%s)\nwant\n%s", text, link, want)
+	}
+	// Nothing changed: it says so.
+	ids, err = st.CorrectProgress(ctx, store.Change{Actor: store.CLI, Version: 2}, o.ID, pid, p, "/correzione")
+	if err != nil || len(ids) != 1 {
+		t.Fatalf("CorrectProgress again = %v, %v", ids, err)
+	}
+	if err := st.Pool().QueryRow(ctx, `SELECT text FROM notifications WHERE id = $1`, ids[0]).Scan(&text); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(text, "Nessun valore è cambiato.") {
+		t.Errorf("a correction changing nothing: %s", text)
+	}
+	if n := mustCount(t, st, `SELECT count(*) FROM notifications WHERE user_id = $1`, stranger); n != 0 {
+		t.Errorf("another centre's manager got %d notifications", n)
 	}
 }

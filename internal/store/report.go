@@ -119,11 +119,14 @@ func (s *Store) ReportComments(ctx context.Context, year int) ([]ReportComment, 
 // returns the version's number. The plan must be approved, and no version
 // may be waiting already. A version after a decided one (validated, or
 // not) is a new version that needs its own decision; the earlier ones stay.
-func (s *Store) SendReport(ctx context.Context, a Actor, year int, openPoints []string) (int, error) {
+// Every active account of the Nucleo is notified, with link (the lifecycle
+// page): the notifications are returned, for the e-mail.
+func (s *Store) SendReport(ctx context.Context, a Actor, year int, openPoints []string, link string) (int, []int64, error) {
 	if openPoints == nil {
 		openPoints = []string{}
 	}
 	var number int
+	var notified []int64
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var cycleID int64
 		var act *string
@@ -151,23 +154,36 @@ func (s *Store) SendReport(ctx context.Context, a Actor, year int, openPoints []
 			RETURNING id, number`, cycleID, a.UserID, a.Name, openPoints).Scan(&id, &number); err != nil {
 			return conflictFrom(err)
 		}
-		return record(ctx, tx, a, audit.SendReport, audit.Report, id, nil, audit.Snapshot{
-			audit.KeyYear: year, audit.KeyNumber: number, audit.KeyState: string(plan.ReportSent), audit.KeyOpenPoints: openPoints})
+		if err := record(ctx, tx, a, audit.SendReport, audit.Report, id, nil, audit.Snapshot{
+			audit.KeyYear: year, audit.KeyNumber: number, audit.KeyState: string(plan.ReportSent), audit.KeyOpenPoints: openPoints}); err != nil {
+			return err
+		}
+		text := fmt.Sprintf("Il direttore ha inviato al Nucleo di Valutazione la Relazione sulla performance %d (versione %d): da esaminare, commentare e validare.", year, number)
+		if n := len(openPoints); n == 1 {
+			text += " Un punto della verifica di coerenza è rimasto aperto."
+		} else if n > 1 {
+			text += fmt.Sprintf(" %d punti della verifica di coerenza sono rimasti aperti.", n)
+		}
+		notified, err = notifyRole(ctx, tx, "nucleo", text, link)
+		return err
 	})
-	return number, err
+	return number, notified, err
 }
 
 // CommentReport records the Nucleo's comment on an objective of the cycle of
-// year, on the version waiting for its decision; it returns the comment's id.
-func (s *Store) CommentReport(ctx context.Context, a Actor, year int, objectiveID int64, body string) (int64, error) {
+// year, on the version waiting for its decision; it returns the comment's
+// id and the notifications of the directors (with link, the comments of the
+// lifecycle page), for the e-mail.
+func (s *Store) CommentReport(ctx context.Context, a Actor, year int, objectiveID int64, body, link string) (int64, []int64, error) {
 	body = strings.TrimSpace(body)
 	if body == "" {
-		return 0, &Conflict{Message: "scrivere il commento", Field: "body"}
+		return 0, nil, &Conflict{Message: "scrivere il commento", Field: "body"}
 	}
 	if msg := plan.TooLong(body, plan.MaxText); msg != "" {
-		return 0, &Conflict{Message: msg, Field: "body"}
+		return 0, nil, &Conflict{Message: msg, Field: "body"}
 	}
 	var id int64
+	var notified []int64
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		reportID, _, err := pendingReport(ctx, tx, year)
 		if err != nil {
@@ -190,10 +206,15 @@ func (s *Store) CommentReport(ctx context.Context, a Actor, year int, objectiveI
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, reportID, objectiveID, label, body, a.UserID, a.Name).Scan(&id); err != nil {
 			return conflictFrom(err)
 		}
-		return record(ctx, tx, a, audit.CommentReport, audit.ReportComment, id, nil, audit.Snapshot{
-			audit.KeyReportID: reportID, audit.KeyObjectiveID: objectiveID, audit.KeyObjectiveLabel: label, audit.KeyBody: body, audit.KeyVersion: 1})
+		if err := record(ctx, tx, a, audit.CommentReport, audit.ReportComment, id, nil, audit.Snapshot{
+			audit.KeyReportID: reportID, audit.KeyObjectiveID: objectiveID, audit.KeyObjectiveLabel: label, audit.KeyBody: body, audit.KeyVersion: 1}); err != nil {
+			return err
+		}
+		notified, err = notifyRole(ctx, tx, "direttore", fmt.Sprintf(
+			"Il Nucleo di Valutazione ha commentato la Relazione %d su «%s»: «%s». Il commento attende la risposta del direttore.", year, clip(label, quoteMost), clip(body, quoteMost)), link)
+		return err
 	})
-	return id, err
+	return id, notified, err
 }
 
 // pendingReport locks the version of the Relazione of year that waits for
@@ -209,22 +230,25 @@ func pendingReport(ctx context.Context, tx pgx.Tx, year int) (id int64, sentAt t
 }
 
 // AnswerComment sets the director's answer to a comment of the cycle of
-// year, read at ch.Version; an empty answer is refused.
-func (s *Store) AnswerComment(ctx context.Context, ch Change, year int, commentID int64, answer string) error {
+// year, read at ch.Version; an empty answer is refused. Every active
+// account of the Nucleo is notified, with link; the notifications are
+// returned, for the e-mail.
+func (s *Store) AnswerComment(ctx context.Context, ch Change, year int, commentID int64, answer, link string) ([]int64, error) {
 	answer = strings.TrimSpace(answer)
 	if answer == "" {
-		return &Conflict{Message: "scrivere la risposta", Field: "answer"}
+		return nil, &Conflict{Message: "scrivere la risposta", Field: "answer"}
 	}
 	if msg := plan.TooLong(answer, plan.MaxText); msg != "" {
-		return &Conflict{Message: msg, Field: "answer"}
+		return nil, &Conflict{Message: msg, Field: "answer"}
 	}
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var old string
+	var notified []int64
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var old, label string
 		var version int
 		err := tx.QueryRow(ctx, `
-			SELECT coalesce(m.answer, ''), m.version FROM report_comments m
+			SELECT coalesce(m.answer, ''), m.version, m.objective_label FROM report_comments m
 			JOIN report_versions r ON r.id = m.report_id JOIN cycles c ON c.id = r.cycle_id
-			WHERE m.id = $1 AND c.year = $2`, commentID, year).Scan(&old, &version)
+			WHERE m.id = $1 AND c.year = $2`, commentID, year).Scan(&old, &version, &label)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("comment %d of %d: %w", commentID, year, ErrNotFound)
 		}
@@ -239,9 +263,19 @@ func (s *Store) AnswerComment(ctx context.Context, ch Change, year int, commentI
 			WHERE id = $1`, commentID, answer, ch.Actor.UserID, ch.Actor.Name); err != nil {
 			return conflictFrom(err)
 		}
-		return record(ctx, tx, ch.Actor, audit.AnswerComment, audit.ReportComment, commentID,
-			audit.Snapshot{audit.KeyAnswer: old, audit.KeyVersion: version}, audit.Snapshot{audit.KeyAnswer: answer, audit.KeyVersion: version + 1})
+		if err := record(ctx, tx, ch.Actor, audit.AnswerComment, audit.ReportComment, commentID,
+			audit.Snapshot{audit.KeyAnswer: old, audit.KeyVersion: version}, audit.Snapshot{audit.KeyAnswer: answer, audit.KeyVersion: version + 1}); err != nil {
+			return err
+		}
+		verb := "ha risposto"
+		if old != "" {
+			verb = "ha modificato la risposta"
+		}
+		notified, err = notifyRole(ctx, tx, "nucleo", fmt.Sprintf("Il direttore %s al commento sulla Relazione %d su «%s»: %s",
+			verb, year, clip(label, quoteMost), clip(answer, quoteMost)), link)
+		return err
 	})
+	return notified, err
 }
 
 // Validation is the Nucleo's decision on the version waiting, with the
@@ -256,6 +290,8 @@ type Validation struct {
 	// decision is refused rather than freeze files of another moment.
 	PDF, JSON []byte
 	Export    func(*plan.Cycle) ([]byte, error)
+	// Link is the page the directors' notification of the decision opens.
+	Link string
 }
 
 // ErrReportMoved is the refusal of a decision whose cycle's data changed
@@ -264,22 +300,24 @@ var ErrReportMoved = &Conflict{Message: "i dati del ciclo sono cambiati mentre l
 
 // ValidateReport records the Nucleo's decision on version number of the
 // Relazione of year, which must be the one waiting, and freezes its files
-// with their SHA-256, in one transaction with its audit record.
-func (s *Store) ValidateReport(ctx context.Context, a Actor, year, number int, v Validation) error {
+// with their SHA-256, in one transaction with its audit record and the
+// notifications of the directors, which it returns for the e-mail.
+func (s *Store) ValidateReport(ctx context.Context, a Actor, year, number int, v Validation) ([]int64, error) {
 	if !v.Outcome.IsOutcome() {
-		return &Conflict{Message: "scegliere l'esito della validazione", Field: "outcome"}
+		return nil, &Conflict{Message: "scegliere l'esito della validazione", Field: "outcome"}
 	}
 	v.On = Day(v.On)
 	if strings.TrimSpace(richTextPlain(v.TextHTML)) == "" {
-		return &Conflict{Message: "scrivere il testo del documento di validazione", Field: "text_html"}
+		return nil, &Conflict{Message: "scrivere il testo del documento di validazione", Field: "text_html"}
 	}
 	if msg := plan.TooLong(v.TextHTML, plan.MaxRichText); msg != "" {
-		return &Conflict{Message: msg, Field: "text_html"}
+		return nil, &Conflict{Message: msg, Field: "text_html"}
 	}
 	if len(v.PDF) == 0 || len(v.JSON) == 0 || v.Export == nil {
-		return errors.New("validate report: the frozen files are missing")
+		return nil, errors.New("validate report: the frozen files are missing")
 	}
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	var notified []int64
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		id, sentAt, err := pendingReport(ctx, tx, year)
 		if err != nil {
 			return err
@@ -314,11 +352,17 @@ func (s *Store) ValidateReport(ctx context.Context, a Actor, year, number int, v
 			WHERE id = $1`, id, string(v.Outcome), v.On, a.UserID, a.Name, v.TextHTML, v.PDF, pdfHash, v.JSON, jsonHash); err != nil {
 			return conflictFrom(err)
 		}
-		return record(ctx, tx, a, audit.ValidateReport, audit.Report, id,
+		if err := record(ctx, tx, a, audit.ValidateReport, audit.Report, id,
 			audit.Snapshot{audit.KeyNumber: number, audit.KeyState: string(plan.ReportSent)},
 			audit.Snapshot{audit.KeyNumber: number, audit.KeyState: string(v.Outcome), audit.KeyValidatedOn: v.On.Format(time.DateOnly),
-				audit.KeyValidationHTML: v.TextHTML, audit.KeyPDFSHA256: pdfHash, audit.KeyJSONSHA256: jsonHash})
+				audit.KeyValidationHTML: v.TextHTML, audit.KeyPDFSHA256: pdfHash, audit.KeyJSONSHA256: jsonHash}); err != nil {
+			return err
+		}
+		notified, err = notifyRole(ctx, tx, "direttore", fmt.Sprintf("Il Nucleo di Valutazione ha deciso sulla Relazione sulla performance %d (versione %d): «%s», con atto del %s.",
+			year, number, v.Outcome.Label(), v.On.Format("02/01/2006")), v.Link)
+		return err
 	})
+	return notified, err
 }
 
 // richTextPlain is rich text without its tags, to tell an empty editor

@@ -26,13 +26,13 @@ func TestStore_ValidateReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.SendReport(ctx, store.CLI, 2023, nil); err == nil {
+	if _, _, err := st.SendReport(ctx, store.CLI, 2023, nil, ""); err == nil {
 		t.Fatal("a report sent on a plan not approved")
 	}
 	if err := st.ApprovePlan(ctx, store.CLI, 2023, c.Version, "Delibera n. 3", time.Date(2023, time.January, 20, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := st.SendReport(ctx, store.CLI, 2023, []string{"un punto aperto"}); err != nil || n != 1 {
+	if n, _, err := st.SendReport(ctx, store.CLI, 2023, []string{"un punto aperto"}, ""); err != nil || n != 1 {
 		t.Fatalf("SendReport = %d, %v", n, err)
 	}
 	encode := func(c *plan.Cycle) ([]byte, error) {
@@ -54,13 +54,13 @@ func TestStore_ValidateReport(t *testing.T) {
 		Neutralised: &plan.Neutralisation{Reason: "Norma abrogata", By: "nucleo"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.ValidateReport(ctx, store.CLI, 2023, 1, val); !errors.Is(err, store.ErrReportMoved) {
+	if _, err := st.ValidateReport(ctx, store.CLI, 2023, 1, val); !errors.Is(err, store.ErrReportMoved) {
 		t.Fatalf("a decision on data changed meanwhile: %v, want ErrReportMoved", err)
 	}
 	val.JSON = export(t, st, 2023)
 	val.PDF = []byte("<html>not a PDF</html>")
 	var conflict *store.Conflict
-	if err := st.ValidateReport(ctx, store.CLI, 2023, 1, val); !errors.As(err, &conflict) || errors.Is(err, store.ErrReportMoved) {
+	if _, err := st.ValidateReport(ctx, store.CLI, 2023, 1, val); !errors.As(err, &conflict) || errors.Is(err, store.ErrReportMoved) {
 		t.Fatalf("bytes that are not a PDF: %v, want a refusal", err)
 	}
 	vs, err := st.ReportVersions(ctx, 2023)

@@ -67,10 +67,11 @@ const userColumns = `u.id, u.email, u.name, u.role, u.active, u.must_change_pass
 // scanUser reads.
 const userColumnsVersioned = userColumns + `, u.version`
 
-func scanUser(row pgx.Row) (*auth.User, error) {
+// scanUser reads userColumnsVersioned, then into more.
+func scanUser(row pgx.Row, more ...any) (*auth.User, error) {
 	var u auth.User
 	var role string
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &role, &u.Active, &u.MustChangePassword, &u.SessionEpoch, &u.Centres, &u.Version); err != nil {
+	if err := row.Scan(append([]any{&u.ID, &u.Email, &u.Name, &role, &u.Active, &u.MustChangePassword, &u.SessionEpoch, &u.Centres, &u.Version}, more...)...); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil, ErrNotFound
 		}
@@ -80,12 +81,18 @@ func scanUser(row pgx.Row) (*auth.User, error) {
 	return &u, nil
 }
 
-// UserByID returns an account with its centres.
+// UserByID returns an account with its centres and its unread
+// notifications (counted up to auth.UnreadMost), in one statement: the
+// session reads it at every request, and the menu shows the count.
 func (s *Store) UserByID(ctx context.Context, id int64) (*auth.User, error) {
-	u, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userColumnsVersioned+` FROM users u WHERE u.id = $1`, id))
+	var unread int
+	u, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userColumnsVersioned+`,
+		(SELECT count(*) FROM (SELECT 1 FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL LIMIT $2) x)
+		FROM users u WHERE u.id = $1`, id, auth.UnreadMost), &unread)
 	if err != nil {
 		return nil, fmt.Errorf("user %d: %w", id, err)
 	}
+	u.Unread = unread
 	return u, nil
 }
 

@@ -23,6 +23,9 @@ type Menu struct {
 	Users   bool // Utenti
 	Audit   bool // Registro delle modifiche
 	MyAreas bool // Le mie aree: a responsabile's centres
+	// Unread counts the user's unread notifications (up to
+	// auth.UnreadMost), shown beside Notifiche.
+	Unread int
 }
 
 // WithMenu returns a context carrying the user's menu.

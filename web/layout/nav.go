@@ -1,6 +1,37 @@
 package layout
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+
+	"traguardo/internal/auth"
+)
+
+// unreadText is the unread count as the badge shows it: "3", or "99+" past
+// 99.
+func unreadText(n int) string {
+	if n >= auth.UnreadMost {
+		return strconv.Itoa(auth.UnreadMost-1) + "+"
+	}
+	return strconv.Itoa(n)
+}
+
+// unreadNotices is what the folded menu's badge counts, for a screen
+// reader: "notifica non letta", "notifiche non lette".
+func unreadNotices(n int) string {
+	if n == 1 {
+		return "notifica non letta"
+	}
+	return "notifiche non lette"
+}
+
+// unreadLabel is what the count counts, for a screen reader.
+func unreadLabel(n int) string {
+	if n == 1 {
+		return "non letta"
+	}
+	return "non lette"
+}
 
 // Sections of the main menu, for Page.Section.
 const (

@@ -1,0 +1,2 @@
+DROP INDEX notifications_unread_idx;
+DROP TABLE window_notices;
