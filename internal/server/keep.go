@@ -14,7 +14,6 @@ import (
 	"traguardo/internal/auth"
 	"traguardo/internal/store"
 	"traguardo/web/components"
-	"traguardo/web/layout"
 	"traguardo/web/paths"
 )
 
@@ -183,6 +182,5 @@ func (s *Server) takeKeptForm(w http.ResponseWriter, r *http.Request) (url.Value
 // restoring is r for the page that shows a kept form: the page says so, and
 // the form warns before it is left unsaved.
 func restoring(r *http.Request) *http.Request {
-	ctx := layout.WithFlash(r.Context(), msgRestored)
-	return r.WithContext(components.WithFormState(ctx, components.FormState{Unsaved: true}))
+	return r.WithContext(components.WithFormState(r.Context(), components.FormState{Unsaved: true, Restored: msgRestored}))
 }

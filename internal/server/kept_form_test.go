@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -209,5 +210,38 @@ func TestKept_CrossOriginRefused(t *testing.T) {
 	}
 	if n := secCount(t, f.e.pool, `SELECT count(*) FROM kept_forms`); n != 0 {
 		t.Errorf("%d kept forms, want none", n)
+	}
+}
+
+// TestKept_PlanForm: the director's edit of an objective, posted after the
+// session expired, comes back after signing in with the title typed and
+// the version it was read at, so that a change saved meanwhile is still
+// reported when it is saved.
+func TestKept_PlanForm(t *testing.T) {
+	t.Parallel()
+	e := newSecEnv(t, testConfig)
+	c := e.signedIn(t, "direttore")
+	path := "/cicli/2023/obiettivi/" + strconv.FormatInt(e.objectiveID, 10) + "/modifica"
+	owner := keptOwner(t, c, path)
+	version, ok := c.formVersion(path)
+	if !ok {
+		t.Fatal("no version on the objective's form")
+	}
+	expireSession(t, e, c)
+	form := url.Values{"form_owner": {owner}, "version": {version}, "title": {"Titolo scritto a sessione scaduta"}}
+	if r := c.do(http.MethodPost, path, form, nil); r.Status != http.StatusSeeOther || r.Location() != "/accedi?next="+url.QueryEscape(path) {
+		t.Fatalf("save after the session expired: status %d to %q", r.Status, r.Location())
+	}
+	if r := c.post("/accedi", url.Values{"email": {e.emails["direttore"]}, "password": {demo.DefaultPassword}, "next": {path}}); r.Location() != path {
+		t.Fatalf("sign in: status %d to %q, want the form", r.Status, r.Location())
+	}
+	page := c.get(path)
+	body := html.UnescapeString(page.Body)
+	if !strings.Contains(body, keptRestored) || !strings.Contains(body, "Titolo scritto a sessione scaduta") ||
+		!strings.Contains(body, `name="version" value="`+version+`"`) {
+		t.Errorf("the restored objective's form lacks the message, the title or version %s; body:\n%.3000s", version, page.Body)
+	}
+	if n := secCount(t, e.pool, `SELECT count(*) FROM objectives WHERE title = 'Titolo scritto a sessione scaduta'`); n != 0 {
+		t.Errorf("the objective was saved by restoring the form")
 	}
 }

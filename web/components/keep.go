@@ -16,6 +16,9 @@ type FormState struct {
 	// Unsaved says the page shows values that are not saved: a form shown
 	// again after a refused save, or restored after signing in.
 	Unsaved bool
+	// Restored, when set, tells at the top of the form that its values are
+	// those posted after the session expired, restored after signing in.
+	Restored string
 }
 
 type formStateKey struct{}
