@@ -136,6 +136,11 @@ func TestBrowser_ExpiredSessionSaveKept(t *testing.T) {
 		chromedp.WaitVisible(`//*[contains(normalize-space(), "Avanzamento salvato come bozza.")]`),
 	)
 	warns("the form once saved", false)
+	pbDo(t, ctx, "leave the saved form", chromedp.Navigate(f.e.srv.URL+"/mie-aree"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="my-centre"]`)))
+	if n := browsertest.LeaveQuestions(ctx); n != 0 {
+		t.Errorf("the browser asked %d times whether to leave a page, want never (every page was left by a save)", n)
+	}
 	if n := secCount(t, f.e.pool, `SELECT count(*) FROM indicator_values WHERE period_id = $1 AND indicator_id = $2 AND value = 2`, f.pid, f.indicators[0]); n != 1 {
 		t.Errorf("the typed value saved %d times, want 1", n)
 	}
@@ -182,4 +187,12 @@ func TestBrowser_UnsavedWarnsOnPlanForms(t *testing.T) {
 	)
 	warn("the form refused, shown again", true)
 	keptShots(t, ctx, "kept-objective-refused")
+	if n := browsertest.LeaveQuestions(ctx); n != 0 {
+		t.Errorf("the browser asked %d times whether to leave a page before any was left", n)
+	}
+	pbDo(t, ctx, "leave the refused form", chromedp.Navigate(e.srv.URL+"/cicli/2023"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="cycle-actions"]`)))
+	if n := browsertest.LeaveQuestions(ctx); n != 1 {
+		t.Errorf("leaving the refused form asked %d times, want once", n)
+	}
 }
