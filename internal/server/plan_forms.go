@@ -119,11 +119,11 @@ func formVersion(r *http.Request) int {
 }
 
 // servePlanForm serves a page that changes the plan. GET shows it, with
-// the version of the record it changes, or, once, the form the user posted
-// after the session expired, as posted (see keep.go). POST reads it, with the variation
-// fields of an approved plan and the version it was read at; with no field
-// in error it saves and redirects with a message for the next page.
-// Otherwise, or when the store refuses the change with a Conflict that
+// the version of the record it changes (or, once, the form the user posted
+// after the session expired, as posted: see keep.go). POST reads it, with
+// the variation fields of an approved plan and the version it was read at;
+// with no field in error it saves and redirects with a message for the
+// next page. Otherwise, or when the store refuses the change with a Conflict that
 // conflictField places, it shows the page again, as typed, with status 422
 // and still the version read. When the record changed since that version
 // (store.StaleError), it shows the page again as typed with status 409, what
