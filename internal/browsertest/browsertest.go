@@ -27,9 +27,11 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"traguardo/internal/chromium"
@@ -146,7 +148,36 @@ func New(tb testing.TB) context.Context {
 		return nil
 	}
 	tb.Cleanup(stop)
-	return tabCtx
+	// A page that asks before it is left (a form with unsaved changes, on
+	// beforeunload) is left: a test that navigates away means to. The
+	// questions are counted, for LeaveQuestions.
+	asked := new(atomic.Int64)
+	dialogs := chromedp.Events(tabCtx, page.JavascriptDialogOpening)
+	go func() {
+		for ev, err := range dialogs {
+			if err != nil {
+				return
+			}
+			if ev.Type != page.DialogTypeBeforeunload {
+				continue
+			}
+			asked.Add(1)
+			go chromedp.Call(tabCtx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+		}
+	}()
+	return context.WithValue(tabCtx, leaveKey{}, asked)
+}
+
+type leaveKey struct{}
+
+// LeaveQuestions is how many times a page of the browser of ctx (from New)
+// asked whether to leave it (beforeunload); New's browser always leaves.
+func LeaveQuestions(ctx context.Context) int64 {
+	n, _ := ctx.Value(leaveKey{}).(*atomic.Int64)
+	if n == nil {
+		return 0
+	}
+	return n.Load()
 }
 
 // Violation is one axe-core rule that the page breaks, with the elements that

@@ -80,7 +80,7 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return nil
 	}
-	s.render(w, r, http.StatusOK, pages.SignIn(pages.SignInView{Next: s.safeNext(r.URL.Query().Get("next"))}))
+	s.render(w, r, http.StatusOK, pages.SignIn(pages.SignInView{Next: s.safeNext(r.URL.Query().Get("next")), Kept: s.keptFormNotice(r)}))
 	return nil
 }
 
@@ -90,6 +90,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		Email:  strings.TrimSpace(r.PostFormValue("email")),
 		Next:   s.safeNext(r.PostFormValue("next")),
 		Errors: components.FieldErrors{},
+		Kept:   s.keptFormNotice(r),
 	}
 	password := r.PostFormValue("password")
 	switch {

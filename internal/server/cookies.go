@@ -28,23 +28,43 @@ import (
 type keyring struct {
 	store *store.Store
 	mu    sync.Mutex
-	// device and flash are the keys of the two cookies, derived from the
-	// shared secret; nil until read.
-	device, flash []byte
+	// device and flash are the keys of the two cookies, and keep the key of
+	// the owner token of the forms kept after a session expired (see
+	// keep.go), derived from the shared secret; nil until read.
+	device, flash, keep []byte
 }
 
 // keys returns the keys of the device cookie and of the message cookie.
 func (k *keyring) keys(ctx context.Context) (device, flash []byte, err error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if k.device == nil {
-		secret, err := k.store.ServerKey(ctx, store.KeyCookies)
-		if err != nil {
-			return nil, nil, err
-		}
-		k.device, k.flash = derive(secret, "device cookie v1"), derive(secret, "flash cookie v1")
+	if err := k.load(ctx); err != nil {
+		return nil, nil, err
 	}
 	return k.device, k.flash, nil
+}
+
+// keepKey returns the key of the forms' owner token.
+func (k *keyring) keepKey(ctx context.Context) ([]byte, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if err := k.load(ctx); err != nil {
+		return nil, err
+	}
+	return k.keep, nil
+}
+
+// load derives the keys from the shared secret, once; k.mu is held.
+func (k *keyring) load(ctx context.Context) error {
+	if k.device != nil {
+		return nil
+	}
+	secret, err := k.store.ServerKey(ctx, store.KeyCookies)
+	if err != nil {
+		return err
+	}
+	k.device, k.flash, k.keep = derive(secret, "device cookie v1"), derive(secret, "flash cookie v1"), derive(secret, "form owner v1")
+	return nil
 }
 
 // derive is the key for purpose: one secret, a key per use.

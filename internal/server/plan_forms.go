@@ -47,6 +47,9 @@ type planForm struct {
 	// is shown ("" is the form as a whole). Without it, a conflict is an
 	// error page.
 	conflictField func(err error) string
+	// readOnly says the page shows the form locked (a closed period): a
+	// form kept after the session expired is not shown in it.
+	readOnly bool
 	// edit is the view's version and notice of a change saved meanwhile,
 	// for a form that changes or deletes a stored record; nil for a form
 	// that creates one.
@@ -116,10 +119,11 @@ func formVersion(r *http.Request) int {
 }
 
 // servePlanForm serves a page that changes the plan. GET shows it, with
-// the version of the record it changes. POST reads it, with the variation
-// fields of an approved plan and the version it was read at; with no field
-// in error it saves and redirects with a message for the next page.
-// Otherwise, or when the store refuses the change with a Conflict that
+// the version of the record it changes (or, once, the form the user posted
+// after the session expired, as posted: see keep.go). POST reads it, with
+// the variation fields of an approved plan and the version it was read at;
+// with no field in error it saves and redirects with a message for the
+// next page. Otherwise, or when the store refuses the change with a Conflict that
 // conflictField places, it shows the page again, as typed, with status 422
 // and still the version read. When the record changed since that version
 // (store.StaleError), it shows the page again as typed with status 409, what
@@ -130,6 +134,24 @@ func (s *Server) servePlanForm(w http.ResponseWriter, r *http.Request, f planFor
 		f.edit.Version = f.record.version
 	}
 	if r.Method == http.MethodGet {
+		if !f.readOnly {
+			// A form posted after the session expired, kept for this user
+			// at this page (see keep.go): shown as typed, not saved.
+			form, ok, err := s.takeKeptForm(w, r)
+			if err != nil {
+				return err
+			}
+			if ok {
+				r.PostForm, r.Form = form, form // f.read reads r
+				_, on, reason := variationForm(r, f.approved, f.errs)
+				f.read(on, reason)
+				if f.edit != nil {
+					f.edit.Version = formVersion(r)
+				}
+				s.render(w, restoring(r), http.StatusOK, f.page())
+				return nil
+			}
+		}
 		s.render(w, r, http.StatusOK, f.page())
 		return nil
 	}

@@ -327,10 +327,11 @@ func (s *Server) progressEntry(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return s.servePlanForm(w, r, planForm{
-		page:   func() templ.Component { return pages.ProgressEdit(v) },
-		errs:   v.Errors,
-		edit:   &v.Edit,
-		record: progressRecord(c, o, period.EndsOn),
+		page:     func() templ.Component { return pages.ProgressEdit(v) },
+		readOnly: v.Closed != "",
+		errs:     v.Errors,
+		edit:     &v.Edit,
+		record:   progressRecord(c, o, period.EndsOn),
 		read: func(string, string) {
 			v.Missing = nil // as typed, the reasons are not known until saved
 			p = s.parseProgress(r, c.Year, o, &v)

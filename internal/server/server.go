@@ -22,6 +22,7 @@ import (
 	"traguardo/internal/report"
 	"traguardo/internal/richtext"
 	"traguardo/internal/store"
+	"traguardo/web/components"
 	"traguardo/web/layout"
 	"traguardo/web/pages"
 	"traguardo/web/paths"
@@ -245,6 +246,14 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 		ctx = layout.WithFlash(ctx, flash)
 	}
 	u := auth.UserFrom(ctx)
+	// The forms' owner token, and whether they show values not saved: a
+	// form shown again by a POST was not saved.
+	st := components.FormStateFrom(ctx)
+	st.Unsaved = st.Unsaved || r.Method == http.MethodPost
+	if u != nil {
+		st.Owner = s.ownerToken(r, u.ID)
+	}
+	ctx = components.WithFormState(ctx, st)
 	ctx = layout.WithMenu(ctx, layout.Menu{Users: auth.Allowed(u, auth.ManageUsers, 0), Audit: auth.Allowed(u, auth.ReadAudit, 0),
 		MyAreas: u != nil && u.Active && auth.RoleHolds(u.Role, auth.WriteProgress), Unread: unreadOf(u)})
 	if err := c.Render(ctx, &buf); err != nil {

@@ -53,12 +53,16 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 }
 
 // require lets through only users holding p: anonymous users are sent to
-// sign in, others get 403.
+// sign in (a form posted after the session expired is kept first, see
+// keepExpired), others get 403.
 func (s *Server) require(p auth.Permission) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 			u := auth.UserFrom(r.Context())
 			if u == nil {
+				if s.keepExpired(w, r) {
+					return nil
+				}
 				target := paths.SignIn
 				if r.Method == http.MethodGet {
 					target += "?next=" + url.QueryEscape(r.URL.RequestURI())
