@@ -117,6 +117,19 @@ func inputNumber(unit domain.Unit, v float64) string {
 // progressFormOf fills the form's indicators and activities with what is
 // stored at the period.
 func progressFormOf(c *plan.Cycle, o *plan.Objective, end time.Time, v *pages.ProgressView) {
+	v.FieldLabels = map[string]string{}
+	for i, in := range o.Indicators {
+		label := o.IndicatorLabel(i)
+		label = strings.ToUpper(label[:1]) + label[1:] // "indicatore 2 «…»": ASCII
+		v.FieldLabels[plan.ValueField(in.ID)] = label
+		v.FieldLabels[plan.ValueReasonField(in.ID)] = label + ", motivo"
+	}
+	for i, a := range o.Activities {
+		label := fmt.Sprintf("Attività %d", i+1)
+		v.FieldLabels[plan.ActualFromField(a.ID)] = label + ", primo mese"
+		v.FieldLabels[plan.ActualField(a.ID)] = label + ", ultimo mese"
+		v.FieldLabels[plan.ActualReasonField(a.ID)] = label + ", motivo"
+	}
 	for i, in := range o.Indicators {
 		pi := pages.ProgressIndicator{
 			Label: o.IndicatorLabel(i), Unit: string(in.Unit), YesNo: in.Unit.IsYesNo(),

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -50,6 +51,24 @@ func TestBrowser_ManagerFillsFirstQuarter(t *testing.T) {
 		pbDo(t, ctx, "back to my areas", chromedp.Navigate(e.srv.URL+"/mie-aree"),
 			chromedp.WaitVisible(chromedp.CSS(`[data-testid="my-centre"]`)))
 	}
+	// A refused save: the error summary names the indicator and takes the
+	// focus, so the keyboard lands on what to correct.
+	pbDo(t, ctx, "a refused save",
+		chromedp.Click(`(//li[@data-testid="my-objective"])[1]/a`),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="progress-form"]`)),
+		chromedp.SetValue(chromedp.CSS(`[data-testid="progress-form"] fieldset:nth-of-type(1) input[type="text"]`), "tre"),
+		chromedp.Click(chromedp.CSS(`[data-testid="progress-form"] [data-testid="save"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="form-errors"]`)),
+	)
+	focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement ? (document.activeElement.dataset.testid || document.activeElement.tagName) : ""`))
+	if err != nil || focused != "form-errors" {
+		t.Errorf("after a refused save the focus is on %q (%v), want the error summary", focused, err)
+	}
+	summary, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid="form-errors"]').innerText`))
+	if err != nil || !strings.Contains(summary, "Indicatore 1 «") {
+		t.Errorf("the error summary does not name the indicator: %q (%v)", summary, err)
+	}
+	browsertest.AssertAccessible(t, ctx)
 	if n := secCount(t, e.pool, `
 		SELECT count(*) FROM progress_reports pr JOIN objectives o ON o.id = pr.objective_id
 		JOIN periods p ON p.id = pr.period_id JOIN cycle_centres cc ON cc.id = o.cycle_centre_id JOIN centres c ON c.id = cc.centre_id

@@ -220,6 +220,15 @@ func TestProgress_Validation(t *testing.T) {
 				t.Fatalf("status %d, want 422; body:\n%.1000s", r.Status, r.Body)
 			}
 			doc := parseHTML(t, r.Body)
+			// The summary names the field's indicator or activity: the
+			// same message for two indicators reads apart.
+			summary := textOf(oneByTestID(t, doc, "form-errors"))
+			if strings.HasPrefix(tc.field, "ind_") && !strings.Contains(summary, "Indicatore ") {
+				t.Errorf("the error summary does not name the indicator: %q", summary)
+			}
+			if strings.HasPrefix(tc.field, "act_") && !strings.Contains(summary, "Attività ") {
+				t.Errorf("the error summary does not name the activity: %q", summary)
+			}
 			msg := textOf(oneByTestID(t, doc, "error-"+tc.field))
 			if !strings.Contains(strings.ToLower(msg), strings.ToLower(tc.want)) {
 				t.Errorf("message next to %s: %q, want %q", tc.field, msg, tc.want)
