@@ -318,6 +318,14 @@ func (s *Server) progressEntry(w http.ResponseWriter, r *http.Request) error {
 	if !info.Open && !correction {
 		v.Closed = sentence(info.Why)
 	}
+	// The centre's next objective at the same period: a long plan is
+	// filled in one objective after the other.
+	for i, x := range ce.Objectives {
+		if x.ID == o.ID && i+1 < len(ce.Objectives) {
+			next := ce.Objectives[i+1]
+			v.NextHref, v.NextLabel = paths.Progress(c.Year, next.ID, period.ID), fmt.Sprintf("Obiettivo successivo: %d (%s)", next.Number, next.Section)
+		}
+	}
 	progressFormOf(c, o, period.EndsOn, &v)
 	if v.Closed == "" {
 		// A closed period's form is read only: nothing to ask for.

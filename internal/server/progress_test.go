@@ -437,8 +437,18 @@ func TestProgress_DailyUse(t *testing.T) {
 		t.Errorf("another centre's manager: %d, %q", r.Status, firstWords(textOf(parseHTML(t, r.Body)), 40))
 	}
 	dir := f.e.signedIn(t, "direttore")
-	if got := textOf(oneByTestID(t, parseHTML(t, dir.get(f.path).Body), "save")); got != "Salva la correzione" {
+	form := parseHTML(t, dir.get(f.path).Body)
+	if got := textOf(oneByTestID(t, form, "save")); got != "Salva la correzione" {
 		t.Errorf("the director's save button reads %q", got)
+	}
+	// A long form saves from its top too, and leads to the centre's next
+	// objective at the same period.
+	if got := textOf(oneByTestID(t, form, "save-top")); got != "Salva la correzione" {
+		t.Errorf("the save button at the top reads %q", got)
+	}
+	next := oneByTestID(t, form, "next-objective")
+	if href, _ := attr(next, "href"); href != paths.Progress(2024, f.other, f.pid) || !strings.HasPrefix(textOf(next), "Obiettivo successivo: 2") {
+		t.Errorf("the next objective's link: %q %q, want %s", href, textOf(next), paths.Progress(2024, f.other, f.pid))
 	}
 	// The manager saves a value under its intermediate target without a
 	// reason; once the period's window is closed the read-only form asks
