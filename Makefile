@@ -29,7 +29,8 @@ check-generated: ## Fail when a *_templ.go file does not match its .templ source
 	$(GO) tool templ generate -path "$$tmp" >/dev/null 2>&1 && \
 	diff -r -q web "$$tmp/web" && diff -r -q internal "$$tmp/internal" || { echo "generated templ code is stale: run 'make generate' and commit"; exit 1; }
 
-lint: ## Run go vet, staticcheck, go mod verify and govulncheck (tools of go.mod)
+lint: ## Run gofmt, go vet, staticcheck, go mod verify and govulncheck (tools of go.mod)
+	@unformatted=$$("$$($(GO) env GOROOT)/bin/gofmt" -l cmd internal web migrations | grep -v '_templ\.go$$'); if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
 	$(GO) mod verify

@@ -320,7 +320,7 @@ func openPool(ctx context.Context, url string, cleanup func(), log *slog.Logger)
 	}
 	if err := db.CheckSchema(ctx, pool); err != nil {
 		if errors.Is(err, db.ErrSchemaNotCurrent) {
-			err = fmt.Errorf("%w; set MIGRATION_DATABASE_URL to the URL of the schema's owner so that migrations run (see README, Running in production)", err)
+			err = fmt.Errorf("%w; set MIGRATION_DATABASE_URL to the URL of the schema's owner so that migrations run (see docs/operations.md, Running in production)", err)
 		}
 		return fail(err)
 	}
@@ -329,7 +329,7 @@ func openPool(ctx context.Context, url string, cleanup func(), log *slog.Logger)
 		return fail(err)
 	}
 	if len(problems) > 0 {
-		log.Warn("DATABASE_URL should name the runtime role (a member of traguardo_app, see README): "+
+		log.Warn("DATABASE_URL should name the runtime role (a member of traguardo_app, see docs/operations.md): "+
 			"with this one the audit log can be rewritten", "problems", strings.Join(problems, "; "))
 	}
 	return store.New(pool), func() { pool.Close(); cleanup() }, nil

@@ -41,7 +41,7 @@ var ErrNotEmpty = errors.New("the database is not empty")
 // DATABASE, not migrated. Its objects belong to the role of ownerURL,
 // whatever role owned them where the backup was made; the privileges of the
 // runtime group (traguardo_app) come back with them, so that group must
-// exist in the cluster (as in a cluster set up as the README says). It runs
+// exist in the cluster (as in a cluster set up as docs/operations.md says). It runs
 // in one transaction: on any error nothing is restored.
 func Restore(ctx context.Context, ownerURL, file string) error {
 	if _, err := os.Stat(file); err != nil {

@@ -124,7 +124,7 @@ func NewDocuments(cfg DocumentsConfig) *Documents {
 	}
 	return &Documents{cfg: cfg, shared: make(chan struct{}, cfg.Shared), reserved: make(chan struct{}, cfg.Reserved),
 		memory: semaphore.NewWeighted(cfg.Memory),
-		jobs: map[docKey]*job{}, cache: docCache{max: cfg.CacheEntries, maxBytes: cfg.CacheBytes, index: map[docKey]*list.Element{}}}
+		jobs:   map[docKey]*job{}, cache: docCache{max: cfg.CacheEntries, maxBytes: cfg.CacheBytes, index: map[docKey]*list.Element{}}}
 }
 
 // Lane is the queue a request waits in.

@@ -170,7 +170,7 @@ type Indicator struct {
 	// that period only, empty when it is of every period.
 	Overridden   string
 	OverriddenAt string
-	Note          string
+	Note         string
 }
 
 // BandCount is how many objectives fall in a band.
@@ -196,9 +196,9 @@ type MeasureNote struct {
 	// Period is the period of an override of one period only ("30/06/2024"),
 	// empty for one of every period and for a neutralisation.
 	Period string
-	By        string
-	Reason    string
-	Anchor    string
+	By     string
+	Reason string
+	Anchor string
 }
 
 // Build reads the cycle of year from st and assembles its report as of
