@@ -9,12 +9,12 @@ BEGIN
         FOREACH op IN ARRAY ARRAY['insert', 'update', 'delete'] LOOP
             EXECUTE format('DROP TRIGGER %I ON %I', t || '_touch_' || op, t);
         END LOOP;
+        EXECUTE format('DROP FUNCTION %I()', 'touch_' || t);
     END LOOP;
 END
 $$;
 DROP TRIGGER cycle_touches_bump ON cycle_touches;
 DROP FUNCTION bump_cycle_version();
-DROP FUNCTION touch_cycles();
 DROP TABLE cycle_touches;
 DROP TABLE cycle_versions;
 

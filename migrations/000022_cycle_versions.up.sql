@@ -51,22 +51,6 @@ CREATE TABLE cycle_touches (
     PRIMARY KEY (txid, cycle_id, plan)
 );
 
--- touch_cycles names the cycles of the rows a statement wrote. TG_ARGV[0]
--- says whether the table is part of the plan; TG_ARGV[1] is a query giving
--- the cycle id of each row of the transition table "changed".
-CREATE FUNCTION touch_cycles() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_TABLE_NAME = 'cycles' AND TG_OP = 'INSERT' THEN
-        INSERT INTO cycle_versions (cycle_id, data, plan) SELECT id, 1, 1 FROM changed;
-    END IF;
-    EXECUTE format('INSERT INTO cycle_touches (txid, cycle_id, plan) '
-        'SELECT DISTINCT txid_current(), c, %L::boolean FROM (%s) t (c) WHERE c IS NOT NULL ON CONFLICT DO NOTHING',
-        TG_ARGV[0], TG_ARGV[1]);
-    RETURN NULL;
-END
-$$;
-COMMENT ON FUNCTION touch_cycles() IS 'Notes in cycle_touches the cycles whose rows a statement wrote (statement trigger).';
-
 CREATE FUNCTION bump_cycle_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE cycle_versions SET data = data + 1, plan = CASE WHEN NEW.plan THEN data + 1 ELSE plan END
@@ -80,7 +64,11 @@ COMMENT ON FUNCTION bump_cycle_version() IS 'Counts, at commit, a transaction''s
 CREATE CONSTRAINT TRIGGER cycle_touches_bump AFTER INSERT ON cycle_touches
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_cycle_version();
 
-DO $$
+-- Per table, touch_<table>() names in cycle_touches the cycles of the rows
+-- a statement wrote (the transition table "changed"): plan says whether the
+-- table is part of the plan, query gives the cycle id of each row. A
+-- function of its own per table keeps the query's plan cached.
+DO $do$
 DECLARE
     t record;
     op text;
@@ -103,11 +91,27 @@ BEGIN
         ('indicator_values', false, 'SELECT p.cycle_id FROM changed x JOIN periods p ON p.id = x.period_id'),
         ('progress_reports', false, 'SELECT p.cycle_id FROM changed x JOIN periods p ON p.id = x.period_id')
     ) AS v (tab, plan, query) LOOP
+        EXECUTE format($f$
+            CREATE FUNCTION %I() RETURNS trigger LANGUAGE plpgsql AS $body$
+            BEGIN
+                %s
+                INSERT INTO cycle_touches (txid, cycle_id, plan)
+                SELECT DISTINCT txid_current(), c, %L::boolean FROM (%s) t (c) WHERE c IS NOT NULL
+                ON CONFLICT DO NOTHING;
+                RETURN NULL;
+            END
+            $body$
+            $f$, 'touch_' || t.tab,
+            -- A new cycle gets its counters.
+            CASE t.tab WHEN 'cycles' THEN 'IF TG_OP = ''INSERT'' THEN INSERT INTO cycle_versions (cycle_id, data, plan) SELECT id, 1, 1 FROM changed; END IF;' ELSE '' END,
+            t.plan, t.query);
+        EXECUTE format('COMMENT ON FUNCTION %I() IS %L', 'touch_' || t.tab,
+            'Notes in cycle_touches the cycles whose rows of ' || t.tab || ' a statement wrote (statement trigger, migration 000022).');
         FOREACH op IN ARRAY ARRAY['INSERT', 'UPDATE', 'DELETE'] LOOP
             EXECUTE format('CREATE TRIGGER %I AFTER %s ON %I REFERENCING %s TABLE AS changed '
-                'FOR EACH STATEMENT EXECUTE FUNCTION touch_cycles(%L, %L)',
-                t.tab || '_touch_' || lower(op), op, t.tab, CASE op WHEN 'DELETE' THEN 'OLD' ELSE 'NEW' END, t.plan, t.query);
+                'FOR EACH STATEMENT EXECUTE FUNCTION %I()',
+                t.tab || '_touch_' || lower(op), op, t.tab, CASE op WHEN 'DELETE' THEN 'OLD' ELSE 'NEW' END, 'touch_' || t.tab);
         END LOOP;
     END LOOP;
 END
-$$;
+$do$;
