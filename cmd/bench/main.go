@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"slices"
+	"strings"
 	"time"
 
 	"traguardo/internal/bench"
@@ -28,9 +30,23 @@ func main() {
 	duration := flag.Duration("duration", 5*time.Second, "how long each page is driven")
 	dir := flag.String("dir", ".data/bench-pg", "directory of the private PostgreSQL (emptied first)")
 	out := flag.String("out", "", "Markdown file (BENCHMARKS.md) whose figures, below the line "+marker+", the run replaces")
-	pagesOnly := flag.Bool("pages-only", false, "measure the pages only (no save, import, report)")
+	only := flag.String("only", "", "comma-separated parts to measure ("+strings.Join(bench.Parts, ", ")+"), all when empty; not with -out")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (application and clients) to this file")
 	flag.Parse()
+	var parts []string
+	if *only != "" {
+		parts = strings.Split(*only, ",")
+		for _, p := range parts {
+			if !slices.Contains(bench.Parts, p) {
+				fmt.Fprintf(os.Stderr, "bench: -only: unknown part %q (parts: %s)\n", p, strings.Join(bench.Parts, ", "))
+				os.Exit(2)
+			}
+		}
+		if *out != "" {
+			fmt.Fprintln(os.Stderr, "bench: -only measures a part of the run: it does not write -out, whose figures are of a whole run")
+			os.Exit(2)
+		}
+	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
@@ -43,7 +59,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	res, err := bench.Run(ctx, bench.Options{Dir: *dir, Scale: demo.Scale{Objectives: *objectives, Centres: *centres, Users: *users},
-		Duration: *duration, PagesOnly: *pagesOnly, Log: os.Stderr})
+		Duration: *duration, Only: parts, Log: os.Stderr})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		pprof.StopCPUProfile()

@@ -56,11 +56,19 @@ type Options struct {
 	// ReportSizes are the plan sizes (objectives) the report is built at
 	// (default 25, 100, 400, 1600).
 	ReportSizes []int
-	// PagesOnly skips the save, the import and the report (for profiling
-	// the pages).
-	PagesOnly bool
+	// Only are the parts measured (Parts' names), all when empty: a part
+	// alone, for profiling or before and after a change to it.
+	Only []string
 	// Log receives the progress (default: discarded).
 	Log io.Writer
+}
+
+// Parts are the parts of a run, in order.
+var Parts = []string{"pages", "saves", "import", "report"}
+
+// runs says whether the part is measured.
+func (o *Options) runs(part string) bool {
+	return len(o.Only) == 0 || slices.Contains(o.Only, part)
 }
 
 func (o *Options) defaults() {
@@ -247,6 +255,9 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	vars := strings.NewReplacer("{year}", fmt.Sprint(c.Year), "{centre}", fmt.Sprint(c.Centres[len(c.Centres)/2].ID),
 		"{objective}", fmt.Sprint(c.Centres[len(c.Centres)/2].Objectives[0].ID))
 	for _, p := range Pages {
+		if !opt.runs("pages") {
+			break
+		}
 		s, err := env.page(ctx, appURL, ceilingURL, ceiling, readerClients, p, vars.Replace(p.Path), opt.Duration)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p.Name, err)
@@ -255,25 +266,26 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		res.Pages = append(res.Pages, s)
 	}
 
-	if opt.PagesOnly {
-		return res, nil
+	if opt.runs("saves") {
+		logf("signing in %d managers", opt.Savers)
+		res.Save, err = env.saves(ctx, appURL, c, accounts, opt.Savers, opt.Duration)
+		if err != nil {
+			return nil, fmt.Errorf("monitoring save: %w", err)
+		}
+		logf("%s", res.Save.line())
 	}
-	logf("signing in %d managers", opt.Savers)
-	res.Save, err = env.saves(ctx, appURL, c, accounts, opt.Savers, opt.Duration)
-	if err != nil {
-		return nil, fmt.Errorf("monitoring save: %w", err)
+	if opt.runs("import") {
+		res.Import, err = env.imports(ctx, appURL, opt)
+		if err != nil {
+			return nil, fmt.Errorf("import: %w", err)
+		}
+		logf("%s", res.Import.line())
 	}
-	logf("%s", res.Save.line())
-
-	res.Import, err = env.imports(ctx, appURL, opt)
-	if err != nil {
-		return nil, fmt.Errorf("import: %w", err)
-	}
-	logf("%s", res.Import.line())
-
-	res.Reports, res.ReportNote, err = env.reports(ctx, opt)
-	if err != nil {
-		return nil, fmt.Errorf("report: %w", err)
+	if opt.runs("report") {
+		res.Reports, res.ReportNote, err = env.reports(ctx, opt)
+		if err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
 	}
 	return res, nil
 }

@@ -24,15 +24,25 @@ func (s *Server) objectiveTarget(r *http.Request) (*plan.Cycle, *plan.Centre, *p
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	id, err := idParam(r, "id")
+	ce, o, err := objectiveIn(r, c)
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	return c, ce, o, nil
+}
+
+// objectiveIn is the objective {id} of the URL in the cycle c, with its
+// centre; an objective of another cycle is missing.
+func objectiveIn(r *http.Request, c *plan.Cycle) (*plan.Centre, *plan.Objective, error) {
+	id, err := idParam(r, "id")
+	if err != nil {
+		return nil, nil, err
+	}
 	ce, o, ok := c.ObjectiveByID(id)
 	if !ok {
-		return nil, nil, nil, notFound("L'obiettivo richiesto non esiste in questo ciclo.")
+		return nil, nil, notFound("L'obiettivo richiesto non esiste in questo ciclo.")
 	}
-	return c, ce, o, nil
+	return ce, o, nil
 }
 
 func objectiveFormOf(o *plan.Objective) pages.ObjectiveForm {

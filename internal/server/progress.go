@@ -63,7 +63,16 @@ func (s *Server) entryState(ctx context.Context, year int, periodID int64, centr
 // corrects as the director; anyone else is refused. An objective or a
 // period of another cycle is missing.
 func (s *Server) progressTarget(r *http.Request) (*plan.Cycle, *plan.Centre, *plan.Objective, plan.Period, bool, error) {
-	c, ce, o, err := s.objectiveTarget(r)
+	c, err := s.loadCycle(r)
+	if err != nil {
+		return nil, nil, nil, plan.Period{}, false, err
+	}
+	return progressTargetIn(r, c)
+}
+
+// progressTargetIn is progressTarget in the cycle c of the URL.
+func progressTargetIn(r *http.Request, c *plan.Cycle) (*plan.Cycle, *plan.Centre, *plan.Objective, plan.Period, bool, error) {
+	ce, o, err := objectiveIn(r, c)
 	if err != nil {
 		return nil, nil, nil, plan.Period{}, false, err
 	}
@@ -289,6 +298,14 @@ func foreignFields(r *http.Request, o *plan.Objective) bool {
 // period: to the centre's manager while the period's entry is open, and to
 // the director, who corrects (audited as a correction).
 func (s *Server) progressEntry(w http.ResponseWriter, r *http.Request) error {
+	var tried error
+	if r.Method == http.MethodPost {
+		saved, err := s.progressSave(w, r)
+		if saved {
+			return nil
+		}
+		tried = err
+	}
 	c, ce, o, period, correction, err := s.progressTarget(r)
 	if err != nil {
 		return err
@@ -337,15 +354,11 @@ func (s *Server) progressEntry(w http.ResponseWriter, r *http.Request) error {
 		return &store.Conflict{Message: v.Closed}
 	}
 	var p plan.ObjectiveProgress
-	save := s.store.SaveProgress
-	if correction {
-		save = func(ctx context.Context, ch store.Change, objectiveID, periodID int64, p plan.ObjectiveProgress) error {
-			ids, err := s.store.CorrectProgress(ctx, ch, objectiveID, periodID, p, self)
-			if err == nil {
-				s.mailNotifications(ids)
-			}
-			return err
-		}
+	save := s.progressSaver(correction, self)
+	if tried != nil {
+		// The save was tried on the plan (progressSave) and refused: the
+		// form is shown again on the cycle as it stands, with why.
+		save = func(context.Context, store.Change, int64, int64, plan.ObjectiveProgress) error { return tried }
 	}
 	return s.servePlanForm(w, r, planForm{
 		page:     func() templ.Component { return pages.ProgressEdit(v) },
@@ -358,10 +371,69 @@ func (s *Server) progressEntry(w http.ResponseWriter, r *http.Request) error {
 			p = s.parseProgress(r, c.Year, o, &v)
 		},
 		save: func(ch store.Change) (string, string, error) {
-			return self, "Avanzamento salvato come bozza.", save(r.Context(), ch, o.ID, period.ID, p)
+			return self, progressSaved, save(r.Context(), ch, o.ID, period.ID, p)
 		},
 		conflictField: onField(""),
 	})
+}
+
+// progressSaved is the message after a save of the entry form.
+const progressSaved = "Avanzamento salvato come bozza."
+
+// progressSaver saves an objective's progress: the manager's draft, or the
+// director's correction, which mails the centre's managers; self is the
+// entry's page.
+func (s *Server) progressSaver(correction bool, self string) func(context.Context, store.Change, int64, int64, plan.ObjectiveProgress) error {
+	if !correction {
+		return s.store.SaveProgress
+	}
+	return func(ctx context.Context, ch store.Change, objectiveID, periodID int64, p plan.ObjectiveProgress) error {
+		ids, err := s.store.CorrectProgress(ctx, ch, objectiveID, periodID, p, self)
+		if err == nil {
+			s.mailNotifications(ids)
+		}
+		return err
+	}
+}
+
+// progressSave is the usual POST of the entry form, saved on the cycle's
+// plan as this server keeps it (store.PlanCycle: no reading of the whole
+// cycle again after other managers' saves): the form is read by the
+// plan's rules and saved, whose transaction judges the entry's state and
+// the version on what it reads itself. True once saved (the user is sent
+// on). Otherwise nothing is written, and progressEntry shows the form
+// again on the cycle as it stands: with the fields in error, or with the
+// store's refusal, which progressSave returns.
+func (s *Server) progressSave(w http.ResponseWriter, r *http.Request) (bool, error) {
+	year, err := yearParam(r)
+	if err != nil {
+		return false, nil
+	}
+	c, err := s.store.PlanCycle(r.Context(), year)
+	if err != nil {
+		return false, nil
+	}
+	c, _, o, period, correction, err := progressTargetIn(r, c)
+	if err != nil {
+		return false, nil
+	}
+	v := pages.ProgressView{Errors: components.FieldErrors{}}
+	progressFormOf(c, o, period.EndsOn, &v)
+	if err := r.ParseForm(); err != nil {
+		return false, nil
+	}
+	p := s.parseProgress(r, c.Year, o, &v)
+	if len(v.Errors) > 0 {
+		return false, nil
+	}
+	self := paths.Progress(c.Year, o.ID, period.ID)
+	ch := change(r, nil)
+	ch.Version = formVersion(r)
+	if err := s.progressSaver(correction, self)(r.Context(), ch, o.ID, period.ID, p); err != nil {
+		return false, err
+	}
+	s.seeOther(w, r, self, progressSaved)
+	return true, nil
 }
 
 // currentCycle is the cycle of this year, or else the latest one (0 when

@@ -38,7 +38,12 @@ func (f *progressFixture) judgeFirst(t *testing.T) {
 
 func newProgressFixture(t *testing.T) *progressFixture {
 	t.Helper()
-	e := newSecEnv(t, server.Config{})
+	return newProgressFixtureOn(t, newSecEnv(t, server.Config{}))
+}
+
+// newProgressFixtureOn is newProgressFixture in the environment e.
+func newProgressFixtureOn(t *testing.T, e *secEnv) *progressFixture {
+	t.Helper()
 	f := &progressFixture{e: e}
 	ctx := context.Background()
 	if err := e.pool.QueryRow(ctx, `

@@ -2,7 +2,6 @@ package store
 
 import (
 	"errors"
-	"slices"
 	"sync"
 	"time"
 
@@ -10,12 +9,13 @@ import (
 )
 
 // cycleCache keeps, per process, the cycles LoadCycle read, each with the
-// data version (table data_version) its snapshot held. Every write to what
-// a cycle is loaded from bumps that version in its own transaction (the
-// triggers of migration 000011), so a cycle whose version is still the
-// database's is the cycle as stored: LoadCycle checks it with one query and
-// reads again only after a write, by any server. Servers share nothing but
-// PostgreSQL; each keeps its own cache.
+// counters of its cycle (table cycle_versions) that its snapshot held.
+// Every write to what a cycle is loaded from bumps that cycle's data
+// counter in its own transaction (the triggers of migration 000022), and a
+// write to its plan its plan counter too, so a cycle whose data counter is
+// still the database's is the cycle as stored: LoadCycle checks it with one
+// query and reads again only after a write to that cycle, by any server.
+// Servers share nothing but PostgreSQL; each keeps its own cache.
 //
 // A cached cycle is never handed out: callers get a deep copy, which they
 // may evaluate at another period or change. With it the cache keeps the
@@ -24,18 +24,22 @@ import (
 type cycleCache struct {
 	mu     sync.Mutex
 	byYear map[int]*keptCycle
-	// years are the years of the cycles that exist at yearsVersion, read
-	// with the last cycle loaded: a page asking for a cycle that does not
-	// exist (the year before the first) costs no load while they hold.
-	years        []int
-	yearsVersion int64
+}
+
+// cycleVersion is where a cycle stands: its id (a cycle deleted and made
+// again has another), the count of writes to its data, and that count at
+// the last write to its plan.
+type cycleVersion struct {
+	cycle int64
+	data  int64
+	plan  int64
 }
 
 // keptCycle is a cycle as read at version, and the figures computed from
 // it, by key, for one day (today): figures of another day go when asked
 // for a new one, since "da rilevare" depends on today.
 type keptCycle struct {
-	version int64
+	version cycleVersion
 	cycle   *plan.Cycle
 
 	mu      sync.Mutex
@@ -51,53 +55,34 @@ type figure struct {
 	err   error
 }
 
-// get returns the kept cycle of year read at version, or nil. The caller
+// get returns the kept cycle of year read at version v, or nil; with
+// planOnly, one read at the same plan (its data may be older). The caller
 // must not change its cycle.
-func (c *cycleCache) get(year int, version int64) *keptCycle {
+func (c *cycleCache) get(year int, v cycleVersion, planOnly bool) *keptCycle {
 	c.mu.Lock()
 	e, ok := c.byYear[year]
 	c.mu.Unlock()
-	if !ok || e.version != version {
+	switch {
+	case !ok || e.version.cycle != v.cycle:
 		return nil
+	case e.version.data == v.data, planOnly && e.version.plan == v.plan:
+		return e
 	}
-	return e
+	return nil
 }
 
-// put keeps cycle as read at version, unless a newer read is kept already,
-// and returns it kept (or, if not kept, wrapped alike). It keeps cycle
-// itself: the caller hands out copies only.
-func (c *cycleCache) put(year int, version int64, cycle *plan.Cycle) *keptCycle {
-	k := &keptCycle{version: version, cycle: cycle}
+// put keeps cycle as read at version v, unless a newer read of the same
+// cycle is kept already, and returns it kept (or, if not kept, wrapped
+// alike). It keeps cycle itself: the caller hands out copies only.
+func (c *cycleCache) put(year int, v cycleVersion, cycle *plan.Cycle) *keptCycle {
+	k := &keptCycle{version: v, cycle: cycle}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e, ok := c.byYear[year]; ok && e.version > version {
+	if e, ok := c.byYear[year]; ok && e.version.cycle == v.cycle && e.version.data > v.data {
 		return k
-	}
-	// Cycles of older versions go: only current ones are ever served.
-	for y, e := range c.byYear {
-		if e.version < version {
-			delete(c.byYear, y)
-		}
 	}
 	c.byYear[year] = k
 	return k
-}
-
-// putYears keeps the years of the cycles that exist at version, unless
-// those of a newer version are kept.
-func (c *cycleCache) putYears(version int64, years []int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if version >= c.yearsVersion {
-		c.years, c.yearsVersion = years, version
-	}
-}
-
-// absent says whether the cycle of year is known not to exist at version.
-func (c *cycleCache) absent(year int, version int64) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.yearsVersion == version && !slices.Contains(c.years, year)
 }
 
 // figure returns the value build computes from a copy of the kept cycle

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -20,6 +19,21 @@ import (
 // caller's to change.
 func (s *Store) LoadCycle(ctx context.Context, year int) (*plan.Cycle, error) {
 	k, err := s.keptCycle(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	return k.cycle.Clone(), nil
+}
+
+// PlanCycle is LoadCycle for a save that needs the cycle's plan as it
+// stands, not its figures: a kept cycle whose plan is current serves even
+// after writes to the cycle's data since (progress saved by others), so
+// managers saving at once do not each read the whole cycle again. Its
+// data (values, reports, states) may be older than the database's: a save
+// judges nothing on them (its transaction reads what it is judged on), and
+// a page shown with them reads LoadCycle. The cycle is the caller's.
+func (s *Store) PlanCycle(ctx context.Context, year int) (*plan.Cycle, error) {
+	k, err := s.kept(ctx, year, true)
 	if err != nil {
 		return nil, err
 	}
@@ -45,20 +59,23 @@ func (s *Store) CycleFigures(ctx context.Context, year int, day time.Time, key s
 // keptCycle is the kept cycle of year if still current, else loaded and
 // kept. Its cycle is not to be changed.
 func (s *Store) keptCycle(ctx context.Context, year int) (*keptCycle, error) {
-	var version int64
-	if err := s.pool.QueryRow(ctx, `SELECT n FROM data_version`).Scan(&version); err != nil {
+	return s.kept(ctx, year, false)
+}
+
+// kept is keptCycle; with planOnly, a kept cycle whose plan is current
+// serves even if its data is not (see PlanCycle).
+func (s *Store) kept(ctx context.Context, year int, planOnly bool) (*keptCycle, error) {
+	v, err := cycleVersionOf(ctx, s.pool, year)
+	if err != nil {
 		return nil, err
 	}
-	if k := s.cycles.get(year, version); k != nil {
+	if k := s.cycles.get(year, v, planOnly); k != nil {
 		return k, nil
-	}
-	if s.cycles.absent(year, version) {
-		return nil, fmt.Errorf("cycle %d: %w", year, ErrNotFound)
 	}
 	// The requests that find the same version gone stale load the cycle
 	// once between them (the first one's load, begun after it read the
 	// version: its snapshot holds that version or a later one).
-	k, err, _ := s.loads.Do(fmt.Sprintf("%d@%d", year, version), func() (any, error) {
+	k, err, _ := s.loads.Do(fmt.Sprintf("%d@%d.%d", year, v.cycle, v.data), func() (any, error) {
 		return s.loadAndKeep(context.WithoutCancel(ctx), year)
 	})
 	if err != nil {
@@ -67,24 +84,33 @@ func (s *Store) keptCycle(ctx context.Context, year int) (*keptCycle, error) {
 	return k.(*keptCycle), nil
 }
 
-// loadAndKeep reads the cycle of year with the data version of its
-// snapshot, and keeps it in the cache.
+// cycleVersionOf is where the cycle of year stands (migration 000022);
+// ErrNotFound when there is no such cycle.
+func cycleVersionOf(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, year int) (cycleVersion, error) {
+	var v cycleVersion
+	err := q.QueryRow(ctx, `
+		SELECT v.cycle_id, v.data, v.plan FROM cycles c JOIN cycle_versions v ON v.cycle_id = c.id WHERE c.year = $1`,
+		year).Scan(&v.cycle, &v.data, &v.plan)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return v, fmt.Errorf("cycle %d: %w", year, ErrNotFound)
+	}
+	return v, err
+}
+
+// loadAndKeep reads the cycle of year with the version of its snapshot,
+// and keeps it in the cache.
 func (s *Store) loadAndKeep(ctx context.Context, year int) (*keptCycle, error) {
 	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead})
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback(ctx)
-	// The version the snapshot holds: what is read below is of it; and the
-	// years of the cycles that exist in it.
-	var version int64
-	var years []int
-	if err := tx.QueryRow(ctx, `SELECT n, coalesce((SELECT array_agg(year) FROM cycles), '{}') FROM data_version`).Scan(&version, &years); err != nil {
+	// The version the snapshot holds: what is read below is of it.
+	v, err := cycleVersionOf(ctx, tx, year)
+	if err != nil {
 		return nil, err
-	}
-	s.cycles.putYears(version, years)
-	if !slices.Contains(years, year) {
-		return nil, fmt.Errorf("cycle %d: %w", year, ErrNotFound)
 	}
 	c, err := loadCycleTx(ctx, tx, year, 0, s.today())
 	if err != nil {
@@ -93,7 +119,7 @@ func (s *Store) loadAndKeep(ctx context.Context, year int) (*keptCycle, error) {
 	if err := tx.Commit(ctx); err != nil {
 		return nil, err
 	}
-	return s.cycles.put(year, version, c), nil
+	return s.cycles.put(year, v, c), nil
 }
 
 // loadCycleTx is the one reader of a cycle's rows: LoadCycle (and through

@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -32,147 +34,62 @@ func (s *Store) CorrectProgress(ctx context.Context, ch Change, objectiveID, per
 }
 
 // saveProgress writes p as the objective's progress at the period, in one
-// transaction under the cycle's lock (shared) and the objective's, read at ch.Version (0: never saved).
-// The period must be of the objective's cycle, and every indicator and
-// activity of p the objective's (else ErrNotFound); the period's entry must
-// be open for the objective's centre unless correct. A value with nothing
-// (no value, not "non rilevabile") and an activity with no months and no
-// reason are removed. One audit record says what the progress was and is.
+// transaction under the cycle's lock (shared) and the objective's, read at
+// ch.Version (0: never saved). The period must be of the objective's cycle,
+// and every indicator and activity of p the objective's (else
+// ErrNotFound); the period's entry must be open for the objective's centre
+// unless correct. A value with nothing (no value, not "non rilevabile")
+// and an activity with no months and no reason are removed. One audit
+// record says what the progress was and is.
+//
+// It reads and writes the objective alone, in four statements whatever
+// its size: one reads and locks what the save is judged on (progressRead),
+// one writes the values, the activities, the report and the audit record
+// at once (progressWrite), and the transaction's begin and commit. The
+// director's correction adds the notification of the centre's managers.
 func (s *Store) saveProgress(ctx context.Context, ch Change, objectiveID, periodID int64, p plan.ObjectiveProgress, correction *string) ([]int64, error) {
 	correct := correction != nil
 	var notified []int64
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var cycleID int64
-		var centre domain.CycleCentreID
-		err := tx.QueryRow(ctx, `SELECT cycle_id, cycle_centre_id FROM objectives WHERE id = $1`, objectiveID).Scan(&cycleID, &centre)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("objective %d: %w", objectiveID, ErrNotFound)
-		}
+		st, err := readProgress(ctx, tx, objectiveID, periodID)
 		if err != nil {
 			return err
 		}
-		// The cycle shared (plan changes, which take it exclusively, wait
-		// for the saves and the saves for them), the objective exclusively:
-		// the saves of one objective run one at a time, those of different
-		// objectives at once.
-		if _, err := tx.Exec(ctx, `SELECT 1 FROM cycles WHERE id = $1 FOR SHARE`, cycleID); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `SELECT 1 FROM objectives WHERE id = $1 FOR NO KEY UPDATE`, objectiveID); err != nil {
-			return err
-		}
-		var n int
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM periods WHERE id = $1 AND cycle_id = $2`, periodID, cycleID).Scan(&n); err != nil {
-			return err
-		}
-		if n == 0 {
-			return fmt.Errorf("period %d of objective %d: %w", periodID, objectiveID, ErrNotFound)
-		}
 		if !correct {
-			e, err := EntryStateTx(ctx, tx, periodID, centre, s.today())
-			if err != nil {
-				return err
-			}
-			if !e.Open {
+			if e := plan.Entry(st.entry, s.today()); !e.Open {
 				return &Conflict{Message: e.Message()}
 			}
 		}
-		var id int64
-		var current int
-		err = tx.QueryRow(ctx, `SELECT id, version FROM progress_reports WHERE objective_id = $1 AND period_id = $2 FOR UPDATE`,
-			objectiveID, periodID).Scan(&id, &current)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return err
-		}
-		if current != ch.Version {
+		if st.Version != ch.Version {
 			var edits []Edit
-			if id != 0 {
-				if edits, err = editsSince(ctx, tx, audit.Progress, id, ch.Version); err != nil {
+			if st.ReportID != 0 {
+				if edits, err = editsSince(ctx, tx, audit.Progress, st.ReportID, ch.Version); err != nil {
 					return err
 				}
 			}
-			return &StaleError{Entity: audit.Progress, ID: id, Read: ch.Version, Version: current, Edits: edits}
+			return &StaleError{Entity: audit.Progress, ID: st.ReportID, Read: ch.Version, Version: st.Version, Edits: edits}
 		}
-		old, err := progressSnapshot(ctx, tx, objectiveID, periodID)
+		now, err := st.with(objectiveID, p)
 		if err != nil {
 			return err
 		}
-		for _, v := range p.Values {
-			var tag interface{ RowsAffected() int64 }
-			if v.Value == nil && !v.NotMeasurable {
-				tag, err = tx.Exec(ctx, `
-					SELECT 1 FROM indicators WHERE id = $1 AND objective_id = $2`, v.IndicatorID, objectiveID)
-				if err == nil && tag.RowsAffected() == 1 {
-					_, err = tx.Exec(ctx, `DELETE FROM indicator_values WHERE indicator_id = $1 AND period_id = $2`, v.IndicatorID, periodID)
-				}
-			} else {
-				tag, err = tx.Exec(ctx, `
-					INSERT INTO indicator_values (indicator_id, period_id, value, not_measurable, reason)
-					SELECT i.id, $2, $3, $4, $5 FROM indicators i WHERE i.id = $1 AND i.objective_id = $6
-					ON CONFLICT (indicator_id, period_id) DO UPDATE
-					SET value = EXCLUDED.value, not_measurable = EXCLUDED.not_measurable, reason = EXCLUDED.reason`,
-					v.IndicatorID, periodID, v.Value, v.NotMeasurable, nullString(strings.TrimSpace(v.Reason)), objectiveID)
-			}
-			if err != nil {
-				return conflictFrom(err)
-			}
-			if tag.RowsAffected() == 0 {
-				return fmt.Errorf("indicator %d of objective %d: %w", v.IndicatorID, objectiveID, ErrNotFound)
-			}
+		old := st.snapshot(objectiveID, periodID)
+		action := audit.SaveProgress
+		if correct {
+			action = audit.CorrectProgress
 		}
-		for _, a := range p.Activities {
-			var tag interface{ RowsAffected() int64 }
-			reason := strings.TrimSpace(a.Reason)
-			if a.Actual.IsEmpty() && reason == "" {
-				tag, err = tx.Exec(ctx, `SELECT 1 FROM activities WHERE id = $1 AND objective_id = $2`, a.ActivityID, objectiveID)
-				if err == nil && tag.RowsAffected() == 1 {
-					_, err = tx.Exec(ctx, `DELETE FROM activity_progress WHERE activity_id = $1 AND period_id = $2`, a.ActivityID, periodID)
-				}
-			} else {
-				tag, err = tx.Exec(ctx, `
-					INSERT INTO activity_progress (activity_id, period_id, actual_from, actual_to, actual_annual, reason)
-					SELECT a.id, $2, $3, $4, $5, $6 FROM activities a WHERE a.id = $1 AND a.objective_id = $7
-					ON CONFLICT (activity_id, period_id) DO UPDATE
-					SET actual_from = EXCLUDED.actual_from, actual_to = EXCLUDED.actual_to,
-					    actual_annual = EXCLUDED.actual_annual, reason = EXCLUDED.reason`,
-					a.ActivityID, periodID, monthDate(a.Actual.From), monthDate(a.Actual.To), a.Actual.Annual, nullString(reason), objectiveID)
-			}
-			if err != nil {
-				return conflictFrom(err)
-			}
-			if tag.RowsAffected() == 0 {
-				return fmt.Errorf("activity %d of objective %d: %w", a.ActivityID, objectiveID, ErrNotFound)
-			}
-		}
-		if err := tx.QueryRow(ctx, `
-			INSERT INTO progress_reports (objective_id, period_id, status, text_html) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (objective_id, period_id) DO UPDATE
-			SET status = EXCLUDED.status, text_html = EXCLUDED.text_html, version = progress_reports.version + 1
-			RETURNING id`, objectiveID, periodID, nullString(string(p.Status)), p.TextHTML).Scan(&id); err != nil {
-			return conflictFrom(err)
-		}
-		now, err := progressSnapshot(ctx, tx, objectiveID, periodID)
-		if err != nil {
+		if err := now.write(ctx, tx, ch.Actor, action, objectiveID, periodID, old); err != nil {
 			return err
 		}
 		if !correct {
-			return record(ctx, tx, ch.Actor, audit.SaveProgress, audit.Progress, id, old, now)
+			return nil
 		}
-		if err := record(ctx, tx, ch.Actor, audit.CorrectProgress, audit.Progress, id, old, now); err != nil {
-			return err
-		}
-		managers, err := CentreManagers(ctx, tx, centre)
+		managers, err := CentreManagers(ctx, tx, st.centre)
 		if err != nil {
 			return err
 		}
-		var objective int
-		var end time.Time
-		if err := tx.QueryRow(ctx, `SELECT o.number, pe.ends_on FROM objectives o, periods pe WHERE o.id = $1 AND pe.id = $2`,
-			objectiveID, periodID).Scan(&objective, &end); err != nil {
-			return err
-		}
-		text := fmt.Sprintf("Il direttore ha corretto l'avanzamento dell'obiettivo %d al %s.", objective, end.Format("02/01/2006"))
-		if changed := progressChanges(old, now); changed != "" {
+		text := fmt.Sprintf("Il direttore ha corretto l'avanzamento dell'obiettivo %d al %s.", st.number, st.EndsOn.Format("02/01/2006"))
+		if changed := progressChanges(old, now.snapshot(objectiveID, periodID)); changed != "" {
 			text += " Valori cambiati: " + changed + "."
 		} else {
 			text += " Nessun valore è cambiato."
@@ -183,81 +100,265 @@ func (s *Store) saveProgress(ctx context.Context, ch Change, objectiveID, period
 	return notified, err
 }
 
-// progressSnapshot is an objective's progress at a period as the audit log
-// keeps it, as data: the report's fields, each indicator's entry (its name
-// and unit, the value or "non rilevabile", the reason) and each activity's
-// actual months (its position, the months, the reason), in the plan's
-// order. The Registro writes them in Italian.
-func progressSnapshot(ctx context.Context, tx pgx.Tx, objectiveID, periodID int64) (audit.Snapshot, error) {
-	var endsOn time.Time
-	var status *string
-	var text string
-	var version int
+// progressState is an objective's progress at a period as stored (or as
+// a save is about to store it), with what the audit snapshot names it by:
+// each indicator's name and unit, each activity's position, in the plan's
+// order. readProgress reads it with the facts a save is judged on.
+type progressState struct {
+	EndsOn     time.Time
+	Year       int
+	ReportID   int64
+	Version    int
+	Status     *string
+	TextHTML   string
+	Indicators []indicatorProgress
+	Activities []activityProgress
+
+	// What the save is judged on, not part of the progress.
+	centre domain.CycleCentreID
+	number int
+	entry  plan.EntryFacts
+}
+
+// indicatorProgress is an indicator of the objective and its value at the
+// period; Has is false when it has none.
+type indicatorProgress struct {
+	ID            int64    `json:"id"`
+	Name          string   `json:"name"`
+	Unit          string   `json:"unit"`
+	Has           bool     `json:"has"`
+	Value         *float64 `json:"value"`
+	NotMeasurable bool     `json:"not_measurable"`
+	Reason        string   `json:"reason"`
+}
+
+// activityProgress is an activity of the objective and its actual months
+// at the period; Has is false when it has none.
+type activityProgress struct {
+	ID       int64      `json:"id"`
+	Position int        `json:"position"`
+	Has      bool       `json:"has"`
+	From     *time.Time `json:"from"`
+	To       *time.Time `json:"to"`
+	Annual   bool       `json:"annual"`
+	Reason   string     `json:"reason"`
+}
+
+// readProgress reads, in one statement, the objective's progress at the
+// period and the facts its save is judged on, taking the locks of a save:
+// the cycle shared (plan changes, which take it exclusively, wait for the
+// saves and the saves for them), the objective exclusively (the saves of
+// one objective run one at a time, those of different objectives at once)
+// and the submission of the centre's period shared (sending and reviewing
+// it, which take it exclusively, wait for the saves). ErrNotFound when the
+// objective does not exist or the period is not of its cycle.
+func readProgress(ctx context.Context, tx pgx.Tx, objectiveID, periodID int64) (*progressState, error) {
+	st := &progressState{}
+	var state *string
+	var until *time.Time
+	var hasPeriod bool
+	var rows []byte
 	err := tx.QueryRow(ctx, `
-		SELECT pe.ends_on, pr.status, coalesce(pr.text_html, ''), coalesce(pr.version, 0)
-		FROM periods pe LEFT JOIN progress_reports pr ON pr.period_id = pe.id AND pr.objective_id = $1
-		WHERE pe.id = $2`, objectiveID, periodID).Scan(&endsOn, &status, &text, &version)
+		SELECT o.cycle_centre_id, o.number, c.year, pe.id IS NOT NULL,
+		       coalesce(pe.ends_on, 'epoch'), coalesce(pe.opens_on, 'epoch'), coalesce(pe.closes_on, 'epoch'),
+		       (SELECT r.until FROM period_reopenings r WHERE r.period_id = pe.id AND r.cycle_centre_id = o.cycle_centre_id ORDER BY r.id DESC LIMIT 1),
+		       s.state, coalesce(pr.id, 0), coalesce(pr.version, 0), pr.status, coalesce(pr.text_html, ''),
+		       json_build_object(
+		           'indicators', coalesce((SELECT json_agg(json_build_object('id', i.id, 'name', i.name, 'unit', i.unit,
+		               'has', v.indicator_id IS NOT NULL, 'value', v.value, 'not_measurable', coalesce(v.not_measurable, false),
+		               'reason', coalesce(v.reason, '')) ORDER BY i.position)
+		               FROM indicators i LEFT JOIN indicator_values v ON v.indicator_id = i.id AND v.period_id = pe.id
+		               WHERE i.objective_id = o.id), '[]'),
+		           'activities', coalesce((SELECT json_agg(json_build_object('id', a.id, 'position', a.position,
+		               'has', ap.activity_id IS NOT NULL, 'from', ap.actual_from, 'to', ap.actual_to,
+		               'annual', coalesce(ap.actual_annual, false), 'reason', coalesce(ap.reason, '')) ORDER BY a.position)
+		               FROM activities a LEFT JOIN activity_progress ap ON ap.activity_id = a.id AND ap.period_id = pe.id
+		               WHERE a.objective_id = o.id), '[]'))
+		FROM objectives o JOIN cycles c ON c.id = o.cycle_id
+		LEFT JOIN periods pe ON pe.id = $2 AND pe.cycle_id = o.cycle_id
+		LEFT JOIN LATERAL (SELECT state FROM submissions WHERE period_id = pe.id AND cycle_centre_id = o.cycle_centre_id FOR SHARE) s ON true
+		LEFT JOIN progress_reports pr ON pr.objective_id = o.id AND pr.period_id = pe.id
+		WHERE o.id = $1
+		FOR SHARE OF c FOR NO KEY UPDATE OF o`, objectiveID, periodID).Scan(
+		&st.centre, &st.number, &st.Year, &hasPeriod, &st.EndsOn, &st.entry.OpensOn, &st.entry.ClosesOn,
+		&until, &state, &st.ReportID, &st.Version, &st.Status, &st.TextHTML, &rows)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, fmt.Errorf("objective %d: %w", objectiveID, ErrNotFound)
+	}
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.Query(ctx, `
-		SELECT i.name, i.unit, v.value, v.not_measurable, coalesce(v.reason, '')
-		FROM indicators i JOIN indicator_values v ON v.indicator_id = i.id AND v.period_id = $2
-		WHERE i.objective_id = $1 ORDER BY i.position`, objectiveID, periodID)
-	if err != nil {
-		return nil, err
+	if !hasPeriod {
+		return nil, fmt.Errorf("period %d of objective %d: %w", periodID, objectiveID, ErrNotFound)
 	}
-	values := []audit.Snapshot{}
-	for rows.Next() {
-		var name, unit, reason string
-		var value *float64
-		var nm bool
-		if err := rows.Scan(&name, &unit, &value, &nm, &reason); err != nil {
-			rows.Close()
+	if until != nil {
+		st.entry.ReopenedUntil = *until
+	}
+	if state != nil {
+		st.entry.State = plan.SubmissionState(*state)
+	}
+	var items struct {
+		Indicators []indicatorProgress `json:"indicators"`
+		Activities []struct {
+			activityProgress
+			From *string `json:"from"`
+			To   *string `json:"to"`
+		} `json:"activities"`
+	}
+	if err := json.Unmarshal(rows, &items); err != nil {
+		return nil, fmt.Errorf("progress of objective %d: %w", objectiveID, err)
+	}
+	st.Indicators = items.Indicators
+	for _, a := range items.Activities {
+		x := a.activityProgress
+		if x.From, err = jsonDate(a.From); err == nil {
+			x.To, err = jsonDate(a.To)
+		}
+		if err != nil {
 			return nil, err
 		}
-		values = append(values, audit.Snapshot{audit.KeyName: name, audit.KeyUnit: unit, audit.KeyValue: value,
-			audit.KeyNotMeasurable: nm, audit.KeyReason: reason})
+		st.Activities = append(st.Activities, x)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+	return st, nil
+}
+
+// jsonDate is a date as json_build_object writes it, "2023-09-01".
+func jsonDate(s *string) (*time.Time, error) {
+	if s == nil {
+		return nil, nil
 	}
-	rows, err = tx.Query(ctx, `
-		SELECT a.position, p.actual_from, p.actual_to, p.actual_annual, coalesce(p.reason, ''), c.year
-		FROM activities a JOIN activity_progress p ON p.activity_id = a.id AND p.period_id = $2
-		JOIN objectives o ON o.id = a.objective_id JOIN cycles c ON c.id = o.cycle_id
-		WHERE a.objective_id = $1 ORDER BY a.position`, objectiveID, periodID)
+	t, err := time.Parse(time.DateOnly, *s)
+	return &t, err
+}
+
+// with is the progress st becomes once p is saved: p's entries replace
+// the objective's own (the last one of an indicator or activity named
+// twice), an empty one removes it, and the report is p's at the next
+// version. An indicator or activity of p not the objective's is
+// ErrNotFound.
+func (st *progressState) with(objectiveID int64, p plan.ObjectiveProgress) (*progressState, error) {
+	now := *st
+	now.Indicators = slices.Clone(st.Indicators)
+	now.Activities = slices.Clone(st.Activities)
+	for _, v := range p.Values {
+		i := slices.IndexFunc(now.Indicators, func(x indicatorProgress) bool { return x.ID == v.IndicatorID })
+		if i < 0 {
+			return nil, fmt.Errorf("indicator %d of objective %d: %w", v.IndicatorID, objectiveID, ErrNotFound)
+		}
+		x := &now.Indicators[i]
+		x.Has = v.Value != nil || v.NotMeasurable
+		x.Value, x.NotMeasurable, x.Reason = nil, false, ""
+		if x.Has {
+			x.Value, x.NotMeasurable, x.Reason = v.Value, v.NotMeasurable, strings.TrimSpace(v.Reason)
+		}
+	}
+	for _, a := range p.Activities {
+		i := slices.IndexFunc(now.Activities, func(x activityProgress) bool { return x.ID == a.ActivityID })
+		if i < 0 {
+			return nil, fmt.Errorf("activity %d of objective %d: %w", a.ActivityID, objectiveID, ErrNotFound)
+		}
+		x := &now.Activities[i]
+		reason := strings.TrimSpace(a.Reason)
+		x.Has = !a.Actual.IsEmpty() || reason != ""
+		x.From, x.To, x.Annual, x.Reason = nil, nil, false, ""
+		if x.Has {
+			x.From, x.To, x.Annual, x.Reason = monthDate(a.Actual.From), monthDate(a.Actual.To), a.Actual.Annual, reason
+		}
+	}
+	now.Status, now.TextHTML = nullString(string(p.Status)), p.TextHTML
+	now.Version++ // a report not saved yet is at 0, and inserted at 1
+	return &now, nil
+}
+
+// write stores st as the objective's progress at the period with its audit
+// record (old is what it was), in one statement.
+func (st *progressState) write(ctx context.Context, tx pgx.Tx, a Actor, action audit.Action, objectiveID, periodID int64, old audit.Snapshot) error {
+	var dropValues, valueIDs, dropActs, actIDs []int64
+	var values []*float64
+	var nm, annual []bool
+	var valueReasons, actReasons []*string
+	var from, to []*time.Time
+	for _, v := range st.Indicators {
+		if !v.Has {
+			dropValues = append(dropValues, v.ID)
+			continue
+		}
+		valueIDs, values, nm, valueReasons = append(valueIDs, v.ID), append(values, v.Value), append(nm, v.NotMeasurable), append(valueReasons, nullString(v.Reason))
+	}
+	for _, x := range st.Activities {
+		if !x.Has {
+			dropActs = append(dropActs, x.ID)
+			continue
+		}
+		actIDs, from, to, annual, actReasons = append(actIDs, x.ID), append(from, x.From), append(to, x.To), append(annual, x.Annual), append(actReasons, nullString(x.Reason))
+	}
+	oldJSON, err := json.Marshal(old)
 	if err != nil {
-		return nil, err
+		return err
+	}
+	newJSON, err := json.Marshal(st.snapshot(objectiveID, periodID))
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `
+		WITH drop_values AS (
+		    DELETE FROM indicator_values WHERE period_id = $2 AND indicator_id = ANY($3::bigint[])
+		), set_values AS (
+		    INSERT INTO indicator_values (indicator_id, period_id, value, not_measurable, reason)
+		    SELECT u.id, $2, u.value, u.nm, u.reason FROM unnest($4::bigint[], $5::numeric[], $6::boolean[], $7::text[]) AS u (id, value, nm, reason)
+		    ON CONFLICT (indicator_id, period_id) DO UPDATE
+		    SET value = EXCLUDED.value, not_measurable = EXCLUDED.not_measurable, reason = EXCLUDED.reason
+		), drop_activities AS (
+		    DELETE FROM activity_progress WHERE period_id = $2 AND activity_id = ANY($8::bigint[])
+		), set_activities AS (
+		    INSERT INTO activity_progress (activity_id, period_id, actual_from, actual_to, actual_annual, reason)
+		    SELECT u.id, $2, u.f, u.t, u.annual, u.reason FROM unnest($9::bigint[], $10::date[], $11::date[], $12::boolean[], $13::text[]) AS u (id, f, t, annual, reason)
+		    ON CONFLICT (activity_id, period_id) DO UPDATE
+		    SET actual_from = EXCLUDED.actual_from, actual_to = EXCLUDED.actual_to,
+		        actual_annual = EXCLUDED.actual_annual, reason = EXCLUDED.reason
+		), report AS (
+		    INSERT INTO progress_reports (objective_id, period_id, status, text_html) VALUES ($1, $2, $14, $15)
+		    ON CONFLICT (objective_id, period_id) DO UPDATE
+		    SET status = EXCLUDED.status, text_html = EXCLUDED.text_html, version = progress_reports.version + 1
+		    RETURNING id
+		)
+		INSERT INTO audit_log (user_id, actor, action, entity, entity_id, old_value, new_value)
+		SELECT $16, $17, $18, $19, report.id, $20, $21 FROM report`,
+		objectiveID, periodID, dropValues, valueIDs, values, nm, valueReasons, dropActs, actIDs, from, to, annual, actReasons,
+		st.Status, st.TextHTML, a.UserID, a.Name, action, audit.Progress, oldJSON, newJSON)
+	return conflictFrom(err)
+}
+
+// snapshot is st as the audit log keeps it, as data: the report's fields,
+// each indicator's entry (its name and unit, the value or "non
+// rilevabile", the reason) and each activity's actual months (its
+// position, the months, the reason), in the plan's order. The Registro
+// writes them in Italian.
+func (st *progressState) snapshot(objectiveID, periodID int64) audit.Snapshot {
+	values := []audit.Snapshot{}
+	for _, v := range st.Indicators {
+		if v.Has {
+			values = append(values, audit.Snapshot{audit.KeyName: v.Name, audit.KeyUnit: v.Unit, audit.KeyValue: v.Value,
+				audit.KeyNotMeasurable: v.NotMeasurable, audit.KeyReason: v.Reason})
+		}
 	}
 	activities := []audit.Snapshot{}
-	for rows.Next() {
-		var pos, year int
-		var from, to *time.Time
-		var annual bool
-		var reason string
-		if err := rows.Scan(&pos, &from, &to, &annual, &reason, &year); err != nil {
-			rows.Close()
-			return nil, err
+	for _, x := range st.Activities {
+		if x.Has {
+			activities = append(activities, audit.Snapshot{audit.KeyPosition: x.Position, audit.KeyFrom: monthOf(x.From), audit.KeyTo: monthOf(x.To),
+				audit.KeyAnnual: x.Annual, audit.KeyYear: st.Year, audit.KeyReason: x.Reason})
 		}
-		activities = append(activities, audit.Snapshot{audit.KeyPosition: pos, audit.KeyFrom: monthOf(from), audit.KeyTo: monthOf(to),
-			audit.KeyAnnual: annual, audit.KeyYear: year, audit.KeyReason: reason})
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	return audit.Snapshot{
 		audit.KeyObjectiveID: objectiveID,
 		audit.KeyPeriodID:    periodID,
-		audit.KeyEndsOn:      endsOn.Format(time.DateOnly),
-		audit.KeyStatus:      deref(status),
-		audit.KeyTextHTML:    text,
+		audit.KeyEndsOn:      st.EndsOn.Format(time.DateOnly),
+		audit.KeyStatus:      deref(st.Status),
+		audit.KeyTextHTML:    st.TextHTML,
 		audit.KeyValues:      values,
 		audit.KeyActivities:  activities,
-		audit.KeyVersion:     version,
-	}, nil
+		audit.KeyVersion:     st.Version,
+	}
 }
 
 // monthOf is a month as a snapshot keeps it, "2023-09"; nil for none.

@@ -208,3 +208,67 @@ func TestStore_CorrectProgressSaysWhatChanged(t *testing.T) {
 		t.Errorf("another centre's manager got %d notifications", n)
 	}
 }
+
+// TestStore_SaveProgressAuditSnapshots: the audit record of a save says
+// what the progress became as the database then holds it: the next save
+// reads, as what it was, exactly what the first one wrote as what it is
+// (values, not measurable with its reason, months, an annual activity, an
+// entry removed, the report's version).
+func TestStore_SaveProgressAuditSnapshots(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := MustImportDemo(t)
+	_, o, pid := objectiveIn(t, st, 2024, "AREA FINANZIARIA", 1, "2024-03-31")
+	two, tenth := 2.0, 0.1
+	jan, feb := domain.Month{Year: 2024, Month: time.January}, domain.Month{Year: 2024, Month: time.February}
+	saves := []plan.ObjectiveProgress{{
+		Values: []plan.ValueEntry{{IndicatorID: o.Indicators[0].ID, Value: &two}, {IndicatorID: o.Indicators[1].ID, NotMeasurable: true, Reason: "  Dati assenti "},
+			{IndicatorID: o.Indicators[2].ID, Value: &tenth, Reason: "nota"}},
+		Activities: []plan.ActivityEntry{{ActivityID: o.Activities[0].ID, Actual: domain.Span{From: &jan, To: &feb}}, {ActivityID: o.Activities[1].ID, Actual: domain.Span{Annual: true}},
+			{ActivityID: o.Activities[2].ID, Reason: "rinviata"}},
+		Status: domain.ReportStatus("a rischio"), TextHTML: "<p>uno</p>",
+	}, {
+		Values:     []plan.ValueEntry{{IndicatorID: o.Indicators[0].ID}}, // removed
+		Activities: []plan.ActivityEntry{{ActivityID: o.Activities[0].ID}},
+		TextHTML:   "<p>due</p>",
+	}, {TextHTML: "<p>tre</p>"}}
+	for i, p := range saves {
+		if err := st.SaveProgress(ctx, store.Change{Actor: store.CLI, Version: i}, o.ID, pid, p); err != nil {
+			t.Fatalf("save %d: %v", i+1, err)
+		}
+	}
+	rows, err := st.Pool().Query(ctx, `
+		SELECT a.new_value = b.old_value, a.new_value::text, b.old_value::text
+		FROM audit_log a JOIN audit_log b ON b.entity = a.entity AND b.entity_id = a.entity_id AND b.id > a.id
+		WHERE a.entity = 'progress' AND a.action = 'save-progress' AND b.action = 'save-progress'
+		AND NOT EXISTS (SELECT 1 FROM audit_log m WHERE m.entity = a.entity AND m.entity_id = a.entity_id AND m.id > a.id AND m.id < b.id)
+		ORDER BY a.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	pairs := 0
+	for rows.Next() {
+		var same bool
+		var was, read string
+		if err := rows.Scan(&same, &was, &read); err != nil {
+			t.Fatal(err)
+		}
+		pairs++
+		if !same {
+			t.Errorf("save %d wrote as what it is\n%s\nand the next one read as what it was\n%s", pairs, was, read)
+		}
+	}
+	if pairs != 2 {
+		t.Fatalf("%d pairs of consecutive saves in the audit log, want 2", pairs)
+	}
+	var nm bool
+	var reason string
+	if err := st.Pool().QueryRow(ctx, `SELECT not_measurable, reason FROM indicator_values WHERE indicator_id = $1 AND period_id = $2`,
+		o.Indicators[1].ID, pid).Scan(&nm, &reason); err != nil || !nm || reason != "Dati assenti" {
+		t.Errorf("indicator 2: not measurable %v, reason %q (%v)", nm, reason, err)
+	}
+	if n := mustCount(t, st, fmt.Sprintf(`SELECT count(*) FROM indicator_values WHERE indicator_id = %d AND period_id = %d`, o.Indicators[0].ID, pid)); n != 0 {
+		t.Errorf("indicator 1 emptied by the second save: %d rows", n)
+	}
+}
