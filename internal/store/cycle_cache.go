@@ -11,7 +11,7 @@ import (
 // cycleCache keeps, per process, the cycles LoadCycle read, each with the
 // counters of its cycle (table cycle_versions) that its snapshot held.
 // Every write to what a cycle is loaded from bumps that cycle's data
-// counter in its own transaction (the triggers of migration 000022), and a
+// counter in its own transaction (the triggers of migration 000018), and a
 // write to its plan its plan counter too, so a cycle whose data counter is
 // still the database's is the cycle as stored: LoadCycle checks it with one
 // query and reads again only after a write to that cycle, by any server.

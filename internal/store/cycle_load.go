@@ -84,7 +84,7 @@ func (s *Store) kept(ctx context.Context, year int, planOnly bool) (*keptCycle, 
 	return k.(*keptCycle), nil
 }
 
-// cycleVersionOf is where the cycle of year stands (migration 000022);
+// cycleVersionOf is where the cycle of year stands (migration 000018);
 // ErrNotFound when there is no such cycle.
 func cycleVersionOf(ctx context.Context, q interface {
 	QueryRow(context.Context, string, ...any) pgx.Row

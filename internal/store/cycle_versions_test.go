@@ -10,7 +10,7 @@ import (
 )
 
 // TestStore_CycleVersions: a write to a cycle makes the servers read that
-// cycle again, not the others (migration 000022: a data version per
+// cycle again, not the others (migration 000018: a data version per
 // cycle); a save of progress moves the cycle's data but not its plan, so
 // PlanCycle keeps serving the cycle as kept (its plan current, its data
 // older) while LoadCycle reads the save; a change of the plan moves both.

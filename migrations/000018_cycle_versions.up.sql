@@ -106,7 +106,7 @@ BEGIN
             CASE t.tab WHEN 'cycles' THEN 'IF TG_OP = ''INSERT'' THEN INSERT INTO cycle_versions (cycle_id, data, plan) SELECT id, 1, 1 FROM changed; END IF;' ELSE '' END,
             t.plan, t.query);
         EXECUTE format('COMMENT ON FUNCTION %I() IS %L', 'touch_' || t.tab,
-            'Notes in cycle_touches the cycles whose rows of ' || t.tab || ' a statement wrote (statement trigger, migration 000022).');
+            'Notes in cycle_touches the cycles whose rows of ' || t.tab || ' a statement wrote (statement trigger, migration 000018).');
         FOREACH op IN ARRAY ARRAY['INSERT', 'UPDATE', 'DELETE'] LOOP
             EXECUTE format('CREATE TRIGGER %I AFTER %s ON %I REFERENCING %s TABLE AS changed '
                 'FOR EACH STATEMENT EXECUTE FUNCTION %I()',
