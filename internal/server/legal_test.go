@@ -137,6 +137,9 @@ func TestLegal_PublicPages(t *testing.T) {
 			}
 		}
 	}
+	if r := anon.get("/accedi"); !strings.Contains(r.Body, `data-testid="sign-in-privacy"`) {
+		t.Error("the sign-in form does not point to the privacy notice")
+	}
 	obs := e.signedIn(t, "osservatore")
 	if r := obs.get("/cicli/2023"); !strings.Contains(r.Body, `data-testid="footer-accessibility"`) || !strings.Contains(r.Body, `data-testid="footer-privacy"`) {
 		t.Errorf("a signed-in page (%d) lacks the footer's legal links", r.Status)
