@@ -78,13 +78,14 @@ const (
 	ReportTexts   Entity = "report_texts"
 	Report        Entity = "report"
 	ReportComment Entity = "report_comment"
+	LegalNotices  Entity = "legal_notices" // the accessibility statement and the privacy notice
 )
 
 // Entities lists every kind of record.
 func Entities() []Entity {
 	return []Entity{
 		Organisation, Cycle, Period, Centre, Objective, Activity, Indicator, User, Access,
-		Submission, Reopening, Progress, ReportTexts, Report, ReportComment,
+		Submission, Reopening, Progress, ReportTexts, Report, ReportComment, LegalNotices,
 	}
 }
 
@@ -178,6 +179,20 @@ const (
 	KeyVersion              Key = "version"
 	KeyWeight               Key = "weight"
 	KeyYear                 Key = "year"
+
+	// The legal notices (internal/legal).
+	KeyAssessment        Key = "assessment"
+	KeyController        Key = "controller"
+	KeyControllerContact Key = "controller_contact"
+	KeyDPOContact        Key = "dpo_contact"
+	KeyFeedbackEmail     Key = "feedback_email"
+	KeyNonAccessible     Key = "non_accessible"
+	KeyOrganisationInfo  Key = "organisation_info"
+	KeyPreparedOn        Key = "prepared_on"
+	KeyRecipients        Key = "recipients"
+	KeyRetention         Key = "retention"
+	KeyReviewedOn        Key = "reviewed_on"
+	KeySiteURL           Key = "site_url"
 )
 
 // Keys lists every snapshot key.
@@ -196,6 +211,7 @@ func Keys() []Key {
 		KeyRole, KeyRounding, KeySection, KeyServices, KeyState, KeyStatus,
 		KeyStrategicArea, KeyTargets, KeyTextHTML, KeyTitle, KeyTo, KeyUnit, KeyUntil,
 		KeyValidatedOn, KeyValidationHTML, KeyValue, KeyValues, KeyVersion, KeyWeight, KeyYear,
+		KeyAssessment, KeyController, KeyControllerContact, KeyDPOContact, KeyFeedbackEmail, KeyNonAccessible, KeyOrganisationInfo, KeyPreparedOn, KeyRecipients, KeyRetention, KeyReviewedOn, KeySiteURL,
 	}
 }
 

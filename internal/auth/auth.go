@@ -92,6 +92,7 @@ const (
 	ManageUsers    Permission = "manage-users"    // create, edit, reset, deactivate accounts
 	ReadAudit      Permission = "read-audit"      // browse the audit log
 	ChangePassword Permission = "change-password" // change one's own password
+	EditLegal      Permission = "edit-legal"      // the accessibility statement and the privacy notice
 )
 
 var policy = map[Permission][]Role{
@@ -106,6 +107,7 @@ var policy = map[Permission][]Role{
 	ManageUsers:    {Admin},
 	ReadAudit:      {Admin, Evaluator},
 	ChangePassword: {Admin, Director, Manager, Evaluator, Observer},
+	EditLegal:      {Admin},
 }
 
 // Allowed reports whether u may do p. centreID names the organisational

@@ -33,6 +33,8 @@ func TestAllowed(t *testing.T) {
 		{"director manages no users", user(Director), ManageUsers, 0, false},
 		{"nucleo reads audit", user(Evaluator), ReadAudit, 0, true},
 		{"manager reads no audit", user(Manager), ReadAudit, 0, false},
+		{"admin edits the legal notices", user(Admin), EditLegal, 0, true},
+		{"director edits no legal notice", user(Director), EditLegal, 0, false},
 		{"unknown permission", user(Admin), Permission("x"), 0, false},
 	}
 	for _, tc := range cases {

@@ -66,6 +66,7 @@ var entities = map[audit.Entity]string{
 	audit.ReportTexts:   "Testi della Relazione sulla Performance",
 	audit.Report:        "Relazione sulla Performance",
 	audit.ReportComment: "Commento del Nucleo sulla relazione",
+	audit.LegalNotices:  "Dichiarazione di accessibilità e informativa privacy",
 }
 
 // ActionLabel is the Italian name of an action code; a code without one is
@@ -228,6 +229,16 @@ var fields = map[audit.Entity][]Field{
 	audit.ReportComment: {
 		{audit.KeyObjectiveLabel, "Obiettivo", Text}, {audit.KeyBody, "Commento", Text}, {audit.KeyAnswer, "Risposta del direttore", Text},
 		{audit.KeyReportID, "", Hidden}, {audit.KeyObjectiveID, "", Hidden}, {audit.KeyVersion, "", Hidden},
+	},
+	audit.LegalNotices: {
+		{audit.KeyStatus, "Stato di conformità", Text}, {audit.KeyNonAccessible, "Contenuti non accessibili", Text},
+		{audit.KeyPreparedOn, "Data di redazione", Day}, {audit.KeyReviewedOn, "Data dell'ultimo riesame", Day},
+		{audit.KeyAssessment, "Metodo di valutazione", Text}, {audit.KeyFeedbackEmail, "E-mail per le segnalazioni", Text},
+		{audit.KeySiteURL, "Indirizzo dell'applicazione", Text}, {audit.KeyOrganisationInfo, "Informazioni sull'ente", Text},
+		{audit.KeyController, "Titolare del trattamento", Text}, {audit.KeyControllerContact, "Recapiti del titolare", Text},
+		{audit.KeyDPOContact, "Contatti del Responsabile della protezione dei dati", Text},
+		{audit.KeyRecipients, "Destinatari dei dati", Text}, {audit.KeyRetention, "Periodo di conservazione", Text},
+		{audit.KeyVersion, "", Hidden},
 	},
 	audit.User: {
 		{audit.KeyEmail, "Email", Text}, {audit.KeyName, "Nome", Text}, {audit.KeyRole, "Ruolo", Role},

@@ -75,6 +75,14 @@ func forgedCases() []forgedCase {
 				form: url.Values{"direction": {"giu"}}, control: "direttore"},
 		)
 	}
+	// Roles without EditLegal on the form of the legal notices.
+	notices := legalFormValues()
+	for _, role := range []string{"direttore", "responsabile", "nucleo", "osservatore"} {
+		cases = append(cases, forgedCase{name: role + " edits the legal notices", role: role, method: "POST", path: "/admin/note-legali",
+			form: notices, control: "admin"})
+	}
+	cases = append(cases, forgedCase{name: "cross-site edit of the legal notices", role: "admin", method: "POST", path: "/admin/note-legali",
+		form: notices, header: crossSite, control: "admin", crossOrigin: true})
 	cases = append(cases,
 		forgedCase{name: "cross-site objective deletion", role: "direttore", method: "POST", path: "/cicli/{year}/obiettivi/{id}/elimina",
 			form: url.Values{}, header: crossSite, control: "direttore", crossOrigin: true},

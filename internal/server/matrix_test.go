@@ -186,6 +186,15 @@ var routeMatrix = map[string]map[string]int{
 	// ReadAudit: admin and nucleo.
 	"GET /registro": {"anonimo": 303, "admin": 200, "direttore": 403, "responsabile": 403, "nucleo": 200, "osservatore": 403},
 
+	// The legal notices: the accessibility statement and the privacy
+	// notice are public (every role and no session read them); EditLegal,
+	// the administrator's form of both, is the admin's only: an empty form
+	// lacks the status, the dates, the addresses and the texts (422).
+	"GET /accessibilita":      {"anonimo": 200, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /privacy":            {"anonimo": 200, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /admin/note-legali":  {"anonimo": 303, "admin": 200, "direttore": 403, "responsabile": 403, "nucleo": 403, "osservatore": 403},
+	"POST /admin/note-legali": {"anonimo": 303, "admin": 422, "direttore": 403, "responsabile": 403, "nucleo": 403, "osservatore": 403},
+
 	// The Relazione's lifecycle. Every role reads its page and its PDF
 	// preview; only the director sends (SendReport; the matrix's 2023 plan
 	// is not approved, and a report is sent on an approved plan: 409) and
@@ -208,7 +217,8 @@ var routeMatrix = map[string]map[string]int{
 
 // secPublic are the routes that need no session.
 var secPublic = []string{"GET /healthz", "GET /static/*", "HEAD /static/*", "GET /accedi", "POST /accedi", "POST /esci",
-	"GET /trasparenza/relazione/{year}", "GET /trasparenza/relazione/{year}/versioni/{n}/{file}"}
+	"GET /trasparenza/relazione/{year}", "GET /trasparenza/relazione/{year}/versioni/{n}/{file}",
+	"GET /accessibilita", "GET /privacy"}
 
 // TestRouteMatrix sends every route of the router as every role and compares
 // the status with routeMatrix; it fails for a route of the router that the

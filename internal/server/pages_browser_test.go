@@ -186,6 +186,7 @@ func TestPages_BrowserMobile(t *testing.T) {
 		}},
 		{"admin", []page{
 			{"/admin/utenti", `[data-testid="users-table"]`},
+			{"/admin/note-legali", `[data-testid="legal-form"]`},
 		}},
 		{"direttore", []page{
 			{"/cicli/2023", `[data-testid="cycle-actions"]`},

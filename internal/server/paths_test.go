@@ -80,6 +80,9 @@ func TestPaths_RouterMatches(t *testing.T) {
 		"PlanTemplate":       {{get, paths.PlanTemplate}},
 		"NotificationsRead":  {{post, paths.NotificationsRead}},
 		"NotificationRead":   {{post, paths.NotificationRead(4)}},
+		"Accessibility":      {{get, paths.Accessibility}},
+		"Privacy":            {{get, paths.Privacy}},
+		"LegalNotices":       {{get, paths.LegalNotices}, {post, paths.LegalNotices}},
 	}
 
 	// Every exported name of package paths.

@@ -186,6 +186,13 @@ func (s *Server) routes() http.Handler {
 
 		g.get("/registro", auth.ReadAudit, s.auditLog)
 
+		// The legal notices: public pages, with the session so that the
+		// header shows who is signed in; the administrator's form of both.
+		g.public(http.MethodGet, paths.Accessibility, s.handle(s.accessibilityStatement))
+		g.public(http.MethodGet, paths.Privacy, s.handle(s.privacyNotice))
+		g.get(paths.LegalNotices, auth.EditLegal, s.legalEdit)
+		g.post(paths.LegalNotices, auth.EditLegal, s.legalEdit)
+
 		// The Relazione's lifecycle: the director sends it to the Nucleo
 		// and answers its comments; the Nucleo comments and validates; a
 		// decided version's frozen files; the public page once validated.

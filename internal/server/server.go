@@ -255,7 +255,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	}
 	ctx = components.WithFormState(ctx, st)
 	ctx = layout.WithMenu(ctx, layout.Menu{Users: auth.Allowed(u, auth.ManageUsers, 0), Audit: auth.Allowed(u, auth.ReadAudit, 0),
-		MyAreas: u != nil && u.Active && auth.RoleHolds(u.Role, auth.WriteProgress), Unread: unreadOf(u)})
+		MyAreas: u != nil && u.Active && auth.RoleHolds(u.Role, auth.WriteProgress), Legal: auth.Allowed(u, auth.EditLegal, 0),
+		Unread: unreadOf(u)})
 	if err := c.Render(ctx, &buf); err != nil {
 		s.log.Error("render failed", "path", r.URL.Path, "err", err)
 		http.Error(w, "Errore del server", http.StatusInternalServerError)

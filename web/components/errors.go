@@ -30,6 +30,9 @@ var fieldOrder = []string{
 	"ends_on", "period_variation_on", "period_variation_reason",
 	// audit filter
 	"actor", "entity", "from", "to",
+	// the legal notices
+	"status", "non_accessible", "prepared_on", "reviewed_on", "assessment", "feedback_email", "site_url",
+	"organisation_info", "controller", "controller_contact", "dpo_contact", "recipients", "retention",
 }
 
 // ordered lists the errors tied to a field (not the form-wide one, under

@@ -23,6 +23,7 @@ type Menu struct {
 	Users   bool // Utenti
 	Audit   bool // Registro delle modifiche
 	MyAreas bool // Le mie aree: a responsabile's centres
+	Legal   bool // Accessibilità e privacy: the administrator's form of the legal notices
 	// Unread counts the user's unread notifications (up to
 	// auth.UnreadMost), shown beside Notifiche.
 	Unread int

@@ -41,6 +41,7 @@ const (
 	SectionPassword      = "password"
 	SectionNotifications = "notifiche"
 	SectionMyAreas       = "mie-aree"
+	SectionLegal         = "note-legali"
 )
 
 // section is the entry of the main menu the page belongs to: Page.Section,

@@ -188,3 +188,14 @@ const NotificationsRead = Notifications + "/lette"
 func NotificationRead(id int64) string {
 	return Notifications + "/" + strconv.FormatInt(id, 10) + "/letta"
 }
+
+// The legal notices: public pages, readable without signing in, and the
+// administrator's form of both.
+const (
+	// Accessibility is the accessibility statement (L. 4/2004).
+	Accessibility = "/accessibilita"
+	// Privacy is the privacy notice (art. 13 GDPR).
+	Privacy = "/privacy"
+	// LegalNotices is the administrator's form of both.
+	LegalNotices = "/admin/note-legali"
+)
