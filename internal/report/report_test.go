@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/csv"
 	"html"
+	"image/png"
 	"io"
 	"os"
 	"os/exec"
@@ -265,10 +266,17 @@ func zipText(t *testing.T, b []byte, name string) string {
 }
 
 // TestOffice_Demo2023: the DOCX and the ODT (pandoc) open as their zip
-// archives and hold the sections and every objective heading in order.
+// archives and hold the sections and every objective heading in order;
+// the table of contents is paragraphs, not a list that Word or LibreOffice
+// would number again ("1. 1. Introduzione", "a. 2.1 …", "i. AREA
+// DIREZIONE"), and pandoc reads each heading back once in it and once as
+// the heading; the chart is in both as a PNG (Chromium's, with its bars)
+// with its text alternative, and its data table follows.
 func TestOffice_Demo2023(t *testing.T) {
 	t.Parallel()
 	m, _ := demoReport(t, 2023)
+	headings := []string{"1. Introduzione", "2. I risultati", "2.1 I principali risultati", "2.2 Contesto e risorse",
+		"2.3 La performance organizzativa", "2.4 Bilancio di genere", "3. Il processo di misurazione e valutazione", "4. La validazione"}
 	for format, part := range map[string]string{report.DOCX: "word/document.xml", report.ODT: "content.xml"} {
 		b, err := report.Office(context.Background(), m, format)
 		if err != nil {
@@ -278,6 +286,147 @@ func TestOffice_Demo2023(t *testing.T) {
 		inOrder(t, format, text, append([]string{"1. Introduzione", "2.1 I principali risultati", "2.2 Contesto e risorse",
 			"2.3 La performance organizzativa"}, append(objectiveHeadings(m), "2.4 Bilancio di genere",
 			"3. Il processo di misurazione e valutazione", "4. La validazione")...))
+
+		// The table of contents, from "Indice" to the heading of section
+		// 1: no list, no numbering of the word processor's.
+		xml := zipRaw(t, b, part)
+		from := strings.Index(xml, ">Indice<")
+		to := strings.Index(xml[max(from, 0):], "Sezione non ancora compilata")
+		if from < 0 || to < 0 {
+			t.Fatalf("%s: no table of contents before section 1", format)
+		}
+		toc := xml[from : from+to]
+		for _, list := range []string{"<w:numPr>", "<text:list"} {
+			if strings.Contains(toc, list) {
+				t.Errorf("%s: the table of contents is a numbered list (%s)", format, list)
+			}
+		}
+		for _, want := range []string{headings[0], headings[2], m.Centres[0].Name} {
+			if !strings.Contains(toc, ">"+want+"<") {
+				t.Errorf("%s: the table of contents has no entry %q", format, want)
+			}
+		}
+
+		// The chart: a PNG of Chromium's drawing, with its alternative.
+		var alt string
+		if format == report.DOCX {
+			alt = attr(t, xml, `<wp:docPr descr="`)
+		} else {
+			alt = attr(t, xml, `<svg:desc>`)
+		}
+		if want := "Grado di raggiungimento. Complessivo dell'ente " + m.AchievementText + "; " + m.Centres[0].Name + " " +
+			m.Centres[0].AchievementText; !strings.HasPrefix(alt, want) {
+			t.Errorf("%s: the chart's text alternative %q, want it to begin %q", format, alt, want)
+		}
+		chartPNG(t, format, b)
+		if !strings.Contains(text, "Grado di raggiungimento per centro di responsabilità") {
+			t.Errorf("%s: the chart's data table is missing", format)
+		}
+	}
+	// pandoc reads the DOCX back with each heading once in the table of
+	// contents and once as the heading, never behind a list's number.
+	b, err := report.Office(context.Background(), m, report.DOCX)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "relazione.docx")
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pandoc", "--from=docx", "--to=plain", "--wrap=none", file).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(out), "\n")
+	marker := regexp.MustCompile(`^([0-9]+|[a-z]+)\.\s+`)
+	for i, h := range append(slices.Clip(headings), m.Centres[0].Name) {
+		want := 2
+		if i == len(headings) {
+			want = 1 // the centre's heading reads "CENTRO DI RESPONSABILITA': AREA DIREZIONE"
+		}
+		exact, behind := 0, []string{}
+		for _, l := range lines {
+			l = strings.TrimSpace(l)
+			switch {
+			case l == h:
+				exact++
+			case strings.HasSuffix(l, " "+h) && marker.MatchString(l):
+				behind = append(behind, l)
+			}
+		}
+		if exact != want || len(behind) > 0 {
+			t.Errorf("DOCX read back: %q %d times, want %d; behind a list's number: %q", h, exact, want, behind)
+		}
+	}
+}
+
+// zipRaw reads name from the zip archive b, as it is.
+func zipRaw(t *testing.T, b []byte, name string) string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("not a zip archive: %v", err)
+	}
+	f, err := zr.Open(name)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	defer f.Close()
+	x, err := io.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(x)
+}
+
+// attr is the text after the first prefix in xml up to the next quote or
+// tag, unescaped.
+func attr(t *testing.T, xml, prefix string) string {
+	t.Helper()
+	_, after, ok := strings.Cut(xml, prefix)
+	if !ok {
+		t.Errorf("no %s", prefix)
+		return ""
+	}
+	v, _, _ := strings.Cut(after, `"`)
+	v, _, _ = strings.Cut(v, "<")
+	return html.UnescapeString(v)
+}
+
+// chartPNG checks that the office document b holds one PNG, the chart as
+// Chromium draws it: twice its 760 units wide, with its blue bars.
+func chartPNG(t *testing.T, format string, b []byte) {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pngs []string
+	for _, f := range zr.File {
+		if strings.HasSuffix(f.Name, ".png") && (strings.HasPrefix(f.Name, "word/media/") || strings.HasPrefix(f.Name, "Pictures/")) {
+			pngs = append(pngs, f.Name)
+		}
+	}
+	if len(pngs) != 1 {
+		t.Fatalf("%s: PNG images %q, want the chart", format, pngs)
+	}
+	img, err := png.Decode(strings.NewReader(zipRaw(t, b, pngs[0])))
+	if err != nil {
+		t.Fatalf("%s: the chart: %v", format, err)
+	}
+	if w := img.Bounds().Dx(); w != 2*760 {
+		t.Errorf("%s: the chart is %d pixels wide, want %d", format, w, 2*760)
+	}
+	blue := 0
+	for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y += 2 {
+		for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x += 2 {
+			if r, g, b, _ := img.At(x, y).RGBA(); r>>8 == 0x00 && g>>8 == 0x66 && b>>8 == 0xcc {
+				blue++
+			}
+		}
+	}
+	if blue < 1000 {
+		t.Errorf("%s: the chart has %d pixels of its bars' blue: not drawn", format, blue)
 	}
 }
 
