@@ -38,6 +38,13 @@ func (m *Model) bars() []bar {
 	return out
 }
 
+// chartCaption is the chart's caption.
+const chartCaption = "Grado di raggiungimento complessivo e per centro (i dati sono nella tabella che segue)."
+
+// chartHeight is the height of the chart, in the units of its width
+// (chartWidth).
+func (m *Model) chartHeight() int { return chartTop + len(m.bars())*chartRowH + 8 }
+
 // hundredX is the x of the chart's 100% line.
 func (m *Model) hundredX() int { return chartLabelW + int(100/m.Rules.Ceiling()*chartBarW) }
 

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"traguardo/web/paths"
 )
@@ -136,3 +137,5 @@ func clip(s string, n int) string {
 	}
 	return string(r[:n-1]) + "…"
 }
+
+func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

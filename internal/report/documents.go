@@ -194,16 +194,33 @@ func (d *Documents) within(ctx context.Context, size int64, tool func() ([]byte,
 func pandocResident(heap int64) int64 { return heap + heap/3 }
 
 // Office is the report m converted to format (DOCX or ODT, see Office),
-// made in lane.
+// made in lane: keyed by the HTML with the chart's placeholder, the chart
+// drawn when the document is made.
 func (d *Documents) Office(ctx context.Context, m *Model, format string, lane Lane) ([]byte, error) {
 	path, doc, err := officeInput(ctx, m, format)
 	if err != nil {
 		return nil, err
 	}
 	return d.produce(ctx, lane, format, doc, func(ctx context.Context) ([]byte, error) {
-		return d.within(ctx, pandocResident(d.cfg.Limits.PandocHeap), func() ([]byte, error) {
-			return convert(ctx, path, format, doc, d.cfg.Limits)
+		// The chart first, by Chromium within its own limits, then pandoc
+		// within its own: one tool at a time, each holding its memory.
+		png, err := chartOf(ctx, m, func(draw func() ([]byte, error)) ([]byte, error) {
+			return d.within(ctx, d.cfg.Limits.ChromiumMemory, draw)
+		}, d.cfg.Limits)
+		if err != nil {
+			return nil, err
+		}
+		input, err := officeHTML(ctx, m, png)
+		if err != nil {
+			return nil, err
+		}
+		out, err := d.within(ctx, pandocResident(d.cfg.Limits.PandocHeap), func() ([]byte, error) {
+			return convert(ctx, path, format, input, d.cfg.Limits)
 		})
+		if err != nil {
+			return nil, err
+		}
+		return withChartAlt(out, format, m, png)
 	})
 }
 

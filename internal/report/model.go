@@ -16,6 +16,7 @@ import (
 	"traguardo/internal/format"
 
 	"traguardo/internal/domain"
+	"traguardo/internal/labels"
 	"traguardo/internal/plan"
 	"traguardo/internal/richtext"
 	"traguardo/internal/store"
@@ -159,18 +160,43 @@ type Indicator struct {
 	AchievementText string
 	// Computed is the achievement by the rules, before any override
 	// (rounded as shown).
-	Computed      float64
-	Weight        *float64
-	Missing       bool
-	NotMeasurable bool
-	Reason        string
-	Neutralised   string // the reason, when neutralised
+	Computed float64
+	Weight   *float64
+	// Polarity is the indicator's polarity in words ("Più alto è meglio").
+	Polarity string
+	Missing  bool
+	// NotMeasurable says the value at AsOf was recorded "non rilevabile",
+	// NotMeasurableReason why (as the manager wrote it).
+	NotMeasurable       bool
+	NotMeasurableReason string
+	// Reason is the reason recorded with the entry at AsOf (of a value not
+	// measurable, or of a gap).
+	Reason      string
+	Neutralised string // the reason, when neutralised
 	// Overridden is the reason of the director's override in force at AsOf,
 	// when there is one; OverriddenAt its period ("30/06") when it is of
 	// that period only, empty when it is of every period.
 	Overridden   string
 	OverriddenAt string
-	Note         string
+	// Note says what the value at AsOf is when there is none: "non
+	// rilevabile" (its reason in NotMeasurableReason), the latest earlier
+	// value ("al 30/06: 4") or "mancante" (valueNote).
+	Note string
+}
+
+// valueNote is the note of an indicator without a value at the period: "non
+// rilevabile", its latest earlier value ("al 30/06: 4"), or "mancante";
+// empty when it has a value or its objective is pending.
+func valueNote(unit domain.Unit, notMeasurable bool, latest *plan.Value, missing bool) string {
+	switch {
+	case notMeasurable:
+		return "non rilevabile"
+	case latest != nil:
+		return "al " + format.DayMonth(latest.Period) + ": " + format.Value(unit, latest.Value)
+	case missing:
+		return "mancante"
+	}
+	return ""
 }
 
 // BandCount is how many objectives fall in a band.
@@ -334,7 +360,7 @@ func (m *Model) objective(c *plan.Cycle, o *plan.Objective, policy *richtext.Pol
 	for _, in := range o.Indicators {
 		ri := Indicator{ID: in.ID, Name: in.Name, Description: in.Description, Unit: string(in.Unit),
 			Expected: in.Expected, ExpectedText: format.Value(in.Unit, in.Expected), Actual: in.Actual, Missing: in.Missing,
-			Computed: in.Computed, Weight: in.Weight}
+			Computed: in.Computed, Weight: in.Weight, Polarity: labels.PolarityLabel(in.Polarity)}
 		if in.Actual != nil {
 			ri.ActualText = format.Value(in.Unit, *in.Actual)
 		}
@@ -342,16 +368,10 @@ func (m *Model) objective(c *plan.Cycle, o *plan.Objective, policy *richtext.Pol
 			ri.Reason = in.At.Reason
 		}
 		ri.NotMeasurable = in.NotMeasurable()
-		switch {
-		case ri.NotMeasurable && ri.Reason != "":
-			ri.Note = "non rilevabile: " + ri.Reason
-		case ri.NotMeasurable:
-			ri.Note = "non rilevabile"
-		case in.Latest != nil:
-			ri.Note = "al " + format.DayMonth(in.Latest.Period) + ": " + format.Value(in.Unit, in.Latest.Value)
-		case in.Missing:
-			ri.Note = "mancante"
+		if ri.NotMeasurable {
+			ri.NotMeasurableReason = ri.Reason
 		}
+		ri.Note = valueNote(in.Unit, ri.NotMeasurable, in.Latest, in.Missing)
 		switch {
 		case in.Neutralised != nil:
 			ri.Neutralised = in.Neutralised.Reason

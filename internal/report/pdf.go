@@ -139,6 +139,34 @@ func Sandboxed(ctx context.Context) (bool, error) {
 // leaves the browser: the document is handed over as content, not loaded
 // from a URL, so the print needs none.
 func printPDF(ctx context.Context, path string, jail chromium.Jail, limits Limits, m *Model, doc []byte) ([]byte, error) {
+	header := "<span></span>"
+	if m.Provisional != "" {
+		header = `<div style="font-size:8pt;width:100%;text-align:center;color:#5c3700;">` + escape(m.Provisional) + `</div>`
+	}
+	footer := `<div style="font-size:8pt;width:100%;text-align:center;">` + escape(fmt.Sprintf("Relazione sulla Performance %d · %s", m.Year, m.Organisation)) +
+		` · Pagina <span class="pageNumber"></span> di <span class="totalPages"></span></div>`
+	yes := true
+	return inChromium(ctx, path, jail, limits, doc, "print the PDF", func(tabCtx context.Context) ([]byte, error) {
+		// Streamed: a report of hundreds of pages is tens of megabytes, which
+		// the browser then sends in chunks rather than as one message.
+		return chromedp.Run(tabCtx, chromedp.PrintToPDF(func(p *page.PrintToPDFParams) {
+			*p = page.PrintToPDFParams{
+				PaperWidth: 8.27, PaperHeight: 11.69,
+				MarginTop: ptr(0.7), MarginBottom: ptr(0.7), MarginLeft: ptr(0.6), MarginRight: ptr(0.6),
+				PrintBackground: &yes, DisplayHeaderFooter: &yes, HeaderTemplate: header, FooterTemplate: footer,
+				GenerateTaggedPDF: &yes, GenerateDocumentOutline: &yes,
+				TransferMode: page.PrintToPDFTransferModeReturnAsStream,
+			}
+		}))
+	})
+}
+
+// inChromium loads doc into the Chromium at path in jail and makes the
+// output of what (a PDF, a screenshot) from it, within limits: without
+// script, every request the page would make refused before it leaves the
+// browser, the document handed over as content (not loaded from a URL).
+func inChromium(ctx context.Context, path string, jail chromium.Jail, limits Limits, doc []byte, what string,
+	output func(tabCtx context.Context) ([]byte, error)) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, limits.Time)
 	defer cancel()
 	opts, cleanup, err := chromium.PrintOptions(path, jail)
@@ -188,13 +216,6 @@ func printPDF(ctx context.Context, path string, jail chromium.Jail, limits Limit
 		defer dog.Stop()
 	}
 
-	header := "<span></span>"
-	if m.Provisional != "" {
-		header = `<div style="font-size:8pt;width:100%;text-align:center;color:#5c3700;">` + escape(m.Provisional) + `</div>`
-	}
-	footer := `<div style="font-size:8pt;width:100%;text-align:center;">` + escape(fmt.Sprintf("Relazione sulla Performance %d · %s", m.Year, m.Organisation)) +
-		` · Pagina <span class="pageNumber"></span> di <span class="totalPages"></span></div>`
-	yes := true
 	err = chromedp.Do(tabCtx,
 		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 			if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
@@ -215,19 +236,9 @@ func printPDF(ctx context.Context, path string, jail chromium.Jail, limits Limit
 	if err != nil {
 		return nil, tooLarge(fmt.Errorf("report: load the report in %s: %w", path, err))
 	}
-	// Streamed: a report of hundreds of pages is tens of megabytes, which
-	// the browser then sends in chunks rather than as one message.
-	out, err := chromedp.Run(tabCtx, chromedp.PrintToPDF(func(p *page.PrintToPDFParams) {
-		*p = page.PrintToPDFParams{
-			PaperWidth: 8.27, PaperHeight: 11.69,
-			MarginTop: ptr(0.7), MarginBottom: ptr(0.7), MarginLeft: ptr(0.6), MarginRight: ptr(0.6),
-			PrintBackground: &yes, DisplayHeaderFooter: &yes, HeaderTemplate: header, FooterTemplate: footer,
-			GenerateTaggedPDF: &yes, GenerateDocumentOutline: &yes,
-			TransferMode: page.PrintToPDFTransferModeReturnAsStream,
-		}
-	}))
+	out, err := output(tabCtx)
 	if err != nil {
-		return nil, tooLarge(fmt.Errorf("report: print the PDF with %s: %w", path, err))
+		return nil, tooLarge(fmt.Errorf("report: %s with %s: %w", what, path, err))
 	}
 	if dog != nil && dog.Exceeded() {
 		return nil, tooLarge(nil)

@@ -6,11 +6,13 @@ import (
 	"context"
 	"encoding/csv"
 	"html"
+	"image/png"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,6 +21,9 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"traguardo/internal/demo"
+	"traguardo/internal/domain"
+	"traguardo/internal/format"
+	"traguardo/internal/interchange"
 	"traguardo/internal/pgtest"
 	"traguardo/internal/plan"
 	"traguardo/internal/report"
@@ -261,10 +266,17 @@ func zipText(t *testing.T, b []byte, name string) string {
 }
 
 // TestOffice_Demo2023: the DOCX and the ODT (pandoc) open as their zip
-// archives and hold the sections and every objective heading in order.
+// archives and hold the sections and every objective heading in order;
+// the table of contents is paragraphs, not a list that Word or LibreOffice
+// would number again ("1. 1. Introduzione", "a. 2.1 …", "i. AREA
+// DIREZIONE"), and pandoc reads each heading back once in it and once as
+// the heading; the chart is in both as a PNG (Chromium's, with its bars)
+// with its text alternative, and its data table follows.
 func TestOffice_Demo2023(t *testing.T) {
 	t.Parallel()
 	m, _ := demoReport(t, 2023)
+	headings := []string{"1. Introduzione", "2. I risultati", "2.1 I principali risultati", "2.2 Contesto e risorse",
+		"2.3 La performance organizzativa", "2.4 Bilancio di genere", "3. Il processo di misurazione e valutazione", "4. La validazione"}
 	for format, part := range map[string]string{report.DOCX: "word/document.xml", report.ODT: "content.xml"} {
 		b, err := report.Office(context.Background(), m, format)
 		if err != nil {
@@ -274,46 +286,198 @@ func TestOffice_Demo2023(t *testing.T) {
 		inOrder(t, format, text, append([]string{"1. Introduzione", "2.1 I principali risultati", "2.2 Contesto e risorse",
 			"2.3 La performance organizzativa"}, append(objectiveHeadings(m), "2.4 Bilancio di genere",
 			"3. Il processo di misurazione e valutazione", "4. La validazione")...))
+
+		// The table of contents, from "Indice" to the heading of section
+		// 1: no list, no numbering of the word processor's.
+		xml := zipRaw(t, b, part)
+		from := strings.Index(xml, ">Indice<")
+		to := strings.Index(xml[max(from, 0):], "Sezione non ancora compilata")
+		if from < 0 || to < 0 {
+			t.Fatalf("%s: no table of contents before section 1", format)
+		}
+		toc := xml[from : from+to]
+		for _, list := range []string{"<w:numPr>", "<text:list"} {
+			if strings.Contains(toc, list) {
+				t.Errorf("%s: the table of contents is a numbered list (%s)", format, list)
+			}
+		}
+		for _, want := range []string{headings[0], headings[2], m.Centres[0].Name} {
+			if !strings.Contains(toc, ">"+want+"<") {
+				t.Errorf("%s: the table of contents has no entry %q", format, want)
+			}
+		}
+
+		// The chart: a PNG of Chromium's drawing, with its alternative.
+		var alt string
+		if format == report.DOCX {
+			alt = attr(t, xml, `<wp:docPr descr="`)
+		} else {
+			alt = attr(t, xml, `<svg:desc>`)
+		}
+		if want := "Grado di raggiungimento. Complessivo dell'ente " + m.AchievementText + "; " + m.Centres[0].Name + " " +
+			m.Centres[0].AchievementText; !strings.HasPrefix(alt, want) {
+			t.Errorf("%s: the chart's text alternative %q, want it to begin %q", format, alt, want)
+		}
+		chartPNG(t, format, b)
+		if !strings.Contains(text, "Grado di raggiungimento per centro di responsabilità") {
+			t.Errorf("%s: the chart's data table is missing", format)
+		}
+	}
+	// pandoc reads the DOCX back with each heading once in the table of
+	// contents and once as the heading, never behind a list's number.
+	b, err := report.Office(context.Background(), m, report.DOCX)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "relazione.docx")
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pandoc", "--from=docx", "--to=plain", "--wrap=none", file).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(out), "\n")
+	marker := regexp.MustCompile(`^([0-9]+|[a-z]+)\.\s+`)
+	for i, h := range append(slices.Clip(headings), m.Centres[0].Name) {
+		want := 2
+		if i == len(headings) {
+			want = 1 // the centre's heading reads "CENTRO DI RESPONSABILITA': AREA DIREZIONE"
+		}
+		exact, behind := 0, []string{}
+		for _, l := range lines {
+			l = strings.TrimSpace(l)
+			switch {
+			case l == h:
+				exact++
+			case strings.HasSuffix(l, " "+h) && marker.MatchString(l):
+				behind = append(behind, l)
+			}
+		}
+		if exact != want || len(behind) > 0 {
+			t.Errorf("DOCX read back: %q %d times, want %d; behind a list's number: %q", h, exact, want, behind)
+		}
+	}
+}
+
+// zipRaw reads name from the zip archive b, as it is.
+func zipRaw(t *testing.T, b []byte, name string) string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("not a zip archive: %v", err)
+	}
+	f, err := zr.Open(name)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	defer f.Close()
+	x, err := io.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(x)
+}
+
+// attr is the text after the first prefix in xml up to the next quote or
+// tag, unescaped.
+func attr(t *testing.T, xml, prefix string) string {
+	t.Helper()
+	_, after, ok := strings.Cut(xml, prefix)
+	if !ok {
+		t.Errorf("no %s", prefix)
+		return ""
+	}
+	v, _, _ := strings.Cut(after, `"`)
+	v, _, _ = strings.Cut(v, "<")
+	return html.UnescapeString(v)
+}
+
+// chartPNG checks that the office document b holds one PNG, the chart as
+// Chromium draws it: twice its 760 units wide, with its blue bars.
+func chartPNG(t *testing.T, format string, b []byte) {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pngs []string
+	for _, f := range zr.File {
+		if strings.HasSuffix(f.Name, ".png") && (strings.HasPrefix(f.Name, "word/media/") || strings.HasPrefix(f.Name, "Pictures/")) {
+			pngs = append(pngs, f.Name)
+		}
+	}
+	if len(pngs) != 1 {
+		t.Fatalf("%s: PNG images %q, want the chart", format, pngs)
+	}
+	img, err := png.Decode(strings.NewReader(zipRaw(t, b, pngs[0])))
+	if err != nil {
+		t.Fatalf("%s: the chart: %v", format, err)
+	}
+	if w := img.Bounds().Dx(); w != 2*760 {
+		t.Errorf("%s: the chart is %d pixels wide, want %d", format, w, 2*760)
+	}
+	blue := 0
+	for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y += 2 {
+		for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x += 2 {
+			if r, g, b, _ := img.At(x, y).RGBA(); r>>8 == 0x00 && g>>8 == 0x66 && b>>8 == 0xcc {
+				blue++
+			}
+		}
+	}
+	if blue < 1000 {
+		t.Errorf("%s: the chart has %d pixels of its bars' blue: not drawn", format, blue)
 	}
 }
 
 // TestOpenData_Demo2023: the XLSX and CSV have a row per indicator of the
 // cycle, in plan order, with its centre, objective, unit, expected and
-// actual values as the plan holds them.
+// actual values as the plan holds them (in the CSV as Italian Excel reads
+// them, in the XLSX as numbers), under the same Italian headings.
 func TestOpenData_Demo2023(t *testing.T) {
 	t.Parallel()
 	m, _ := demoReport(t, 2023)
 	type want struct{ centre, objective, indicator, unit, expected, actual string }
-	var wants []want
+	wants := map[string][]want{}
 	for _, ce := range m.Cycle.Centres {
 		for _, o := range ce.Objectives {
 			for _, in := range o.Indicators {
-				w := want{ce.Name, o.Title, in.Name, string(in.Unit), strconv.FormatFloat(in.Expected, 'f', -1, 64), ""}
-				if v := in.ValueAt(m.AsOf); v != nil && !v.NotMeasurable {
-					w.actual = strconv.FormatFloat(v.Value, 'f', -1, 64)
+				csvW := want{ce.Name, o.Title, in.Name, string(in.Unit), format.Value(in.Unit, in.Expected), ""}
+				xlsxW := csvW
+				xlsxW.expected = strconv.FormatFloat(in.Expected, 'f', -1, 64)
+				if in.Unit.IsYesNo() {
+					xlsxW.expected = format.Value(in.Unit, in.Expected)
 				}
-				wants = append(wants, w)
+				if v := in.ValueAt(m.AsOf); v != nil && !v.NotMeasurable {
+					csvW.actual = format.Value(in.Unit, v.Value)
+					xlsxW.actual = strconv.FormatFloat(v.Value, 'f', -1, 64)
+					if in.Unit.IsYesNo() {
+						xlsxW.actual = csvW.actual
+					}
+				}
+				wants["CSV"] = append(wants["CSV"], csvW)
+				wants["XLSX"] = append(wants["XLSX"], xlsxW)
 			}
 		}
 	}
-	if n := m.Cycle.Count().Indicators; len(wants) != n || n == 0 {
-		t.Fatalf("%d indicators listed, the cycle has %d", len(wants), n)
+	if n := m.Cycle.Count().Indicators; len(wants["CSV"]) != n || n == 0 {
+		t.Fatalf("%d indicators listed, the cycle has %d", len(wants["CSV"]), n)
 	}
 	check := func(format string, rows [][]string) {
-		if len(rows) != len(wants)+1 {
-			t.Fatalf("%s: %d rows, want a header and %d", format, len(rows), len(wants))
+		if len(rows) != len(wants[format])+1 {
+			t.Fatalf("%s: %d rows, want a header and %d", format, len(rows), len(wants[format]))
 		}
 		if strings.Join(rows[0], ",") != strings.Join(report.Columns, ",") {
 			t.Errorf("%s header %q", format, rows[0])
 		}
-		for i, w := range wants {
+		for i, w := range wants[format] {
 			r := rows[i+1]
-			got := want{r[0], r[3], r[4], r[6], r[7], r[8]}
+			got := want{r[1], r[4], r[6], r[8], r[10], r[11]}
 			if got != w {
 				t.Errorf("%s row %d: %+v, want %+v", format, i+1, got, w)
 			}
-			if r[10] != "2023-12-31" {
-				t.Errorf("%s row %d: period %q", format, i+1, r[10])
+			if r[0] != "2023" || r[13] != "31/12/2023" {
+				t.Errorf("%s row %d: year %q, period %q", format, i+1, r[0], r[13])
 			}
 		}
 	}
@@ -321,31 +485,133 @@ func TestOpenData_Demo2023(t *testing.T) {
 	if err := report.CSV(&buf, m); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := csv.NewReader(&buf).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	check("CSV", rows)
+	check("CSV", readCSV(t, buf.Bytes()))
 
 	b, err := report.XLSX(m)
 	if err != nil {
 		t.Fatal(err)
 	}
+	check("XLSX", xlsxRows(t, b))
+}
+
+// readCSV checks that b is CSV for Italian Excel (a UTF-8 BOM, ";" between
+// the cells) and reads it back.
+func readCSV(t *testing.T, b []byte) [][]string {
+	t.Helper()
+	if !bytes.HasPrefix(b, []byte(report.CSVBOM)) {
+		t.Fatalf("the CSV does not begin with the UTF-8 BOM: %q", b[:min(len(b), 10)])
+	}
+	r := csv.NewReader(bytes.NewReader(b[len(report.CSVBOM):]))
+	r.Comma = ';'
+	rows, err := r.ReadAll()
+	if err != nil {
+		t.Fatalf("the CSV does not read back with ';': %v", err)
+	}
+	return rows
+}
+
+// xlsxRows are the rows of the sheet Indicatori of the workbook b, raw
+// values, each as long as the header.
+func xlsxRows(t *testing.T, b []byte) [][]string {
+	t.Helper()
 	f, err := excelize.OpenReader(bytes.NewReader(b))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	xrows, err := f.GetRows("Indicatori", excelize.Options{RawCellValue: true})
+	rows, err := f.GetRows("Indicatori", excelize.Options{RawCellValue: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range xrows { // a row ends at its last cell with a value
-		for len(xrows[i]) < len(report.Columns) {
-			xrows[i] = append(xrows[i], "")
+	for i := range rows { // a row ends at its last cell with a value
+		for len(rows[i]) < len(report.Columns) {
+			rows[i] = append(rows[i], "")
 		}
 	}
-	check("XLSX", xrows)
+	return rows
+}
+
+// TestData_NotMeasurableWithReason: an indicator recorded "non rilevabile"
+// at the report's period, with its reason: the report's indicator table
+// (HTML, so the PDF and the office documents) says so with the reason, and
+// the CSV and the XLSX have the reason in their column "Motivo non
+// rilevabile" and "non rilevabile" as the note. The CSV made from the
+// cycle's JSON export (as the public indicatori.csv is made from the
+// frozen JSON) is the report's CSV byte for byte.
+func TestData_NotMeasurableWithReason(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	m, st := demoReport(t, 2023)
+	const reason = "Dato non fornito dalla ASL entro la chiusura"
+	last := m.Cycle.Periods[len(m.Cycle.Periods)-1]
+	in := m.Cycle.Centres[1].Objectives[0].Indicators[0]
+	if _, err := st.Pool().Exec(ctx, `INSERT INTO indicator_values (indicator_id, period_id, value, not_measurable, reason) VALUES ($1, $2, NULL, true, $3)
+		ON CONFLICT (indicator_id, period_id) DO UPDATE SET value = NULL, not_measurable = true, reason = $3`, in.ID, last.ID, reason); err != nil {
+		t.Fatal(err)
+	}
+	m, err := report.Build(ctx, st, 2023)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.Cycle.Centres[1].Objectives[0].Indicators[0].NotMeasurable() {
+		t.Fatal("the value is not read as non rilevabile: the test proves nothing")
+	}
+	var h bytes.Buffer
+	if err := report.HTML(ctx, &h, m, report.HTMLOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// The reason is in one indicator row: the indicator's, after "non
+	// rilevabile" in its actual value.
+	var rows []string
+	for _, tr := range strings.Split(h.String(), `<tr data-testid="indicator">`)[1:] {
+		if tr, _, _ = strings.Cut(tr, "</tr>"); strings.Contains(tr, html.EscapeString(reason)) {
+			rows = append(rows, flat(tr))
+		}
+	}
+	if len(rows) != 1 || !strings.HasPrefix(rows[0], in.Name+" ") || !strings.Contains(rows[0], "(non rilevabile) Motivo: "+reason) {
+		t.Errorf("the indicator rows with the reason: %q, want the one of %q, «(non rilevabile) Motivo: %s»", rows, in.Name, reason)
+	}
+
+	var buf bytes.Buffer
+	if err := report.CSV(&buf, m); err != nil {
+		t.Fatal(err)
+	}
+	reasonCol, noteCol := slices.Index(report.Columns, "Motivo non rilevabile"), slices.Index(report.Columns, "Nota")
+	for format, rows := range map[string][][]string{"CSV": readCSV(t, buf.Bytes()), "XLSX": xlsxRows(t, mustXLSX(t, m))} {
+		found := 0
+		for _, r := range rows[1:] {
+			if r[reasonCol] != "" {
+				found++
+				if r[6] != in.Name || r[reasonCol] != reason || r[noteCol] != "non rilevabile" {
+					t.Errorf("%s: the row %q, want %q with the reason %q and the note «non rilevabile»", format, r, in.Name, reason)
+				}
+			}
+		}
+		if found != 1 {
+			t.Errorf("%s: %d rows with a reason of a value not measurable, want 1", format, found)
+		}
+	}
+
+	var export bytes.Buffer
+	if err := interchange.Encode(&export, m.Cycle.Clone(), domain.Today(time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	frozen, err := report.FrozenCSV(export.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(frozen, buf.Bytes()) {
+		t.Errorf("the CSV of the JSON export differs from the report's:\n%s\n---\n%s", frozen, buf.Bytes())
+	}
+}
+
+func mustXLSX(t *testing.T, m *report.Model) []byte {
+	t.Helper()
+	b, err := report.XLSX(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // TestBuild_MeasuresTextsValidation: AREA DIREZIONE objective 2 (1 of 1;

@@ -2,10 +2,10 @@ package server_test
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -270,26 +270,21 @@ func checkDocuments(t *testing.T, base string, m *plan.Cycle) {
 
 	// The Relazione's CSV: every indicator's achievement, in plan order.
 	_, body, _ = get(t, base+paths.Report(year)+".csv")
-	records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\ufeff"))).ReadAll()
-	if err != nil {
-		t.Fatalf("relazione.csv: %v", err)
-	}
-	col := -1
-	for i, h := range records[0] {
-		if h == "grado_raggiungimento" {
-			col = i
-		}
-	}
+	records := readCSV(t, "relazione.csv", body)
+	col := slices.Index(records[0], "Grado di raggiungimento dell'indicatore (%)")
 	if col < 0 {
-		t.Fatalf("relazione.csv: no grado_raggiungimento in %q", records[0])
+		t.Fatalf("relazione.csv: no «Grado di raggiungimento dell'indicatore (%%)» in %q", records[0])
 	}
 	row := 1
 	for _, ce := range m.Centres {
 		for _, o := range ce.Objectives {
 			for k, in := range o.Indicators {
-				want := ""
-				if in.Counts() {
-					want = strconv.FormatFloat(in.Achievement, 'f', -1, 64)
+				want := format.Number(in.Achievement)
+				switch {
+				case !in.Counts():
+					want = "sterilizzato"
+				case in.Pending:
+					want = format.Pending
 				}
 				if got := records[row][col]; got != want {
 					t.Errorf("relazione.csv: %s objective %d indicator %d %q, want %q", ce.Name, o.Number, k+1, got, want)

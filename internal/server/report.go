@@ -48,7 +48,7 @@ func reportLinks(year int) []report.Link {
 		link("Word (DOCX)", "docx", pandoc, report.InstallPandoc),
 		link("LibreOffice (ODT)", "odt", pandoc, report.InstallPandoc),
 		{Label: "Indicatori in Excel (XLSX)", Href: paths.ReportFile(year, "xlsx")},
-		{Label: "Indicatori in CSV (dati aperti)", Href: paths.ReportFile(year, "csv")},
+		{Label: "Indicatori in CSV (per Excel)", Href: paths.ReportFile(year, "csv")},
 		{Label: "Ciclo in JSON (formato v1)", Href: paths.Cycle(year) + "/export.json"},
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"html"
@@ -386,11 +385,8 @@ func TestReport_ValidateFreezePublish(t *testing.T) {
 	if got := rpHash([]byte(data.Body)); data.Status != http.StatusOK || data.Header.Get("X-Content-SHA256") != got || !strings.Contains(page.Body, got) {
 		t.Errorf("public JSON: %d, hash %s, header %s, on the page %v", data.Status, got, data.Header.Get("X-Content-SHA256"), strings.Contains(page.Body, got))
 	}
-	rows, err := csv.NewReader(strings.NewReader(anon.get(paths.TransparencyFile(2023, 1, paths.PublicCSV)).Body)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := secCount(t, e.pool, `SELECT count(*) FROM indicators i JOIN objectives o ON o.id = i.objective_id JOIN cycles c ON c.id = o.cycle_id WHERE c.year = 2023`); len(rows) != n+1 || rows[0][1] != "centro" {
+	rows := readCSV(t, "public CSV", anon.get(paths.TransparencyFile(2023, 1, paths.PublicCSV)).Body)
+	if n := secCount(t, e.pool, `SELECT count(*) FROM indicators i JOIN objectives o ON o.id = i.objective_id JOIN cycles c ON c.id = o.cycle_id WHERE c.year = 2023`); len(rows) != n+1 || rows[0][1] != "Centro di responsabilità" {
 		t.Errorf("the CSV has %d rows, want a header and %d indicators", len(rows), n)
 	}
 

@@ -6,12 +6,10 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"path"
-	"strconv"
 	"time"
 	"traguardo/internal/format"
 
@@ -27,8 +25,9 @@ import (
 // osservazioni) has a public page at /trasparenza/relazione/{year}, for
 // Amministrazione Trasparente. Its frozen PDF is served byte for byte from
 // the database; its open data (dati.json: report.OpenData, the results and
-// nothing more) and indicators.csv are made from the frozen JSON, which is
-// kept whole for the record and is not public. Every file goes with the
+// nothing more) and indicatori.csv (report.FrozenCSV: the columns of the
+// Relazione's own CSV, for Italian Excel) are made from the frozen JSON,
+// which is kept whole for the record and is not public. Every file goes with the
 // SHA-256 of the bytes served, in the headers and on the page, cacheable
 // for good (the same frozen JSON always gives the same bytes; a new version
 // has its own URLs).
@@ -113,7 +112,7 @@ func (s *Server) publicReportFile(w http.ResponseWriter, r *http.Request) {
 		f = store.ReportFile{Bytes: b, SHA256: hex.EncodeToString(sum[:]), State: f.State}
 	}
 	if name == paths.PublicCSV {
-		b, err := indicatorsCSV(f.Bytes)
+		b, err := report.FrozenCSV(f.Bytes)
 		if err != nil {
 			s.log.Error("indicators CSV", "path", r.URL.Path, "err", err)
 			http.Error(w, "Errore del server", http.StatusInternalServerError)
@@ -194,72 +193,3 @@ func serveFrozen(w http.ResponseWriter, r *http.Request, f store.ReportFile, nam
 
 // fileTypes are the media types of the files served, by extension.
 var fileTypes = map[string]string{".pdf": "application/pdf", ".json": "application/json; charset=utf-8", ".csv": "text/csv; charset=utf-8"}
-
-// indicatorsCSV writes one row per indicator of a frozen JSON v1 document:
-// open data for Amministrazione Trasparente (comma-separated, dot decimals,
-// formula-safe: report.CSVWriter).
-func indicatorsCSV(doc []byte) ([]byte, error) {
-	var d struct {
-		Year    int `json:"year"`
-		Centres []struct {
-			Name       string `json:"name"`
-			Objectives []struct {
-				Section     string   `json:"section"`
-				Number      int      `json:"number"`
-				Title       string   `json:"title"`
-				Achievement *float64 `json:"achievement"`
-				Indicators  []struct {
-					Name        string   `json:"name"`
-					Description string   `json:"description"`
-					Unit        string   `json:"unit"`
-					Polarity    string   `json:"polarity"`
-					Expected    any      `json:"expected"`
-					Actual      any      `json:"actual"`
-					Achievement *float64 `json:"achievement"`
-					Neutralised any      `json:"neutralised"`
-				} `json:"indicators"`
-			} `json:"objectives"`
-		} `json:"centres"`
-	}
-	if err := json.Unmarshal(doc, &d); err != nil {
-		return nil, err
-	}
-	value := func(v any) string {
-		switch v := v.(type) {
-		case nil:
-			return ""
-		case bool:
-			if v {
-				return "si"
-			}
-			return "no"
-		case float64:
-			return strconv.FormatFloat(v, 'f', -1, 64)
-		}
-		return fmt.Sprint(v)
-	}
-	pct := func(p *float64) string {
-		if p == nil {
-			return ""
-		}
-		return strconv.FormatFloat(*p, 'f', -1, 64)
-	}
-	var b bytes.Buffer
-	cw := report.NewCSVWriter(&b)
-	cw.Write([]string{"anno", "centro", "sezione", "obiettivo", "titolo_obiettivo", "grado_obiettivo", "indicatore", "descrizione",
-		"unita_misura", "polarita", "valore_atteso", "valore_consuntivo", "grado_indicatore", "sterilizzato"})
-	for _, ce := range d.Centres {
-		for _, o := range ce.Objectives {
-			for _, in := range o.Indicators {
-				neutralised := "no"
-				if in.Neutralised != nil {
-					neutralised = "si"
-				}
-				cw.Write([]string{strconv.Itoa(d.Year), ce.Name, o.Section, strconv.Itoa(o.Number), o.Title, pct(o.Achievement),
-					in.Name, in.Description, in.Unit, in.Polarity, value(in.Expected), value(in.Actual), pct(in.Achievement), neutralised})
-			}
-		}
-	}
-	cw.Flush()
-	return b.Bytes(), cw.Error()
-}

@@ -1,9 +1,7 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -198,10 +196,7 @@ func TestReport_Files(t *testing.T) {
 			t.Errorf("%s: status %d, type %q", ext, r.Status, r.Header.Get("Content-Type"))
 		}
 		if ext == "csv" {
-			rows, err := csv.NewReader(bytes.NewReader([]byte(r.Body))).ReadAll()
-			if err != nil {
-				t.Fatal(err)
-			}
+			rows := readCSV(t, "relazione.csv", r.Body)
 			n := secCount(t, e.pool, `SELECT count(*) FROM indicators i JOIN objectives o ON o.id = i.objective_id
 				JOIN cycles c ON c.id = o.cycle_id WHERE c.year = 2023`)
 			if len(rows) != n+1 {

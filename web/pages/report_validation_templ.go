@@ -1769,7 +1769,7 @@ func Transparency(v TransparencyView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 150, "\" data-testid=\"public-csv\">Dati aperti: gli indicatori (CSV)</a></li></ul><p>Impronta SHA-256 del PDF: <code class=\"app-hash\" data-testid=\"public-sha256\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 150, "\" data-testid=\"public-csv\">Gli indicatori (CSV per Excel)</a></li></ul><p>Impronta SHA-256 del PDF: <code class=\"app-hash\" data-testid=\"public-sha256\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
