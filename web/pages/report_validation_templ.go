@@ -202,7 +202,7 @@ func Deadlines(rows []DeadlineRow) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else if d.Late {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<span class=\"badge bg-warning text-dark ms-1\" data-testid=\"deadline-late\">oltre il termine</span>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<span class=\"badge bg-warning ms-1\" data-testid=\"deadline-late\">oltre il termine</span>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
