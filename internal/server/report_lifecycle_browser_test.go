@@ -60,7 +60,7 @@ func TestBrowser_NucleoValidates(t *testing.T) {
 	)
 	browsertest.AssertAccessible(t, ctx)
 	pbDo(t, ctx, "validate",
-		chromedp.Click(chromedp.CSS(`#outcome-validata`)),
+		chromedp.Click(chromedp.CSS(`input[name="outcome"][value="validata"]`)),
 		chromedp.Click(chromedp.CSS("#text_html-editor")),
 		pbInsertText("Il Nucleo di Valutazione valida la Relazione sulla Performance 2023."),
 		chromedp.Click(chromedp.CSS(`[data-testid="save-validation"]`)),

@@ -342,3 +342,222 @@ type PreviousResult struct {
 	YearResult bool
 	Href       string
 }
+
+// The narrow layouts of the charts (a phone held upright, below 768 CSS
+// pixels, or 992 for the Gantt chart): drawn at 340 user units, the width of
+// the narrowest phone's page, so that they are never scaled down much and
+// their text stays at its size (12 to 14 px); a label has lines of its own
+// above its bars and wraps onto them rather than being cut.
+const (
+	narrowW      = 340
+	narrowLine   = 17 // a line of label text at 14 px
+	narrowBarH   = 16
+	narrowBarMax = 170 // the bar of 100% (or of the scale's top)
+)
+
+// textWidth estimates the width of s in Titillium Web at size px: its
+// capitals and digits are wider than its lower case, spaces and
+// punctuation narrower. The estimate errs wide, so that a line it fits
+// fits.
+func textWidth(s string, px float64) float64 {
+	w := 0.0
+	for _, r := range s {
+		switch {
+		case strings.ContainsRune(" .,:;'’·|!iljtfr()-/", r):
+			w += 0.32
+		case strings.ContainsRune("MWmw", r):
+			w += 0.9
+		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '%', r == '€':
+			w += 0.66
+		default:
+			w += 0.54
+		}
+	}
+	return w * px
+}
+
+// wrap breaks s into lines at most width wide at size px, between words
+// (a word wider than a line is a line of its own); at most maxLines lines,
+// the last one ending with "…" when s goes on (0 for no limit: the whole
+// text, as a centre's name must be).
+func wrap(s string, width, px float64, maxLines int) []string {
+	var lines []string
+	cur := ""
+	for _, w := range strings.Fields(s) {
+		next := w
+		if cur != "" {
+			next = cur + " " + w
+		}
+		if cur != "" && textWidth(next, px) > width {
+			lines = append(lines, cur)
+			cur = w
+			continue
+		}
+		cur = next
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	if maxLines > 0 && len(lines) > maxLines {
+		last := []rune(lines[maxLines-1])
+		for len(last) > 0 && textWidth(string(last)+"…", px) > width {
+			last = last[:len(last)-1]
+		}
+		lines = append(lines[:maxLines-1], strings.TrimSpace(string(last))+"…")
+	}
+	return lines
+}
+
+// textLine is a line of a label in a narrow chart, at its baseline Y.
+type textLine struct {
+	Y    int
+	Text string
+}
+
+// labelLines places the lines of a wrapped label from y (the top of the
+// first line) down, returning them and the y below the last.
+func labelLines(lines []string, y, lineH int) ([]textLine, int) {
+	out := make([]textLine, len(lines))
+	for i, l := range lines {
+		out[i] = textLine{Y: y + (i+1)*lineH - 4, Text: l}
+	}
+	return out, y + len(lines)*lineH
+}
+
+// narrowBar is a bar of the narrow achievement chart: its label's lines
+// (the whole name) and the bar below them at Y.
+type narrowBar struct {
+	Bar
+	Lines []textLine
+	Y     int
+}
+
+// narrowBars lays the narrow achievement chart out: each bar below its
+// label; the height of the drawing.
+func narrowBars(v DashboardView) ([]narrowBar, int) {
+	var out []narrowBar
+	y := 22
+	for _, b := range v.Bars {
+		lines, below := labelLines(wrap(b.Label, narrowW, 14, 0), y, narrowLine)
+		out = append(out, narrowBar{Bar: b, Lines: lines, Y: below + 2})
+		y = below + narrowBarH + 14
+	}
+	return out, y
+}
+
+func narrowBarWidth(bars []Bar, b Bar) int {
+	if b.Figure.Achievement == nil || *b.Figure.Achievement <= 0 {
+		return 0
+	}
+	return int(*b.Figure.Achievement / chartScale(bars) * narrowBarMax)
+}
+
+func narrowHundredX(bars []Bar) int { return int(100 / chartScale(bars) * narrowBarMax) }
+
+// The narrow trend chart: each series' label on lines of its own, then its
+// periods in cells of up to four a row, each cell with its date above its
+// point and value.
+const (
+	narrowCellW = 85
+	narrowCells = 4
+	narrowCellH = 62
+	narrowPlotH = 22
+	narrowPlotY = 20 // the top of the plot band within a cell
+)
+
+// narrowCell is a period of a series in the narrow trend chart.
+type narrowCell struct {
+	X, Y  int // the cell's top left corner
+	Point plan.TrendPoint
+	AsOf  bool
+	PY    int // the point's y
+}
+
+// narrowSeries is a series of the narrow trend chart.
+type narrowSeries struct {
+	TrendSeries
+	Lines []textLine
+	Cells []narrowCell
+	// Polylines join the points with a figure within each row of cells.
+	Polylines []string
+}
+
+func narrowTrend(v TrendView) ([]narrowSeries, int) {
+	var out []narrowSeries
+	scale := trendScale(v)
+	y := 4
+	for _, se := range v.Series {
+		lines, below := labelLines(wrap(se.Label, narrowW, 14, 0), y, narrowLine)
+		s := narrowSeries{TrendSeries: se, Lines: lines}
+		y = below + 4
+		var pts []string
+		for i, p := range se.Points {
+			col := i % narrowCells
+			if col == 0 && i > 0 {
+				y += narrowCellH
+				if len(pts) > 0 {
+					s.Polylines = append(s.Polylines, strings.Join(pts, " "))
+				}
+				pts = nil
+			}
+			c := narrowCell{X: col * narrowCellW, Y: y, Point: p, AsOf: p.Period.Equal(v.AsOf)}
+			base := y + narrowPlotY + narrowPlotH
+			c.PY = base
+			if p.Value != nil {
+				c.PY = base - int(max(*p.Value, 0)/scale*narrowPlotH)
+				pts = append(pts, strconv.Itoa(c.X+10)+","+strconv.Itoa(c.PY))
+			}
+			s.Cells = append(s.Cells, c)
+		}
+		if len(pts) > 0 {
+			s.Polylines = append(s.Polylines, strings.Join(pts, " "))
+		}
+		y += narrowCellH + 8
+		out = append(out, s)
+	}
+	return out, y
+}
+
+// The narrow Gantt chart: the twelve months across the whole width, each
+// activity's label (up to three lines) above its bars.
+const (
+	narrowMonthW = 28
+	narrowGanttT = 26
+)
+
+func narrowMonthX(i int) int { return i * narrowMonthW }
+
+// narrowGanttLine is a heading (an objective) or an activity of the narrow
+// Gantt chart: its label's lines and, for an activity, the y of its bars.
+type narrowGanttLine struct {
+	Group bool
+	Lines []textLine
+	Row   *GanttRow
+	Y     int
+}
+
+func narrowGantt(v GanttView) ([]narrowGanttLine, int) {
+	var out []narrowGanttLine
+	y, group := narrowGanttT, ""
+	for i := range v.Rows {
+		r := &v.Rows[i]
+		if r.Group != "" && r.Group != group {
+			group = r.Group
+			lines, below := labelLines(wrap(group, narrowW, 13, 3), y, 16)
+			out = append(out, narrowGanttLine{Group: true, Lines: lines})
+			y = below + 4
+		}
+		label := r.Label + " · " + r.Description
+		if r.Late {
+			label = r.Label + " (in ritardo) · " + r.Description
+		}
+		lines, below := labelLines(wrap(label, narrowW, 13, 2), y, 16)
+		out = append(out, narrowGanttLine{Lines: lines, Row: r, Y: below + 1})
+		y = below + 1 + 26 + 8
+	}
+	return out, y + 4
+}
+
+// narrowBarX and narrowBarW place a Gantt bar on the narrow grid.
+func narrowBarX(b ganttBar) int { return b.From * narrowMonthW }
+func narrowBarW(b ganttBar) int { return (b.To - b.From + 1) * narrowMonthW }

@@ -112,7 +112,7 @@ func figuresAt(c *plan.Cycle, page string) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if len(c.Periods) > 1 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<nav aria-label=\"Dati ai periodi di monitoraggio\"><span>Vedi i dati al:</span> ")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<nav class=\"app-periods\" aria-label=\"Dati ai periodi di monitoraggio\"><span>Vedi i dati al:</span> ")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -1158,7 +1158,7 @@ func Notifications(v NotificationsView) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					if d.Soon {
-						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 88, "<span class=\"badge bg-warning text-dark ms-1\" data-testid=\"deadline-soon\">scade a breve</span>")
+						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 88, "<span class=\"badge bg-warning ms-1\" data-testid=\"deadline-soon\">scade a breve</span>")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}

@@ -854,19 +854,19 @@ func Objective(v ObjectiveView) templ.Component {
 								return templ_7745c5c3_Err
 							}
 							if in.InForce.Period.IsZero() {
-								templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 84, "<span class=\"badge bg-warning text-dark\" data-testid=\"override-badge\">stabilito dal direttore</span>")
+								templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 84, "<span class=\"badge bg-warning\" data-testid=\"override-badge\">stabilito dal direttore</span>")
 								if templ_7745c5c3_Err != nil {
 									return templ_7745c5c3_Err
 								}
 							} else {
-								templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 85, "<span class=\"badge bg-warning text-dark\" data-testid=\"override-badge\">")
+								templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 85, "<span class=\"badge bg-warning\" data-testid=\"override-badge\">")
 								if templ_7745c5c3_Err != nil {
 									return templ_7745c5c3_Err
 								}
 								var templ_7745c5c3_Var36 string
 								templ_7745c5c3_Var36, templ_7745c5c3_Err = templ.JoinStringErrs("stabilito dal direttore per il " + format.DayMonth(in.InForce.Period))
 								if templ_7745c5c3_Err != nil {
-									return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/objective.templ`, Line: 230, Col: 153}
+									return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/objective.templ`, Line: 230, Col: 143}
 								}
 								_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var36))
 								if templ_7745c5c3_Err != nil {
