@@ -12,6 +12,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 	"traguardo/internal/format"
 
@@ -62,6 +63,11 @@ type Model struct {
 	// Validation is the Nucleo's act (section 4); nil while the report is
 	// not validated. The caller that knows it sets it.
 	Validation *Validation
+	// Observations are the Nucleo's comments on the objectives of the
+	// version Validation decides, in the plan's order (section 4, after the
+	// act); none while there is no act. The caller that sets Validation
+	// sets them (ObservationsOf).
+	Observations []Observation
 	// Cycle is the evaluated cycle the model was assembled from.
 	Cycle *plan.Cycle
 }
@@ -83,6 +89,85 @@ type Validation struct {
 	Outcome  string
 	On       time.Time
 	TextHTML string
+}
+
+// Observation is a comment of the Nucleo di Valutazione on an objective,
+// as the Relazione publishes it: the objective (its centre, section, number
+// and title as the plan reads when the report is made), the comment and its
+// day, who wrote it by role (never a person's e-mail), and the director's
+// answer with its day when there is one. Frozen with a validation (as JSON,
+// for the public page), so its fields keep their names.
+type Observation struct {
+	Centre  string `json:"centre"`
+	Section string `json:"section"`
+	// Number is 0 and Title the objective as it read when commented once
+	// the objective is gone from the plan.
+	Number int    `json:"number"`
+	Title  string `json:"title"`
+	// Anchor is the objective in section 2.3, "" once it is gone.
+	Anchor string    `json:"anchor,omitempty"`
+	Text   string    `json:"text"`
+	On     time.Time `json:"on"`
+	By     string    `json:"by"`
+	// Answer is the director's answer, "" when none; AnsweredOn its day.
+	Answer     string     `json:"answer,omitempty"`
+	AnsweredOn *time.Time `json:"answered_on,omitempty"`
+}
+
+// Subject is the objective an observation is on, as the Relazione names it:
+// "AREA DISABILI - ANZIANI, DISABILI, obiettivo 1 – Rafforzare ...".
+func (o Observation) Subject() string {
+	if o.Number == 0 {
+		return o.Title
+	}
+	return fmt.Sprintf("%s, %s, obiettivo %d – %s", o.Centre, o.Section, o.Number, o.Title)
+}
+
+// ObservationsBy is the author of every observation: only the Nucleo
+// comments the Relazione (auth.Comment).
+const ObservationsBy = "Nucleo di Valutazione"
+
+// ObservationsOf are the comments of version number among comments (every
+// version's, as the store lists them), on the objectives of c, in the
+// plan's order (the comments on an objective since removed last), each
+// objective's in the order they were written.
+func ObservationsOf(c *plan.Cycle, comments []store.ReportComment, number int) []Observation {
+	type ranked struct {
+		o    Observation
+		rank int
+	}
+	rank := map[int64]int{}
+	for _, ce := range c.Centres {
+		for _, o := range ce.Objectives {
+			rank[o.ID] = len(rank)
+		}
+	}
+	var out []ranked
+	for _, m := range comments {
+		if m.ReportNumber != number {
+			continue
+		}
+		ob := Observation{Title: m.Objective, Text: m.Body, On: domain.Today(m.At), By: ObservationsBy, Answer: m.Answer}
+		if m.AnsweredAt != nil {
+			day := domain.Today(*m.AnsweredAt)
+			ob.AnsweredOn = &day
+		}
+		r := len(rank)
+		if m.ObjectiveID != nil {
+			if ce, o, ok := c.ObjectiveByID(*m.ObjectiveID); ok {
+				ob.Centre, ob.Section, ob.Number, ob.Title = ce.Name, o.Section, o.Number, o.Title
+				ob.Anchor = fmt.Sprintf("obiettivo-%d", o.ID)
+				r = rank[o.ID]
+			}
+		}
+		out = append(out, ranked{ob, r})
+	}
+	slices.SortStableFunc(out, func(a, b ranked) int { return a.rank - b.rank })
+	obs := make([]Observation, len(out))
+	for i, r := range out {
+		obs[i] = r.o
+	}
+	return obs
 }
 
 // Centre is a centre of responsibility with its objectives in plan order.
@@ -228,9 +313,10 @@ type MeasureNote struct {
 }
 
 // Build reads the cycle of year from st and assembles its report as of
-// today in Italy, with the Nucleo's latest act as section 4: a fixed number
-// of statements (the cycle's load, its texts, its variations, the report's
-// versions), whatever the size of the plan.
+// today in Italy, with the Nucleo's latest act and its observations as
+// section 4: a fixed number of statements (the cycle's load, its texts, its
+// variations, the report's versions, the comments once a version is
+// decided), whatever the size of the plan.
 func Build(ctx context.Context, st *store.Store, year int) (*Model, error) {
 	c, err := st.LoadCycle(ctx, year)
 	if err != nil {
@@ -250,7 +336,24 @@ func Build(ctx context.Context, st *store.Store, year int) (*Model, error) {
 	}
 	m := Assemble(c, texts, vars, richtext.NewPolicy(), domain.Today(time.Now()))
 	m.Validation = LastAct(versions)
+	if m.Validation != nil {
+		comments, err := st.ReportComments(ctx, year)
+		if err != nil {
+			return nil, err
+		}
+		m.Observations = ObservationsOf(c, comments, lastDecided(versions))
+	}
 	return m, nil
+}
+
+// lastDecided is the number of the version LastAct decides, 0 before any.
+func lastDecided(versions []store.ReportVersion) int {
+	for _, v := range versions {
+		if v.ValidatedOn != nil {
+			return v.Number
+		}
+	}
+	return 0
 }
 
 // LastAct is the Nucleo's latest decision among versions (newest first, as

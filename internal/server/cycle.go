@@ -56,7 +56,7 @@ func (s *Server) cycleShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, pages.Cycle(pages.CycleView{Cycle: c, May: rights(r),
+	s.render(w, r, http.StatusOK, pages.Cycle(pages.CycleView{Cycle: c, May: rights(r), AsOf: chosenPeriod(r, c),
 		Deadlines: cycleDeadlines(c, versions, s.today()), Report: reportState(versions).Label()}))
 	return nil
 }
@@ -90,7 +90,7 @@ func (s *Server) objectiveShow(w http.ResponseWriter, r *http.Request) error {
 	if err := s.evaluateAsOf(r, c); err != nil {
 		return err
 	}
-	v := pages.ObjectiveView{Year: c.Year, Cycle: c, May: rights(r), Centre: ce, Objective: o, Description: s.policy.Sanitize(o.DescriptionHTML),
+	v := pages.ObjectiveView{Year: c.Year, Cycle: c, May: rights(r), AsOf: chosenPeriod(r, c), Centre: ce, Objective: o, Description: s.policy.Sanitize(o.DescriptionHTML),
 		History: objectiveHistory(c, ce, o, s.today()), Gantt: objectiveGantt(c, o)}
 	if p, ok := c.PeriodAt(c.AsOf); ok {
 		u := auth.UserFrom(r.Context())

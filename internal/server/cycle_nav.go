@@ -24,7 +24,7 @@ func (s *Server) centreShow(w http.ResponseWriter, r *http.Request) error {
 	if err := s.evaluateAsOf(r, c); err != nil {
 		return err
 	}
-	v := pages.CentreView{Cycle: c, Centre: ce, May: rights(r),
+	v := pages.CentreView{Cycle: c, Centre: ce, May: rights(r), AsOf: chosenPeriod(r, c),
 		Trend: centreTrend(c, ce, s.today()), Gantt: centreGantt(c, ce)}
 	prev, pce, err := s.previousYear(r.Context(), c, ce)
 	if err != nil {
@@ -77,7 +77,7 @@ func (s *Server) objectivesList(w http.ResponseWriter, r *http.Request) error {
 	if f.Centre != "" && pf.Centre == 0 {
 		pf.Centre = -1 // an id of no centre: nothing matches
 	}
-	v := pages.ObjectivesView{Cycle: c, May: rights(r), Filter: f}
+	v := pages.ObjectivesView{Cycle: c, May: rights(r), Filter: f, AsOf: chosenPeriod(r, c)}
 	for _, ce := range c.Centres {
 		v.Centres = append(v.Centres, pages.Option{Value: strconv.FormatInt(int64(ce.ID), 10), Label: ce.Name})
 		for _, o := range ce.Objectives {

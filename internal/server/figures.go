@@ -16,6 +16,16 @@ func (s *Server) evaluateAsOf(r *http.Request, c *plan.Cycle) error {
 	return evaluateAt(c, r.URL.Query().Get("al"), s.today())
 }
 
+// chosenPeriod is the period of c's figures when the request chose it
+// (?al=, checked by evaluateAsOf), zero when the page shows the default
+// one: the links to the cycle's other pages keep a period chosen.
+func chosenPeriod(r *http.Request, c *plan.Cycle) time.Time {
+	if r.URL.Query().Get("al") == "" {
+		return time.Time{}
+	}
+	return c.AsOf
+}
+
 // evaluateAt is evaluateAsOf for the "al" parameter's value al and today.
 func evaluateAt(c *plan.Cycle, al string, today time.Time) error {
 	if al == "" {

@@ -211,13 +211,14 @@ var routeMatrix = map[string]map[string]int{
 	"POST /cicli/{year}/validazione/valida":                     {"anonimo": 303, "admin": 403, "direttore": 403, "responsabile": 403, "nucleo": 409, "osservatore": 403},
 	"GET /cicli/{year}/validazione/versioni/{n}/relazione.pdf":  {"anonimo": 303, "admin": 404, "direttore": 404, "responsabile": 404, "nucleo": 404, "osservatore": 404},
 	"GET /cicli/{year}/validazione/versioni/{n}/relazione.json": {"anonimo": 303, "admin": 404, "direttore": 404, "responsabile": 404, "nucleo": 404, "osservatore": 404},
+	"GET /trasparenza":                                          {"anonimo": 200, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
 	"GET /trasparenza/relazione/{year}":                         {"anonimo": 404, "admin": 404, "direttore": 404, "responsabile": 404, "nucleo": 404, "osservatore": 404},
 	"GET /trasparenza/relazione/{year}/versioni/{n}/{file}":     {"anonimo": 404, "admin": 404, "direttore": 404, "responsabile": 404, "nucleo": 404, "osservatore": 404},
 }
 
 // secPublic are the routes that need no session.
 var secPublic = []string{"GET /healthz", "GET /static/*", "HEAD /static/*", "GET /accedi", "POST /accedi", "POST /esci",
-	"GET /trasparenza/relazione/{year}", "GET /trasparenza/relazione/{year}/versioni/{n}/{file}",
+	"GET /trasparenza", "GET /trasparenza/relazione/{year}", "GET /trasparenza/relazione/{year}/versioni/{n}/{file}",
 	"GET /accessibilita", "GET /privacy"}
 
 // TestRouteMatrix sends every route of the router as every role and compares

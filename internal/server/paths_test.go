@@ -67,6 +67,7 @@ func TestPaths_RouterMatches(t *testing.T) {
 		"CommentAnswer":      {{post, paths.CommentAnswer(2023, 3)}},
 		"ReportVersionFile":  {{get, paths.ReportVersionFile(2023, 1, paths.FrozenPDF)}, {get, paths.ReportVersionFile(2023, 1, paths.FrozenJSON)}},
 		"Transparency":       {{get, paths.Transparency(2023)}},
+		"TransparencyIndex":  {{get, paths.TransparencyIndex}},
 		"TransparencyFile":   {{get, paths.TransparencyFile(2023, 1, paths.FrozenPDF)}, {get, paths.TransparencyFile(2023, 1, paths.PublicJSON)}, {get, paths.TransparencyFile(2023, 1, paths.PublicCSV)}},
 		"Home":               {{get, paths.Home}},
 		"SignIn":             {{get, paths.SignIn}, {post, paths.SignIn}},

@@ -58,7 +58,11 @@ func (s *Server) reportShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	o := report.HTMLOptions{StyleHref: "/static/" + report.StylePath, Back: paths.Cycle(m.Year), Links: reportLinks(m.Year)}
+	// The report is a document of its own, not a page of the layout: the
+	// message left by the form that came back here (the texts' save) is
+	// read here, or it would wait for the next page of the layout.
+	o := report.HTMLOptions{StyleHref: "/static/" + report.StylePath, Back: paths.Cycle(m.Year), Links: reportLinks(m.Year),
+		Flash: s.popFlash(w, r)}
 	if auth.Allowed(auth.UserFrom(r.Context()), auth.ApprovePlan, 0) {
 		o.Actions = []report.Link{{Label: "Scrivi i testi della relazione", Href: paths.ReportTexts(m.Year)},
 			{Label: "Verifica la relazione", Href: paths.ReportCheck(m.Year)}}

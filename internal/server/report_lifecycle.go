@@ -135,11 +135,25 @@ func (s *Server) lifecycleView(ctx context.Context, c *plan.Cycle) (pages.Report
 		for _, ce := range c.Centres {
 			for _, o := range ce.Objectives {
 				v.Objectives = append(v.Objectives, components.Option{Value: strconv.FormatInt(o.ID, 10),
-					Label: fmt.Sprintf("%s · Obiettivo %d: %s", ce.Name, o.Number, clip(o.Title, 120))})
+					Label: objectiveChoice(ce, o)})
 			}
 		}
 	}
 	return v, comments, nil
+}
+
+// objectiveChoice names objective o of centre ce in the Nucleo's list of
+// objectives to comment. The number restarts in each section, so a centre
+// with objectives in more than one section names the section too: "AREA
+// DISABILI - ANZIANI · DISABILI · Obiettivo 1: ..." and "... · ANZIANI ·
+// Obiettivo 1: ...", never the same words for two objectives.
+func objectiveChoice(ce *plan.Centre, o *plan.Objective) string {
+	for _, other := range ce.Objectives {
+		if other.Section != o.Section {
+			return fmt.Sprintf("%s · %s · Obiettivo %d: %s", ce.Name, o.Section, o.Number, clip(o.Title, 120))
+		}
+	}
+	return fmt.Sprintf("%s · Obiettivo %d: %s", ce.Name, o.Number, clip(o.Title, 120))
 }
 
 func (s *Server) reportLifecycle(w http.ResponseWriter, r *http.Request) error {

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -33,8 +34,8 @@ import (
 // has its own URLs).
 
 // transparencyReport is the public page: the latest validated version with
-// its outcome, date, hash and files, and the earlier validated versions.
-// 404 until a version is validated.
+// its outcome, date, hash and files, the Nucleo's observations frozen with
+// it, and the earlier validated versions. 404 until a version is validated.
 func (s *Server) transparencyReport(w http.ResponseWriter, r *http.Request) error {
 	year, err := yearParam(r)
 	if err != nil {
@@ -47,7 +48,7 @@ func (s *Server) transparencyReport(w http.ResponseWriter, r *http.Request) erro
 	if len(versions) == 0 {
 		return notFound("La Relazione sulla Performance di questo anno non è stata ancora validata dal Nucleo di Valutazione.")
 	}
-	v := pages.TransparencyView{Year: year, Organisation: versions[0].Organisation}
+	v := pages.TransparencyView{Year: year, Organisation: versions[0].Organisation, IndexHref: paths.TransparencyIndex}
 	for i, ver := range versions {
 		// The hash shown is the open data's, the bytes served (the frozen
 		// JSON's hash is on the validation page, for the record).
@@ -56,21 +57,75 @@ func (s *Server) transparencyReport(w http.ResponseWriter, r *http.Request) erro
 			return err
 		}
 		sum := sha256.Sum256(data)
-		row := pages.ReportVersionRow{Number: ver.Number, State: ver.State.Label(), Published: true, Decided: true,
-			ValidationHTML: s.policy.Sanitize(ver.ValidationHTML), PDFSHA256: ver.PDFSHA256, JSONSHA256: hex.EncodeToString(sum[:]),
-			PDFHref:  paths.TransparencyFile(year, ver.Number, paths.FrozenPDF),
-			JSONHref: paths.TransparencyFile(year, ver.Number, paths.PublicJSON),
-			CSVHref:  paths.TransparencyFile(year, ver.Number, paths.PublicCSV)}
-		if ver.ValidatedOn != nil {
-			row.ValidatedOn = format.Date(*ver.ValidatedOn)
-		}
+		row := s.publicVersionRow(ver)
+		row.JSONSHA256 = hex.EncodeToString(sum[:])
 		if i == 0 {
 			v.Latest = row
+			if v.Observations, v.ObservationsFrozen, err = observationRows(ver.Observations); err != nil {
+				return err
+			}
 		} else {
 			v.Earlier = append(v.Earlier, row)
 		}
 	}
 	s.render(w, r, http.StatusOK, pages.Transparency(v))
+	return nil
+}
+
+// publicVersionRow is a validated version as the public pages list it.
+func (s *Server) publicVersionRow(ver store.ReportVersion) pages.ReportVersionRow {
+	row := pages.ReportVersionRow{Number: ver.Number, State: ver.State.Label(), Published: true, Decided: true,
+		ValidationHTML: s.policy.Sanitize(ver.ValidationHTML), PDFSHA256: ver.PDFSHA256,
+		PDFHref:  paths.TransparencyFile(ver.Year, ver.Number, paths.FrozenPDF),
+		JSONHref: paths.TransparencyFile(ver.Year, ver.Number, paths.PublicJSON),
+		CSVHref:  paths.TransparencyFile(ver.Year, ver.Number, paths.PublicCSV)}
+	if ver.ValidatedOn != nil {
+		row.ValidatedOn = format.Date(*ver.ValidatedOn)
+	}
+	return row
+}
+
+// observationRows are the observations frozen with a version (a JSON array
+// of report.Observation), formatted for the public page; frozen is false
+// for a version decided before observations were frozen (its PDF has none).
+func observationRows(frozen []byte) (rows []pages.ObservationRow, ok bool, err error) {
+	if frozen == nil {
+		return nil, false, nil
+	}
+	var obs []report.Observation
+	if err := json.Unmarshal(frozen, &obs); err != nil {
+		return nil, false, fmt.Errorf("frozen observations: %w", err)
+	}
+	for _, o := range obs {
+		row := pages.ObservationRow{Subject: o.Subject(), Text: o.Text, On: format.Date(o.On), By: o.By, Answer: o.Answer}
+		if o.AnsweredOn != nil {
+			row.AnsweredOn = format.Date(*o.AnsweredOn)
+		}
+		rows = append(rows, row)
+	}
+	return rows, true, nil
+}
+
+// transparencyIndex is the public index of Amministrazione Trasparente:
+// every year with a validated Relazione, latest first, each with its
+// validated versions (number, outcome, date, SHA-256 of the PDF, files),
+// in one statement whatever the number of years.
+func (s *Server) transparencyIndex(w http.ResponseWriter, r *http.Request) error {
+	versions, err := s.store.PublishedReportsAll(r.Context())
+	if err != nil {
+		return err
+	}
+	var v pages.TransparencyIndexView
+	for _, ver := range versions {
+		v.Organisation = ver.Organisation
+		n := len(v.Years)
+		if n == 0 || v.Years[n-1].Year != ver.Year {
+			v.Years = append(v.Years, pages.TransparencyYear{Year: ver.Year, Href: paths.Transparency(ver.Year)})
+			n++
+		}
+		v.Years[n-1].Versions = append(v.Years[n-1].Versions, s.publicVersionRow(ver))
+	}
+	s.render(w, r, http.StatusOK, pages.TransparencyIndex(v))
 	return nil
 }
 

@@ -27,12 +27,20 @@ func (s *Server) reportOpenPoints(ctx context.Context, year int) ([]string, erro
 }
 
 // renderReportPDF prints the Relazione of year as it stands, with val as
-// its section 4 (the act being recorded), in the documents' priority lane.
-func (s *Server) renderReportPDF(ctx context.Context, year int, val *report.Validation) ([]byte, error) {
+// its section 4 (the act being recorded) and the Nucleo's comments on
+// version number as its observations, in the documents' priority lane; it
+// returns the observations printed, to freeze with the PDF.
+func (s *Server) renderReportPDF(ctx context.Context, year, number int, val *report.Validation) ([]byte, []report.Observation, error) {
 	m, err := report.Build(ctx, s.store, year)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	comments, err := s.store.ReportComments(ctx, year)
+	if err != nil {
+		return nil, nil, err
 	}
 	m.Validation = val
-	return s.docs.PDF(ctx, m, report.PriorityLane)
+	m.Observations = report.ObservationsOf(m.Cycle, comments, number)
+	pdf, err := s.docs.PDF(ctx, m, report.PriorityLane)
+	return pdf, m.Observations, err
 }

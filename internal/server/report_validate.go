@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -112,9 +113,15 @@ func (s *Server) freezeAndValidate(r *http.Request, c *plan.Cycle, number int, v
 	if val.JSON, err = exportJSON(fresh, today); err != nil {
 		return err
 	}
-	if val.PDF, err = s.renderReportPDF(ctx, c.Year, &report.Validation{Outcome: val.Outcome.Label(), On: val.On, TextHTML: val.TextHTML}); err != nil {
+	var obs []report.Observation
+	if val.PDF, obs, err = s.renderReportPDF(ctx, c.Year, number, &report.Validation{Outcome: val.Outcome.Label(), On: val.On, TextHTML: val.TextHTML}); err != nil {
 		return err
 	}
+	// The observations printed are frozen with the PDF, for the public page.
+	if val.Observations, err = json.Marshal(obs); err != nil {
+		return err
+	}
+	val.Comments = len(obs)
 	val.Export = func(c *plan.Cycle) ([]byte, error) { return exportJSON(c, today) }
 	val.Link = paths.Validation(c.Year)
 	ids, err := s.store.ValidateReport(ctx, actor(auth.UserFrom(ctx)), c.Year, number, val)

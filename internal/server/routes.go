@@ -206,6 +206,7 @@ func (s *Server) routes() http.Handler {
 			g.post("/cicli/{year}/validazione/valida", auth.Validate, s.reportValidate)
 			g.get("/cicli/{year}/validazione/versioni/{n}/relazione.pdf", auth.ReadCycle, s.reportVersionFile(store.FilePDF, paths.FrozenPDF))
 			g.get("/cicli/{year}/validazione/versioni/{n}/relazione.json", auth.ReadCycle, s.reportVersionFile(store.FileJSON, paths.FrozenJSON))
+			g.public(http.MethodGet, "/trasparenza", s.handle(s.transparencyIndex))
 			g.public(http.MethodGet, "/trasparenza/relazione/{year}", s.handle(s.transparencyReport))
 		}
 	})

@@ -28,6 +28,7 @@ import (
 type ReportVersion struct {
 	ID           int64
 	Organisation string
+	Year         int
 	Number       int
 	State        plan.ReportState
 	SentAt       time.Time
@@ -42,6 +43,10 @@ type ReportVersion struct {
 	JSONSHA256     string
 	PDFSize        int
 	JSONSize       int
+	// Observations are the Nucleo's comments as the frozen PDF prints them
+	// (a JSON array of report.Observation), nil for a version waiting or
+	// decided before they were frozen.
+	Observations []byte
 }
 
 // ReportComment is a comment of the Nucleo on an objective of a sent
@@ -74,24 +79,42 @@ func (s *Store) PublishedReports(ctx context.Context, year int) ([]ReportVersion
 }
 
 func (s *Store) reportVersions(ctx context.Context, year int, published bool) ([]ReportVersion, error) {
-	rows, err := s.pool.Query(ctx, `
-		SELECT r.id, o.name, r.number, r.state, r.sent_at, r.sent_by_name, r.open_points, r.validated_on, r.validated_at,
-		       coalesce(r.validated_by_name, ''), coalesce(r.validation_html, ''), coalesce(r.pdf_sha256, ''),
-		       coalesce(r.json_sha256, ''), coalesce(length(r.pdf), 0), coalesce(length(r.json), 0)
-		FROM report_versions r JOIN cycles c ON c.id = r.cycle_id JOIN organisations o ON o.id = c.organisation_id
+	rows, err := s.pool.Query(ctx, reportVersionsSelect+`
 		WHERE c.year = $1 AND (NOT $2 OR r.state IN ('validata', 'validata con osservazioni'))
 		ORDER BY r.number DESC`, year, published)
 	if err != nil {
 		return nil, fmt.Errorf("report versions of %d: %w", year, err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ReportVersion, error) {
-		var v ReportVersion
-		var state string
-		err := r.Scan(&v.ID, &v.Organisation, &v.Number, &state, &v.SentAt, &v.SentBy, &v.OpenPoints, &v.ValidatedOn, &v.ValidatedAt,
-			&v.ValidatedBy, &v.ValidationHTML, &v.PDFSHA256, &v.JSONSHA256, &v.PDFSize, &v.JSONSize)
-		v.State = plan.ReportState(state)
-		return v, err
-	})
+	return pgx.CollectRows(rows, scanReportVersion)
+}
+
+// PublishedReportsAll returns the validated versions (with or without
+// observations) of the Relazione of every year, the latest year first and
+// within a year the newest version first: the index of Amministrazione
+// Trasparente.
+func (s *Store) PublishedReportsAll(ctx context.Context) ([]ReportVersion, error) {
+	rows, err := s.pool.Query(ctx, reportVersionsSelect+`
+		WHERE r.state IN ('validata', 'validata con osservazioni')
+		ORDER BY c.year DESC, r.number DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("published reports: %w", err)
+	}
+	return pgx.CollectRows(rows, scanReportVersion)
+}
+
+const reportVersionsSelect = `
+		SELECT r.id, o.name, c.year, r.number, r.state, r.sent_at, r.sent_by_name, r.open_points, r.validated_on, r.validated_at,
+		       coalesce(r.validated_by_name, ''), coalesce(r.validation_html, ''), coalesce(r.pdf_sha256, ''),
+		       coalesce(r.json_sha256, ''), coalesce(length(r.pdf), 0), coalesce(length(r.json), 0), r.observations
+		FROM report_versions r JOIN cycles c ON c.id = r.cycle_id JOIN organisations o ON o.id = c.organisation_id`
+
+func scanReportVersion(r pgx.CollectableRow) (ReportVersion, error) {
+	var v ReportVersion
+	var state string
+	err := r.Scan(&v.ID, &v.Organisation, &v.Year, &v.Number, &state, &v.SentAt, &v.SentBy, &v.OpenPoints, &v.ValidatedOn, &v.ValidatedAt,
+		&v.ValidatedBy, &v.ValidationHTML, &v.PDFSHA256, &v.JSONSHA256, &v.PDFSize, &v.JSONSize, &v.Observations)
+	v.State = plan.ReportState(state)
+	return v, err
 }
 
 // ReportComments returns the Nucleo's comments on every version of the
@@ -189,9 +212,14 @@ func (s *Store) CommentReport(ctx context.Context, a Actor, year int, objectiveI
 		if err != nil {
 			return err
 		}
+		// The objective as the Nucleo's list names it (its section too when
+		// its centre has more than one: the number restarts in each).
 		var label string
 		err = tx.QueryRow(ctx, `
-			SELECT cc.name || ' · Obiettivo ' || o.number || ': ' || o.title
+			SELECT cc.name || ' · '
+			       || CASE WHEN EXISTS (SELECT 1 FROM objectives x WHERE x.cycle_centre_id = o.cycle_centre_id AND x.section <> o.section)
+			               THEN o.section || ' · ' ELSE '' END
+			       || 'Obiettivo ' || o.number || ': ' || o.title
 			FROM objectives o JOIN cycles c ON c.id = o.cycle_id
 			JOIN cycle_centres cc ON cc.id = o.cycle_centre_id JOIN centres ce ON ce.id = cc.centre_id
 			WHERE o.id = $1 AND c.year = $2`, objectiveID, year).Scan(&label)
@@ -290,6 +318,12 @@ type Validation struct {
 	// decision is refused rather than freeze files of another moment.
 	PDF, JSON []byte
 	Export    func(*plan.Cycle) ([]byte, error)
+	// Observations are the Nucleo's comments on the version as the PDF
+	// prints them (a JSON array), frozen with it; Comments counts them:
+	// when the version has another count of comments by the decision's
+	// transaction, one came meanwhile, and the decision is refused.
+	Observations []byte
+	Comments     int
 	// Link is the page the directors' notification of the decision opens.
 	Link string
 }
@@ -315,6 +349,10 @@ func (s *Store) ValidateReport(ctx context.Context, a Actor, year, number int, v
 	}
 	if len(v.PDF) == 0 || len(v.JSON) == 0 || v.Export == nil {
 		return nil, errors.New("validate report: the frozen files are missing")
+	}
+	observations := v.Observations
+	if len(observations) == 0 {
+		observations = []byte("[]")
 	}
 	var notified []int64
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -343,13 +381,20 @@ func (s *Store) ValidateReport(ctx context.Context, a Actor, year, number int, v
 		if !bytes.Equal(now, v.JSON) {
 			return ErrReportMoved
 		}
+		var comments int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM report_comments WHERE report_id = $1`, id).Scan(&comments); err != nil {
+			return err
+		}
+		if comments != v.Comments {
+			return ErrReportMoved
+		}
 		pdfSum, jsonSum := sha256.Sum256(v.PDF), sha256.Sum256(v.JSON)
 		pdfHash, jsonHash := hex.EncodeToString(pdfSum[:]), hex.EncodeToString(jsonSum[:])
 		if _, err := tx.Exec(ctx, `
 			UPDATE report_versions SET state = $2, validated_on = $3, validated_at = now(), validated_by = $4,
 				validated_by_name = $5, validation_html = $6, pdf = $7, pdf_sha256 = $8, json = $9, json_sha256 = $10,
-				version = version + 1
-			WHERE id = $1`, id, string(v.Outcome), v.On, a.UserID, a.Name, v.TextHTML, v.PDF, pdfHash, v.JSON, jsonHash); err != nil {
+				observations = $11, version = version + 1
+			WHERE id = $1`, id, string(v.Outcome), v.On, a.UserID, a.Name, v.TextHTML, v.PDF, pdfHash, v.JSON, jsonHash, observations); err != nil {
 			return conflictFrom(err)
 		}
 		if err := record(ctx, tx, a, audit.ValidateReport, audit.Report, id,

@@ -137,6 +137,10 @@ const (
 	PublicCSV  = "indicatori.csv"
 )
 
+// TransparencyIndex is the public index of the validated Relazioni of every
+// year (Amministrazione Trasparente).
+const TransparencyIndex = "/trasparenza"
+
 // Transparency is the public page of the validated Relazione of year
 // (Amministrazione Trasparente), open without signing in.
 func Transparency(year int) string { return "/trasparenza/relazione/" + strconv.Itoa(year) }
