@@ -74,11 +74,11 @@ func (s *Store) saveProgress(ctx context.Context, ch Change, objectiveID, period
 			return err
 		}
 		old := st.snapshot(objectiveID, periodID)
-		action := audit.SaveProgress
+		rec := auditRecord{action: audit.SaveProgress, entity: audit.Progress}
 		if correct {
-			action = audit.CorrectProgress
+			rec = auditRecord{action: audit.CorrectProgress, entity: audit.Progress}
 		}
-		if err := now.write(ctx, tx, ch.Actor, action, objectiveID, periodID, old); err != nil {
+		if err := now.write(ctx, tx, ch.Actor, rec, objectiveID, periodID, old); err != nil {
 			return err
 		}
 		if !correct {
@@ -271,8 +271,9 @@ func (st *progressState) with(objectiveID int64, p plan.ObjectiveProgress) (*pro
 }
 
 // write stores st as the objective's progress at the period with its audit
-// record (old is what it was), in one statement.
-func (st *progressState) write(ctx context.Context, tx pgx.Tx, a Actor, action audit.Action, objectiveID, periodID int64, old audit.Snapshot) error {
+// record rec (its action and entity; old is what the progress was), in one
+// statement.
+func (st *progressState) write(ctx context.Context, tx pgx.Tx, a Actor, rec auditRecord, objectiveID, periodID int64, old audit.Snapshot) error {
 	var dropValues, valueIDs, dropActs, actIDs []int64
 	var values []*float64
 	var nm, annual []bool
@@ -325,7 +326,7 @@ func (st *progressState) write(ctx context.Context, tx pgx.Tx, a Actor, action a
 		INSERT INTO audit_log (user_id, actor, action, entity, entity_id, old_value, new_value)
 		SELECT $16, $17, $18, $19, report.id, $20, $21 FROM report`,
 		objectiveID, periodID, dropValues, valueIDs, values, nm, valueReasons, dropActs, actIDs, from, to, annual, actReasons,
-		st.Status, st.TextHTML, a.UserID, a.Name, action, audit.Progress, oldJSON, newJSON)
+		st.Status, st.TextHTML, a.UserID, a.Name, rec.action, rec.entity, oldJSON, newJSON)
 	return conflictFrom(err)
 }
 
