@@ -204,7 +204,9 @@ func TestMissingBrowser(t *testing.T) {
 
 func TestTimeout(t *testing.T) {
 	defer func(d time.Duration) { testTimeout = d }(testTimeout)
-	testTimeout = 2 * time.Second
+	// Long enough for Chromium to start on a busy machine (the timeout
+	// bounds its start too), short enough to wait for.
+	testTimeout = 10 * time.Second
 	srv := newServer(t)
 	ctx := New(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/ok")); err != nil {
