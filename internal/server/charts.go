@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"time"
 	"traguardo/internal/plan"
 	"traguardo/internal/store"
 	"traguardo/web/pages"
@@ -47,19 +46,26 @@ func centreGantt(c *plan.Cycle, ce *plan.Centre) pages.GanttView {
 }
 
 // centreTrend is the trend chart of one centre: its achievement at every
-// period (plan.Cycle.Trend).
-func centreTrend(c *plan.Cycle, ce *plan.Centre, today time.Time) pages.TrendView {
+// period. The trend is the cycle's, computed once per data version and day
+// (store.CycleFigures): a centre's page evaluates nothing at other periods.
+func (s *Server) centreTrend(ctx context.Context, c *plan.Cycle, ce *plan.Centre) (pages.TrendView, error) {
 	if len(c.Periods) == 0 {
-		return pages.TrendView{}
+		return pages.TrendView{}, nil
 	}
-	t := c.Trend(today)
+	today := s.today()
+	t, err := s.store.CycleFigures(ctx, c.Year, today, "trend", func(k *plan.Cycle) (any, error) {
+		return k.Trend(today), nil
+	})
+	if err != nil {
+		return pages.TrendView{}, err
+	}
 	v := pages.TrendView{ID: "trend-centre", Title: "Andamento del grado di raggiungimento del centro nei periodi", AsOf: c.AsOf}
 	for i, x := range c.Centres {
 		if x == ce {
-			v.Series = append(v.Series, pages.TrendSeries{Label: ce.Name, Points: t.Centres[i]})
+			v.Series = append(v.Series, pages.TrendSeries{Label: ce.Name, Points: t.(plan.Trend).Centres[i]})
 		}
 	}
-	return v
+	return v, nil
 }
 
 // previousYear is the centre ce's figures in the cycle before c, as of

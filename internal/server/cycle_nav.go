@@ -24,8 +24,12 @@ func (s *Server) centreShow(w http.ResponseWriter, r *http.Request) error {
 	if err := s.evaluateAsOf(r, c); err != nil {
 		return err
 	}
+	trend, err := s.centreTrend(r.Context(), c, ce)
+	if err != nil {
+		return err
+	}
 	v := pages.CentreView{Cycle: c, Centre: ce, May: rights(r), AsOf: chosenPeriod(r, c),
-		Trend: centreTrend(c, ce, s.today()), Gantt: centreGantt(c, ce)}
+		Trend: trend, Gantt: centreGantt(c, ce)}
 	prev, pce, err := s.previousYear(r.Context(), c, ce)
 	if err != nil {
 		return err
