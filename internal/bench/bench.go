@@ -28,7 +28,6 @@ import (
 	"traguardo/web/paths"
 
 	"github.com/go-chi/chi/v5/middleware"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"traguardo/internal/auth"
@@ -171,16 +170,6 @@ type Result struct {
 	ReportNote string
 }
 
-// counter counts the SQL statements the application's pool sends.
-type counter struct{ n atomic.Int64 }
-
-func (c *counter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
-	c.n.Add(1)
-	return ctx
-}
-
-func (c *counter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
-
 // Password is the password of every account of the run.
 const Password = "benchmark-password"
 
@@ -199,7 +188,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		return nil, err
 	}
 	defer cluster.Stop()
-	env := &env{cluster: cluster, counter: &counter{}}
+	env := &env{cluster: cluster, counter: &db.Counter{}}
 	st, closeDB, err := env.open(ctx, "traguardo_bench")
 	if err != nil {
 		return nil, err
@@ -293,7 +282,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 // env is the database side of a run.
 type env struct {
 	cluster *pgcluster.Cluster
-	counter *counter
+	counter *db.Counter // the statements of the application's pool: queries, batched queries, COPYs
 }
 
 // open creates, migrates and opens a database of the cluster, counting its
@@ -505,9 +494,9 @@ func (e *env) page(ctx context.Context, appURL, ceilingURL string, ceiling *ceil
 			return r.wire, err
 		}
 	}
-	before := e.counter.n.Load()
+	before := e.counter.N()
 	s := load(ctx, len(clients), d, func(ctx context.Context, i int) (int, error) { return get(clients[i], path)(ctx, i) })
-	s.Statements = float64(e.counter.n.Load()-before) / float64(max(1, s.Requests))
+	s.Statements = float64(e.counter.N()-before) / float64(max(1, s.Requests))
 	s.Name, s.Path, s.Wire, s.Raw, s.Encoding = p.Name, path, first.wire, len(first.body), first.encoding
 	anon := &client{http: newHTTPClient(), base: ceilingURL}
 	s.Ceiling = load(ctx, len(clients), d, get(anon, "/?page="+url.QueryEscape(p.Name)))
@@ -599,7 +588,7 @@ func (e *env) saves(ctx context.Context, base string, c *plan.Cycle, accounts []
 		}
 	}
 	var count atomic.Int64
-	before := e.counter.n.Load()
+	before := e.counter.N()
 	s := load(ctx, len(savers), d, func(ctx context.Context, i int) (int, error) {
 		sv := savers[i]
 		sv.form.Set(sv.text, fmt.Sprintf("<p>Aggiornamento n. %d: attività in corso.</p>", count.Add(1)))
@@ -616,7 +605,7 @@ func (e *env) saves(ctx context.Context, base string, c *plan.Cycle, accounts []
 		// timed as a save).
 		return r.wire, bumpVersion(sv.form)
 	})
-	s.Statements = float64(e.counter.n.Load()-before) / float64(max(1, s.Requests))
+	s.Statements = float64(e.counter.N()-before) / float64(max(1, s.Requests))
 	s.Name, s.Path = "Salvataggio del monitoraggio (POST)", strings.Replace(savers[0].path, fmt.Sprint(c.Year), "{year}", 1)
 	return s, nil
 }
@@ -634,7 +623,7 @@ func (e *env) imports(ctx context.Context, base string, opt Options) (*Stats, er
 		return nil, err
 	}
 	var next atomic.Int64
-	before := e.counter.n.Load()
+	before := e.counter.N()
 	// Imports one after the other for the duration, at least one.
 	s := load(ctx, 1, opt.Duration, func(ctx context.Context, _ int) (int, error) {
 		k := next.Add(1)
@@ -652,7 +641,7 @@ func (e *env) imports(ctx context.Context, base string, opt Options) (*Stats, er
 		}
 		return r.wire, err
 	})
-	s.Statements = float64(e.counter.n.Load()-before) / float64(max(1, s.Requests))
+	s.Statements = float64(e.counter.N()-before) / float64(max(1, s.Requests))
 	s.Name, s.Path, s.Raw = "Importazione JSON del piano intero (POST)", paths.CycleImport, len(doc)
 	return s, nil
 }

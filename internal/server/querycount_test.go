@@ -8,29 +8,18 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"traguardo/internal/db"
 	"traguardo/internal/interchange"
 	"traguardo/internal/pgtest"
 	"traguardo/internal/richtext"
 	"traguardo/internal/server"
 	"traguardo/internal/store"
 )
-
-// qcCounter counts the SQL statements a pool sends.
-type qcCounter struct{ n atomic.Int64 }
-
-func (c *qcCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
-	c.n.Add(1)
-	return ctx
-}
-
-func (c *qcCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
 // qcLargeDocument is the demo cycle as year, with its centres repeated
 // times (renamed): times × 18 objectives.
@@ -112,7 +101,8 @@ var qcRoles = []string{"direttore", "admin", "nucleo", "osservatore", "responsab
 // the test cannot fill in, fails it until it is taught or excluded.
 func TestQueryCount_PagesDoNotGrowWithThePlan(t *testing.T) {
 	t.Parallel()
-	counter := &qcCounter{}
+	// Queries, batched queries and COPYs, each one statement.
+	counter := &db.Counter{}
 	cfg, err := pgxpool.ParseConfig(pgtest.URL(t))
 	if err != nil {
 		t.Fatal(err)
@@ -231,11 +221,11 @@ func TestQueryCount_PagesDoNotGrowWithThePlan(t *testing.T) {
 	// load is what reading a cycle not kept costs (its data version
 	// checked, then the cycle read): the first request of a page may read
 	// its cycle and the year before, no more.
-	before := counter.n.Load()
+	before := counter.N()
 	if _, err := store.New(pool).LoadCycle(ctx, 2023); err != nil {
 		t.Fatal(err)
 	}
-	load := counter.n.Load() - before
+	load := counter.N() - before
 	t.Logf("reading a cycle not kept: %d statements", load)
 
 	clients := map[string]*secClient{}
@@ -256,9 +246,9 @@ func TestQueryCount_PagesDoNotGrowWithThePlan(t *testing.T) {
 		return path
 	}
 	count := func(c *secClient, path string) int64 {
-		before := counter.n.Load()
+		before := counter.N()
 		r := c.get(path)
-		after := counter.n.Load()
+		after := counter.N()
 		if r.Status != http.StatusOK {
 			t.Errorf("GET %s: status %d", path, r.Status)
 		}
