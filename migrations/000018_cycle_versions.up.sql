@@ -41,21 +41,24 @@ CREATE TABLE cycle_versions (
 COMMENT ON TABLE cycle_versions IS 'Per cycle: the count of committed writes to its data, and the count at the last write to its plan; the servers'' kept cycles are checked against them.';
 INSERT INTO cycle_versions (cycle_id, data, plan) SELECT id, 1, 1 FROM cycles;
 
--- The cycles written by the transaction txid and not yet counted: a row
--- lives from the first write of the transaction to the cycle until its
--- commit (or its rollback, which takes the row with it).
+-- The cycles written by the transaction txid and not yet counted, and
+-- whether their plan was: a row lives from the first write of the
+-- transaction to the cycle until its commit (or its rollback, which takes
+-- the row with it); the cycle's counters move once per transaction.
 CREATE TABLE cycle_touches (
     txid bigint NOT NULL,
     cycle_id bigint NOT NULL,
     plan boolean NOT NULL,
-    PRIMARY KEY (txid, cycle_id, plan)
+    PRIMARY KEY (txid, cycle_id)
 );
 
 CREATE FUNCTION bump_cycle_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE cycle_versions SET data = data + 1, plan = CASE WHEN NEW.plan THEN data + 1 ELSE plan END
-    WHERE cycle_id = NEW.cycle_id;
-    DELETE FROM cycle_touches WHERE txid = NEW.txid AND cycle_id = NEW.cycle_id AND plan = NEW.plan;
+    -- The row as it stands at commit: a write to the plan after one to
+    -- the data, in the same transaction, set its plan.
+    UPDATE cycle_versions v SET data = v.data + 1, plan = CASE WHEN t.plan THEN v.data + 1 ELSE v.plan END
+    FROM cycle_touches t WHERE t.txid = NEW.txid AND t.cycle_id = NEW.cycle_id AND v.cycle_id = NEW.cycle_id;
+    DELETE FROM cycle_touches WHERE txid = NEW.txid AND cycle_id = NEW.cycle_id;
     RETURN NULL;
 END
 $$;
@@ -97,7 +100,7 @@ BEGIN
                 %s
                 INSERT INTO cycle_touches (txid, cycle_id, plan)
                 SELECT DISTINCT txid_current(), c, %L::boolean FROM (%s) t (c) WHERE c IS NOT NULL
-                ON CONFLICT DO NOTHING;
+                ON CONFLICT (txid, cycle_id) DO UPDATE SET plan = true WHERE EXCLUDED.plan AND NOT cycle_touches.plan;
                 RETURN NULL;
             END
             $body$

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"traguardo/internal/db"
 	"traguardo/internal/pgtest"
 	"traguardo/internal/server"
 	"traguardo/web/paths"
@@ -22,7 +23,7 @@ import (
 // and writes its objective alone, and does not read the cycle again.
 func TestQueryCount_ProgressSave(t *testing.T) {
 	t.Parallel()
-	counter := &qcCounter{}
+	counter := &db.Counter{}
 	cfg, err := pgxpool.ParseConfig(pgtest.URL(t))
 	if err != nil {
 		t.Fatal(err)
@@ -50,9 +51,9 @@ func TestQueryCount_ProgressSave(t *testing.T) {
 		}
 		draft := f.draft()
 		draft.Set("version", strconv.Itoa(version))
-		before := counter.n.Load()
+		before := counter.N()
 		r := c.post(f.path, draft)
-		n := counter.n.Load() - before
+		n := counter.N() - before
 		if r.Status != http.StatusSeeOther || r.Location() != f.path {
 			t.Fatalf("save at version %d: status %d to %q\n%.1500s", version, r.Status, r.Location(), r.Body)
 		}
