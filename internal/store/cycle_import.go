@@ -198,8 +198,8 @@ func importCentres(ctx context.Context, tx pgx.Tx, orgID, cycleID int64, centres
 			nIndicators += len(o.Indicators)
 		}
 	}
-	ids, err := newIDs(ctx, tx, map[string]int{"cycle_centres": len(centres), "objectives": nObjectives,
-		"activities": nActivities, "indicators": nIndicators})
+	ids, err := newIDs(ctx, tx, rowCounts{centres: len(centres), objectives: nObjectives,
+		activities: nActivities, indicators: nIndicators})
 	if err != nil {
 		return err
 	}
@@ -208,10 +208,10 @@ func importCentres(ctx context.Context, tx pgx.Tx, orgID, cycleID int64, centres
 		oAt, aAt, iAt               []place
 	)
 	for i, ce := range centres {
-		ce.ID = domain.CycleCentreID(ids["cycle_centres"].next())
+		ce.ID = domain.CycleCentreID(ids.centres.next())
 		ccRows = append(ccRows, []any{int64(ce.ID), cycleID, int64(ce.CentreID), ce.Manager, i})
 		for j, o := range ce.Objectives {
-			o.ID = ids["objectives"].next()
+			o.ID = ids.objectives.next()
 			var group *int64
 			if id, ok := groups[o.Group]; ok {
 				group = &id
@@ -220,12 +220,12 @@ func importCentres(ctx context.Context, tx pgx.Tx, orgID, cycleID int64, centres
 				o.OperationalObjective, o.PEGProject, o.Services, o.EndUsers, o.Networks, o.DescriptionHTML, o.Weight, group})
 			oAt = append(oAt, place{ce, o, -1})
 			for k, a := range o.Activities {
-				a.ID = ids["activities"].next()
+				a.ID = ids.activities.next()
 				aRows = append(aRows, []any{a.ID, o.ID, k, a.Description, monthDate(a.Planned.From), monthDate(a.Planned.To), a.Planned.Annual})
 				aAt = append(aAt, place{ce, o, k})
 			}
 			for k, in := range o.Indicators {
-				in.ID = ids["indicators"].next()
+				in.ID = ids.indicators.next()
 				var reason, by, overrideReason *string
 				var overridePct *float64
 				if in.Neutralised != nil {
@@ -362,34 +362,32 @@ func (l *idList) next() int64 {
 // newIDs takes, in one query, count ids from the identity sequence of each
 // table, ascending: rows written in the plan's order get ids in that order,
 // as one INSERT after the other would give them.
-func newIDs(ctx context.Context, tx pgx.Tx, count map[string]int) (map[string]*idList, error) {
-	tables := []string{"cycle_centres", "objectives", "activities", "indicators"}
-	args := make([]any, len(tables))
-	lists := make([]*idList, len(tables))
-	dest := make([]any, len(tables))
-	for i, t := range tables {
-		args[i] = count[t]
-		lists[i] = &idList{}
-		dest[i] = &lists[i].ids
-	}
+func newIDs(ctx context.Context, tx pgx.Tx, count rowCounts) (*rowIDs, error) {
+	out := &rowIDs{}
+	lists := []*idList{&out.centres, &out.objectives, &out.activities, &out.indicators}
+	want := []int{count.centres, count.objectives, count.activities, count.indicators}
 	// Each sequence is looked up once (s), not once an id.
 	if err := tx.QueryRow(ctx, `SELECT
 		ARRAY(SELECT nextval(s) FROM CAST(pg_get_serial_sequence('cycle_centres', 'id') AS regclass) AS s, generate_series(1, $1) ORDER BY 1),
 		ARRAY(SELECT nextval(s) FROM CAST(pg_get_serial_sequence('objectives', 'id') AS regclass) AS s, generate_series(1, $2) ORDER BY 1),
 		ARRAY(SELECT nextval(s) FROM CAST(pg_get_serial_sequence('activities', 'id') AS regclass) AS s, generate_series(1, $3) ORDER BY 1),
 		ARRAY(SELECT nextval(s) FROM CAST(pg_get_serial_sequence('indicators', 'id') AS regclass) AS s, generate_series(1, $4) ORDER BY 1)`,
-		args...).Scan(dest...); err != nil {
+		want[0], want[1], want[2], want[3]).Scan(&lists[0].ids, &lists[1].ids, &lists[2].ids, &lists[3].ids); err != nil {
 		return nil, fmt.Errorf("new ids: %w", err)
 	}
-	out := map[string]*idList{}
-	for i, t := range tables {
-		if len(lists[i].ids) != count[t] {
-			return nil, fmt.Errorf("new ids of %s: %d, want %d", t, len(lists[i].ids), count[t])
+	for i, l := range lists {
+		if len(l.ids) != want[i] {
+			return nil, fmt.Errorf("new ids (list %d): %d, want %d", i, len(l.ids), want[i])
 		}
-		out[t] = lists[i]
 	}
 	return out, nil
 }
+
+// rowCounts are how many rows of each table with ids others refer to an
+// import writes; rowIDs are their ids, taken from the tables' sequences.
+type rowCounts struct{ centres, objectives, activities, indicators int }
+
+type rowIDs struct{ centres, objectives, activities, indicators idList }
 
 // place is where a row of the import comes from, to name it in an error:
 // its centre, its objective and the index of the item (-1: the objective).
