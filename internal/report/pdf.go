@@ -252,6 +252,16 @@ func printPDF(ctx context.Context, path string, jail chromium.Jail, limits Limit
 			return print(tabCtx, footer)
 		})
 	}
+	printed, err := printParts(ctx, path, jail, limits, m, parts, print)
+	if err != nil {
+		return nil, err
+	}
+	return joinPDF(ctx, printed, m.footerText)
+}
+
+// printParts prints the parts of m, one after the other, by one Chromium.
+func printParts(ctx context.Context, path string, jail chromium.Jail, limits Limits, m *Model, parts []*Part,
+	print func(tabCtx context.Context, footer string) ([]byte, error)) ([]printedPart, error) {
 	var printed []printedPart
 	_, err := inChromium(ctx, path, jail, limits, "print the PDF in parts", func(tabCtx context.Context, load func([]byte) error) ([]byte, error) {
 		for _, p := range parts {
@@ -272,10 +282,7 @@ func printPDF(ctx context.Context, path string, jail chromium.Jail, limits Limit
 		}
 		return nil, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return joinPDF(ctx, printed, m.footerText)
+	return printed, err
 }
 
 // inChromium starts the Chromium at path in jail and makes the output of

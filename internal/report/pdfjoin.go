@@ -42,8 +42,12 @@ import (
 //     Chromium's own footer);
 //   - the title, the language, the catalog's marks: the first part's.
 //
-// The output depends only on the parts: no date nor random identifier is
-// added (the file identifier is the hash of the content).
+// The join adds no date and no time-based identifier (the file
+// identifier is the hash of the content), but pdfcpu numbers the objects
+// of each joined part in Go's map order, so the same parts may join into
+// different bytes of the same document; as Chromium's own PDF carries its
+// time of print, a PDF is reproduced by keeping its bytes (the frozen PDF
+// of a validation), not by printing again.
 
 // footerFont is the footer's font: PDF's standard Helvetica, in the
 // Windows-1252 encoding (Italian letters, "·").
@@ -79,7 +83,7 @@ func joinPDF(c context.Context, parts []printedPart, footer func(n, total int) s
 	conf.Cmd = model.MERGECREATE
 
 	var (
-		dest  *model.Context
+		dest    *model.Context
 		roots   []types.Dict // each part's catalog, its references patched by the merge
 		keys    int          // the parent tree's keys taken by the parts so far
 		offsets []int        // each part's first key
