@@ -13,4 +13,3 @@ var JoinPDF = joinPDF
 
 // PDFParts is the number of parts m is printed in (0: at once).
 func PDFParts(m *Model) int { return len(m.pdfParts(partObjectives)) }
-

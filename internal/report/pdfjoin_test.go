@@ -232,4 +232,3 @@ func TestPDF_InParts(t *testing.T) {
 	inOrder(t, "PDF in parts", pdfText(t, ctx, parts), append([]string{"Relazione sulla Performance 2023", "1. Introduzione", "2.1 I principali risultati"},
 		objectiveHeadings(m)...))
 }
-
