@@ -134,7 +134,10 @@ func chartOf(ctx context.Context, m *Model, within func(func() ([]byte, error)) 
 		return nil, err
 	}
 	png, err := within(func() ([]byte, error) {
-		return inChromium(ctx, path, jail(ctx, path), limits, page.Bytes(), "draw the chart", func(tabCtx context.Context) ([]byte, error) {
+		return inChromium(ctx, path, jail(ctx, path), limits, "draw the chart", func(tabCtx context.Context, load func([]byte) error) ([]byte, error) {
+			if err := load(page.Bytes()); err != nil {
+				return nil, err
+			}
 			res, err := chromedp.Call(tabCtx, cdppage.CaptureScreenshot, cdppage.CaptureScreenshotParams{
 				Format: cdppage.CaptureScreenshotFormatPng, FromSurface: ptr(true), CaptureBeyondViewport: ptr(true),
 				Clip: &cdppage.Viewport{Width: chartWidth, Height: float64(m.chartHeight()), Scale: chartScale}})

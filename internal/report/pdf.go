@@ -133,11 +133,101 @@ func Sandboxed(ctx context.Context) (bool, error) {
 	return j.Sandbox, sandbox.err
 }
 
+// partObjectives is about the most objectives a part of the PDF holds:
+// a part is whole centres (a larger centre is a part of its own). Chromium
+// lays a document out in a time that grows faster than its size (a report
+// of 1,600 objectives took ten times one of 400), and a part's in a time
+// and memory of its own size: so a report of up to partObjectives prints
+// at once, a larger one in parts joined into one PDF (joinPDF).
+var partObjectives = 100
+
+// pdfParts are the parts m is printed in: one (nil) when it holds at most
+// max objectives, else whole centres of about max objectives each, the
+// first with all before 2.3's centres and the last with all after.
+func (m *Model) pdfParts(max int) []*Part {
+	if m.objectives() <= max || len(m.Centres) < 2 {
+		return nil
+	}
+	var parts []*Part
+	from, n := 0, 0
+	for i, ce := range m.Centres {
+		if i > from && n+len(ce.Objectives) > max {
+			parts = append(parts, &Part{From: from, To: i})
+			from, n = i, 0
+		}
+		n += len(ce.Objectives)
+	}
+	parts = append(parts, &Part{From: from, To: len(m.Centres)})
+	if len(parts) == 1 {
+		return nil
+	}
+	parts[0].First, parts[len(parts)-1].Last = true, true
+	return parts
+}
+
+// The anchors of the sections before the centres of 2.3 (held by the first
+// part) and after them (the last part).
+var (
+	anchorsBefore = []string{"indice", "introduzione", "risultati", "principali-risultati", "contesto", "performance"}
+	anchorsAfter  = []string{"variazioni", "genere", "processo", "validazione", "osservazioni"}
+)
+
+// partAnchors are the anchors part p holds, and sets p.Elsewhere to the
+// anchors the report links to that other parts hold.
+func (m *Model) partAnchors(p *Part) map[string]bool {
+	own := map[string]bool{}
+	if p.First {
+		for _, a := range anchorsBefore {
+			own[a] = true
+		}
+	}
+	if p.Last {
+		for _, a := range anchorsAfter {
+			own[a] = true
+		}
+	}
+	for _, ce := range m.Centres[p.From:p.To] {
+		own[ce.Anchor] = true
+		for _, ob := range ce.Objectives {
+			own[ob.Anchor] = true
+		}
+	}
+	targets := append(append([]string{}, anchorsBefore...), anchorsAfter...)
+	for _, ce := range m.Centres {
+		targets = append(targets, ce.Anchor)
+	}
+	for _, n := range append(append([]MeasureNote{}, m.Neutralised...), m.Overridden...) {
+		targets = append(targets, n.Anchor)
+	}
+	// The Nucleo's observations (the last part) link to their objectives.
+	for _, ob := range m.Observations {
+		if ob.Anchor != "" {
+			targets = append(targets, ob.Anchor)
+		}
+	}
+	p.Elsewhere = nil
+	seen := map[string]bool{}
+	for _, a := range targets {
+		if !own[a] && !seen[a] {
+			seen[a] = true
+			p.Elsewhere = append(p.Elsewhere, a)
+		}
+	}
+	return own
+}
+
+// footerText is the foot of page n of total.
+func (m *Model) footerText(n, total int) string {
+	return fmt.Sprintf("Relazione sulla Performance %d · %s · Pagina %d di %d", m.Year, m.Organisation, n, total)
+}
+
 // printPDF prints doc, the paged HTML of m, with the Chromium at path in
-// jail, within limits. The browser runs JavaScript nowhere (the report
-// has none), and every request the page would make is refused before it
-// leaves the browser: the document is handed over as content, not loaded
-// from a URL, so the print needs none.
+// jail, within limits: at once, or, for a large report (pdfParts), in
+// parts by the same browser, one after the other, joined (joinPDF). The
+// browser runs JavaScript nowhere (the report has none), and every request
+// the page would make is refused before it leaves the browser: the
+// document is handed over as content, not loaded from a URL, so the print
+// needs none.
 func printPDF(ctx context.Context, path string, jail chromium.Jail, limits Limits, m *Model, doc []byte) ([]byte, error) {
 	header := "<span></span>"
 	if m.Provisional != "" {
@@ -145,8 +235,8 @@ func printPDF(ctx context.Context, path string, jail chromium.Jail, limits Limit
 	}
 	footer := `<div style="font-size:8pt;width:100%;text-align:center;">` + escape(fmt.Sprintf("Relazione sulla Performance %d · %s", m.Year, m.Organisation)) +
 		` · Pagina <span class="pageNumber"></span> di <span class="totalPages"></span></div>`
-	yes := true
-	return inChromium(ctx, path, jail, limits, doc, "print the PDF", func(tabCtx context.Context) ([]byte, error) {
+	print := func(tabCtx context.Context, footer string) ([]byte, error) {
+		yes := true
 		// Streamed: a report of hundreds of pages is tens of megabytes, which
 		// the browser then sends in chunks rather than as one message.
 		return chromedp.Run(tabCtx, chromedp.PrintToPDF(func(p *page.PrintToPDFParams) {
@@ -158,15 +248,58 @@ func printPDF(ctx context.Context, path string, jail chromium.Jail, limits Limit
 				TransferMode: page.PrintToPDFTransferModeReturnAsStream,
 			}
 		}))
-	})
+	}
+	parts := m.pdfParts(partObjectives)
+	if parts == nil {
+		return inChromium(ctx, path, jail, limits, "print the PDF", func(tabCtx context.Context, load func([]byte) error) ([]byte, error) {
+			if err := load(doc); err != nil {
+				return nil, err
+			}
+			return print(tabCtx, footer)
+		})
+	}
+	printed, err := printParts(ctx, path, jail, limits, m, parts, print)
+	if err != nil {
+		return nil, err
+	}
+	return joinPDF(ctx, printed, m.footerText)
 }
 
-// inChromium loads doc into the Chromium at path in jail and makes the
-// output of what (a PDF, a screenshot) from it, within limits: without
-// script, every request the page would make refused before it leaves the
-// browser, the document handed over as content (not loaded from a URL).
-func inChromium(ctx context.Context, path string, jail chromium.Jail, limits Limits, doc []byte, what string,
-	output func(tabCtx context.Context) ([]byte, error)) ([]byte, error) {
+// printParts prints the parts of m, one after the other, by one Chromium.
+func printParts(ctx context.Context, path string, jail chromium.Jail, limits Limits, m *Model, parts []*Part,
+	print func(tabCtx context.Context, footer string) ([]byte, error)) ([]printedPart, error) {
+	var printed []printedPart
+	_, err := inChromium(ctx, path, jail, limits, "print the PDF in parts", func(tabCtx context.Context, load func([]byte) error) ([]byte, error) {
+		for _, p := range parts {
+			own := m.partAnchors(p)
+			var part bytes.Buffer
+			if err := HTML(ctx, &part, m, HTMLOptions{Paged: true, Part: p}); err != nil {
+				return nil, err
+			}
+			if err := load(part.Bytes()); err != nil {
+				return nil, err
+			}
+			// The footer is drawn on the whole, numbered across the parts.
+			out, err := print(tabCtx, "<span></span>")
+			if err != nil {
+				return nil, err
+			}
+			printed = append(printed, printedPart{pdf: out, own: own})
+		}
+		return nil, nil
+	})
+	return printed, err
+}
+
+// inChromium starts the Chromium at path in jail and makes the output of
+// what (a PDF, a screenshot) with run, within limits: run loads each
+// document into the tab with load (without script, every request the page
+// would make refused before it leaves the browser, the document handed
+// over as content, not loaded from a URL) and makes the output from it.
+// One browser serves every document run loads: its start is most of a
+// small document's time.
+func inChromium(ctx context.Context, path string, jail chromium.Jail, limits Limits, what string,
+	run func(tabCtx context.Context, load func(doc []byte) error) ([]byte, error)) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, limits.Time)
 	defer cancel()
 	opts, cleanup, err := chromium.PrintOptions(path, jail)
@@ -221,9 +354,15 @@ func inChromium(ctx context.Context, path string, jail chromium.Jail, limits Lim
 			if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 				return err
 			}
-			if _, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*"}}}); err != nil {
-				return err
-			}
+			_, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*"}}})
+			return err
+		}),
+	)
+	if err != nil {
+		return nil, tooLarge(fmt.Errorf("report: prepare %s: %w", path, err))
+	}
+	load := func(doc []byte) error {
+		err := chromedp.Do(tabCtx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 			tree, err := chromedp.Call(ctx, page.GetFrameTree, cdp.Empty{})
 			if err != nil {
 				return err
@@ -231,12 +370,13 @@ func inChromium(ctx context.Context, path string, jail chromium.Jail, limits Lim
 			_, err = chromedp.Call(ctx, page.SetDocumentContent, page.SetDocumentContentParams{
 				FrameID: tree.FrameTree.Frame.ID, HTML: string(doc)})
 			return err
-		}),
-	)
-	if err != nil {
-		return nil, tooLarge(fmt.Errorf("report: load the report in %s: %w", path, err))
+		}))
+		if err != nil {
+			return fmt.Errorf("report: load the report in %s: %w", path, err)
+		}
+		return nil
 	}
-	out, err := output(tabCtx)
+	out, err := run(tabCtx, load)
 	if err != nil {
 		return nil, tooLarge(fmt.Errorf("report: %s with %s: %w", what, path, err))
 	}
