@@ -173,7 +173,8 @@ var (
 )
 
 // partAnchors are the anchors part p holds, and sets p.Elsewhere to the
-// anchors the report links to that other parts hold.
+// anchors the report links to that other parts hold, p.Here to those it
+// holds.
 func (m *Model) partAnchors(p *Part) map[string]bool {
 	own := map[string]bool{}
 	if p.First {
@@ -205,13 +206,17 @@ func (m *Model) partAnchors(p *Part) map[string]bool {
 			targets = append(targets, ob.Anchor)
 		}
 	}
-	p.Elsewhere = nil
+	p.Elsewhere, p.Here = nil, nil
 	seen := map[string]bool{}
 	for _, a := range targets {
-		if !own[a] && !seen[a] {
-			seen[a] = true
+		switch {
+		case seen[a]:
+		case own[a]:
+			p.Here = append(p.Here, a)
+		default:
 			p.Elsewhere = append(p.Elsewhere, a)
 		}
+		seen[a] = true
 	}
 	return own
 }

@@ -179,6 +179,12 @@ func readPDF(t *testing.T, pdf []byte) pdfFacts {
 // IDs, every table header a cell names there.
 func TestPDF_InParts(t *testing.T) {
 	m, _ := demoReport(t, 2023)
+	// Validated with an observation on the first objective: section 4, in
+	// the last part, links back to an objective of the first.
+	first := m.Centres[0].Objectives[0]
+	m.Validation = &report.Validation{Outcome: "validata con osservazioni", On: time.Date(2024, 6, 20, 0, 0, 0, 0, time.UTC), TextHTML: "<p>Atto del Nucleo.</p>"}
+	m.Observations = []report.Observation{{Centre: m.Centres[0].Name, Section: "Sezione", Number: 1, Title: "Primo obiettivo",
+		Anchor: first.Anchor, Text: "Indicatori da rivedere.", On: time.Date(2024, 6, 10, 0, 0, 0, 0, time.UTC), By: "Nucleo di Valutazione"}}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	whole, err := report.PDF(ctx, m)
