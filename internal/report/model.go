@@ -11,6 +11,9 @@ package report
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"time"
 	"traguardo/internal/format"
@@ -210,21 +213,58 @@ func Build(ctx context.Context, st *store.Store, year int) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	texts, err := st.LoadReportTexts(ctx, year)
+	in, err := ReadInputs(ctx, st, year)
 	if err != nil {
 		return nil, err
 	}
-	vars, err := st.ListVariations(ctx, year)
-	if err != nil {
-		return nil, err
+	return in.Assemble(c, richtext.NewPolicy(), domain.Today(time.Now())), nil
+}
+
+// Inputs are what a report is assembled from besides its cycle (and
+// today): the director's texts, the plan's variations and the report's
+// versions, whose writes do not move the cycle's data version. A server
+// that keeps a report drawn keys it on the cycle's version, today and
+// Inputs.Key: whatever the report comes to read besides its cycle belongs
+// here, so that the key follows it.
+type Inputs struct {
+	Texts      store.ReportTexts
+	Variations []store.VariationEntry
+	Versions   []store.ReportVersion
+}
+
+// ReadInputs reads the Inputs of the report of year: three statements.
+func ReadInputs(ctx context.Context, st *store.Store, year int) (Inputs, error) {
+	var in Inputs
+	var err error
+	if in.Texts, err = st.LoadReportTexts(ctx, year); err != nil {
+		return in, err
 	}
-	versions, err := st.ReportVersions(ctx, year)
-	if err != nil {
-		return nil, err
+	if in.Variations, err = st.ListVariations(ctx, year); err != nil {
+		return in, err
 	}
-	m := Assemble(c, texts, vars, richtext.NewPolicy(), domain.Today(time.Now()))
-	m.Validation = LastAct(versions)
-	return m, nil
+	if in.Versions, err = st.ReportVersions(ctx, year); err != nil {
+		return in, err
+	}
+	return in, nil
+}
+
+// Key is the SHA-256 (hex) of the inputs, every field of them: equal keys,
+// equal inputs.
+func (in Inputs) Key() string {
+	b, err := json.Marshal(in)
+	if err != nil {
+		panic("report: inputs not encodable: " + err.Error()) // plain data: cannot happen
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// Assemble is the report of c (see the function Assemble) with these
+// inputs: the texts, the variations and the Nucleo's latest act.
+func (in Inputs) Assemble(c *plan.Cycle, policy *richtext.Policy, today time.Time) *Model {
+	m := Assemble(c, in.Texts, in.Variations, policy, today)
+	m.Validation = LastAct(in.Versions)
+	return m
 }
 
 // LastAct is the Nucleo's latest decision among versions (newest first, as
