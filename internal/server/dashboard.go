@@ -9,6 +9,8 @@ import (
 	"time"
 	"traguardo/internal/format"
 
+	"github.com/a-h/templ"
+
 	"traguardo/internal/domain"
 	"traguardo/internal/plan"
 	"traguardo/web/pages"
@@ -27,7 +29,9 @@ import (
 // The figures depend only on the cycle, the period and today: the store
 // computes them once per data version, day and period (store.CycleFigures)
 // and every request shares them read-only; a request adds only what is its
-// own (the rights) or read apart (the Relazione's versions), and renders.
+// own (the rights) or read apart (the Relazione's versions), and renders
+// the page around the figures, which are drawn and gzipped once too
+// (writeKept).
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	year, err := yearParam(r)
 	if err != nil {
@@ -49,21 +53,25 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 			return nil, err
 		}
 		v := dashboardView(c, pages.Rights{}, today)
-		// Drawn once too: the figures' HTML depends on them alone (not on
-		// the request: no rights, no context of its own).
+		// Drawn and compressed once too: the figures' HTML depends on them
+		// alone (not on the request: no rights, no context of its own).
 		figures, err := pages.DrawDashboardFigures(context.Background(), v)
 		if err != nil {
 			return nil, err
 		}
-		v.Figures = figures
-		return &v, nil
+		kept, err := keepComponent(figures)
+		if err != nil {
+			return nil, err
+		}
+		return &keptDashboard{view: v, figures: kept}, nil
 	})
 	if err != nil {
 		return err
 	}
 	// A copy of the view: its fields of this request are set on the copy,
 	// the shared figures (and the cycle) are only read.
-	v := *shared.(*pages.DashboardView)
+	k := shared.(*keptDashboard)
+	v := k.view
 	v.May = rights(r)
 	// The legal calendar (the Relazione's lifecycle, report_lifecycle.go).
 	versions, err := s.store.ReportVersions(r.Context(), year)
@@ -71,8 +79,21 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Deadlines = cycleDeadlines(v.Cycle, versions, s.today())
-	s.render(w, r, http.StatusOK, pages.Dashboard(v))
+	// The page around the figures is this request's; the figures go as
+	// kept, compressed once.
+	s.renderKept(w, r, http.StatusOK, k.figures, func(here templ.Component) templ.Component {
+		v.Figures = here
+		return pages.Dashboard(v)
+	})
 	return nil
+}
+
+// keptDashboard is the dashboard's part shared by every request at a data
+// version, day and period: its view without the request's fields, and its
+// figures drawn and compressed once.
+type keptDashboard struct {
+	view    pages.DashboardView
+	figures *keptPart
 }
 
 // dashboardView counts the cycle's figures (evaluated) for the dashboard;
