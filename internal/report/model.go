@@ -11,9 +11,6 @@ package report
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"time"
 	"traguardo/internal/format"
@@ -222,10 +219,10 @@ func Build(ctx context.Context, st *store.Store, year int) (*Model, error) {
 
 // Inputs are what a report is assembled from besides its cycle (and
 // today): the director's texts, the plan's variations and the report's
-// versions, whose writes do not move the cycle's data version. A server
-// that keeps a report drawn keys it on the cycle's version, today and
-// Inputs.Key: whatever the report comes to read besides its cycle belongs
-// here, so that the key follows it.
+// versions. Writes to their tables move the cycle's data version
+// (migration 000023), so a server keeps a report drawn for that version
+// and day: whatever the report comes to read besides its cycle belongs
+// here and among those triggers.
 type Inputs struct {
 	Texts      store.ReportTexts
 	Variations []store.VariationEntry
@@ -246,17 +243,6 @@ func ReadInputs(ctx context.Context, st *store.Store, year int) (Inputs, error) 
 		return in, err
 	}
 	return in, nil
-}
-
-// Key is the SHA-256 (hex) of the inputs, every field of them: equal keys,
-// equal inputs.
-func (in Inputs) Key() string {
-	b, err := json.Marshal(in)
-	if err != nil {
-		panic("report: inputs not encodable: " + err.Error()) // plain data: cannot happen
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
 }
 
 // Assemble is the report of c (see the function Assemble) with these

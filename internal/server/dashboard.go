@@ -28,10 +28,10 @@ import (
 //
 // The figures depend only on the cycle, the period and today: the store
 // computes them once per data version, day and period (store.CycleFigures)
-// and every request shares them read-only; a request adds only what is its
-// own (the rights) or read apart (the Relazione's versions), and renders
-// the page around the figures, which are drawn and gzipped once too
-// (writeKept).
+// and every request shares them read-only, with the calendar (the
+// Relazione's versions move the cycle's data version too); a request adds
+// only what is its own (the rights) and renders the page around the
+// figures, which are drawn and gzipped once too (writeKept).
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	year, err := yearParam(r)
 	if err != nil {
@@ -48,11 +48,20 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		}
 		al = day.Format(time.DateOnly)
 	}
-	shared, err := s.store.CycleFigures(r.Context(), year, today, "dashboard al="+al, func(c *plan.Cycle) (any, error) {
+	// The calendar's versions of the Relazione move the cycle's data
+	// version too (migration 000023): read with the figures, kept with them.
+	ctx := r.Context()
+	shared, err := s.store.CycleFigures(ctx, year, today, "dashboard al="+al, func(c *plan.Cycle) (any, error) {
 		if err := evaluateAt(c, al, today); err != nil {
 			return nil, err
 		}
 		v := dashboardView(c, pages.Rights{}, today)
+		versions, err := s.store.ReportVersions(context.WithoutCancel(ctx), year)
+		if err != nil {
+			return nil, err
+		}
+		// The legal calendar (the Relazione's lifecycle, report_lifecycle.go).
+		v.Deadlines = cycleDeadlines(v.Cycle, versions, today)
 		// Drawn and compressed once too: the figures' HTML depends on them
 		// alone (not on the request: no rights, no context of its own).
 		figures, err := pages.DrawDashboardFigures(context.Background(), v)
@@ -69,18 +78,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	// A copy of the view: its fields of this request are set on the copy,
-	// the shared figures (and the cycle) are only read.
+	// the shared figures (and the cycle) are only read. The page around
+	// the figures is this request's; the figures go as kept, compressed
+	// once.
 	k := shared.(*keptDashboard)
 	v := k.view
 	v.May = rights(r)
-	// The legal calendar (the Relazione's lifecycle, report_lifecycle.go).
-	versions, err := s.store.ReportVersions(r.Context(), year)
-	if err != nil {
-		return err
-	}
-	v.Deadlines = cycleDeadlines(v.Cycle, versions, s.today())
-	// The page around the figures is this request's; the figures go as
-	// kept, compressed once.
 	s.renderKept(w, r, http.StatusOK, k.figures, func(here templ.Component) templ.Component {
 		v.Figures = here
 		return pages.Dashboard(v)

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 
 	"github.com/a-h/templ"
 
@@ -58,20 +57,16 @@ func reportLinks(year int) []report.Link {
 
 // reportShow is the Relazione as one HTML page. Its body (all but the
 // head, the toolbar and the notice of a provisional report) is the same
-// for every reader of a cycle at a data version, on a day, with the same
-// report.Inputs: it is drawn and gzipped once and kept (keptReport); each
-// request draws the rest, with the reader's toolbar.
+// for every reader of a cycle at a data version on a day: it is drawn and
+// gzipped once and kept (keptReport); each request draws the rest, with
+// the reader's toolbar.
 func (s *Server) reportShow(w http.ResponseWriter, r *http.Request) error {
 	year, err := yearParam(r)
 	if err != nil {
 		return err
 	}
-	in, err := report.ReadInputs(r.Context(), s.store, year)
-	if err != nil {
-		return err
-	}
 	o := report.HTMLOptions{StyleHref: "/static/" + report.StylePath, Back: paths.Cycle(year), Links: reportLinks(year)}
-	k, err := s.keptReport(r.Context(), year, in, o)
+	k, err := s.keptReport(r.Context(), year, o)
 	if err != nil {
 		return err
 	}
@@ -85,19 +80,20 @@ func (s *Server) reportShow(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-// keptReport is the Relazione of year assembled with in on today, its body
-// drawn with o (what every reader's page has: no actions) and gzipped:
-// kept with the kept cycle, so for its data version and day
-// (store.CycleFigures), and there for in's key, the last one asked for.
-func (s *Server) keptReport(ctx context.Context, year int, in report.Inputs, o report.HTMLOptions) (*drawnReport, error) {
+// keptReport is the Relazione of year assembled on today, its body drawn
+// with o (what every reader's page has: no actions) and gzipped, kept with
+// the kept cycle: for its data version and day (store.CycleFigures). What
+// the report reads besides the cycle (report.Inputs: the texts, the
+// variations, the versions) moves the cycle's data version too (migration
+// 000023), so it is read here, once, after the version: never older than
+// the version the report is kept for.
+func (s *Server) keptReport(ctx context.Context, year int, o report.HTMLOptions) (*drawnReport, error) {
 	today := s.today()
-	slot, err := s.store.CycleFigures(ctx, year, today, "relazione", func(c *plan.Cycle) (any, error) {
-		return &reportSlot{cycle: c}, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return slot.(*reportSlot).get(in.Key(), func(c *plan.Cycle) (*drawnReport, error) {
+	k, err := s.store.CycleFigures(ctx, year, today, "relazione", func(c *plan.Cycle) (any, error) {
+		in, err := report.ReadInputs(context.WithoutCancel(ctx), s.store, year)
+		if err != nil {
+			return nil, err
+		}
 		m := in.Assemble(c, s.policy, today)
 		var body bytes.Buffer
 		if err := report.HTMLMain(context.Background(), &body, m, o); err != nil {
@@ -109,6 +105,10 @@ func (s *Server) keptReport(ctx context.Context, year int, in report.Inputs, o r
 		}
 		return &drawnReport{model: m, body: kept}, nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	return k.(*drawnReport), nil
 }
 
 // drawnReport is a Relazione assembled, with its body drawn and gzipped;
@@ -117,56 +117,6 @@ type drawnReport struct {
 	model *report.Model
 	body  *keptPart
 }
-
-// reportSlot keeps, for a kept cycle on a day, the Relazione of the last
-// inputs asked for: inputs that change (the director's texts, the Nucleo's
-// acts) replace it rather than pile up. Unlike the other values kept with
-// a cycle it changes, under its lock. The requests that ask for the same
-// inputs at once wait for the first one's drawing.
-type reportSlot struct {
-	cycle *plan.Cycle // a copy of the kept cycle: each drawing evaluates a copy of it
-
-	mu   sync.Mutex
-	last *drawing
-}
-
-type drawing struct {
-	key    string
-	done   chan struct{}
-	report *drawnReport
-	err    error
-}
-
-// get is the report drawn for key, by draw (from a copy of the cycle) if
-// the slot holds another.
-func (sl *reportSlot) get(key string, draw func(*plan.Cycle) (*drawnReport, error)) (*drawnReport, error) {
-	sl.mu.Lock()
-	d := sl.last
-	if d != nil && d.key == key {
-		sl.mu.Unlock()
-		<-d.done
-		return d.report, d.err
-	}
-	d = &drawing{key: key, done: make(chan struct{})}
-	sl.last = d
-	sl.mu.Unlock()
-	// An error (or a panic) is not kept: the next request draws again.
-	d.err = errNotDrawn
-	defer func() {
-		if d.err != nil {
-			sl.mu.Lock()
-			if sl.last == d {
-				sl.last = nil
-			}
-			sl.mu.Unlock()
-		}
-		close(d.done)
-	}()
-	d.report, d.err = draw(sl.cycle.Clone())
-	return d.report, d.err
-}
-
-var errNotDrawn = errors.New("report not drawn")
 
 // missingTool is the page of a format whose converter is not installed.
 func missingTool(format, install string) error {
