@@ -113,7 +113,9 @@ func New(st *store.Store, log *slog.Logger, cfg Config) http.Handler {
 	}
 	sm := scs.New()
 	sm.Store = pgxstore.NewWithCleanupInterval(st.Pool(), max(cfg.SessionCleanup, 0))
-	sm.IdleTimeout = cfg.IdleTimeout
+	// The idle timeout is authenticate's (keySeen): scs's would write the
+	// session again at every request to move its expiry. The store's
+	// expiry is the lifetime.
 	sm.Lifetime = cfg.Lifetime
 	sm.Cookie.Name = "traguardo_sessione"
 	sm.Cookie.HttpOnly = true
