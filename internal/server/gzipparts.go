@@ -25,7 +25,8 @@ import (
 // are. Each part is compressed by a writer of its own, starting empty: no
 // back-reference crosses into another part. The last part ends with a
 // final block. The CRC-32 of the whole is the parts' combined
-// (crc32Combine), so the kept part's bytes are not read again per request.
+// (crc32Combine, its operator for the kept part's length computed once),
+// so the kept part's bytes are not read again per request.
 
 // keptPart is a part of a page compressed once: its bytes (for clients
 // that do not take gzip), their DEFLATE blocks ended by a sync flush (not
@@ -34,6 +35,10 @@ type keptPart struct {
 	raw      []byte
 	deflated []byte
 	crc      uint32
+	// shift advances a CRC-32 over len(raw) zero bytes, a linear map
+	// (crc32Combine's) computed once: the CRC-32 of A followed by raw is
+	// gf2Times(&shift, crc(A)) ^ crc.
+	shift [32]uint32
 }
 
 // keepPart compresses raw once, at level, for pages that show it to many.
@@ -42,7 +47,11 @@ func keepPart(raw []byte, level int) (*keptPart, error) {
 	if err := deflateTo(&buf, raw, level, false); err != nil {
 		return nil, err
 	}
-	return &keptPart{raw: raw, deflated: bytes.Clone(buf.Bytes()), crc: crc32.ChecksumIEEE(raw)}, nil
+	p := &keptPart{raw: raw, deflated: bytes.Clone(buf.Bytes()), crc: crc32.ChecksumIEEE(raw)}
+	for i := range p.shift {
+		p.shift[i] = crc32Combine(1<<i, 0, int64(len(raw)))
+	}
+	return p, nil
 }
 
 // Size is the length of the part uncompressed.
@@ -96,7 +105,7 @@ func (m *gzipMember) Kept(p *keptPart) error {
 		return fmt.Errorf("gzip member: a part after the last")
 	}
 	m.buf.Write(p.deflated)
-	m.crc = crc32Combine(m.crc, p.crc, int64(len(p.raw)))
+	m.crc = gf2Times(&p.shift, m.crc) ^ p.crc
 	m.size += int64(len(p.raw))
 	return nil
 }
