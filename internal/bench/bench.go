@@ -2,7 +2,8 @@
 // private PostgreSQL, loads a scaled plan through the JSON import, serves the
 // application on 127.0.0.1 and drives it over HTTP with concurrent
 // signed-in clients, page by page, beside a ceiling (the same process
-// serving the same page bytes from memory). `make bench` runs it (cmd/bench);
+// serving the same page bytes from memory, gzipped once). `make bench` runs
+// it (cmd/bench);
 // TestSmoke runs it briefly on a tiny plan.
 package bench
 
@@ -21,13 +22,13 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 	"traguardo/web/paths"
 
-	"github.com/go-chi/chi/v5/middleware"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"traguardo/internal/auth"
@@ -127,11 +128,14 @@ type Stats struct {
 	Wire       int     // bytes of the response body on the wire
 	Raw        int     // bytes of the response body uncompressed
 	Encoding   string  // the response's Content-Encoding
-	// Ceiling is the same bytes served from memory by the same process.
+	// Ceiling is the same page served from memory by the same process:
+	// its bytes gzipped once (CeilingLevel), with the page's headers; no
+	// session, no database, no drawing, no compression per request.
 	Ceiling *Stats
 }
 
-// Ratio is the page's throughput over the ceiling's.
+// Ratio is the page's throughput over the ceiling's: the share of what
+// serving these bytes, compressed once, allows that the page reaches.
 func (s *Stats) Ratio() float64 {
 	if s.Ceiling == nil || s.Ceiling.PerSecond == 0 {
 		return 0
@@ -213,7 +217,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	}
 	defer stopApp()
 	ceiling := &ceilingHandler{pages: map[string]ceilingPage{}}
-	ceilingURL, stopCeiling, err := listen(middleware.Compress(server.CompressionLevel)(ceiling))
+	ceilingURL, stopCeiling, err := listen(ceiling)
 	if err != nil {
 		return nil, err
 	}
@@ -484,7 +488,9 @@ func (e *env) page(ctx context.Context, appURL, ceilingURL string, ceiling *ceil
 	if first.status != http.StatusOK {
 		return nil, fmt.Errorf("GET %s: status %d", path, first.status)
 	}
-	ceiling.set(p.Name, ceilingPage{body: first.body, contentType: first.header.Get("Content-Type")})
+	if err := ceiling.set(p.Name, first.body, first.header); err != nil {
+		return nil, err
+	}
 	get := func(c *client, path string) func(ctx context.Context, i int) (int, error) {
 		return func(ctx context.Context, i int) (int, error) {
 			r, err := c.get(ctx, path, false)
@@ -503,21 +509,46 @@ func (e *env) page(ctx context.Context, appURL, ceilingURL string, ceiling *ceil
 	return s, nil
 }
 
-// ceilingHandler serves each page's bytes from memory, with its type.
+// CeilingLevel is the gzip level of the ceiling's pages, compressed once:
+// the highest, as the application compresses what it keeps (its pages'
+// parts shared by every reader, its static files).
+const CeilingLevel = gzip.BestCompression
+
+// ceilingHandler serves each page's bytes from memory, gzipped once, with
+// the page's headers: what a server that had nothing to do per request
+// but send the page could do.
 type ceilingHandler struct {
 	mu    sync.RWMutex
 	pages map[string]ceilingPage
 }
 
 type ceilingPage struct {
-	body        []byte
-	contentType string
+	body, gzipped []byte
+	header        http.Header
 }
 
-func (h *ceilingHandler) set(name string, p ceilingPage) {
+// set keeps the page name: its body (uncompressed) gzipped once, and the
+// headers of the application's response but those of the session and the
+// body's length and encoding, which the ceiling sets for its own bytes.
+func (h *ceilingHandler) set(name string, body []byte, header http.Header) error {
+	var z bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&z, CeilingLevel)
+	if err != nil {
+		return err
+	}
+	zw.Write(body)
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	hdr := header.Clone()
+	for _, k := range []string{"Set-Cookie", "Date", "Content-Length", "Content-Encoding", "Vary"} {
+		hdr.Del(k)
+	}
+	hdr.Set("Vary", "Accept-Encoding")
 	h.mu.Lock()
-	h.pages[name] = p
+	h.pages[name] = ceilingPage{body: body, gzipped: z.Bytes(), header: hdr}
 	h.mu.Unlock()
+	return nil
 }
 
 func (h *ceilingHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -528,8 +559,17 @@ func (h *ceilingHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	w.Header().Set("Content-Type", p.contentType)
-	w.Write(p.body)
+	out := w.Header()
+	for k, v := range p.header {
+		out[k] = v
+	}
+	body := p.body
+	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		out.Set("Content-Encoding", "gzip")
+		body = p.gzipped
+	}
+	out.Set("Content-Length", strconv.Itoa(len(body)))
+	w.Write(body)
 }
 
 // saves has each of n managers save the progress of an objective of his or

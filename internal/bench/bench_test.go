@@ -2,7 +2,12 @@ package bench
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -56,6 +61,50 @@ func TestSmoke(t *testing.T) {
 	for _, want := range []string{"| Cruscotto (`/cicli/2023/cruscotto`) |", "Salvataggio del monitoraggio", "Importazione JSON", "### Targets", res.Machine.Go} {
 		if !strings.Contains(md.String(), want) {
 			t.Errorf("the report lacks %q:\n%s", want, md.String())
+		}
+	}
+}
+
+// TestCeiling_GzippedOnce: the ceiling serves a page's bytes gzipped once
+// to a client that takes gzip (they decompress to the page), plain to one
+// that does not, with the page's headers but its session cookie.
+func TestCeiling_GzippedOnce(t *testing.T) {
+	h := &ceilingHandler{pages: map[string]ceilingPage{}}
+	page := bytes.Repeat([]byte("<p>Cruscotto del ciclo 2023</p>\n"), 500)
+	header := http.Header{"Content-Type": {"text/html; charset=utf-8"}, "Cache-Control": {"no-store"},
+		"Set-Cookie": {"traguardo_sessione=x"}, "Content-Encoding": {"gzip"}, "Content-Security-Policy": {"default-src 'self'"}}
+	if err := h.set("Cruscotto", page, header); err != nil {
+		t.Fatal(err)
+	}
+	for _, accept := range []string{"gzip", ""} {
+		req := httptest.NewRequest(http.MethodGet, "/?page=Cruscotto", nil)
+		req.Header.Set("Accept-Encoding", accept)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		got := rec.Body.Bytes()
+		if rec.Header().Get("Content-Length") != strconv.Itoa(len(got)) {
+			t.Errorf("accept %q: Content-Length %q for %d bytes", accept, rec.Header().Get("Content-Length"), len(got))
+		}
+		if accept == "gzip" {
+			if rec.Header().Get("Content-Encoding") != "gzip" || len(got) >= len(page)/10 {
+				t.Fatalf("accept gzip: Content-Encoding %q, %d bytes", rec.Header().Get("Content-Encoding"), len(got))
+			}
+			zr, err := gzip.NewReader(bytes.NewReader(got))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, err = io.ReadAll(zr); err != nil {
+				t.Fatal(err)
+			}
+		} else if rec.Header().Get("Content-Encoding") != "" {
+			t.Errorf("no gzip accepted: Content-Encoding %q", rec.Header().Get("Content-Encoding"))
+		}
+		if !bytes.Equal(got, page) {
+			t.Errorf("accept %q: %d bytes, not the page's %d", accept, len(got), len(page))
+		}
+		if rec.Header().Get("Set-Cookie") != "" || rec.Header().Get("Content-Security-Policy") == "" || rec.Header().Get("Cache-Control") != "no-store" ||
+			rec.Header().Get("Vary") != "Accept-Encoding" {
+			t.Errorf("accept %q: headers %v", accept, rec.Header())
 		}
 	}
 }

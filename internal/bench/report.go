@@ -17,7 +17,7 @@ func (s *Stats) line() string {
 	out := fmt.Sprintf("%-42s %4d clients %7.1f req/s  p50 %9s  p99 %9s  %5.1f SQL/req  %s on the wire (%s)",
 		s.Name, s.Clients, s.PerSecond, ms(s.P50), ms(s.P99), s.Statements, kb(s.Wire), kb(s.Raw))
 	if s.Ceiling != nil {
-		out += fmt.Sprintf("  ceiling %.0f req/s, ratio %.2f", s.Ceiling.PerSecond, s.Ratio())
+		out += fmt.Sprintf("  ceiling (same bytes gzipped once) %.0f req/s, ratio %.2f", s.Ceiling.PerSecond, s.Ratio())
 	}
 	if s.Errors > 0 {
 		out += fmt.Sprintf("  %d ERRORS (%s)", s.Errors, s.FirstError)
@@ -25,7 +25,7 @@ func (s *Stats) line() string {
 	return out
 }
 
-// Target is a goal of issue 12 and whether the run met it.
+// Target is a goal of issues 12 and 20 and whether the run met it.
 type Target struct {
 	What string
 	Got  string
@@ -37,17 +37,28 @@ type Target struct {
 // server keeps the last PDF while the report is unchanged.
 const PDFBudget = 60 * time.Second
 
-// Targets checks the run against the goals of issue 12.
+// Page p99 limits (issue 20): the dashboard's, the Relazione's (a page of
+// megabytes) and every other page's.
+const (
+	DashboardP99 = 50 * time.Millisecond
+	ReportP99    = 300 * time.Millisecond
+	PageP99      = 100 * time.Millisecond
+)
+
+// Targets checks the run against the goals of issues 12 and 20.
 func (r *Result) Targets() []Target {
 	var out []Target
 	for _, s := range r.Pages {
 		if s.Skipped != "" {
 			continue
 		}
-		limit := 250 * time.Millisecond
-		if strings.HasPrefix(s.Name, "Cruscotto") {
-			limit = 100 * time.Millisecond
-			out = append(out, Target{What: "Cruscotto: almeno 1/4 del soffitto", Got: fmt.Sprintf("%.2f", s.Ratio()), Met: s.Ratio() >= 0.25})
+		limit := PageP99
+		switch {
+		case strings.HasPrefix(s.Name, "Cruscotto"):
+			limit = DashboardP99
+			out = append(out, Target{What: "Cruscotto: almeno 1/4 del soffitto (stessi byte compressi una volta)", Got: fmt.Sprintf("%.2f", s.Ratio()), Met: s.Ratio() >= 0.25})
+		case strings.HasPrefix(s.Name, "Relazione"):
+			limit = ReportP99
 		}
 		out = append(out, Target{What: fmt.Sprintf("%s: p99 < %s", s.Name, ms(limit)), Got: ms(s.P99), Met: s.P99 < limit && s.Errors == 0})
 		out = append(out, Target{What: fmt.Sprintf("%s: ≤ 10 istruzioni SQL", s.Name), Got: fmt.Sprintf("%.1f", s.Statements), Met: s.Statements <= 10})
@@ -111,7 +122,8 @@ func (r *Result) Markdown(w io.Writer) {
 		r.Started.UTC().Format("2006-01-02 15:04"), m.CPU, m.Cores, m.OS, m.Go, m.PostgreSQL)
 	fmt.Fprintf(w, "Plan: %s (cycle %d). Each page driven for %s by %d signed-in clients at once; the save by %d managers at once.\n\n",
 		r.Sizes, 2023, r.Options.Duration, r.Options.Readers, r.Options.Savers)
-	fmt.Fprintln(w, "| page | clients | req/s | p50 | p99 | SQL/req | on the wire | uncompressed | ceiling req/s | ratio |")
+	fmt.Fprintf(w, "The ceiling is the same process serving each page's bytes from memory, gzipped once (level %d), with the page's headers: no session, no database, no drawing, no compression per request. The ratio is the page's req/s over the ceiling's.\n\n", CeilingLevel)
+	fmt.Fprintln(w, "| page | clients | req/s | p50 | p99 | SQL/req | on the wire | uncompressed | ceiling (gzipped once) req/s | ratio to it |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, s := range append(append([]*Stats{}, r.Pages...), r.Save, r.Import) {
 		if s == nil {

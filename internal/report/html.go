@@ -26,3 +26,10 @@ func Style() string {
 func HTML(ctx context.Context, w io.Writer, m *Model, o HTMLOptions) error {
 	return document(m, o).Render(ctx, w)
 }
+
+// HTMLMain writes the report's body alone, the part of HTML that o.Main
+// stands for: HTML with o.Main writing what HTMLMain wrote with the same
+// model and options is HTML without it.
+func HTMLMain(ctx context.Context, w io.Writer, m *Model, o HTMLOptions) error {
+	return reportMain(m, o).Render(ctx, w)
+}

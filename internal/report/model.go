@@ -322,28 +322,61 @@ func Build(ctx context.Context, st *store.Store, year int) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	texts, err := st.LoadReportTexts(ctx, year)
+	in, err := ReadInputs(ctx, st, year)
 	if err != nil {
 		return nil, err
 	}
-	vars, err := st.ListVariations(ctx, year)
-	if err != nil {
-		return nil, err
+	return in.Assemble(c, richtext.NewPolicy(), domain.Today(time.Now())), nil
+}
+
+// Inputs are what a report is assembled from besides its cycle (and
+// today): the director's texts, the plan's variations, the report's
+// versions and the Nucleo's comments. Writes to their tables move the
+// cycle's data version
+// (migration 000021), so a server keeps a report drawn for that version
+// and day: whatever the report comes to read besides its cycle belongs
+// here and among those triggers.
+type Inputs struct {
+	Texts      store.ReportTexts
+	Variations []store.VariationEntry
+	Versions   []store.ReportVersion
+	// Comments are the Nucleo's comments, read once a version is decided
+	// (the observations of section 4).
+	Comments []store.ReportComment
+}
+
+// ReadInputs reads the Inputs of the report of year: three statements,
+// four once a version is decided.
+func ReadInputs(ctx context.Context, st *store.Store, year int) (Inputs, error) {
+	var in Inputs
+	var err error
+	if in.Texts, err = st.LoadReportTexts(ctx, year); err != nil {
+		return in, err
 	}
-	versions, err := st.ReportVersions(ctx, year)
-	if err != nil {
-		return nil, err
+	if in.Variations, err = st.ListVariations(ctx, year); err != nil {
+		return in, err
 	}
-	m := Assemble(c, texts, vars, richtext.NewPolicy(), domain.Today(time.Now()))
-	m.Validation = LastAct(versions)
-	if m.Validation != nil {
-		comments, err := st.ReportComments(ctx, year)
-		if err != nil {
-			return nil, err
+	if in.Versions, err = st.ReportVersions(ctx, year); err != nil {
+		return in, err
+	}
+	if LastAct(in.Versions) != nil {
+		if in.Comments, err = st.ReportComments(ctx, year); err != nil {
+			return in, err
 		}
-		m.Observations = ObservationsOf(c, comments, lastDecided(versions))
 	}
-	return m, nil
+	return in, nil
+}
+
+// Assemble is the report of c (see the function Assemble) with these
+// inputs: the texts, the variations, the Nucleo's latest act and its
+// observations.
+func (in Inputs) Assemble(c *plan.Cycle, policy *richtext.Policy, today time.Time) *Model {
+	m := Assemble(c, in.Texts, in.Variations, policy, today)
+	m.Validation = LastAct(in.Versions)
+	if m.Validation != nil {
+		m.Observations = ObservationsOf(c, in.Comments, lastDecided(in.Versions))
+	}
+	return m
 }
 
 // lastDecided is the number of the version LastAct decides, 0 before any.

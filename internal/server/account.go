@@ -152,6 +152,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.sessions.Put(ctx, keyUserID, u.ID)
 	s.sessions.Put(ctx, keyEpoch, u.SessionEpoch)
+	s.sessions.Put(ctx, keySeen, time.Now().UnixMilli())
 	s.log.Info("signed in", "user", u.ID)
 	http.Redirect(w, r, v.Next, http.StatusSeeOther)
 	return nil

@@ -9,6 +9,8 @@ import (
 	"time"
 	"traguardo/internal/format"
 
+	"github.com/a-h/templ"
+
 	"traguardo/internal/domain"
 	"traguardo/internal/plan"
 	"traguardo/web/pages"
@@ -26,8 +28,10 @@ import (
 //
 // The figures depend only on the cycle, the period and today: the store
 // computes them once per data version, day and period (store.CycleFigures)
-// and every request shares them read-only; a request adds only what is its
-// own (the rights) or read apart (the Relazione's versions), and renders.
+// and every request shares them read-only, with the calendar (the
+// Relazione's versions move the cycle's data version too); a request adds
+// only what is its own (the rights) and renders the page around the
+// figures, which are drawn and gzipped once too (writeKept).
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	year, err := yearParam(r)
 	if err != nil {
@@ -44,35 +48,55 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		}
 		al = day.Format(time.DateOnly)
 	}
-	shared, err := s.store.CycleFigures(r.Context(), year, today, "dashboard al="+al, func(c *plan.Cycle) (any, error) {
+	// The calendar's versions of the Relazione move the cycle's data
+	// version too (migration 000021): read with the figures, kept with them.
+	ctx := r.Context()
+	shared, err := s.store.CycleFigures(ctx, year, today, "dashboard al="+al, func(c *plan.Cycle) (any, error) {
 		if err := evaluateAt(c, al, today); err != nil {
 			return nil, err
 		}
 		v := dashboardView(c, pages.Rights{}, today)
-		// Drawn once too: the figures' HTML depends on them alone (not on
-		// the request: no rights, no context of its own).
+		versions, err := s.store.ReportVersions(context.WithoutCancel(ctx), year)
+		if err != nil {
+			return nil, err
+		}
+		// The legal calendar (the Relazione's lifecycle, report_lifecycle.go).
+		v.Deadlines = cycleDeadlines(v.Cycle, versions, today)
+		// Drawn and compressed once too: the figures' HTML depends on them
+		// alone (not on the request: no rights, no context of its own).
 		figures, err := pages.DrawDashboardFigures(context.Background(), v)
 		if err != nil {
 			return nil, err
 		}
-		v.Figures = figures
-		return &v, nil
+		kept, err := keepComponent(figures)
+		if err != nil {
+			return nil, err
+		}
+		return &keptDashboard{view: v, figures: kept}, nil
 	})
 	if err != nil {
 		return err
 	}
 	// A copy of the view: its fields of this request are set on the copy,
-	// the shared figures (and the cycle) are only read.
-	v := *shared.(*pages.DashboardView)
+	// the shared figures (and the cycle) are only read. The page around
+	// the figures is this request's; the figures go as kept, compressed
+	// once.
+	k := shared.(*keptDashboard)
+	v := k.view
 	v.May = rights(r)
-	// The legal calendar (the Relazione's lifecycle, report_lifecycle.go).
-	versions, err := s.store.ReportVersions(r.Context(), year)
-	if err != nil {
-		return err
-	}
-	v.Deadlines = cycleDeadlines(v.Cycle, versions, s.today())
-	s.render(w, r, http.StatusOK, pages.Dashboard(v))
+	s.renderKept(w, r, http.StatusOK, k.figures, func(here templ.Component) templ.Component {
+		v.Figures = here
+		return pages.Dashboard(v)
+	})
 	return nil
+}
+
+// keptDashboard is the dashboard's part shared by every request at a data
+// version, day and period: its view without the request's fields, and its
+// figures drawn and compressed once.
+type keptDashboard struct {
+	view    pages.DashboardView
+	figures *keptPart
 }
 
 // dashboardView counts the cycle's figures (evaluated) for the dashboard;

@@ -2,8 +2,10 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -53,27 +55,72 @@ func reportLinks(year int) []report.Link {
 	}
 }
 
+// reportShow is the Relazione as one HTML page. Its body (all but the
+// head, the toolbar and the notice of a provisional report) is the same
+// for every reader of a cycle at a data version on a day: it is drawn and
+// gzipped once and kept (keptReport); each request draws the rest, with
+// the reader's toolbar.
 func (s *Server) reportShow(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.buildReport(r)
+	year, err := yearParam(r)
 	if err != nil {
 		return err
 	}
 	// The report is a document of its own, not a page of the layout: the
 	// message left by the form that came back here (the texts' save) is
-	// read here, or it would wait for the next page of the layout.
-	o := report.HTMLOptions{StyleHref: "/static/" + report.StylePath, Back: paths.Cycle(m.Year), Links: reportLinks(m.Year),
-		Flash: s.popFlash(w, r)}
-	if auth.Allowed(auth.UserFrom(r.Context()), auth.ApprovePlan, 0) {
-		o.Actions = []report.Link{{Label: "Scrivi i testi della relazione", Href: paths.ReportTexts(m.Year)},
-			{Label: "Verifica la relazione", Href: paths.ReportCheck(m.Year)}}
-	}
-	var buf bytes.Buffer
-	if err := report.HTML(r.Context(), &buf, m, o); err != nil {
+	// read here, or it would wait for the next page of the layout. It is
+	// drawn outside the kept body.
+	o := report.HTMLOptions{StyleHref: "/static/" + report.StylePath, Back: paths.Cycle(year), Links: reportLinks(year)}
+	k, err := s.keptReport(r.Context(), year, o)
+	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Write(buf.Bytes())
-	return nil
+	if auth.Allowed(auth.UserFrom(r.Context()), auth.ApprovePlan, 0) {
+		o.Actions = []report.Link{{Label: "Scrivi i testi della relazione", Href: paths.ReportTexts(year)},
+			{Label: "Verifica la relazione", Href: paths.ReportCheck(year)}}
+	}
+	o.Flash = s.popFlash(w, r)
+	return writeKept(w, r, http.StatusOK, "text/html; charset=utf-8", k.body, func(out io.Writer, here templ.Component) error {
+		o.Main = here
+		return report.HTML(r.Context(), out, k.model, o)
+	})
+}
+
+// keptReport is the Relazione of year assembled on today, its body drawn
+// with o (what every reader's page has: no actions) and gzipped, kept with
+// the kept cycle: for its data version and day (store.CycleFigures). What
+// the report reads besides the cycle (report.Inputs: the texts, the
+// variations, the versions) moves the cycle's data version too (migration
+// 000021), so it is read here, once, after the version: never older than
+// the version the report is kept for.
+func (s *Server) keptReport(ctx context.Context, year int, o report.HTMLOptions) (*drawnReport, error) {
+	today := s.today()
+	k, err := s.store.CycleFigures(ctx, year, today, "relazione", func(c *plan.Cycle) (any, error) {
+		in, err := report.ReadInputs(context.WithoutCancel(ctx), s.store, year)
+		if err != nil {
+			return nil, err
+		}
+		m := in.Assemble(c, s.policy, today)
+		var body bytes.Buffer
+		if err := report.HTMLMain(context.Background(), &body, m, o); err != nil {
+			return nil, err
+		}
+		kept, err := keepPart(body.Bytes(), keptLevel)
+		if err != nil {
+			return nil, err
+		}
+		return &drawnReport{model: m, body: kept}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return k.(*drawnReport), nil
+}
+
+// drawnReport is a Relazione assembled, with its body drawn and gzipped;
+// shared read-only.
+type drawnReport struct {
+	model *report.Model
+	body  *keptPart
 }
 
 // missingTool is the page of a format whose converter is not installed.

@@ -113,7 +113,9 @@ func New(st *store.Store, log *slog.Logger, cfg Config) http.Handler {
 	}
 	sm := scs.New()
 	sm.Store = pgxstore.NewWithCleanupInterval(st.Pool(), max(cfg.SessionCleanup, 0))
-	sm.IdleTimeout = cfg.IdleTimeout
+	// The idle timeout is authenticate's (keySeen): scs's would write the
+	// session again at every request to move its expiry. The store's
+	// expiry is the lifetime.
 	sm.Lifetime = cfg.Lifetime
 	sm.Cookie.Name = "traguardo_sessione"
 	sm.Cookie.HttpOnly = true
@@ -241,6 +243,19 @@ func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 // change the status.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
 	var buf bytes.Buffer
+	if err := c.Render(s.pageContext(w, r), &buf); err != nil {
+		s.log.Error("render failed", "path", r.URL.Path, "err", err)
+		http.Error(w, "Errore del server", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// pageContext is the context a page of r renders in: the flash message
+// (popped), the forms' state and the menu of the signed-in user.
+func (s *Server) pageContext(w http.ResponseWriter, r *http.Request) context.Context {
 	ctx := r.Context()
 	if flash := s.popFlash(w, r); flash != "" {
 		ctx = layout.WithFlash(ctx, flash)
@@ -254,17 +269,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 		st.Owner = s.ownerToken(r, u.ID)
 	}
 	ctx = components.WithFormState(ctx, st)
-	ctx = layout.WithMenu(ctx, layout.Menu{Users: auth.Allowed(u, auth.ManageUsers, 0), Audit: auth.Allowed(u, auth.ReadAudit, 0),
+	return layout.WithMenu(ctx, layout.Menu{Users: auth.Allowed(u, auth.ManageUsers, 0), Audit: auth.Allowed(u, auth.ReadAudit, 0),
 		MyAreas: u != nil && u.Active && auth.RoleHolds(u.Role, auth.WriteProgress), Legal: auth.Allowed(u, auth.EditLegal, 0),
 		Unread: unreadOf(u)})
-	if err := c.Render(ctx, &buf); err != nil {
-		s.log.Error("render failed", "path", r.URL.Path, "err", err)
-		http.Error(w, "Errore del server", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
 }
 
 // unreadOf is the user's unread notifications, 0 for none signed in.

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"time"
 	"traguardo/web/paths"
 
 	"traguardo/internal/auth"
@@ -17,11 +18,23 @@ import (
 const (
 	keyUserID = "user_id"
 	keyEpoch  = "epoch"
+	// keySeen is when the session was last used (Unix milliseconds), as
+	// written at most touchEvery apart.
+	keySeen = "seen"
 )
 
+// touchEvery is how often a session in use is written again to record its
+// use: a thirtieth of the idle timeout, at most a minute. In between a
+// request writes nothing to the session store (unless it changes the
+// session), so a session ends between IdleTimeout-touchEvery and
+// IdleTimeout after its last use, never later.
+func touchEvery(idle time.Duration) time.Duration { return min(idle/30, time.Minute) }
+
 // authenticate puts the signed-in user in the request context. A session
-// whose account was deactivated or had its password reset since sign-in
-// (its epoch is older) ends here, at once.
+// unused for the idle timeout ends here (its last use is in the session,
+// shared by every server, see touchEvery); so does one whose account was
+// deactivated or had its password reset since sign-in (its epoch is
+// older), at once.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
@@ -29,6 +42,18 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if id == 0 {
 			next.ServeHTTP(w, r)
 			return
+		}
+		now := time.Now()
+		// A session of before keySeen has none: the store's expiry (the
+		// idle timeout, as then written) let it through; it is in use now.
+		if seen := s.sessions.GetInt64(ctx, keySeen); seen != 0 && now.Sub(time.UnixMilli(seen)) > s.cfg.IdleTimeout {
+			if err := s.sessions.Destroy(ctx); err != nil {
+				s.log.Error("destroy session", "err", err)
+			}
+			next.ServeHTTP(w, r)
+			return
+		} else if seen == 0 || now.Sub(time.UnixMilli(seen)) >= touchEvery(s.cfg.IdleTimeout) {
+			s.sessions.Put(ctx, keySeen, now.UnixMilli())
 		}
 		u, err := s.store.UserByID(ctx, id)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {

@@ -587,3 +587,39 @@ func secUnstorable(path string, form url.Values) bool {
 	}
 	return false
 }
+
+// TestSession_NotWrittenAtEveryRequest: pages read within a short while of
+// each other leave the session's row in the store as it was (its last use
+// is written at most every touchEvery, a thirtieth of the idle timeout), so
+// a page costs no write; with a short idle timeout each request, further
+// apart than that writes it again (TestSession_IdleTimeout: the session
+// lives on while used, and ends once idle).
+func TestSession_NotWrittenAtEveryRequest(t *testing.T) {
+	t.Parallel()
+	for _, idle := range []time.Duration{30 * time.Minute, 3 * time.Second} {
+		e := newSecEnv(t, server.Config{IdleTimeout: idle})
+		c := e.signedIn(t, "osservatore")
+		token := c.session()
+		row := func() string {
+			t.Helper()
+			var data []byte
+			var expiry time.Time
+			if err := e.pool.QueryRow(context.Background(), `SELECT data, expiry FROM sessions WHERE token = $1`, token).Scan(&data, &expiry); err != nil {
+				t.Fatal(err)
+			}
+			return string(data) + expiry.String()
+		}
+		before := row()
+		for range 3 {
+			if idle > time.Minute {
+				c.requireSignedIn("within the idle timeout")
+			} else {
+				time.Sleep(idle / 15) // past touchEvery (idle/30), well within idle
+				c.requireSignedIn("used every idle/15")
+			}
+		}
+		if after := row(); (after == before) != (idle > time.Minute) {
+			t.Errorf("idle timeout %s: the session's row written again: %v", idle, after != before)
+		}
+	}
+}
