@@ -52,7 +52,7 @@ type Runtime struct {
 // its own.
 func RuntimeChecks(ctx context.Context, rt Runtime) []Check {
 	checks := []Check{
-		chromium(ctx, ChromiumEnv, true,
+		chromium(ctx, ChromiumEnv,
 			"the Relazione as PDF (its download, `traguardo report --format pdf`, and the Nucleo's validation, which freezes the PDF); the chart inside DOCX/ODT"),
 		pandoc(ctx, "the Relazione as DOCX and ODT"),
 	}
@@ -101,7 +101,7 @@ func note(s string) string {
 // user when run as root (the private cluster runs as that user), and make.
 func TestChecks(ctx context.Context) []Check {
 	checks := []Check{
-		chromium(ctx, TestChromiumEnv, true, "the browser tests and the Relazione's PDF"),
+		chromium(ctx, TestChromiumEnv, "the browser tests and the Relazione's PDF"),
 		pandoc(ctx, "the tests of the Relazione as DOCX and ODT"),
 		found(ctx, "pdftotext", "poppler-utils", "the tests that read the text of the Relazione's PDF", "-v"),
 		font(ctx, "the tests of the Relazione's PDF"),
@@ -127,8 +127,8 @@ func TestChecks(ctx context.Context) []Check {
 	return append(checks, found(ctx, "make", "make", "the test command itself", "--version"))
 }
 
-func chromium(ctx context.Context, env string, required bool, what string) Check {
-	c := Check{Name: "Chromium", Package: "chromium-headless-shell", Required: required, For: what}
+func chromium(ctx context.Context, env string, what string) Check {
+	c := Check{Name: "Chromium", Package: "chromium-headless-shell", Required: true, For: what}
 	p, err := FindChromium(env)
 	if err != nil {
 		c.Problem = strings.TrimPrefix(err.Error(), ErrNoChromium.Error()+": ")
@@ -233,11 +233,11 @@ func Write(w io.Writer, checks []Check) error {
 	}
 	for _, c := range checks {
 		if c.Problem != "" && c.NotHere == "" {
-			fmt.Fprintf(w, "\n%s: %s.\n  Without it: %s.\n  Install the Debian package %s: apt-get install %s\n", c.Name, c.Problem, c.For, c.Package, c.Package)
+			fmt.Fprintf(w, "\n%s: %s.\n  Without it: %s.\n  Debian package: %s\n", c.Name, c.Problem, c.For, c.Package)
 		}
 	}
 	if pkgs := Packages(checks); len(pkgs) > 0 {
-		_, err := fmt.Fprintf(w, "\nRequired but missing: install them with\n  %s\n", InstallCommand(pkgs))
+		_, err := fmt.Fprintf(w, "\nRequired but missing; install them (as root) with\n  %s\n", InstallCommand(pkgs))
 		return err
 	}
 	return nil
