@@ -208,9 +208,9 @@ func InstallCommand(pkgs []string) string {
 }
 
 // Write prints one line per check (found, missing or not needed, with its
-// path and version), under each problem what fails and what to install,
-// and, when some required one is missing, the command that installs them
-// all.
+// path and version), what needs each and its Debian package, under each
+// problem what fails, and, when some required one is missing, the one
+// command that installs them all.
 func Write(w io.Writer, checks []Check) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, c := range checks {
@@ -230,6 +230,14 @@ func Write(w io.Writer, checks []Check) error {
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	fmt.Fprintln(w, "\nWhat needs each (Debian package):")
+	for _, c := range checks {
+		req := "required"
+		if !c.Required {
+			req = "optional"
+		}
+		fmt.Fprintf(w, "  %s (%s, %s): %s\n", c.Name, c.Package, req, c.For)
 	}
 	for _, c := range checks {
 		if c.Problem != "" && c.NotHere == "" {
