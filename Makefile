@@ -5,7 +5,7 @@ GO ?= go
 BIN := bin/traguardo
 
 .DEFAULT_GOAL := help
-.PHONY: help run build test generate check-generated lint bench bench-smoke bench-go reliability reliability-load
+.PHONY: help run build test test-deps generate check-generated lint bench bench-smoke bench-go reliability reliability-load
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -16,10 +16,13 @@ run: build ## Start the application with the demo data on http://localhost:8080
 build: ## Build the binary into bin/
 	$(GO) build -o $(BIN) ./cmd/traguardo
 
-test: check-generated ## Run every test (a private PostgreSQL and a headless Chromium start by themselves)
+test: test-deps check-generated ## Run every test (a private PostgreSQL and a headless Chromium start by themselves)
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 40m ./...
 	$(MAKE) --no-print-directory fuzz-smoke
+
+test-deps: ## Check the programs the tests need; as root with apt-get, install the missing ones, else print the apt-get line
+	$(GO) run ./cmd/testdeps
 
 generate: ## Regenerate the templ components (*_templ.go)
 	$(GO) tool templ generate

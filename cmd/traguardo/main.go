@@ -1,5 +1,6 @@
 // Command traguardo serves the performance cycle application and manages its
-// data: serve (the default), migrate, import, export, demo.
+// data: serve (the default), setup, doctor, migrate, import, export, demo,
+// backup, restore, report, user.
 package main
 
 import (
@@ -105,6 +106,15 @@ const usage = `usage: traguardo [command] [flags]
 
 commands:
   serve [--demo]                 serve the application (default); --demo loads the demo cycle if missing
+  setup --organisation NAME --admin-email EMAIL [--name N]
+                                 first run for a real body: migrate an empty database, name the
+                                 organisation whose plans it imports, create the first administrator
+                                 and print a one-time password; refused when the database holds data
+  doctor [--pg-major N]          list the programs the application runs (Chromium, pandoc, pg_dump,
+                                 pg_restore, fonts, PostgreSQL server): found or missing, version,
+                                 what fails without them, their Debian package; exit 1 when a required
+                                 one is missing. --pg-major: the server's major version, not asked
+  healthcheck                    exit 0 when the application on ADDR answers /healthz (containers)
   migrate                        apply the database migrations
   import FILE.json               import a cycle in the v1 interchange format
   export --year N [--out FILE]   export a cycle in the v1 interchange format
@@ -164,13 +174,16 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 	scale := fs.Float64("scale", 0, "demo: a plan this many times the demo's size")
 	scaleCentres := fs.Int("centres", 0, "demo --scale: the number of centres (default 6 times the scale)")
 	scaleUsers := fs.Int("users", 200, "demo --scale: the number of accounts")
+	organisation := fs.String("organisation", "", "setup: the organisation's name, as its plans name it")
+	adminEmail := fs.String("admin-email", "", "setup: the first administrator's email")
+	pgMajor := fs.Int("pg-major", 0, "doctor: the PostgreSQL server's major version (default: asked of the server)")
 	var centres []string
 	fs.Func("centre", "a centre of a responsabile (repeat for several)", func(v string) error {
 		centres = append(centres, v)
 		return nil
 	})
 	switch cmd {
-	case "serve", "migrate", "import", "export", "demo", "backup", "restore", "report":
+	case "serve", "migrate", "import", "export", "demo", "backup", "restore", "report", "setup", "doctor", "healthcheck":
 	case "user":
 		if len(args) == 0 || args[0] != "add" {
 			return errors.New("usage: traguardo user add --email E --role R [--name N] [--centre C]")
@@ -185,6 +198,17 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	switch cmd {
+	case "doctor":
+		return doctor(ctx, cfg, *pgMajor, stdout)
+	case "healthcheck":
+		return healthcheck(ctx, cfg.addr)
+	case "setup":
+		// Checked before the database is touched.
+		if _, _, err := setupInput(*organisation, *adminEmail, *name); err != nil {
+			return err
+		}
 	}
 	switch {
 	case cmd == "migrate" && cfg.migrationURL != "":
@@ -224,6 +248,8 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 		return loadDemo(ctx, st, policy, cfg.demoPassword, stdout, log)
 	case "user":
 		return addUser(ctx, st, *email, *name, auth.Role(*role), centres, stdout)
+	case "setup":
+		return setup(ctx, st, *organisation, *adminEmail, *name, stdout)
 	case "import":
 		if fs.NArg() != 1 {
 			return errors.New("import needs exactly one FILE.json")

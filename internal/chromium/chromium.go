@@ -3,46 +3,19 @@
 package chromium
 
 import (
-	"errors"
-	"fmt"
-	"os"
-	"os/exec"
-	"strings"
-
 	"github.com/chromedp/chromedp"
+
+	"traguardo/internal/tools"
 )
 
 // ErrNotFound is returned by Find where no Chromium is installed.
-var ErrNotFound = errors.New("chromium: no Chromium found")
-
-// candidates are tried in order when the environment variable is unset: the
-// binary of Debian's chromium-headless-shell (its /usr/bin script runs it
-// without exec, so it comes second), then a full Chromium.
-var candidates = []string{
-	"/usr/lib/chromium/chromium-headless-shell",
-	"/usr/bin/chromium-headless-shell",
-	"chromium-headless-shell",
-	"chromium",
-}
+var ErrNotFound = tools.ErrNoChromium
 
 // Find returns the Chromium named by the environment variable env when it
 // is set (an error wrapping ErrNotFound when that is not an executable),
-// else the first of the usual places that exists, else ErrNotFound.
-func Find(env string) (string, error) {
-	if p := os.Getenv(env); p != "" {
-		full, err := exec.LookPath(p)
-		if err != nil {
-			return "", fmt.Errorf("%w: %s=%q is not an executable: %v", ErrNotFound, env, p, err)
-		}
-		return full, nil
-	}
-	for _, p := range candidates {
-		if full, err := exec.LookPath(p); err == nil {
-			return full, nil
-		}
-	}
-	return "", fmt.Errorf("%w: none of %s", ErrNotFound, strings.Join(candidates, ", "))
-}
+// else the first of the usual places that exists (tools.ChromiumCandidates),
+// else ErrNotFound.
+func Find(env string) (string, error) { return tools.FindChromium(env) }
 
 // Options run the Chromium at path headless, without sandbox, GPU,
 // background networking, component updates, sync or first-run screens. No

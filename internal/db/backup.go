@@ -8,12 +8,11 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 
-	"traguardo/internal/pgcluster"
+	"traguardo/internal/tools"
 )
 
 // Backup writes the whole database of ownerURL (the schema owner's: it
@@ -93,20 +92,4 @@ func runTool(ctx context.Context, tool, databaseURL string, args ...string) erro
 
 // toolPath finds a PostgreSQL client tool: beside the server binaries
 // (the version of the private cluster), else on PATH.
-func toolPath(tool string) (string, error) {
-	if dir, err := pgcluster.FindBinDir(); err == nil {
-		if p := filepath.Join(dir, tool); fileExists(p) {
-			return p, nil
-		}
-	}
-	p, err := exec.LookPath(tool)
-	if err != nil {
-		return "", fmt.Errorf("%s not found: install the PostgreSQL client (apt-get install postgresql-client)", tool)
-	}
-	return p, nil
-}
-
-func fileExists(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && !st.IsDir()
-}
+func toolPath(tool string) (string, error) { return tools.FindPGClient(tool) }

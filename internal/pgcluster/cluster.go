@@ -27,20 +27,18 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"traguardo/internal/tools"
 )
 
 // ErrNoServer says that no PostgreSQL server binaries were found.
-var ErrNoServer = errors.New("PostgreSQL server binaries (initdb, pg_ctl) not found: " +
-	"install them with `apt-get install postgresql` (Debian), " +
-	"or set DATABASE_URL to an existing database, " +
-	"or run `docker compose up` with Docker")
+var ErrNoServer = tools.ErrNoPostgresServer
 
 // Options tune a cluster.
 type Options struct {
@@ -81,26 +79,7 @@ const (
 
 // FindBinDir returns the directory holding initdb and pg_ctl: from PATH, or the
 // newest /usr/lib/postgresql/*/bin.
-func FindBinDir() (string, error) {
-	if p, err := exec.LookPath("pg_ctl"); err == nil {
-		if _, err := exec.LookPath("initdb"); err == nil {
-			return filepath.Dir(p), nil
-		}
-	}
-	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
-	sort.Slice(dirs, func(i, j int) bool { return versionOf(dirs[i]) > versionOf(dirs[j]) })
-	for _, d := range dirs {
-		if _, err := os.Stat(filepath.Join(d, "initdb")); err == nil {
-			return d, nil
-		}
-	}
-	return "", ErrNoServer
-}
-
-func versionOf(binDir string) int {
-	v, _ := strconv.Atoi(filepath.Base(filepath.Dir(binDir)))
-	return v
-}
+func FindBinDir() (string, error) { return tools.FindPostgresBin() }
 
 // Start initialises dir if it holds no cluster yet, then starts the server.
 // initdb refuses to run as root, so as root the cluster belongs to the

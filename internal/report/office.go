@@ -15,6 +15,8 @@ import (
 
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"traguardo/internal/tools"
 )
 
 // The editable documents (DOCX for Word, ODT for LibreOffice) are the
@@ -32,7 +34,7 @@ import (
 // fallback), with the chart's text alternative; its data table follows.
 
 // ErrNoPandoc is returned where pandoc is not installed.
-var ErrNoPandoc = errors.New("report: pandoc not found")
+var ErrNoPandoc = tools.ErrNoPandoc
 
 // InstallPandoc tells people what to install for DOCX and ODT.
 const InstallPandoc = "installare il pacchetto Debian pandoc (apt-get install pandoc)"
@@ -44,13 +46,7 @@ const (
 )
 
 // FindPandoc returns the path of pandoc, or ErrNoPandoc.
-func FindPandoc() (string, error) {
-	p, err := exec.LookPath("pandoc")
-	if err != nil {
-		return "", ErrNoPandoc
-	}
-	return p, nil
-}
+func FindPandoc() (string, error) { return tools.FindPandoc() }
 
 // Office converts the report to an editable document, format DOCX or ODT,
 // with pandoc: the HTML without stylesheet, its table of contents as

@@ -9,6 +9,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -488,5 +489,41 @@ func TestReport_Deadlines(t *testing.T) {
 		if domain.Today(time.Now()).After(time.Date(2024, time.June, 30, 0, 0, 0, 0, time.UTC)) && strings.Count(b, `data-testid="deadline-late"`) != 1 {
 			t.Errorf("%s: want exactly the Relazione late (the plan was approved on 31/01/2023)", p)
 		}
+	}
+}
+
+// TestReport_ValidateWithoutChromium: the validation freezes the PDF; where
+// Chromium is not installed, recording it answers 503 with the form as the
+// Nucleo filled it and a message naming the package to install, and
+// nothing is recorded. Once Chromium is there, the same validation is
+// recorded. Not parallel: it changes the environment of the test binary.
+func TestReport_ValidateWithoutChromium(t *testing.T) {
+	e := rpEnv(t)
+	rpSend(t, e)
+	nuc := e.signedIn(t, "nucleo")
+	t.Setenv("CHROMIUM_PATH", "/nonexistent/chromium")
+	text := "<p>Il Nucleo valida la Relazione: verbale numero 7-bis.</p>"
+	r := rpValidate(t, nuc, 1, "validata", text)
+	if r.Status != http.StatusServiceUnavailable {
+		t.Fatalf("validating without Chromium: status %d; body:\n%s", r.Status, rpMain(r.Body))
+	}
+	main := rpMain(r.Body)
+	for _, want := range []string{"La validazione non è stata registrata", "apt-get install chromium-headless-shell", "Registra la validazione"} {
+		if !strings.Contains(main, want) {
+			t.Errorf("the page does not say %q:\n%s", want, main)
+		}
+	}
+	if !strings.Contains(r.Body, "verbale numero 7-bis") || !strings.Contains(r.Body, `value="validata" checked`) {
+		t.Error("the form lost what the Nucleo wrote")
+	}
+	if v := rpVersion(t, e, 1); v.state != "inviata" || len(v.pdf) > 0 {
+		t.Fatalf("without Chromium the version became %q with a PDF of %d bytes", v.state, len(v.pdf))
+	}
+	os.Unsetenv("CHROMIUM_PATH")
+	if r := rpValidate(t, nuc, 1, "validata", text); r.Status != http.StatusSeeOther {
+		t.Fatalf("validating with Chromium: status %d; body:\n%s", r.Status, rpMain(r.Body))
+	}
+	if v := rpVersion(t, e, 1); v.state != "validata" || !bytes.HasPrefix(v.pdf, []byte("%PDF-")) {
+		t.Errorf("with Chromium: state %q, PDF %.8q", v.state, v.pdf)
 	}
 }

@@ -91,7 +91,16 @@ func (s *Server) reportValidate(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 		var conflict *store.Conflict
-		if !errors.As(err, &conflict) {
+		switch {
+		case errors.Is(err, report.ErrNoChromium):
+			// The validation freezes the PDF: without the program that
+			// prints it nothing is recorded, and the form keeps what the
+			// Nucleo wrote.
+			v.Errors[""] = "La validazione non è stata registrata: il PDF della relazione, che la validazione congela, non si può stampare su questo server. " +
+				"L'amministratore del server deve " + report.InstallChromium + "; poi si ripete la registrazione."
+			s.render(w, r, http.StatusServiceUnavailable, pages.ReportValidate(v))
+			return nil
+		case !errors.As(err, &conflict):
 			return err
 		}
 		v.Errors[conflict.Field] = sentence(conflict.Message)

@@ -227,6 +227,14 @@ func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 		case errors.Is(err, report.ErrTooLarge):
 			he = &httpError{status: http.StatusServiceUnavailable, title: "Documento troppo grande",
 				message: "La relazione supera i limiti di memoria o di tempo fissati su questo server per questo formato: scaricare il PDF, oppure aprire la relazione in HTML e stamparla dal browser."}
+		case errors.Is(err, report.ErrNoChromium):
+			// Wherever a handler needs a program that is not installed, the
+			// page says which to install (traguardo doctor lists them).
+			he = &httpError{status: http.StatusServiceUnavailable, title: "Programma non installato",
+				message: "Questa operazione richiede Chromium, che non è installato su questo server: " + report.InstallChromium + "."}
+		case errors.Is(err, report.ErrNoPandoc):
+			he = &httpError{status: http.StatusServiceUnavailable, title: "Programma non installato",
+				message: "Questa operazione richiede pandoc, che non è installato su questo server: " + report.InstallPandoc + "."}
 		case errors.Is(err, store.ErrNotFound):
 			he = &httpError{status: http.StatusNotFound, title: "Pagina non trovata", message: "La risorsa richiesta non esiste."}
 		case errors.Is(err, context.Canceled):

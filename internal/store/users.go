@@ -39,25 +39,32 @@ type auditUser struct {
 
 // CreateUser adds an account and records it in the audit log.
 func (s *Store) CreateUser(ctx context.Context, a Actor, u NewUser) (int64, error) {
-	u.Email, u.Name = names.Email(u.Email), names.Clean(u.Name)
 	var id int64
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `
-			INSERT INTO users (email, name, password_hash, role, must_change_password)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			u.Email, u.Name, u.PasswordHash, string(u.Role), u.MustChangePassword).Scan(&id)
-		if err := conflictFrom(err); err != nil {
-			return fmt.Errorf("insert user: %w", err)
-		}
-		for _, c := range u.Centres {
-			if _, err := tx.Exec(ctx, `INSERT INTO user_centres (user_id, centre_id) VALUES ($1, $2)`, id, c); err != nil {
-				return fmt.Errorf("user centre %d: %w", c, err)
-			}
-		}
-		return record(ctx, tx, a, audit.Create, audit.User, id, nil,
-			auditUser{Email: u.Email, Name: u.Name, Role: u.Role, Centres: u.Centres, Active: true})
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) (err error) {
+		id, err = createUser(ctx, tx, a, u)
+		return err
 	})
 	return id, err
+}
+
+// createUser inserts an account in tx, audited.
+func createUser(ctx context.Context, tx pgx.Tx, a Actor, u NewUser) (int64, error) {
+	u.Email, u.Name = names.Email(u.Email), names.Clean(u.Name)
+	var id int64
+	err := tx.QueryRow(ctx, `
+		INSERT INTO users (email, name, password_hash, role, must_change_password)
+		VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		u.Email, u.Name, u.PasswordHash, string(u.Role), u.MustChangePassword).Scan(&id)
+	if err := conflictFrom(err); err != nil {
+		return 0, fmt.Errorf("insert user: %w", err)
+	}
+	for _, c := range u.Centres {
+		if _, err := tx.Exec(ctx, `INSERT INTO user_centres (user_id, centre_id) VALUES ($1, $2)`, id, c); err != nil {
+			return 0, fmt.Errorf("user centre %d: %w", c, err)
+		}
+	}
+	return id, record(ctx, tx, a, audit.Create, audit.User, id, nil,
+		auditUser{Email: u.Email, Name: u.Name, Role: u.Role, Centres: u.Centres, Active: true})
 }
 
 const userColumns = `u.id, u.email, u.name, u.role, u.active, u.must_change_password, u.session_epoch,
