@@ -215,7 +215,7 @@ func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request) error {
 	s.sessions.Put(ctx, keyOIDCNonce, nonce)
 	s.sessions.Put(ctx, keyOIDCVerifier, verifier)
 	s.sessions.Put(ctx, keyOIDCNext, next)
-	s.sessions.Put(ctx, keyOIDCStarted, time.Now())
+	s.sessions.Put(ctx, keyOIDCStarted, time.Now().Unix())
 	http.Redirect(w, r, p.oauth.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier), oidc.Nonce(nonce)), http.StatusSeeOther)
 	return nil
 }
@@ -236,8 +236,8 @@ func (s *Server) oidcReturn(w http.ResponseWriter, r *http.Request) error {
 	nonce := s.sessions.PopString(ctx, keyOIDCNonce)
 	verifier := s.sessions.PopString(ctx, keyOIDCVerifier)
 	next := s.safeNext(s.sessions.PopString(ctx, keyOIDCNext))
-	started := s.sessions.PopTime(ctx, keyOIDCStarted)
-	if state == "" || subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1 || time.Since(started) > oidcFlowLifetime {
+	started, _ := s.sessions.Pop(ctx, keyOIDCStarted).(int64) // a Unix time: gob knows no time.Time
+	if state == "" || subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1 || time.Since(time.Unix(started, 0)) > oidcFlowLifetime {
 		return s.oidcRefuse(w, r, next, audit.RefusalState, "", "")
 	}
 	if e := q.Get("error"); e != "" {
