@@ -9,8 +9,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -113,6 +115,29 @@ type oidcClient struct {
 	p        *oidcProvider
 	failedAt time.Time
 	err      error
+	// formOrigins are the provider's origins a form of the application may
+	// lead to (its authorization and end-session endpoints; the issuer's
+	// until discovered), for the CSP's form-action.
+	formOrigins atomic.Pointer[string]
+}
+
+// origins are the provider's origins for form-action, space-separated.
+func (o *oidcClient) origins() string { return *o.formOrigins.Load() }
+
+// originsOf are the distinct origins of the URLs, space-separated, in
+// order; a URL that does not parse is left out.
+func originsOf(urls ...string) string {
+	var out []string
+	for _, raw := range urls {
+		u, err := url.Parse(raw)
+		if err != nil || u.Scheme == "" || u.Host == "" {
+			continue
+		}
+		if o := u.Scheme + "://" + u.Host; !slices.Contains(out, o) {
+			out = append(out, o)
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // oidcProvider is what discovery tells.
@@ -143,7 +168,10 @@ func newOIDCClient(cfg OIDCConfig, log *slog.Logger) *oidcClient {
 	if client == nil {
 		client = &http.Client{Timeout: 10 * time.Second}
 	}
-	return &oidcClient{cfg: cfg, log: log, client: client}
+	o := &oidcClient{cfg: cfg, log: log, client: client}
+	origins := originsOf(cfg.Issuer)
+	o.formOrigins.Store(&origins)
+	return o
 }
 
 // errProviderDown is a provider that cannot be reached now.
@@ -181,6 +209,8 @@ func (o *oidcClient) provider(ctx context.Context) (*oidcProvider, error) {
 		verifier:   p.Verifier(&oidc.Config{ClientID: o.cfg.ClientID}),
 		endSession: meta.EndSession,
 	}
+	origins := originsOf(o.cfg.Issuer, p.Endpoint().AuthURL, meta.EndSession)
+	o.formOrigins.Store(&origins)
 	o.log.Info("oidc: provider discovered", "issuer", o.cfg.Issuer, "client", o.cfg.ClientID,
 		"redirect", o.cfg.RedirectURL, "end_session", meta.EndSession != "")
 	return o.p, nil

@@ -9,7 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"traguardo/internal/audit"
+	"traguardo/internal/browsertest"
 	"traguardo/internal/demo"
 	"traguardo/internal/pgtest"
 	"traguardo/internal/server"
@@ -439,4 +442,89 @@ func TestOIDC_ProviderDown(t *testing.T) {
 	}
 	// Passwords still sign in.
 	c.signIn(e.emails["direttore"], demo.DefaultPassword)
+}
+
+// TestOIDC_BrowserSignIn signs in through the provider's page in a real
+// Chromium: the sign-in page's button, the provider's login form, back on
+// the home page as the director; "Esci" ends the session, goes through the
+// provider's sign-out and back to the sign-in page. A refused sign-in (an
+// e-mail no account has) shows its reason on the sign-in page. The sign-in
+// page with the button, and with the refusal, are checked with axe-core.
+func TestOIDC_BrowserSignIn(t *testing.T) {
+	t.Parallel()
+	e := newOIDCEnv(t, false)
+	base := e.srv.URL
+	ctx := browsertest.New(t)
+	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
+		if err := chromedp.Do(tctx, actions...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	location := func() string {
+		t.Helper()
+		loc, err := chromedp.Run(ctx, chromedp.Location())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return loc
+	}
+	provider := `[data-testid="sign-in-provider"]`
+	signInThrough := func(name string) {
+		t.Helper()
+		run("the provider's button",
+			chromedp.Navigate(base+"/accedi"),
+			chromedp.WaitVisible(chromedp.CSS(provider)),
+			chromedp.Click(chromedp.CSS(provider)),
+			chromedp.WaitVisible(chromedp.CSS(`#username`)),
+		)
+		if loc := location(); !strings.HasPrefix(loc, e.op.issuer+"/login?") {
+			t.Fatalf("after the button the browser is on %s, want the provider's login page", loc)
+		}
+		run("the provider's login as "+name,
+			chromedp.SendKeys(chromedp.CSS(`#username`), name),
+			chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
+		)
+	}
+
+	run("the sign-in page", chromedp.Navigate(base+"/accedi"), chromedp.WaitVisible(chromedp.CSS(provider)))
+	browsertest.AssertAccessible(t, ctx) // the button and the password form
+
+	signInThrough("sconosciuto")
+	run("the refusal", chromedp.WaitVisible(chromedp.CSS(`[data-testid="sign-in-error"]`)))
+	msg, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-testid="sign-in-error"]`), chromedp.NodeVisible))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(msg, "Il suo account non è abilitato: chieda all'amministratore") {
+		t.Errorf("the refusal reads %q", msg)
+	}
+	browsertest.AssertAccessible(t, ctx) // the refusal
+
+	signInThrough("direttore")
+	run("the home page", chromedp.WaitVisible(chromedp.CSS(`[data-testid="cycle-card"]`)))
+	if loc := location(); loc != base+"/" {
+		t.Errorf("after signing in the browser is on %s, want %s/", loc, base)
+	}
+	user, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-testid="current-user"]`), chromedp.NodeVisible))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(user, e.emails["direttore"]) {
+		t.Errorf("the header shows %q, want %s", user, e.emails["direttore"])
+	}
+
+	run("signing out",
+		chromedp.Click(chromedp.CSS(`[data-testid="sign-out"]`)),
+		chromedp.WaitVisible(chromedp.CSS(provider)),
+	)
+	if loc := location(); loc != base+"/accedi" {
+		t.Errorf("after signing out the browser is on %s, want %s/accedi (back from the provider)", loc, base)
+	}
+	if e.op.endedSessions() != 1 {
+		t.Errorf("the provider ended %d sessions, want 1", e.op.endedSessions())
+	}
+	run("the home page after signing out", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS(provider)))
 }
