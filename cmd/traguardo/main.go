@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -32,6 +33,7 @@ import (
 	"traguardo/internal/richtext"
 	"traguardo/internal/server"
 	"traguardo/internal/store"
+	"traguardo/web/paths"
 )
 
 func main() {
@@ -99,7 +101,67 @@ func readConfig(getenv func(string) string) (config, error) {
 	if err := auth.CheckPasswordStrength(c.demoPassword); err != nil {
 		return c, fmt.Errorf("DEMO_PASSWORD: at least %d characters", auth.MinPasswordLength)
 	}
+	if c.server.OIDC, err = readOIDC(getenv); err != nil {
+		return c, err
+	}
+	switch v := getenv("AUTH_PASSWORDS"); v {
+	case "", "on":
+	case "off":
+		if c.server.OIDC == nil {
+			return c, errors.New("AUTH_PASSWORDS=off needs OIDC_ISSUER: nobody could sign in")
+		}
+		c.server.PasswordsOff = true
+	default:
+		return c, fmt.Errorf("AUTH_PASSWORDS %q is not on or off", v)
+	}
 	return c, nil
+}
+
+// readOIDC reads the OpenID Connect provider of the environment; nil when
+// OIDC_ISSUER is not set.
+func readOIDC(getenv func(string) string) (*server.OIDCConfig, error) {
+	issuer := getenv("OIDC_ISSUER")
+	if issuer == "" {
+		for _, name := range []string{"OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_REDIRECT_URL"} {
+			if getenv(name) != "" {
+				return nil, fmt.Errorf("%s is set but OIDC_ISSUER is not", name)
+			}
+		}
+		return nil, nil
+	}
+	o := &server.OIDCConfig{
+		Issuer:                issuer,
+		ClientID:              getenv("OIDC_CLIENT_ID"),
+		ClientSecret:          getenv("OIDC_CLIENT_SECRET"),
+		RedirectURL:           getenv("OIDC_REDIRECT_URL"),
+		PostLogoutRedirectURL: getenv("OIDC_POST_LOGOUT_REDIRECT_URL"),
+		ProviderName:          cmp.Or(getenv("OIDC_PROVIDER_NAME"), "il fornitore di identità dell'ente"),
+		Scopes:                strings.Fields(cmp.Or(getenv("OIDC_SCOPES"), "openid email profile")),
+		EmailVerifiedClaim:    cmp.Or(getenv("OIDC_EMAIL_VERIFIED_CLAIM"), "email_verified"),
+	}
+	if u, err := url.Parse(issuer); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, fmt.Errorf("OIDC_ISSUER %q is not an http(s) URL", issuer)
+	}
+	if o.ClientID == "" {
+		return nil, errors.New("OIDC_ISSUER is set: OIDC_CLIENT_ID must be set too")
+	}
+	if !slices.Contains(o.Scopes, "openid") {
+		return nil, fmt.Errorf("OIDC_SCOPES %q must include openid", strings.Join(o.Scopes, " "))
+	}
+	base := strings.TrimSuffix(getenv("BASE_URL"), "/")
+	if o.RedirectURL == "" {
+		if base == "" {
+			return nil, errors.New("OIDC_ISSUER is set: set OIDC_REDIRECT_URL, or BASE_URL to derive it from")
+		}
+		o.RedirectURL = base + paths.SignInReturn
+	}
+	if u, err := url.Parse(o.RedirectURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Path != paths.SignInReturn {
+		return nil, fmt.Errorf("OIDC_REDIRECT_URL %q must be the absolute URL of %s, as browsers reach the application", o.RedirectURL, paths.SignInReturn)
+	}
+	if o.PostLogoutRedirectURL == "" && base != "" {
+		o.PostLogoutRedirectURL = base + paths.SignIn
+	}
+	return o, nil
 }
 
 const usage = `usage: traguardo [command] [flags]
@@ -145,7 +207,17 @@ environment:
   TRUST_PROXY    true behind a reverse proxy that sets X-Forwarded-For
   SESSION_IDLE_TIMEOUT, SESSION_LIFETIME   e.g. 30m, 12h
   SMTP_ADDR, SMTP_FROM, SMTP_USER, SMTP_PASSWORD   e-mail the notifications (host:port)
-  BASE_URL       the application's address, for the links in the e-mails
+  BASE_URL       the application's address, for the links in the e-mails (and the
+                 OpenID Connect redirect URIs)
+  OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET
+                 sign in with the body's OpenID Connect provider (issuer URL, client)
+  OIDC_REDIRECT_URL   default BASE_URL/accedi/oidc/ritorno
+  OIDC_POST_LOGOUT_REDIRECT_URL   default BASE_URL/accedi
+  OIDC_PROVIDER_NAME  the button's label: "Accedi con <name>"
+  OIDC_SCOPES    default "openid email profile"
+  OIDC_EMAIL_VERIFIED_CLAIM   the boolean claim vouching for the e-mail
+                 (default email_verified; Microsoft Entra ID: xms_edov)
+  AUTH_PASSWORDS on (default) or off: off refuses local passwords (needs OIDC_ISSUER)
 `
 
 func run(args []string, stdout, stderr io.Writer, getenv func(string) string) error {

@@ -32,6 +32,12 @@ const (
 	SignInFailed    Action = "sign-in-failed"
 	PasswordFailed  Action = "password-failed"
 	Throttled       Action = "throttled"
+	// Sign-in with the body's OpenID Connect provider: a sign-in, a
+	// refusal (its Refusal in KeyReason), and the first sign-in of an
+	// account, which links it to the provider's identity.
+	SignInOIDC    Action = "sign-in-oidc"
+	SignInRefused Action = "sign-in-refused"
+	LinkOIDC      Action = "link-oidc"
 
 	// The monitoring review (plan.Submit, plan.Return, plan.Approve).
 	Submit            Action = "submit"
@@ -53,6 +59,7 @@ func Actions() []Action {
 	return []Action{
 		Create, Update, Delete, Move, Import, ImportPlan, Approve, CorrectApproval, CarryOver,
 		ResetPassword, ChangePassword, SetActive, SignIn, SignOut, SignInFailed, PasswordFailed, Throttled,
+		SignInOIDC, SignInRefused, LinkOIDC,
 		Submit, Return, ApproveSubmission, Reopen, SaveProgress, CorrectProgress,
 		SendReport, CommentReport, AnswerComment, ValidateReport,
 	}
@@ -124,6 +131,7 @@ const (
 	KeyGenderHTML           Key = "gender_html"
 	KeyGroupID              Key = "group_id"
 	KeyGroups               Key = "groups"
+	KeyIssuer               Key = "issuer"
 	KeyID                   Key = "id"
 	KeyIndicators           Key = "indicators"
 	KeyIntroductionHTML     Key = "introduction_html"
@@ -166,6 +174,7 @@ const (
 	KeyState                Key = "state"
 	KeyStatus               Key = "status"
 	KeyStrategicArea        Key = "strategic_area"
+	KeySubject              Key = "subject"
 	KeyTargets              Key = "targets"
 	KeyTextHTML             Key = "text_html"
 	KeyTitle                Key = "title"
@@ -202,7 +211,7 @@ func Keys() []Key {
 		KeyApprovedOn, KeyBandPartial, KeyBandReached, KeyBody, KeyCentres, KeyClosesOn,
 		KeyComment, KeyContextHTML, KeyCycleCentreID, KeyCycleID, KeyDescription, KeyDescriptionHTML,
 		KeyEmail, KeyEndUsers, KeyEndsOn, KeyExpected, KeyForm, KeyFrom, KeyNotMeasurable,
-		KeyGenderHTML, KeyGroupID, KeyGroups, KeyID, KeyIndicators, KeyIntroductionHTML,
+		KeyGenderHTML, KeyGroupID, KeyGroups, KeyID, KeyIssuer, KeySubject, KeyIndicators, KeyIntroductionHTML,
 		KeyJSONSHA256, KeyLimit, KeyManager, KeyName, KeyNetworks, KeyNeutralisedBy,
 		KeyNeutralisedReason, KeyNumber, KeyObjectiveID, KeyObjectiveLabel, KeyObjectives, KeyOpenPoints,
 		KeyOpensOn, KeyOperationalObjective, KeyOverridePct, KeyOverrideReason, KeyPDFSHA256, KeyPEGProject,
@@ -232,3 +241,23 @@ const (
 
 // Limits lists every ceiling.
 func Limits() []Limit { return []Limit{LimitPair, LimitAccount, LimitAddress, LimitDevice} }
+
+// Refusal is why a sign-in with the OpenID Connect provider was refused:
+// the value of KeyReason in a SignInRefused entry.
+type Refusal string
+
+// The refusals.
+const (
+	RefusalUnknownEmail    Refusal = "unknown-email"    // no account has the verified e-mail
+	RefusalUnverifiedEmail Refusal = "unverified-email" // the token has no e-mail, or not verified
+	RefusalState           Refusal = "state"            // an answer no sign-in of this browser awaits (unknown, expired or used state)
+	RefusalToken           Refusal = "token"            // the code or the ID token refused (signature, issuer, audience, expiry, nonce)
+	RefusalInactive        Refusal = "inactive"         // the account is deactivated
+	RefusalSubject         Refusal = "subject"          // the account is linked to another identity of the provider
+	RefusalProvider        Refusal = "provider"         // the provider answered with an error (the user cancelled, no consent)
+)
+
+// Refusals lists every refusal.
+func Refusals() []Refusal {
+	return []Refusal{RefusalUnknownEmail, RefusalUnverifiedEmail, RefusalState, RefusalToken, RefusalInactive, RefusalSubject, RefusalProvider}
+}

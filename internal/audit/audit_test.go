@@ -52,7 +52,7 @@ func strs[T ~string](xs []T) []string {
 func TestLists(t *testing.T) {
 	c := constants(t)
 	for typ, list := range map[string][]string{
-		"Action": strs(Actions()), "Entity": strs(Entities()), "Key": strs(Keys()), "Limit": strs(Limits()),
+		"Action": strs(Actions()), "Entity": strs(Entities()), "Key": strs(Keys()), "Limit": strs(Limits()), "Refusal": strs(Refusals()),
 	} {
 		want := slices.Sorted(slices.Values(c[typ]))
 		got := slices.Sorted(slices.Values(list))

@@ -35,6 +35,9 @@ var actions = map[audit.Action]string{
 	audit.SignInFailed:    "Accesso non riuscito",
 	audit.PasswordFailed:  "Password attuale errata al cambio password",
 	audit.Throttled:       "Tentativi bloccati (troppi errori)",
+	audit.SignInOIDC:      "Accesso con il fornitore di identità",
+	audit.SignInRefused:   "Accesso con il fornitore di identità rifiutato",
+	audit.LinkOIDC:        "Collegamento dell'account all'identità del fornitore",
 	// Monitoring review.
 	audit.Submit:            "Invio del monitoraggio al direttore",
 	audit.Return:            "Restituzione del monitoraggio con commento",
@@ -129,6 +132,8 @@ const (
 	ThrottleLimit
 	// AccessForm is the form where a password was typed.
 	AccessForm
+	// Refusal is why a sign-in with the identity provider was refused.
+	Refusal
 	// SubmissionState is the state of a monitoring submission
 	// (plan.SubmissionState), shown by its name.
 	SubmissionState
@@ -243,11 +248,13 @@ var fields = map[audit.Entity][]Field{
 	audit.User: {
 		{audit.KeyEmail, "Email", Text}, {audit.KeyName, "Nome", Text}, {audit.KeyRole, "Ruolo", Role},
 		{audit.KeyCentres, "Centri di responsabilità", Centres}, {audit.KeyActive, "Attivo", YesNo},
+		{audit.KeyIssuer, "Fornitore di identità", Text}, {audit.KeySubject, "Identificativo presso il fornitore", Text},
 		{audit.KeyVersion, "", Hidden},
 	},
 	audit.Access: {
 		{audit.KeyEmail, "Email", Text}, {audit.KeyAddress, "Indirizzo", Text},
 		{audit.KeyLimit, "Limite raggiunto", ThrottleLimit}, {audit.KeyForm, "Modulo", AccessForm},
+		{audit.KeyReason, "Motivo del rifiuto", Refusal}, {audit.KeySubject, "Identificativo presso il fornitore", Text},
 	},
 }
 
@@ -319,3 +326,20 @@ func AccessFormLabel(code string) string { return orCode(accessForms, code) }
 
 // HasAccessForm reports whether a form code has an Italian name.
 func HasAccessForm(code string) bool { _, ok := accessForms[code]; return ok }
+
+// refusals say why a sign-in with the identity provider was refused.
+var refusals = map[audit.Refusal]string{
+	audit.RefusalUnknownEmail:    "nessun account abilitato ha l'email comunicata dal fornitore",
+	audit.RefusalUnverifiedEmail: "il fornitore non ha comunicato un'email verificata",
+	audit.RefusalState:           "risposta del fornitore non attesa (accesso non avviato da questo browser, scaduto o già concluso)",
+	audit.RefusalToken:           "codice o token d'identità non valido (firma, emittente, destinatario, scadenza o nonce)",
+	audit.RefusalInactive:        "account disattivato",
+	audit.RefusalSubject:         "l'account è collegato a un'altra identità del fornitore",
+	audit.RefusalProvider:        "il fornitore non ha concesso l'accesso",
+}
+
+// RefusalLabel says in words why a sign-in with the provider was refused.
+func RefusalLabel(code audit.Refusal) string { return orCode(refusals, code) }
+
+// HasRefusal reports whether a refusal code has an Italian name.
+func HasRefusal(code audit.Refusal) bool { _, ok := refusals[code]; return ok }

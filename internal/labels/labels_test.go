@@ -317,6 +317,11 @@ func TestLabels_Codes(t *testing.T) {
 			t.Errorf("the throttle limit %q has no Italian name", l)
 		}
 	}
+	for _, r := range audit.Refusals() {
+		if !labels.HasRefusal(r) {
+			t.Errorf("the refusal %q has no Italian name", r)
+		}
+	}
 	for _, f := range []string{store.FormSignIn, store.FormPassword} {
 		if !labels.HasAccessForm(f) {
 			t.Errorf("the form %q has no Italian name", f)

@@ -80,18 +80,24 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return nil
 	}
-	s.render(w, r, http.StatusOK, pages.SignIn(pages.SignInView{Next: s.safeNext(r.URL.Query().Get("next")), Kept: s.keptFormNotice(r)}))
+	s.render(w, r, http.StatusOK, pages.SignIn(s.signInView(r, s.safeNext(r.URL.Query().Get("next")), "")))
 	return nil
 }
 
+// msgPasswordsOff refuses a password sign-in where local passwords are
+// switched off.
+const msgPasswordsOff = "L'accesso con email e password è disattivato: usare il pulsante di accesso qui sotto."
+
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	v := pages.SignInView{
-		Email:  strings.TrimSpace(r.PostFormValue("email")),
-		Next:   s.safeNext(r.PostFormValue("next")),
-		Errors: components.FieldErrors{},
-		Kept:   s.keptFormNotice(r),
+	v := s.signInView(r, s.safeNext(r.PostFormValue("next")), "")
+	if s.cfg.PasswordsOff {
+		// No password is looked at: the form is not even shown.
+		v.Message = msgPasswordsOff
+		s.render(w, r, http.StatusForbidden, pages.SignIn(v))
+		return nil
 	}
+	v.Email, v.Errors = strings.TrimSpace(r.PostFormValue("email")), components.FieldErrors{}
 	password := r.PostFormValue("password")
 	switch {
 	case v.Email == "":
@@ -153,13 +159,18 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	s.sessions.Put(ctx, keyUserID, u.ID)
 	s.sessions.Put(ctx, keyEpoch, u.SessionEpoch)
 	s.sessions.Put(ctx, keySeen, time.Now().UnixMilli())
+	s.sessions.Remove(ctx, keyMethod)
+	s.sessions.Remove(ctx, keyIDToken)
 	s.log.Info("signed in", "user", u.ID)
 	http.Redirect(w, r, v.Next, http.StatusSeeOther)
 	return nil
 }
 
+// signOut ends the session; a session opened with the provider then goes
+// on to sign out there too, when it says where (end_session_endpoint).
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
+	idToken := s.sessions.GetString(ctx, keyIDToken)
 	if u := auth.UserFrom(ctx); u != nil {
 		if err := s.store.RecordSignOut(ctx, u, s.clientAddress(r)); err != nil {
 			return err
@@ -167,6 +178,10 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := s.sessions.Destroy(ctx); err != nil {
 		return err
+	}
+	if target := s.providerLogout(ctx, idToken); target != "" {
+		http.Redirect(w, r, target, http.StatusSeeOther)
+		return nil
 	}
 	http.Redirect(w, r, paths.SignIn, http.StatusSeeOther)
 	return nil

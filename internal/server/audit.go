@@ -144,6 +144,18 @@ func accessSentence(action audit.Action, account bool, v audit.Snapshot) string 
 		return s
 	case audit.PasswordFailed:
 		return "Password attuale errata nel cambio della password" + from + "."
+	case audit.SignInOIDC:
+		return "Accesso riuscito con il fornitore di identità" + from + "."
+	case audit.SignInRefused:
+		s := "Accesso con il fornitore di identità rifiutato"
+		if e := str(audit.KeyEmail); e != "" {
+			s += " per l'email " + e
+		}
+		s += from
+		if reason := str(audit.KeyReason); reason != "" {
+			s += ": " + labels.RefusalLabel(audit.Refusal(reason))
+		}
+		return s + "."
 	case audit.Throttled:
 		s := "Tentativi bloccati"
 		if f := str(audit.KeyForm); f != "" {

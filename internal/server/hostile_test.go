@@ -61,6 +61,7 @@ var hostileSkip = map[string]string{
 	"POST /cicli/{year}/importa-foglio": "a file upload: the workbook importer is fuzzed (internal/spreadsheet)",
 	"POST /profilo/password":            "password fields only, which are never shown",
 	"POST /esci":                        "no field",
+	"POST /accedi/oidc":                 "no text field, and shown only with an OpenID Connect provider (oidc_test.go)",
 	"POST /cicli/{year}/validazione/invia": "no text field (a confirmation checkbox; TestReport_Send); its page is " +
 		"replaced by the version waiting, which the Relazione's forms below need",
 }

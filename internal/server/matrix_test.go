@@ -44,6 +44,10 @@ var routeMatrix = map[string]map[string]int{
 	"GET /accedi":    {"anonimo": 200, "admin": 303, "direttore": 303, "responsabile": 303, "nucleo": 303, "osservatore": 303},
 	"POST /accedi":   {"anonimo": 422, "admin": 422, "direttore": 422, "responsabile": 422, "nucleo": 422, "osservatore": 422},
 	"POST /esci":     {"anonimo": 303, "admin": 303, "direttore": 303, "responsabile": 303, "nucleo": 303, "osservatore": 303},
+	// Sign-in with an OpenID Connect provider: none is configured here, so
+	// 404 for everybody (oidc_test.go tests them with a provider).
+	"POST /accedi/oidc":        {"anonimo": 404, "admin": 404, "direttore": 404, "responsabile": 404, "nucleo": 404, "osservatore": 404},
+	"GET /accedi/oidc/ritorno": {"anonimo": 404, "admin": 404, "direttore": 404, "responsabile": 404, "nucleo": 404, "osservatore": 404},
 
 	// ChangePassword: every role.
 	"GET /profilo/password":  {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
@@ -218,6 +222,7 @@ var routeMatrix = map[string]map[string]int{
 
 // secPublic are the routes that need no session.
 var secPublic = []string{"GET /healthz", "GET /static/*", "HEAD /static/*", "GET /accedi", "POST /accedi", "POST /esci",
+	"POST /accedi/oidc", "GET /accedi/oidc/ritorno",
 	"GET /trasparenza", "GET /trasparenza/relazione/{year}", "GET /trasparenza/relazione/{year}/versioni/{n}/{file}",
 	"GET /accessibilita", "GET /privacy"}
 

@@ -72,6 +72,8 @@ func TestPaths_RouterMatches(t *testing.T) {
 		"Home":               {{get, paths.Home}},
 		"SignIn":             {{get, paths.SignIn}, {post, paths.SignIn}},
 		"SignOut":            {{post, paths.SignOut}},
+		"SignInProvider":     {{post, paths.SignInProvider}},
+		"SignInReturn":       {{get, paths.SignInReturn}},
 		"Password":           {{get, paths.Password}, {post, paths.Password}},
 		"Users":              {{get, paths.Users}, {post, paths.Users}},
 		"User":               {{get, paths.User(9, "modifica")}, {get, paths.User(9, "password")}, {get, paths.User(9, "stato")}},

@@ -265,6 +265,8 @@ func (d describer) value(f labels.Field, v any, snap audit.Snapshot) pages.Field
 			return text(plan.SubmissionState(v).Label())
 		case labels.AccessForm:
 			return text(labels.AccessFormLabel(v))
+		case labels.Refusal:
+			return text(labels.RefusalLabel(audit.Refusal(v)))
 		case labels.Markup:
 			v = html.UnescapeString(tags.ReplaceAllString(v, " "))
 		}

@@ -67,6 +67,10 @@ func (s *Server) routes() http.Handler {
 		g.public(http.MethodGet, "/accedi", s.handle(s.signInForm))
 		g.public(http.MethodPost, "/accedi", s.handle(s.signIn))
 		g.public(http.MethodPost, "/esci", s.handle(s.signOut))
+		// Sign-in with the body's OpenID Connect provider: 404 when none is
+		// configured.
+		g.public(http.MethodPost, paths.SignInProvider, s.handle(s.oidcStart))
+		g.public(http.MethodGet, paths.SignInReturn, s.handle(s.oidcReturn))
 
 		g.get("/profilo/password", auth.ChangePassword, s.passwordForm)
 		g.post("/profilo/password", auth.ChangePassword, s.passwordChange)

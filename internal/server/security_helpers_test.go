@@ -113,6 +113,14 @@ func newSecEnv(t *testing.T, cfg server.Config) *secEnv {
 // newSecEnvOn is newSecEnv on a pool of a fresh database of pgtest.
 func newSecEnvOn(t *testing.T, cfg server.Config, pool *pgxpool.Pool) *secEnv {
 	t.Helper()
+	return newSecEnvAt(t, func(string) server.Config { return cfg }, pool)
+}
+
+// newSecEnvAt is newSecEnvOn with the configuration that configure returns
+// for the server's base URL (http://127.0.0.1:port), known before it
+// starts.
+func newSecEnvAt(t *testing.T, configure func(base string) server.Config, pool *pgxpool.Pool) *secEnv {
+	t.Helper()
 	st := store.New(pool)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -156,9 +164,12 @@ func newSecEnvOn(t *testing.T, cfg server.Config, pool *pgxpool.Pool) *secEnv {
 	if e.objectiveID == e.spareID {
 		t.Fatalf("the demo cycle has one objective only")
 	}
+	e.srv = httptest.NewUnstartedServer(nil)
+	cfg := configure("http://" + e.srv.Listener.Addr().String())
 	cfg.SessionCleanup = -1
 	e.handler = server.New(st, newTestLogger(t), cfg)
-	e.srv = httptest.NewServer(e.handler)
+	e.srv.Config.Handler = e.handler
+	e.srv.Start()
 	t.Cleanup(e.srv.Close)
 	return e
 }

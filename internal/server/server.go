@@ -60,6 +60,12 @@ type Config struct {
 	// at, which windows are open); the store tells it by the same clock.
 	// Default: the store's, the machine's clock unless set.
 	Clock domain.Clock
+	// OIDC signs users in with the body's OpenID Connect provider when set
+	// (nil: local passwords only).
+	OIDC *OIDCConfig
+	// PasswordsOff refuses sign-in by local password: only the provider of
+	// OIDC signs users in (New panics when it is set without OIDC).
+	PasswordsOff bool
 	// OpenWindows is how often the managers are told of the entry windows
 	// that opened by the calendar (store.NotifyOpenWindows), the first time
 	// as the server starts. Zero (the tests'): never; the command sets an
@@ -84,6 +90,8 @@ type Server struct {
 	// router is the application's router, set by routes: safeNext asks it
 	// whether a path is a page of the site.
 	router chi.Routes
+	// oidc is the body's OpenID Connect provider; nil when not configured.
+	oidc *oidcClient
 }
 
 // today is the calendar day in Italy by the configuration's clock.
@@ -141,6 +149,17 @@ func New(st *store.Store, log *slog.Logger, cfg Config) http.Handler {
 	}
 	s := &Server{store: st, log: log, policy: richtext.NewPolicy(), sessions: sm, passwords: cfg.Passwords, cfg: cfg, dummyHash: auth.NewDummyHash(),
 		docs: report.NewDocuments(cfg.Documents), keys: &keyring{store: st}}
+	if cfg.PasswordsOff && cfg.OIDC == nil {
+		panic("server: PasswordsOff without OIDC: nobody could sign in")
+	}
+	if cfg.OIDC != nil {
+		s.oidc = newOIDCClient(*cfg.OIDC, log)
+		// Discovery now, so that the log says at start whether the
+		// provider answers; a failure is tried again at the next sign-in.
+		ctx, cancel := context.WithTimeout(context.Background(), oidcStartTimeout)
+		s.oidc.provider(ctx)
+		cancel()
+	}
 	if cfg.OpenWindows > 0 {
 		go s.tellOpenWindows(cfg.OpenWindows)
 	}

@@ -68,8 +68,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		// A one-time password must be replaced before anything else.
-		if u.MustChangePassword && r.URL.Path != paths.Password && r.URL.Path != paths.SignOut && !strings.HasPrefix(r.URL.Path, "/static/") {
+		// A one-time password must be replaced before anything else, unless
+		// passwords are not how the user signs in.
+		if u.MustChangePassword && !s.cfg.PasswordsOff && !s.signedInByProvider(ctx) && r.URL.Path != paths.Password && r.URL.Path != paths.SignOut && !strings.HasPrefix(r.URL.Path, "/static/") {
 			http.Redirect(w, r, paths.Password, http.StatusSeeOther)
 			return
 		}

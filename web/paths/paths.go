@@ -160,6 +160,14 @@ const (
 	SignOut = "/esci"
 )
 
+// SignInProvider starts a sign-in with the body's OpenID Connect provider
+// (POST); the provider sends the browser back to SignInReturn with the
+// answer (its redirect URI).
+const (
+	SignInProvider = "/accedi/oidc"
+	SignInReturn   = "/accedi/oidc/ritorno"
+)
+
 // Password is the signed-in user's form to change the password.
 const Password = "/profilo/password"
 

@@ -1,0 +1,4 @@
+ALTER TABLE users DROP CONSTRAINT IF EXISTS users_oidc_unique;
+ALTER TABLE users DROP CONSTRAINT IF EXISTS users_oidc_link;
+ALTER TABLE users DROP COLUMN IF EXISTS oidc_subject;
+ALTER TABLE users DROP COLUMN IF EXISTS oidc_issuer;
