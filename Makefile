@@ -5,7 +5,7 @@ GO ?= go
 BIN := bin/traguardo
 
 .DEFAULT_GOAL := help
-.PHONY: help run build test test-deps generate check-generated lint bench bench-smoke bench-go reliability reliability-load
+.PHONY: help run build test test-deps generate check-generated lint bench bench-smoke bench-go reliability reliability-load vendor-js fonts
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -38,6 +38,15 @@ lint: ## Run gofmt, go vet, staticcheck, go mod verify and govulncheck (tools of
 	$(GO) tool staticcheck ./...
 	$(GO) mod verify
 	$(MAKE) --no-print-directory vulncheck
+
+# Vendored Bootstrap Italia, built from its npm package (see
+# web/static/vendor/bootstrap-italia/VERSION); not part of make test: run
+# after changing scripts/vendor/ and commit what they write.
+vendor-js: ## Bundle the Bootstrap Italia plugins the pages use (npm, esbuild via go run)
+	sh scripts/vendor/bootstrap-italia-js.sh
+
+fonts: ## Subset the web fonts the pages use and write css/fonts.css (npm, pyftsubset)
+	sh scripts/vendor/fonts.sh
 
 bench: ## Drive the application at the size of a large body; write BENCHMARKS.md (a few minutes)
 	$(GO) run ./cmd/bench -out BENCHMARKS.md

@@ -12,6 +12,7 @@ import (
 	"traguardo/internal/browsertest"
 	"traguardo/internal/demo"
 	"traguardo/internal/server"
+	"traguardo/web/paths"
 )
 
 // The pages on a phone. The other browser tests run Chromium at its default
@@ -228,7 +229,8 @@ func TestPages_BrowserMobile(t *testing.T) {
 
 // TestPages_BrowserMobileMenu opens the main menu with its button on a
 // phone, where the menu is hidden behind it: the entries of the role show,
-// the button says the menu is open, and the close button hides it again.
+// the button says the menu is open, and the close button hides it again;
+// opened again, an entry followed opens its page.
 func TestPages_BrowserMobileMenu(t *testing.T) {
 	t.Parallel()
 	e := newSecEnv(t, server.Config{})
@@ -291,5 +293,26 @@ func TestPages_BrowserMobileMenu(t *testing.T) {
 	}
 	if got := expanded(); got != "false" {
 		t.Errorf("closed again: aria-expanded=%q, want false", got)
+	}
+
+	// Opened again, an entry of the menu is followed: its page opens,
+	// with the menu closed behind its button again.
+	if err := chromedp.Do(tctx,
+		chromedp.Click(chromedp.CSS(toggler)),
+		chromedp.WaitVisible(chromedp.CSS(users)),
+		chromedp.Sleep(500*time.Millisecond), // the menu slides in
+		chromedp.Click(chromedp.CSS(users)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="users-table"]`)),
+	); err != nil {
+		t.Fatalf("following Utenti in the menu: %v", err)
+	}
+	if loc, err := chromedp.Run(tctx, chromedp.Location()); err != nil || !strings.HasSuffix(loc, paths.Users) {
+		t.Errorf("after Utenti in the menu the page is %q (%v), want %s", loc, err, paths.Users)
+	}
+	if visible(users) {
+		t.Error("the page opened from the menu shows the menu open")
+	}
+	if got := expanded(); got != "false" {
+		t.Errorf("the page opened from the menu: aria-expanded=%q, want false", got)
 	}
 }

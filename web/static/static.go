@@ -6,11 +6,13 @@ import "embed"
 
 // FS contains the static files, to be served under /static/:
 //
-//   - vendor/bootstrap-italia/: Bootstrap Italia 2.18.3 as shipped on npm
-//     (css/bootstrap-italia.min.css, js/bootstrap-italia.bundle.min.js,
-//     svg/sprites.svg, fonts/*/*.woff2, with their licences);
+//   - vendor/bootstrap-italia/: Bootstrap Italia 2.18.3 from npm
+//     (css/bootstrap-italia.min.css, less one rule, and svg/sprites.svg;
+//     js/bootstrap-italia.traguardo.min.js, only the plugins the pages use,
+//     and fonts/*/*.woff2, only the faces they use, subset, built by the
+//     scripts of scripts/vendor/; with their licences, see its VERSION);
 //   - css/fonts.css: the @font-face rules for those fonts (used instead of
-//     Bootstrap Italia's loadFonts());
+//     Bootstrap Italia's loadFonts()), written by scripts/vendor/fonts.sh;
 //   - css/app.css and js/editor.js: the application's own rules and scripts;
 //   - vendor/squire/ and vendor/dompurify/: the rich-text editor and the
 //     sanitiser it needs (npm squire-rte 2.4.8, dompurify 3.4.18).
