@@ -652,7 +652,8 @@ func (e *env) saves(ctx context.Context, base string, c *plan.Cycle, accounts []
 
 // imports posts the whole plan's JSON document to the import page, one at a
 // time for the duration (at least once), each as a cycle of another year
-// (2090 on), as a director does.
+// (2030 on: 71 imports before the last year a cycle may have, 2100), as a
+// director does.
 func (e *env) imports(ctx context.Context, base string, opt Options) (*Stats, error) {
 	doc, _, err := demo.ScaledDocument(opt.Scale)
 	if err != nil {
@@ -666,10 +667,13 @@ func (e *env) imports(ctx context.Context, base string, opt Options) (*Stats, er
 	before := e.counter.N()
 	// Imports one after the other for the duration, at least one.
 	s := load(ctx, 1, opt.Duration, func(ctx context.Context, _ int) (int, error) {
-		k := next.Add(1)
+		year := 2029 + next.Add(1)
+		if year > 2100 {
+			return 0, fmt.Errorf("no year left for another import (cycles end at 2100)")
+		}
 		var body bytes.Buffer
 		mw := multipart.NewWriter(&body)
-		mw.WriteField("year", fmt.Sprint(2089+k))
+		mw.WriteField("year", fmt.Sprint(year))
 		fw, _ := mw.CreateFormFile("file", "piano.json")
 		fw.Write(doc)
 		mw.Close()
