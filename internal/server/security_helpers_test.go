@@ -458,9 +458,17 @@ var secLeaks = regexp.MustCompile(`pgx|SQL|panic|goroutine|\w\.go\b|/internal/|/
 // "pgx"), never an error's detail.
 var secHidden = regexp.MustCompile(`<input type="hidden"[^>]*>`)
 
+// secLeakWords are substrings every match of secLeaks holds: a body with
+// none of them cannot match, and is not scanned by the regular expressions
+// (slow on large pages under the race detector).
+var secLeakWords = []string{"pgx", "SQL", "panic", "goroutine", ".go", "/internal/", "/go/pkg/"}
+
 // secCheckNoLeak fails t if body shows an internal detail.
 func secCheckNoLeak(t testing.TB, what, body string) {
 	t.Helper()
+	if !slices.ContainsFunc(secLeakWords, func(w string) bool { return strings.Contains(body, w) }) {
+		return
+	}
 	if m := secLeaks.FindString(secHidden.ReplaceAllString(body, "")); m != "" {
 		t.Errorf("%s: the error response contains %q:\n%.1500s", what, m, body)
 	}
