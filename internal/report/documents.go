@@ -55,10 +55,11 @@ type Documents struct {
 	reserved chan struct{}
 	memory   *semaphore.Weighted
 
-	mu     sync.Mutex
-	jobs   map[docKey]*job
-	queued int
-	cache  docCache
+	mu      sync.Mutex
+	jobs    map[docKey]*job
+	queued  int
+	running int
+	cache   docCache
 }
 
 // DocumentsConfig sizes Documents; the zero value of a field takes its
@@ -78,6 +79,10 @@ type DocumentsConfig struct {
 	// Context is what the productions run under (they belong to no
 	// request): done, it stops them (default context.Background()).
 	Context context.Context
+	// Built, when set, is told of every production that ran, as it ends:
+	// its format (pdf, docx, odt), how long it took (its slot's wait
+	// excluded) and its error (for the metrics).
+	Built func(format string, took time.Duration, err error)
 }
 
 // NewDocuments returns Documents sized by cfg.
@@ -125,6 +130,14 @@ func NewDocuments(cfg DocumentsConfig) *Documents {
 	return &Documents{cfg: cfg, shared: make(chan struct{}, cfg.Shared), reserved: make(chan struct{}, cfg.Reserved),
 		memory: semaphore.NewWeighted(cfg.Memory),
 		jobs:   map[docKey]*job{}, cache: docCache{max: cfg.CacheEntries, maxBytes: cfg.CacheBytes, index: map[docKey]*list.Element{}}}
+}
+
+// Queue is what the queue holds now: the productions running and those
+// waiting for a slot.
+func (d *Documents) Queue() (running, waiting int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.running, d.queued
 }
 
 // Lane is the queue a request waits in.
@@ -341,6 +354,7 @@ func (d *Documents) run(key docKey, j *job, build func(context.Context) ([]byte,
 		dropped = true
 	default:
 		j.started = true
+		d.running++
 	}
 	d.queued--
 	d.mu.Unlock()
@@ -350,8 +364,14 @@ func (d *Documents) run(key docKey, j *job, build func(context.Context) ([]byte,
 		return
 	}
 	// The production belongs to no request: it ends within its limits.
+	start := time.Now()
 	out, err := func() (out []byte, err error) {
-		defer func() { <-slot }()
+		defer func() {
+			<-slot
+			d.mu.Lock()
+			d.running--
+			d.mu.Unlock()
+		}()
 		defer func() {
 			if r := recover(); r != nil {
 				err = fmt.Errorf("report: document production panicked: %v", r)
@@ -359,6 +379,9 @@ func (d *Documents) run(key docKey, j *job, build func(context.Context) ([]byte,
 		}()
 		return build(d.cfg.Context)
 	}()
+	if d.cfg.Built != nil {
+		d.cfg.Built(key.format, time.Since(start), err)
+	}
 	finish(out, err)
 }
 

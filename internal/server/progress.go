@@ -296,12 +296,15 @@ func foreignFields(r *http.Request, o *plan.Objective) bool {
 
 // progressEntry serves the entry form of an objective's progress at a
 // period: to the centre's manager while the period's entry is open, and to
-// the director, who corrects (audited as a correction).
+// the director, who corrects (audited as a correction). Every save is
+// counted by its outcome (Metrics): saved, refused (fields in error),
+// conflict (changed meanwhile, or the entry closed) or failed.
 func (s *Server) progressEntry(w http.ResponseWriter, r *http.Request) error {
 	var tried error
 	if r.Method == http.MethodPost {
 		saved, err := s.progressSave(w, r)
 		if saved {
+			s.cfg.Metrics.save(saveSaved)
 			return nil
 		}
 		tried = err
@@ -351,6 +354,7 @@ func (s *Server) progressEntry(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if r.Method == http.MethodPost && v.Closed != "" {
+		s.cfg.Metrics.save(saveConflict)
 		return &store.Conflict{Message: v.Closed}
 	}
 	var p plan.ObjectiveProgress
@@ -360,7 +364,8 @@ func (s *Server) progressEntry(w http.ResponseWriter, r *http.Request) error {
 		// form is shown again on the cycle as it stands, with why.
 		save = func(context.Context, store.Change, int64, int64, plan.ObjectiveProgress) error { return tried }
 	}
-	return s.servePlanForm(w, r, planForm{
+	saveCalled := false
+	err = s.servePlanForm(w, r, planForm{
 		page:     func() templ.Component { return pages.ProgressEdit(v) },
 		readOnly: v.Closed != "",
 		errs:     v.Errors,
@@ -371,10 +376,19 @@ func (s *Server) progressEntry(w http.ResponseWriter, r *http.Request) error {
 			p = s.parseProgress(r, c.Year, o, &v)
 		},
 		save: func(ch store.Change) (string, string, error) {
-			return self, progressSaved, save(r.Context(), ch, o.ID, period.ID, p)
+			saveCalled = true
+			err := save(r.Context(), ch, o.ID, period.ID, p)
+			s.cfg.Metrics.save(saveOutcome(err))
+			return self, progressSaved, err
 		},
 		conflictField: onField(""),
 	})
+	if r.Method == http.MethodPost && !saveCalled && err == nil {
+		// Neither saved nor refused by the store: the form is shown
+		// again with its fields in error.
+		s.cfg.Metrics.save(saveRefused)
+	}
+	return err
 }
 
 // progressSaved is the message after a save of the entry form.

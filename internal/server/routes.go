@@ -32,6 +32,10 @@ func (s *Server) routes() http.Handler {
 	}))
 	// Pages and JSON go out gzipped to clients that accept it (the static
 	// files come gzipped already: Compress leaves them be).
+	if s.cfg.Metrics != nil {
+		// Outermost: the time of a request includes the other middleware's.
+		r.Use(s.cfg.Metrics.measure)
+	}
 	r.Use(middleware.Recoverer, middleware.Compress(CompressionLevel), s.securityHeaders, limitBody, cop.Handler, trackOutcome)
 	// The error page renders through the layout, which reads the session
 	// (flash, signed-in user): without LoadAndSave it panics.

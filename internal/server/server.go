@@ -71,6 +71,11 @@ type Config struct {
 	// as the server starts. Zero (the tests'): never; the command sets an
 	// hour. A window set to include today is told of at once anyway.
 	OpenWindows time.Duration
+	// Metrics, when set, counts the requests, the progress saves, the
+	// documents' queue and the cycle cache (see Metrics); its Handler is
+	// to be served apart (the command: on METRICS_ADDR), never by the
+	// application's router. Nil: nothing is counted.
+	Metrics *Metrics
 }
 
 // Server holds the dependencies of every handler.
@@ -147,8 +152,21 @@ func New(st *store.Store, log *slog.Logger, cfg Config) http.Handler {
 		w.Header().Set("Retry-After", "5")
 		http.Error(w, "Servizio momentaneamente non disponibile: riprovare tra qualche secondo.", http.StatusServiceUnavailable)
 	}
+	if m := cfg.Metrics; m != nil {
+		if built := cfg.Documents.Built; built != nil {
+			cfg.Documents.Built = func(format string, took time.Duration, err error) {
+				built(format, took, err)
+				m.built(format, took, err)
+			}
+		} else {
+			cfg.Documents.Built = m.built
+		}
+	}
 	s := &Server{store: st, log: log, policy: richtext.NewPolicy(), sessions: sm, passwords: cfg.Passwords, cfg: cfg, dummyHash: auth.NewDummyHash(),
 		docs: report.NewDocuments(cfg.Documents), keys: &keyring{store: st}}
+	if cfg.Metrics != nil {
+		cfg.Metrics.watch(st, s.docs)
+	}
 	if cfg.PasswordsOff && cfg.OIDC == nil {
 		panic("server: PasswordsOff without OIDC: nobody could sign in")
 	}

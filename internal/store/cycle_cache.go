@@ -122,3 +122,16 @@ func (k *keptCycle) figure(day time.Time, key string, build func(*plan.Cycle) (a
 }
 
 var errFigureFailed = errors.New("figures of the cycle not computed")
+
+// CycleCacheStats counts, since the store was made, what the cycle cache
+// did: Hits are the cycles served as kept, Misses the requests that found
+// none current, Loads the reads of a whole cycle they made (fewer than the
+// misses when requests at once share one load).
+type CycleCacheStats struct {
+	Hits, Misses, Loads uint64
+}
+
+// CycleCacheStats is what the cycle cache did so far (for the metrics).
+func (s *Store) CycleCacheStats() CycleCacheStats {
+	return CycleCacheStats{Hits: s.cacheHits.Load(), Misses: s.cacheMisses.Load(), Loads: s.cacheLoads.Load()}
+}

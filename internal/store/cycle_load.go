@@ -70,12 +70,15 @@ func (s *Store) kept(ctx context.Context, year int, planOnly bool) (*keptCycle, 
 		return nil, err
 	}
 	if k := s.cycles.get(year, v, planOnly); k != nil {
+		s.cacheHits.Add(1)
 		return k, nil
 	}
+	s.cacheMisses.Add(1)
 	// The requests that find the same version gone stale load the cycle
 	// once between them (the first one's load, begun after it read the
 	// version: its snapshot holds that version or a later one).
 	k, err, _ := s.loads.Do(fmt.Sprintf("%d@%d.%d", year, v.cycle, v.data), func() (any, error) {
+		s.cacheLoads.Add(1)
 		return s.loadAndKeep(context.WithoutCancel(ctx), year)
 	})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -46,6 +47,9 @@ type Store struct {
 	cycles cycleCache
 	// loads share one load of a cycle among the requests that need it at once.
 	loads singleflight.Group
+	// cacheHits, cacheMisses and cacheLoads count the cycle cache's work
+	// (CycleCacheStats).
+	cacheHits, cacheMisses, cacheLoads atomic.Uint64
 	// clock tells today: which period a cycle's figures are at, which
 	// windows are open, which dates are in the future.
 	clock domain.Clock
