@@ -47,11 +47,33 @@ func doctor(ctx context.Context, cfg config, pgMajor int, stdout io.Writer) erro
 	if err := tools.Write(stdout, checks); err != nil {
 		return err
 	}
+	fmt.Fprintln(stdout, "\n"+metricsNote(cfg.metricsAddr))
 	if len(tools.Packages(checks)) > 0 {
 		return errDoctor
 	}
 	fmt.Fprintln(stdout, "\nEvery required program is installed.")
 	return nil
+}
+
+// metricsNote says where serve serves the metrics (METRICS_ADDR), if
+// anywhere.
+func metricsNote(addr string) string {
+	if addr == "" {
+		return "Metrics: not served (METRICS_ADDR is not set)."
+	}
+	note := "Metrics: served at http://" + addr + "/metrics (METRICS_ADDR), apart from the application."
+	if openToAll(addr) {
+		note += "\n  It listens on every interface: whoever reaches it reads the metrics; prefer 127.0.0.1 or a private address."
+	}
+	return note
+}
+
+// openToAll says whether addr listens on every interface (no host, or
+// 0.0.0.0, ::).
+func openToAll(addr string) bool {
+	host, _, _ := net.SplitHostPort(addr)
+	ip := net.ParseIP(host)
+	return host == "" || ip != nil && ip.IsUnspecified()
 }
 
 // serverMajor asks the server of url its major version, within 5 seconds.

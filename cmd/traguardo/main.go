@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -56,6 +57,7 @@ type config struct {
 	databaseURL  string // the runtime role's; empty: a private cluster under dataDir
 	migrationURL string // the schema owner's, for migrations; may be empty
 	addr         string
+	metricsAddr  string // where /metrics is served; empty: nowhere
 	dataDir      string
 	pgPort       int
 	demoPassword string
@@ -67,6 +69,7 @@ func readConfig(getenv func(string) string) (config, error) {
 		databaseURL:  getenv("DATABASE_URL"),
 		migrationURL: getenv("MIGRATION_DATABASE_URL"),
 		addr:         cmp.Or(getenv("ADDR"), ":8080"),
+		metricsAddr:  getenv("METRICS_ADDR"),
 		dataDir:      cmp.Or(getenv("DATA_DIR"), ".data"),
 		pgPort:       54329,
 		demoPassword: cmp.Or(getenv("DEMO_PASSWORD"), demo.DefaultPassword),
@@ -77,6 +80,14 @@ func readConfig(getenv func(string) string) (config, error) {
 			return c, fmt.Errorf("PG_PORT %q is not a port number", p)
 		}
 		c.pgPort = n
+	}
+	if c.metricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.metricsAddr); err != nil || port == "" {
+			return c, fmt.Errorf("METRICS_ADDR %q is not an address such as 127.0.0.1:9090", c.metricsAddr)
+		}
+		if c.metricsAddr == c.addr {
+			return c, fmt.Errorf("METRICS_ADDR %q is ADDR: the metrics are served on a listener of their own", c.metricsAddr)
+		}
 	}
 	var err error
 	for name, dst := range map[string]*bool{"COOKIE_SECURE": &c.server.SecureCookies, "TRUST_PROXY": &c.server.TrustProxy} {
@@ -200,6 +211,8 @@ environment:
                  PostgreSQL URL of the schema's owner: migrations run with it (at
                  serve and by migrate); when unset, serve needs a current schema
   ADDR           listening address (default :8080)
+  METRICS_ADDR   where Prometheus reads /metrics, on a listener of its own (e.g.
+                 127.0.0.1:9090); unset (the default): no metrics are served
   DATA_DIR       where the private cluster lives (default .data)
   PG_PORT        port of the private cluster on 127.0.0.1 (default 54329)
   DEMO_PASSWORD  password of the demo accounts (default traguardo-demo)
@@ -603,6 +616,15 @@ func serve(ctx context.Context, cfg config, st *store.Store, log *slog.Logger) e
 	// The managers are told of the entry windows that opened as the server
 	// starts, then every hour.
 	cfg.server.OpenWindows = cmp.Or(cfg.server.OpenWindows, time.Hour)
+	var metrics *http.Server
+	if cfg.metricsAddr != "" {
+		cfg.server.Metrics = server.NewMetrics()
+		var err error
+		if metrics, err = serveMetrics(cfg.metricsAddr, cfg.server.Metrics, log); err != nil {
+			return err
+		}
+		defer metrics.Close()
+	}
 	srv := &http.Server{
 		Addr:              cfg.addr,
 		Handler:           server.New(st, log, cfg.server),
@@ -623,5 +645,35 @@ func serve(ctx context.Context, cfg config, st *store.Store, log *slog.Logger) e
 	log.Info("shutting down")
 	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
+	if metrics != nil {
+		metrics.Shutdown(shutdown)
+	}
 	return srv.Shutdown(shutdown)
+}
+
+// serveMetrics serves m's /metrics, and nothing else, on a listener of its
+// own at addr (METRICS_ADDR), never on the application's: whoever reaches
+// addr reads them, so it belongs on the loopback or a private network. The
+// log says where; a failure to listen stops the start.
+func serveMetrics(addr string, m *server.Metrics, log *slog.Logger) (*http.Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("METRICS_ADDR: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           m.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("metrics listener stopped", "addr", addr, "err", err)
+		}
+	}()
+	log.Info("metrics served", "url", "http://"+ln.Addr().String()+"/metrics")
+	if openToAll(addr) {
+		log.Warn("METRICS_ADDR listens on every interface: whoever reaches it reads the metrics; prefer 127.0.0.1 or a private address", "addr", addr)
+	}
+	return srv, nil
 }

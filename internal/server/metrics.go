@@ -91,12 +91,15 @@ func NewMetrics() *Metrics {
 	return m
 }
 
-// Handler serves the metrics in Prometheus's formats (with its own
-// promhttp_* counters of the scrapes).
+// Handler serves GET /metrics, in Prometheus's formats (with its own
+// promhttp_* counters of the scrapes), and nothing else: the handler of the
+// metrics' listener, apart from the application's.
 func (m *Metrics) Handler() http.Handler {
-	return promhttp.InstrumentMetricHandler(m.reg, promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.InstrumentMetricHandler(m.reg, promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{
 		Registry: m.reg, ErrorHandling: promhttp.ContinueOnError,
-	}))
+	})))
+	return mux
 }
 
 // watch adds the gauges of the documents' queue and the counters of the
