@@ -47,8 +47,8 @@ func testDatabase(t *testing.T) (runtimeURL, ownerURL string) {
 
 // serveProcess starts bin serve --demo on a free loopback port and waits for
 // /healthz; it returns the process and its base URL. The process is killed
-// when t ends if it still runs.
-func serveProcess(t *testing.T, bin, runtimeURL, ownerURL string, logTo io.Writer) (*exec.Cmd, string) {
+// when t ends if it still runs. env is added to its environment.
+func serveProcess(t *testing.T, bin, runtimeURL, ownerURL string, logTo io.Writer, env ...string) (*exec.Cmd, string) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -58,6 +58,7 @@ func serveProcess(t *testing.T, bin, runtimeURL, ownerURL string, logTo io.Write
 	l.Close()
 	cmd := exec.Command(bin, "serve", "--demo")
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+runtimeURL, "MIGRATION_DATABASE_URL="+ownerURL, "ADDR="+addr)
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = logTo, logTo
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -144,6 +144,11 @@ func TestMetrics_CountedAndServedApart(t *testing.T) {
 			t.Errorf("GET /metrics on the application's router: %d, want 404", r.Status)
 		}
 	}
+	// The router's routes are the same as without metrics.
+	plain := secRoutes(t, server.New(f.e.st, newTestLogger(t), server.Config{SessionCleanup: -1}))
+	if got := secRoutes(t, f.e.handler); !slices.Equal(got, plain) {
+		t.Errorf("with metrics the router has %d routes, without %d", len(got), len(plain))
+	}
 	if slices.ContainsFunc(secRoutes(t, f.e.handler), func(r string) bool { return strings.Contains(r, "metrics") }) {
 		t.Error("the application's router has a route of the metrics")
 	}
