@@ -3,6 +3,8 @@ package report
 import (
 	"context"
 	"errors"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -101,3 +103,65 @@ func TestDocuments_QueueBounded(t *testing.T) {
 }
 
 func sha(b []byte) [32]byte { return sumOf(b) }
+
+// TestDocuments_QueueAndBuilt: Queue tells the productions running and
+// waiting; Built is told of each production that ran, with its format and
+// error, before its requests get the document.
+func TestDocuments_QueueAndBuilt(t *testing.T) {
+	t.Parallel()
+	type build struct {
+		format string
+		err    error
+	}
+	var mu sync.Mutex
+	var builds []build
+	d := NewDocuments(DocumentsConfig{Shared: 1, Reserved: 1, MaxWait: time.Minute, Built: func(format string, took time.Duration, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		builds = append(builds, build{format, err})
+	}})
+	ctx := context.Background()
+	started, release := make(chan struct{}), make(chan struct{})
+	failed := errors.New("pandoc failed")
+	got := make(chan error, 2)
+	go func() {
+		_, err := d.produce(ctx, SharedLane, "pdf", []byte("a"), func(context.Context) ([]byte, error) {
+			close(started)
+			<-release
+			return []byte("a"), nil
+		})
+		got <- err
+	}()
+	<-started
+	if running, waiting := d.Queue(); running != 1 || waiting != 0 {
+		t.Fatalf("one production running: Queue() = %d, %d", running, waiting)
+	}
+	go func() {
+		_, err := d.produce(ctx, SharedLane, "docx", []byte("b"), func(context.Context) ([]byte, error) { return nil, failed })
+		got <- err
+	}()
+	// The second waits for the shared slot (the reserved one is not its lane's).
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if running, waiting := d.Queue(); running == 1 && waiting == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			running, waiting := d.Queue()
+			t.Fatalf("a production waiting behind the running one: Queue() = %d, %d", running, waiting)
+		}
+	}
+	close(release)
+	errs := []error{<-got, <-got}
+	if !slices.ContainsFunc(errs, func(err error) bool { return err == nil }) || !slices.ContainsFunc(errs, func(err error) bool { return errors.Is(err, failed) }) {
+		t.Fatalf("the two requests: %v", errs)
+	}
+	if running, waiting := d.Queue(); running != 0 || waiting != 0 {
+		t.Errorf("all done: Queue() = %d, %d", running, waiting)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	// In either order: the slot is free before Built is told.
+	if len(builds) != 2 || !slices.Contains(builds, build{"pdf", nil}) || !slices.ContainsFunc(builds, func(b build) bool { return b.format == "docx" && errors.Is(b.err, failed) }) {
+		t.Errorf("Built was told %v, want pdf (ok) and docx (failed)", builds)
+	}
+}
