@@ -197,6 +197,7 @@ var (
 	drawingElem = regexp.MustCompile(`(?s)<w:drawing>.*?</w:drawing>`)
 	frameElem   = regexp.MustCompile(`(?s)<draw:frame .*?</draw:frame>`)
 	frameHref   = regexp.MustCompile(`xlink:href="([^"]+)"`)
+	docPrDescr  = regexp.MustCompile(`<wp:docPr descr="([^"]*)"`)
 )
 
 // docxBody is the writer of word/document.xml with the report's body in
@@ -211,6 +212,11 @@ func docxBody(ctx context.Context, m *Model, chart bool, parts map[string]string
 		return nil, nil, fmt.Errorf("report: pandoc's document.xml has no body")
 	}
 	d := &docxWriter{drawing: drawingElem.FindString(doc)}
+	// The picture's own description is its file's name in pandoc's:
+	// the chart's alternative, as the drawing's.
+	if alt := docPrDescr.FindStringSubmatch(d.drawing); alt != nil {
+		d.drawing = strings.Replace(d.drawing, `<pic:cNvPr descr="`+chartPlaceholder+`"`, `<pic:cNvPr descr="`+alt[1]+`"`, 1)
+	}
 	ids := numIDs.FindAllStringSubmatch(doc, -1)
 	if len(ids) < 2 {
 		return nil, nil, fmt.Errorf("report: pandoc's sample has no lists")
