@@ -28,10 +28,13 @@ import (
 // 400 objectives (4.2 MB of HTML), pandoc 2.17 took 17 s of CPU and 1.76 GB
 // from HTML to DOCX; fed its own JSON AST (the cheapest reader, 18 MB for
 // that plan) it still took 8.2 s of CPU and 784 MB to DOCX (295 MB of live
-// heap), 9.9 s and 1.15 GB to ODT; and per part, 0.8 s and 147 MB for 25
-// objectives: about 30 ms of CPU per objective whatever the route. Writing
-// the body here takes a fraction of that and holds one centre's blocks at
-// a time (BENCHMARKS.md, "Report build time").
+// heap), 9.9 s and 1.15 GB to ODT; and in parts, 0.8 s and 147 MB for 25
+// objectives: 20 to 30 ms of CPU per objective whatever the route, over
+// the 5 s and 300 MB of issue 20 at 400. The body is a handful of
+// constructs, written here in about a second at 400 objectives, holding one
+// centre's blocks at a time (tens of MB); pandoc's run on the sample is
+// the same small one (about 60 MB) whatever the plan (the benchmark's
+// "Report build time"). No maintained Go library writes both formats.
 //
 // The headings carry their numbers as text ("2.1 I principali risultati"),
 // and no heading is numbered by the word processor; the table of contents
@@ -47,7 +50,7 @@ var ErrNoPandoc = tools.ErrNoPandoc
 // InstallPandoc tells people what to install for DOCX and ODT.
 const InstallPandoc = "installare il pacchetto Debian pandoc (apt-get install pandoc)"
 
-// Office formats pandoc writes.
+// The office formats.
 const (
 	DOCX = "docx"
 	ODT  = "odt"
