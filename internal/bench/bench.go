@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"runtime/metrics"
 	"slices"
 	"strconv"
 	"strings"
@@ -149,7 +150,25 @@ type ReportTiming struct {
 	HTML, PDF  time.Duration // build time: the model and its HTML; the PDF from that model
 	HTMLBytes  int
 	PDFBytes   int
+	// DOCX and ODT are the editable documents written from that model
+	// (nil where pandoc is missing).
+	DOCX, ODT *OfficeTiming
 }
+
+// OfficeTiming is the writing of one editable document: the whole (the
+// chart drawn by Chromium, pandoc's package, the body written here), the
+// chart alone, and the peak memory of the conversion, pandoc's peak
+// resident memory plus the peak of this process's heap above what it held
+// before.
+type OfficeTiming struct {
+	Total, Chart time.Duration
+	Bytes        int
+	PandocRSS    int64
+	OurHeap      int64
+}
+
+// Memory is the conversion's peak memory: pandoc's and ours.
+func (o *OfficeTiming) Memory() int64 { return o.PandocRSS + o.OurHeap }
 
 // Machine is what the run ran on.
 type Machine struct {
@@ -728,10 +747,60 @@ func (e *env) reports(ctx context.Context, opt Options) ([]ReportTiming, string,
 		default:
 			rt.PDF, rt.PDFBytes = time.Since(t), len(pdf)
 		}
+		for _, f := range []string{report.DOCX, report.ODT} {
+			ot, err := officeTiming(ctx, m, f)
+			switch {
+			case errors.Is(err, report.ErrNoPandoc):
+				note = strings.TrimSpace(note + " DOCX e ODT non misurati: " + report.InstallPandoc + ".")
+			case err != nil:
+				return nil, "", err
+			case f == report.DOCX:
+				rt.DOCX = ot
+			default:
+				rt.ODT = ot
+			}
+		}
 		out = append(out, rt)
-		fmt.Fprintf(opt.Log, "report at %d objectives: HTML %s, PDF %s\n", n, rt.HTML.Round(time.Millisecond), rt.PDF.Round(time.Millisecond))
+		fmt.Fprintf(opt.Log, "report at %d objectives: HTML %s, PDF %s, DOCX %s, ODT %s\n", n, rt.HTML.Round(time.Millisecond), rt.PDF.Round(time.Millisecond),
+			rt.DOCX.line(), rt.ODT.line())
 	}
 	return out, note, nil
+}
+
+// officeTiming writes m as format, timed, with the conversion's peak
+// memory: pandoc's (report.OfficeRun) and this process's heap above what
+// it held before, read every few milliseconds.
+func officeTiming(ctx context.Context, m *report.Model, format string) (*OfficeTiming, error) {
+	runtime.GC()
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	heap := func() int64 {
+		metrics.Read(sample)
+		return int64(sample[0].Value.Uint64())
+	}
+	base := heap()
+	done := make(chan struct{})
+	peak := make(chan int64, 1)
+	go func() {
+		top := base
+		tick := time.NewTicker(2 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			top = max(top, heap())
+			select {
+			case <-done:
+				peak <- top
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	out, run, err := report.OfficeStats(ctx, m, format)
+	close(done)
+	top := <-peak
+	if err != nil {
+		return nil, err
+	}
+	return &OfficeTiming{Total: run.Total, Chart: run.Chart, Bytes: len(out), PandocRSS: run.PandocMaxRSS, OurHeap: top - base}, nil
 }
 
 func bumpVersion(form url.Values) error {

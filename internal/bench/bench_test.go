@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"traguardo/internal/demo"
+	"traguardo/internal/report"
 )
 
 // TestSmoke runs the whole benchmark briefly on a tiny plan (make
@@ -56,9 +57,18 @@ func TestSmoke(t *testing.T) {
 	if res.FirstVisit.Files < 5 || res.FirstVisit.Wire >= res.FirstVisit.Raw {
 		t.Errorf("first visit: %s", res.FirstVisit)
 	}
+	if _, err := report.FindPandoc(); err == nil {
+		for _, r := range res.Reports {
+			for f, o := range map[string]*OfficeTiming{"DOCX": r.DOCX, "ODT": r.ODT} {
+				if o == nil || o.Bytes == 0 || o.Total <= 0 || o.PandocRSS <= 0 {
+					t.Errorf("report at %d objectives: %s not measured: %+v", r.Objectives, f, o)
+				}
+			}
+		}
+	}
 	var md bytes.Buffer
 	res.Markdown(&md)
-	for _, want := range []string{"| Cruscotto (`/cicli/2023/cruscotto`) |", "Salvataggio del monitoraggio", "Importazione JSON", "### Targets", res.Machine.Go} {
+	for _, want := range []string{"| Cruscotto (`/cicli/2023/cruscotto`) |", "Salvataggio del monitoraggio", "Importazione JSON", "### Targets", "| objectives | DOCX |", res.Machine.Go} {
 		if !strings.Contains(md.String(), want) {
 			t.Errorf("the report lacks %q:\n%s", want, md.String())
 		}

@@ -206,7 +206,7 @@ func (d *Documents) within(ctx context.Context, size int64, tool func() ([]byte,
 // third more.
 func pandocResident(heap int64) int64 { return heap + heap/3 }
 
-// Office is the report m converted to format (DOCX or ODT, see Office),
+// Office is the report m written as format (DOCX or ODT, see Office),
 // made in lane: keyed by the HTML with the chart's placeholder, the chart
 // drawn when the document is made.
 func (d *Documents) Office(ctx context.Context, m *Model, format string, lane Lane) ([]byte, error) {
@@ -223,17 +223,11 @@ func (d *Documents) Office(ctx context.Context, m *Model, format string, lane La
 		if err != nil {
 			return nil, err
 		}
-		input, err := officeHTML(ctx, m, png)
-		if err != nil {
-			return nil, err
-		}
-		out, err := d.within(ctx, pandocResident(d.cfg.Limits.PandocHeap), func() ([]byte, error) {
-			return convert(ctx, path, format, input, d.cfg.Limits)
+		// pandoc's run for the package is the tool bounded here; the body,
+		// written in this process, holds one centre's blocks at a time.
+		return d.within(ctx, pandocResident(d.cfg.Limits.PandocHeap), func() ([]byte, error) {
+			return writeOffice(ctx, path, format, m, png, d.cfg.Limits, &OfficeRun{})
 		})
-		if err != nil {
-			return nil, err
-		}
-		return withChartAlt(out, format, m, png)
 	})
 }
 
