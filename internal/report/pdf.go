@@ -77,7 +77,7 @@ type Limits struct {
 	ChromiumMemory int64
 	// PandocHeap is pandoc's heap limit (+RTS -M), in bytes: pandoc stops
 	// with "Heap exhausted" past it. Its resident memory is up to a third
-	// more (600 MiB of heap: about 800 MiB); 0: no bound.
+	// more (128 MiB of heap: about 170 MiB); 0: no bound.
 	PandocHeap int64
 	// LargeChromiumMemory bounds a PDF of the priority lane (the
 	// director's, the Nucleo's, the validation's) that did not fit
@@ -86,15 +86,17 @@ type Limits struct {
 	LargeChromiumMemory int64
 }
 
-// DefaultLimits: 3 minutes; Chromium 768 MiB; pandoc's heap 600 MiB
-// (about 800 MiB resident); a large PDF of the priority lane 1,600 MiB,
+// DefaultLimits: 3 minutes; Chromium 768 MiB; pandoc's heap 128 MiB
+// (about 170 MiB resident); a large PDF of the priority lane 1,600 MiB,
 // alone. The tools' memory budget (Documents) keeps them and the server
 // under 2 GiB. Measured on two cores: a report of about 100
 // objectives prints within the limit (6 s), one of 200 does not, one of
-// 400 would take 1.6 GiB (its renderer alone 1.4 GiB); pandoc converts
-// one of 200 objectives in 15 s, of 400 in about 40 s, not one of 1,000.
+// 400 would take 1.6 GiB (its renderer alone 1.4 GiB). pandoc converts
+// only a small sample whatever the plan (about 65 MB resident; the body
+// is written here, see office.go), so its heap needs no more at 1,600
+// objectives than at 25.
 func DefaultLimits() Limits {
-	return Limits{Time: 3 * time.Minute, ChromiumMemory: 768 << 20, PandocHeap: 600 << 20, LargeChromiumMemory: 1600 << 20}
+	return Limits{Time: 3 * time.Minute, ChromiumMemory: 768 << 20, PandocHeap: 128 << 20, LargeChromiumMemory: 1600 << 20}
 }
 
 // sandbox is whether Chromium's sandbox works here, found out once per
