@@ -12,8 +12,8 @@ import templruntime "github.com/a-h/templ/runtime"
 import (
 	"strconv"
 	"strings"
-	"traguardo/docs/guida"
 
+	"traguardo/docs/guida"
 	"traguardo/web/components"
 	"traguardo/web/layout"
 	"traguardo/web/paths"
