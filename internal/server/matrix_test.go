@@ -194,8 +194,12 @@ var routeMatrix = map[string]map[string]int{
 	// notice are public (every role and no session read them); EditLegal,
 	// the administrator's form of both, is the admin's only: an empty form
 	// lacks the status, the dates, the addresses and the texts (422).
-	"GET /accessibilita":      {"anonimo": 200, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
-	"GET /privacy":            {"anonimo": 200, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /accessibilita": {"anonimo": 200, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /privacy":       {"anonimo": 200, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	// The guides of the roles: public, like the legal notices (they
+	// describe the application, and help most where one cannot sign in).
+	"GET /guida":              {"anonimo": 200, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /guida/{ruolo}":      {"anonimo": 200, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
 	"GET /admin/note-legali":  {"anonimo": 303, "admin": 200, "direttore": 403, "responsabile": 403, "nucleo": 403, "osservatore": 403},
 	"POST /admin/note-legali": {"anonimo": 303, "admin": 422, "direttore": 403, "responsabile": 403, "nucleo": 403, "osservatore": 403},
 
@@ -224,7 +228,7 @@ var routeMatrix = map[string]map[string]int{
 var secPublic = []string{"GET /healthz", "GET /static/*", "HEAD /static/*", "GET /accedi", "POST /accedi", "POST /esci",
 	"POST /accedi/oidc", "GET /accedi/oidc/ritorno",
 	"GET /trasparenza", "GET /trasparenza/relazione/{year}", "GET /trasparenza/relazione/{year}/versioni/{n}/{file}",
-	"GET /accessibilita", "GET /privacy"}
+	"GET /accessibilita", "GET /privacy", "GET /guida", "GET /guida/{ruolo}"}
 
 // TestRouteMatrix sends every route of the router as every role and compares
 // the status with routeMatrix; it fails for a route of the router that the

@@ -85,6 +85,9 @@ func TestPaths_RouterMatches(t *testing.T) {
 		"NotificationRead":   {{post, paths.NotificationRead(4)}},
 		"Accessibility":      {{get, paths.Accessibility}},
 		"Privacy":            {{get, paths.Privacy}},
+		"Guides":             {{get, paths.Guides}},
+		"Guide":              {{get, paths.Guide("responsabile")}, {get, paths.Guide("amministratore")}},
+		"GuideSection":       {{get, paths.GuideSection("direttore", "il-cruscotto")}},
 		"LegalNotices":       {{get, paths.LegalNotices}, {post, paths.LegalNotices}},
 	}
 

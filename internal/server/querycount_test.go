@@ -239,6 +239,7 @@ func TestQueryCount_PagesDoNotGrowWithThePlan(t *testing.T) {
 	}
 	fill := func(pattern string, year int) string {
 		path := strings.ReplaceAll(pattern, "{year}", fmt.Sprint(year))
+		path = strings.ReplaceAll(path, "{ruolo}", "direttore")
 		if strings.HasPrefix(path, "/admin/utenti/") {
 			path = strings.ReplaceAll(path, "{id}", fmt.Sprint(e.targetID))
 		}

@@ -201,6 +201,11 @@ func (s *Server) routes() http.Handler {
 		g.get(paths.LegalNotices, auth.EditLegal, s.legalEdit)
 		g.post(paths.LegalNotices, auth.EditLegal, s.legalEdit)
 
+		// The guides of the roles: public too, read with the session (the
+		// header, the menu's Guida marked).
+		g.public(http.MethodGet, paths.Guides, s.handle(s.guideIndex))
+		g.public(http.MethodGet, paths.Guides+"/{ruolo}", s.handle(s.guideShow))
+
 		// The Relazione's lifecycle: the director sends it to the Nucleo
 		// and answers its comments; the Nucleo comments and validates; a
 		// decided version's frozen files; the public page once validated.

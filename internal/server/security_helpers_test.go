@@ -205,7 +205,7 @@ func (e *secEnv) path(t testing.TB, route string) string {
 	itoa := func(n int64) string { return strconv.FormatInt(n, 10) }
 	p := strings.NewReplacer("{year}", "2023", "{id}", id, "{centre}", itoa(e.centreID),
 		"{aid}", itoa(e.activityID), "{iid}", itoa(e.indicatorID), "{pid}", itoa(e.periodID), "{nid}", "1",
-		"{cid}", "1", "{n}", "1", "{file}", "relazione.pdf",
+		"{cid}", "1", "{n}", "1", "{file}", "relazione.pdf", "{ruolo}", "responsabile",
 		"/static/*", "/static/css/app.css").Replace(pattern)
 	if strings.ContainsAny(p, "{}*") {
 		t.Fatalf("route %s: no value for its parameters (got %s); teach secEnv.path about it", pattern, p)

@@ -314,9 +314,13 @@ func (s *Server) pageContext(w http.ResponseWriter, r *http.Request) context.Con
 		st.Owner = s.ownerToken(r, u.ID)
 	}
 	ctx = components.WithFormState(ctx, st)
-	return layout.WithMenu(ctx, layout.Menu{Users: auth.Allowed(u, auth.ManageUsers, 0), Audit: auth.Allowed(u, auth.ReadAudit, 0),
+	m := layout.Menu{Users: auth.Allowed(u, auth.ManageUsers, 0), Audit: auth.Allowed(u, auth.ReadAudit, 0),
 		MyAreas: u != nil && u.Active && auth.RoleHolds(u.Role, auth.WriteProgress), Legal: auth.Allowed(u, auth.EditLegal, 0),
-		Unread: unreadOf(u)})
+		Unread: unreadOf(u)}
+	if u != nil {
+		m.Guide = guideOf(u)
+	}
+	return layout.WithMenu(ctx, m)
 }
 
 // unreadOf is the user's unread notifications, 0 for none signed in.

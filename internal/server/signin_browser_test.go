@@ -130,6 +130,7 @@ func TestSignIn_BrowserEachRole(t *testing.T) {
 				{"Cicli", true},
 				{"Utenti", role == "admin"},
 				{"Registro delle modifiche", role == "admin" || role == "nucleo"},
+				{"Guida", true},
 				{"Cambia password", true},
 			} {
 				if got := slices.Contains(items, it.label); got != it.want {

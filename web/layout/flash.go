@@ -24,6 +24,9 @@ type Menu struct {
 	Audit   bool // Registro delle modifiche
 	MyAreas bool // Le mie aree: a responsabile's centres
 	Legal   bool // Accessibilità e privacy: the administrator's form of the legal notices
+	// Guide is the page of the user's guide (Guida): the guide of the
+	// role, or the index of the guides for a role without one.
+	Guide string
 	// Unread counts the user's unread notifications (up to
 	// auth.UnreadMost), shown beside Notifiche.
 	Unread int

@@ -42,6 +42,7 @@ const (
 	SectionNotifications = "notifiche"
 	SectionMyAreas       = "mie-aree"
 	SectionLegal         = "note-legali"
+	SectionGuide         = "guida"
 )
 
 // section is the entry of the main menu the page belongs to: Page.Section,
@@ -63,6 +64,11 @@ func (p Page) ariaCurrent(section string) string {
 		return ""
 	}
 	if section == SectionCycles && len(p.Crumbs) > 0 {
+		return "true"
+	}
+	// Guida links to the user's own guide: the index and the other guides
+	// lie in its section without being its page.
+	if section == SectionGuide {
 		return "true"
 	}
 	return "page"

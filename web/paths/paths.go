@@ -211,3 +211,14 @@ const (
 	// LegalNotices is the administrator's form of both.
 	LegalNotices = "/admin/note-legali"
 )
+
+// Guides is the index of the guides, one per role (docs/guida); Guide is
+// the guide of name (guida.Responsabile, guida.Direttore...).
+const Guides = "/guida"
+
+// Guide is the page of the guide of name.
+func Guide(name string) string { return Guides + "/" + name }
+
+// GuideSection is a section of the guide of name, by its anchor (the
+// guida.Section constants).
+func GuideSection(name, section string) string { return Guide(name) + "#" + section }
