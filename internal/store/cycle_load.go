@@ -56,6 +56,57 @@ func (s *Store) CycleFigures(ctx context.Context, year int, day time.Time, key s
 	return k.figure(day, key, build)
 }
 
+// Snapshot is the kept cycle of a year as it stood at one read of its data
+// version (Store.Snapshot), and the values computed from it: a page reads
+// the version once and asks the snapshot for every value it shows, all of
+// that one version.
+type Snapshot struct {
+	k *keptCycle
+}
+
+// Snapshot is the kept cycle of year as it stands now: one statement
+// while this store's kept cycle is current (as LoadCycle). ErrNotFound when
+// there is no such cycle.
+func (s *Store) Snapshot(ctx context.Context, year int) (*Snapshot, error) {
+	k, err := s.keptCycle(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	return &Snapshot{k: k}, nil
+}
+
+// Figures is CycleFigures on the snapshot: build gets a copy of its
+// cycle, once per key and day.
+func (p *Snapshot) Figures(day time.Time, key string, build func(*plan.Cycle) (any, error)) (any, error) {
+	return p.k.figure(day, key, build)
+}
+
+// Kept returns what build computes for key on day, once per snapshot, day,
+// key and dep, shared read-only like the figures; build gets no copy of
+// the cycle (it reads values of Figures). dep names what else the value is
+// computed from, which the snapshot's data version does not cover (the
+// data version of another cycle, CycleVersion): a value kept with another
+// dep is computed again and replaces it. build must read what dep names
+// as it stands at dep or later.
+func (p *Snapshot) Kept(day time.Time, key, dep string, build func() (any, error)) (any, error) {
+	return p.k.shared(day, key, dep, build)
+}
+
+// CycleVersion names where the cycle of year stands now: a word that
+// changes at every write to the cycle's data, by any server, and when the
+// cycle is deleted or made again; "" when there is no such cycle. One
+// statement.
+func (s *Store) CycleVersion(ctx context.Context, year int) (string, error) {
+	v, err := cycleVersionOf(ctx, s.pool, year)
+	if errors.Is(err, ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d.%d", v.cycle, v.data), nil
+}
+
 // keptCycle is the kept cycle of year if still current, else loaded and
 // kept. Its cycle is not to be changed.
 func (s *Store) keptCycle(ctx context.Context, year int) (*keptCycle, error) {
