@@ -89,7 +89,9 @@ func (s *Server) cycleExport(w http.ResponseWriter, r *http.Request) error {
 // period, rights, entry link and the data version of the cycle before
 // (kept_views.go).
 func (s *Server) objectiveShow(w http.ResponseWriter, r *http.Request) error {
-	snap, c, al, err := s.readCycle(r)
+	// The result of the year before shows: the page is kept for that
+	// cycle's data version too.
+	snap, c, al, prevVersion, err := s.readCycleAt(r, true)
 	if err != nil {
 		return err
 	}
@@ -109,12 +111,6 @@ func (s *Server) objectiveShow(w http.ResponseWriter, r *http.Request) error {
 		entry = "Inserisci"
 	case auth.Allowed(u, auth.ApprovePlan, 0):
 		entry = "Correggi"
-	}
-	// The result of the year before shows: the page is kept for that
-	// cycle's data version too.
-	prevVersion, err := s.store.CycleVersion(r.Context(), c.Year-1)
-	if err != nil {
-		return err
 	}
 	ctx := context.WithoutCancel(r.Context())
 	may := rights(r)

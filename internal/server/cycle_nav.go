@@ -21,7 +21,7 @@ const objectivesPerPage = 50
 // period, rights and the data version of the cycle before, whose results
 // it shows (kept_views.go).
 func (s *Server) centreShow(w http.ResponseWriter, r *http.Request) error {
-	snap, c, al, err := s.readCycle(r)
+	snap, c, al, prevVersion, err := s.readCycleAt(r, true)
 	if err != nil {
 		return err
 	}
@@ -34,10 +34,6 @@ func (s *Server) centreShow(w http.ResponseWriter, r *http.Request) error {
 		return notFound("Il centro richiesto non esiste in questo ciclo.")
 	}
 	ce := c.Centres[i]
-	prevVersion, err := s.store.CycleVersion(r.Context(), c.Year-1)
-	if err != nil {
-		return err
-	}
 	ctx := context.WithoutCancel(r.Context())
 	may := rights(r)
 	today := s.today()

@@ -86,23 +86,33 @@ func sharedCycle(snap *store.Snapshot, al string, today time.Time) (*plan.Cycle,
 // (?al=), shared read-only (sharedCycle), with its snapshot and the
 // period's key.
 func (s *Server) readCycle(r *http.Request) (*store.Snapshot, *plan.Cycle, string, error) {
+	snap, c, al, _, err := s.readCycleAt(r, false)
+	return snap, c, al, err
+}
+
+// readCycleAt is readCycle; with before, it names the data version of the
+// cycle of the year before too (store.CycleVersion), read in the same
+// statement as the year's.
+func (s *Server) readCycleAt(r *http.Request, before bool) (snap *store.Snapshot, c *plan.Cycle, al, prev string, err error) {
 	year, err := yearParam(r)
 	if err != nil {
-		return nil, nil, "", err
+		return nil, nil, "", "", err
 	}
-	al, err := periodParam(r)
+	if al, err = periodParam(r); err != nil {
+		return nil, nil, "", "", err
+	}
+	if before {
+		snap, prev, err = s.store.SnapshotAndBefore(r.Context(), year)
+	} else {
+		snap, err = s.store.Snapshot(r.Context(), year)
+	}
 	if err != nil {
-		return nil, nil, "", err
+		return nil, nil, "", "", err
 	}
-	snap, err := s.store.Snapshot(r.Context(), year)
-	if err != nil {
-		return nil, nil, "", err
+	if c, err = sharedCycle(snap, al, s.today()); err != nil {
+		return nil, nil, "", "", err
 	}
-	c, err := sharedCycle(snap, al, s.today())
-	if err != nil {
-		return nil, nil, "", err
-	}
-	return snap, c, al, nil
+	return snap, c, al, prev, nil
 }
 
 // viewKey is the key of a kept page: the page, the period and the
