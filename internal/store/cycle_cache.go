@@ -57,10 +57,11 @@ type figure struct {
 	err   error
 }
 
-// maxFigures bounds the values a kept cycle keeps for a day: past it, a
-// value asked for under a new key is computed for its caller and not kept
-// (the kept pages are keyed on a page, a period and a role: a crawler
-// walking every objective of every period must not fill the memory).
+// maxFigures bounds the values a kept cycle keeps for a day: a value
+// under a new key past it drops those kept, which are computed again when
+// asked (the kept pages are keyed on a page, a period and a role: a
+// crawler walking every objective of every period must not fill the
+// memory, nor make every page computed at each request).
 const maxFigures = 2000
 
 // get returns the kept cycle of year read at version v, or nil; with
@@ -116,9 +117,10 @@ func (k *keptCycle) shared(day time.Time, key, dep string, build func() (any, er
 	}
 	if !ok {
 		f = &figure{dep: dep, done: make(chan struct{})}
-		if _, there := k.figures[key]; there || len(k.figures) < maxFigures {
-			k.figures[key] = f
+		if _, there := k.figures[key]; !there && len(k.figures) >= maxFigures {
+			k.figures = map[string]*figure{}
 		}
+		k.figures[key] = f
 	}
 	k.mu.Unlock()
 	if ok {

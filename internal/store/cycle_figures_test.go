@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -143,6 +144,20 @@ func TestStore_SnapshotKept(t *testing.T) {
 		}
 	}
 
+	// Past MaxFigures keys, those kept are dropped: "k" is computed again,
+	// once, then kept again.
+	for i := range store.MaxFigures {
+		if _, err := snap.Kept(day, fmt.Sprint("fill ", i), "", func() (any, error) { return int32(0), nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if v := kept("a"); v != 4 || builds.Load() != 4 {
+		t.Fatalf("past the bound: value %d after %d builds, want 4 after 4", v, builds.Load())
+	}
+	if v := kept("a"); v != 4 || builds.Load() != 4 {
+		t.Fatalf("kept again: value %d after %d builds, want 4 after 4", v, builds.Load())
+	}
+
 	// A write to 2023 changes the word of 2024's year before, not 2024's
 	// snapshot.
 	ce := mustLoad(t, st, 2023).Centres[0]
@@ -156,7 +171,7 @@ func TestStore_SnapshotKept(t *testing.T) {
 	if after == before {
 		t.Errorf("the year before written: its word %q did not change", after)
 	}
-	if v, err := again.Kept(day, "k", "a", func() (any, error) { return builds.Add(1), nil }); err != nil || v.(int32) != 3 {
-		t.Errorf("2024's snapshot after a write to 2023: value %v (%v), want the one kept, 3", v, err)
+	if v, err := again.Kept(day, "k", "a", func() (any, error) { return builds.Add(1), nil }); err != nil || v.(int32) != 4 {
+		t.Errorf("2024's snapshot after a write to 2023: value %v (%v), want the one kept, 4", v, err)
 	}
 }
