@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 	"traguardo/internal/plan"
 	"traguardo/internal/store"
 	"traguardo/web/pages"
@@ -47,13 +48,13 @@ func centreGantt(c *plan.Cycle, ce *plan.Centre) pages.GanttView {
 
 // centreTrend is the trend chart of one centre: its achievement at every
 // period. The trend is the cycle's, computed once per data version and day
-// (store.CycleFigures): a centre's page evaluates nothing at other periods.
-func (s *Server) centreTrend(ctx context.Context, c *plan.Cycle, ce *plan.Centre) (pages.TrendView, error) {
+// (the snapshot's figures): a centre's page evaluates nothing at other
+// periods.
+func centreTrend(snap *store.Snapshot, today time.Time, c *plan.Cycle, ce *plan.Centre) (pages.TrendView, error) {
 	if len(c.Periods) == 0 {
 		return pages.TrendView{}, nil
 	}
-	today := s.today()
-	t, err := s.store.CycleFigures(ctx, c.Year, today, "trend", func(k *plan.Cycle) (any, error) {
+	t, err := snap.Figures(today, "trend", func(k *plan.Cycle) (any, error) {
 		return k.Trend(today), nil
 	})
 	if err != nil {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"traguardo/internal/format"
@@ -43,21 +44,31 @@ func (s *Server) loadCycle(r *http.Request) (*plan.Cycle, error) {
 	return s.store.LoadCycle(r.Context(), year)
 }
 
+// cycleShow is the cycle's page, kept drawn per data version, day, period
+// and rights (kept_views.go). The Relazione's versions (its state and the
+// legal calendar) move the cycle's data version (migration 000021): read
+// once with the page, kept with it.
 func (s *Server) cycleShow(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.loadCycle(r)
+	snap, c, al, err := s.readCycle(r)
 	if err != nil {
 		return err
 	}
-	if err := s.evaluateAsOf(r, c); err != nil {
-		return err
-	}
-	// The Relazione's state and the legal calendar (report_lifecycle.go).
-	versions, err := s.store.ReportVersions(r.Context(), c.Year)
+	ctx := context.WithoutCancel(r.Context())
+	may := rights(r)
+	today := s.today()
+	k, err := snap.Kept(today, viewKey("cycle", al, may), "", func() (any, error) {
+		versions, err := s.store.ReportVersions(ctx, c.Year)
+		if err != nil {
+			return nil, err
+		}
+		v := pages.CycleView{Cycle: c, May: may, AsOf: chosen(al, c),
+			Deadlines: cycleDeadlines(c, versions, today), Report: reportState(versions).Label()}
+		return keepView(pages.CycleFrame(v), pages.CycleMain(v))
+	})
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, pages.Cycle(pages.CycleView{Cycle: c, May: rights(r), AsOf: chosenPeriod(r, c),
-		Deadlines: cycleDeadlines(c, versions, s.today()), Report: reportState(versions).Label()}))
+	s.renderView(w, r, k.(*keptView))
 	return nil
 }
 
@@ -74,8 +85,13 @@ func (s *Server) cycleExport(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// objectiveShow is an objective's page, kept drawn per data version, day,
+// period, rights, entry link and the data version of the cycle before
+// (kept_views.go).
 func (s *Server) objectiveShow(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.loadCycle(r)
+	// The result of the year before shows: the page is kept for that
+	// cycle's data version too.
+	snap, c, al, prevVersion, err := s.readCycleAt(r, true)
 	if err != nil {
 		return err
 	}
@@ -87,35 +103,44 @@ func (s *Server) objectiveShow(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return notFound("L'obiettivo richiesto non esiste in questo ciclo.")
 	}
-	if err := s.evaluateAsOf(r, c); err != nil {
-		return err
+	// The entry form linked: the manager's of the centre, the director's.
+	u := auth.UserFrom(r.Context())
+	entry := ""
+	switch {
+	case auth.Allowed(u, auth.WriteProgress, ce.CentreID):
+		entry = "Inserisci"
+	case auth.Allowed(u, auth.ApprovePlan, 0):
+		entry = "Correggi"
 	}
-	v := pages.ObjectiveView{Year: c.Year, Cycle: c, May: rights(r), AsOf: chosenPeriod(r, c), Centre: ce, Objective: o, Description: s.policy.Sanitize(o.DescriptionHTML),
-		History: objectiveHistory(c, ce, o, s.today()), Gantt: objectiveGantt(c, o)}
-	if p, ok := c.PeriodAt(c.AsOf); ok {
-		u := auth.UserFrom(r.Context())
-		switch {
-		case auth.Allowed(u, auth.WriteProgress, ce.CentreID):
-			v.ProgressHref, v.ProgressLabel = paths.Progress(c.Year, o.ID, p.ID), "Inserisci l'avanzamento al "+format.Date(p.EndsOn)
-		case auth.Allowed(u, auth.ApprovePlan, 0):
-			v.ProgressHref, v.ProgressLabel = paths.Progress(c.Year, o.ID, p.ID), "Correggi l'avanzamento al "+format.Date(p.EndsOn)
+	ctx := context.WithoutCancel(r.Context())
+	may := rights(r)
+	today := s.today()
+	k, err := snap.Kept(today, viewKey("objective", al, may, id, entry), prevVersion, func() (any, error) {
+		v := pages.ObjectiveView{Year: c.Year, Cycle: c, May: may, AsOf: chosen(al, c), Centre: ce, Objective: o, Description: s.policy.Sanitize(o.DescriptionHTML),
+			History: objectiveHistory(c, ce, o, today), Gantt: objectiveGantt(c, o)}
+		if p, ok := c.PeriodAt(c.AsOf); ok && entry != "" {
+			v.ProgressHref, v.ProgressLabel = paths.Progress(c.Year, o.ID, p.ID), entry+" l'avanzamento al "+format.Date(p.EndsOn)
 		}
-	}
-	prev, pce, err := s.previousYear(r.Context(), c, ce)
+		prev, pce, err := s.previousYear(ctx, c, ce)
+		if err != nil {
+			return nil, err
+		}
+		if prev != nil {
+			v.PreviousYear, v.Previous = prev.Year, previousResult(prev, pce, o)
+		}
+		for _, rep := range o.Reports {
+			v.Reports = append(v.Reports, pages.ReportView{
+				ID:       reportID(rep.Period),
+				Title:    "Report al " + format.Date(rep.Period),
+				Status:   string(rep.Status),
+				TextHTML: s.policy.Sanitize(rep.TextHTML),
+			})
+		}
+		return keepView(pages.ObjectiveFrame(v), pages.ObjectiveMain(v))
+	})
 	if err != nil {
 		return err
 	}
-	if prev != nil {
-		v.PreviousYear, v.Previous = prev.Year, previousResult(prev, pce, o)
-	}
-	for _, rep := range o.Reports {
-		v.Reports = append(v.Reports, pages.ReportView{
-			ID:       reportID(rep.Period),
-			Title:    "Report al " + format.Date(rep.Period),
-			Status:   string(rep.Status),
-			TextHTML: s.policy.Sanitize(rep.TextHTML),
-		})
-	}
-	s.render(w, r, http.StatusOK, pages.Objective(v))
+	s.renderView(w, r, k.(*keptView))
 	return nil
 }

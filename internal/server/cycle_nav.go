@@ -1,10 +1,12 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"traguardo/internal/domain"
 	"traguardo/internal/plan"
 	"traguardo/web/pages"
 	"traguardo/web/paths"
@@ -15,54 +17,69 @@ import (
 const objectivesPerPage = 50
 
 // centreShow is the page of one centre of the cycle: its figure and its
-// objectives, grouped by section.
+// objectives, grouped by section. It is kept drawn per data version, day,
+// period, rights and the data version of the cycle before, whose results
+// it shows (kept_views.go).
 func (s *Server) centreShow(w http.ResponseWriter, r *http.Request) error {
-	c, ce, err := s.centreTarget(r)
+	snap, c, al, prevVersion, err := s.readCycleAt(r, true)
 	if err != nil {
 		return err
 	}
-	if err := s.evaluateAsOf(r, c); err != nil {
-		return err
-	}
-	trend, err := s.centreTrend(r.Context(), c, ce)
+	raw, err := idParam(r, "centre")
 	if err != nil {
 		return err
 	}
-	v := pages.CentreView{Cycle: c, Centre: ce, May: rights(r), AsOf: chosenPeriod(r, c),
-		Trend: trend, Gantt: centreGantt(c, ce)}
-	prev, pce, err := s.previousYear(r.Context(), c, ce)
-	if err != nil {
-		return err
+	i := slices.IndexFunc(c.Centres, func(ce *plan.Centre) bool { return ce.ID == domain.CycleCentreID(raw) })
+	if i < 0 {
+		return notFound("Il centro richiesto non esiste in questo ciclo.")
 	}
-	if prev != nil {
-		v.PreviousYear, v.PreviousCentre, v.PreviousAsOf = prev.Year, pce, prev.AsOf
-		v.Previous = map[int64]*pages.PreviousResult{}
-		for _, o := range ce.Objectives {
-			if pr := previousResult(prev, pce, o); pr != nil {
-				v.Previous[o.ID] = pr
+	ce := c.Centres[i]
+	ctx := context.WithoutCancel(r.Context())
+	may := rights(r)
+	today := s.today()
+	k, err := snap.Kept(today, viewKey("centre", al, may, ce.ID), prevVersion, func() (any, error) {
+		trend, err := centreTrend(snap, today, c, ce)
+		if err != nil {
+			return nil, err
+		}
+		v := pages.CentreView{Cycle: c, Centre: ce, May: may, AsOf: chosen(al, c),
+			Trend: trend, Gantt: centreGantt(c, ce)}
+		prev, pce, err := s.previousYear(ctx, c, ce)
+		if err != nil {
+			return nil, err
+		}
+		if prev != nil {
+			v.PreviousYear, v.PreviousCentre, v.PreviousAsOf = prev.Year, pce, prev.AsOf
+			v.Previous = map[int64]*pages.PreviousResult{}
+			for _, o := range ce.Objectives {
+				if pr := previousResult(prev, pce, o); pr != nil {
+					v.Previous[o.ID] = pr
+				}
 			}
 		}
-	}
-	for _, o := range ce.Objectives {
-		i := slices.IndexFunc(v.Sections, func(g pages.SectionGroup) bool { return g.Name == o.Section })
-		if i < 0 {
-			v.Sections = append(v.Sections, pages.SectionGroup{Name: o.Section})
-			i = len(v.Sections) - 1
+		for _, o := range ce.Objectives {
+			i := slices.IndexFunc(v.Sections, func(g pages.SectionGroup) bool { return g.Name == o.Section })
+			if i < 0 {
+				v.Sections = append(v.Sections, pages.SectionGroup{Name: o.Section})
+				i = len(v.Sections) - 1
+			}
+			v.Sections[i].Objectives = append(v.Sections[i].Objectives, o)
 		}
-		v.Sections[i].Objectives = append(v.Sections[i].Objectives, o)
+		return keepView(pages.CentreFrame(v), pages.CentreMain(v))
+	})
+	if err != nil {
+		return err
 	}
-	s.render(w, r, http.StatusOK, pages.CentrePage(v))
+	s.renderView(w, r, k.(*keptView))
 	return nil
 }
 
 // objectivesList is the list of the cycle's objectives that pass the
 // filters of the query (see pages.ObjectiveFilter), a page at a time.
+// It reads the cycle shared at the period asked (sharedCycle), not a copy.
 func (s *Server) objectivesList(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.loadCycle(r)
+	_, c, al, err := s.readCycle(r)
 	if err != nil {
-		return err
-	}
-	if err := s.evaluateAsOf(r, c); err != nil {
 		return err
 	}
 	q := r.URL.Query()
@@ -81,7 +98,7 @@ func (s *Server) objectivesList(w http.ResponseWriter, r *http.Request) error {
 	if f.Centre != "" && pf.Centre == 0 {
 		pf.Centre = -1 // an id of no centre: nothing matches
 	}
-	v := pages.ObjectivesView{Cycle: c, May: rights(r), Filter: f, AsOf: chosenPeriod(r, c)}
+	v := pages.ObjectivesView{Cycle: c, May: rights(r), Filter: f, AsOf: chosen(al, c)}
 	for _, ce := range c.Centres {
 		v.Centres = append(v.Centres, pages.Option{Value: strconv.FormatInt(int64(ce.ID), 10), Label: ce.Name})
 		for _, o := range ce.Objectives {

@@ -21,7 +21,7 @@ import (
 // "al" parameter chooses): achievement overall and per centre, objectives
 // by band and by self-assessed status, indicators, late activities and
 // submissions, each count linked to the list of objectives behind it. The
-// figures are those of the cycle page (evaluateAsOf); the counts are the
+// figures are those of the cycle page (evaluateAt); the counts are the
 // model's (plan.Cycle.Tally), whose predicates the list filters by
 // (plan.Filter), so a count and its list agree. One read, the cycle's (the submissions are the
 // cycle's own, as the review's overview shows them).

@@ -1,32 +1,16 @@
 package server
 
 import (
-	"net/http"
 	"time"
 	"traguardo/internal/format"
 	"traguardo/internal/plan"
 	"traguardo/web/pages"
 )
 
-// evaluateAsOf computes the cycle's figures as of the period the "al"
-// query parameter names (2024-06-30), or as of the default period (see
-// plan.Cycle.FiguresPeriod) without one. A day that is not one of the
-// cycle's periods is not found.
-func (s *Server) evaluateAsOf(r *http.Request, c *plan.Cycle) error {
-	return evaluateAt(c, r.URL.Query().Get("al"), s.today())
-}
-
-// chosenPeriod is the period of c's figures when the request chose it
-// (?al=, checked by evaluateAsOf), zero when the page shows the default
-// one: the links to the cycle's other pages keep a period chosen.
-func chosenPeriod(r *http.Request, c *plan.Cycle) time.Time {
-	if r.URL.Query().Get("al") == "" {
-		return time.Time{}
-	}
-	return c.AsOf
-}
-
-// evaluateAt is evaluateAsOf for the "al" parameter's value al and today.
+// evaluateAt computes the cycle's figures as of the period al names
+// (2024-06-30, the "al" query parameter), or as of the default period
+// (see plan.Cycle.FiguresPeriod) when al is "", on today. A day that is
+// not one of the cycle's periods is not found.
 func evaluateAt(c *plan.Cycle, al string, today time.Time) error {
 	if al == "" {
 		// The store's cycles come evaluated at the default period of

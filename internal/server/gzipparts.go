@@ -32,7 +32,9 @@ import (
 // that do not take gzip), their DEFLATE blocks ended by a sync flush (not
 // final) and their CRC-32. It is shared read-only.
 type keptPart struct {
+	// raw is nil for a part kept packed (keepPacked): Raw inflates it.
 	raw      []byte
+	size     int
 	deflated []byte
 	crc      uint32
 	// shift advances a CRC-32 over len(raw) zero bytes, a linear map
@@ -47,15 +49,46 @@ func keepPart(raw []byte, level int) (*keptPart, error) {
 	if err := deflateTo(&buf, raw, level, false); err != nil {
 		return nil, err
 	}
-	p := &keptPart{raw: raw, deflated: bytes.Clone(buf.Bytes()), crc: crc32.ChecksumIEEE(raw)}
+	p := &keptPart{raw: raw, size: len(raw), deflated: bytes.Clone(buf.Bytes()), crc: crc32.ChecksumIEEE(raw)}
 	for i := range p.shift {
 		p.shift[i] = crc32Combine(1<<i, 0, int64(len(raw)))
 	}
 	return p, nil
 }
 
+// keepPacked is keepPart for a part kept for many keys (a page per role
+// and period): only its compressed bytes are kept, a few times smaller;
+// the rare client that takes no gzip gets them inflated (Raw).
+func keepPacked(raw []byte, level int) (*keptPart, error) {
+	p, err := keepPart(raw, level)
+	if err != nil {
+		return nil, err
+	}
+	p.raw = nil
+	return p, nil
+}
+
 // Size is the length of the part uncompressed.
-func (p *keptPart) Size() int { return len(p.raw) }
+func (p *keptPart) Size() int { return p.size }
+
+// Raw is the part uncompressed: as kept, or inflated from its DEFLATE
+// blocks (ended here by an empty final block) when kept packed.
+func (p *keptPart) Raw() ([]byte, error) {
+	if p.raw != nil || p.size == 0 {
+		return p.raw, nil
+	}
+	r := flate.NewReader(io.MultiReader(bytes.NewReader(p.deflated), bytes.NewReader(finalEmptyBlock)))
+	defer r.Close()
+	out := make([]byte, 0, p.size)
+	buf := bytes.NewBuffer(out)
+	if _, err := io.Copy(buf, r); err != nil {
+		return nil, err
+	}
+	if buf.Len() != p.size {
+		return nil, fmt.Errorf("kept part: %d bytes inflated, %d kept", buf.Len(), p.size)
+	}
+	return buf.Bytes(), nil
+}
 
 // gzipHeader is a gzip member's header: deflate, no flags, no time, no
 // extra flags, unknown OS (as compress/gzip writes it).
@@ -106,7 +139,7 @@ func (m *gzipMember) Kept(p *keptPart) error {
 	}
 	m.buf.Write(p.deflated)
 	m.crc = gf2Times(&p.shift, m.crc) ^ p.crc
-	m.size += int64(len(p.raw))
+	m.size += int64(p.size)
 	return nil
 }
 

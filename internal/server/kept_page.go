@@ -54,10 +54,14 @@ func writeKept(w http.ResponseWriter, r *http.Request, status int, contentType s
 	h.Set("Content-Type", contentType)
 	h.Add("Vary", "Accept-Encoding")
 	if !acceptsGzip(r) {
-		h.Set("Content-Length", strconv.Itoa(len(before)+len(kept.raw)+len(after)))
+		raw, err := kept.Raw()
+		if err != nil {
+			return err
+		}
+		h.Set("Content-Length", strconv.Itoa(len(before)+len(raw)+len(after)))
 		w.WriteHeader(status)
 		w.Write(before)
-		w.Write(kept.raw)
+		w.Write(raw)
 		w.Write(after)
 		return nil
 	}
@@ -100,4 +104,14 @@ func keepComponent(c templ.Component) (*keptPart, error) {
 		return nil, err
 	}
 	return keepPart(b.Bytes(), keptLevel)
+}
+
+// packComponent is keepComponent for a part kept per page, period and
+// role: kept compressed only (keepPacked).
+func packComponent(c templ.Component) (*keptPart, error) {
+	var b bytes.Buffer
+	if err := c.Render(context.Background(), &b); err != nil {
+		return nil, err
+	}
+	return keepPacked(b.Bytes(), keptLevel)
 }

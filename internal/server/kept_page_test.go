@@ -5,6 +5,7 @@ import (
 	"compress/flate"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -49,7 +50,8 @@ func kpGunzip(t *testing.T, what string, z []byte) string {
 }
 
 // TestKeptPages_Encodings: the dashboard and the Relazione, whose figures
-// and body are gzipped once and kept, go to a client that takes gzip as
+// and body are gzipped once and kept, and the pages of the cycle, a centre
+// and an objective (kept gzipped only, inflated for a client without gzip), go to a client that takes gzip as
 // one gzip member (compressed once: it decompresses to the HTML page, not
 // to gzip again) with Content-Length, Vary: Accept-Encoding and still
 // no-store; to a client that does not take it, as the same page plain; to
@@ -61,7 +63,8 @@ func TestKeptPages_Encodings(t *testing.T) {
 	e := newSecEnv(t, server.Config{})
 	clients := map[string]*secClient{"direttore": e.signedIn(t, "direttore"), "osservatore": e.signedIn(t, "osservatore")}
 	bodies := map[string]string{}
-	for _, path := range []string{"/cicli/2023/cruscotto", "/cicli/2023/cruscotto?al=2023-06-30", "/cicli/2023/relazione", "/cicli/2024/relazione"} {
+	for _, path := range []string{"/cicli/2023/cruscotto", "/cicli/2023/cruscotto?al=2023-06-30", "/cicli/2023/relazione", "/cicli/2024/relazione",
+		"/cicli/2023", fmt.Sprintf("/cicli/2023/centri/%d?al=2023-06-30", e.centreID), fmt.Sprintf("/cicli/2023/obiettivi/%d", e.objectiveID)} {
 		for _, role := range []string{"direttore", "osservatore"} {
 			c := clients[role]
 			what := role + " GET " + path

@@ -48,12 +48,21 @@ type keptCycle struct {
 }
 
 // figure is a value computed once from a kept cycle; done is closed once
-// value and err are set. Values are shared read-only.
+// value and err are set. Values are shared read-only. dep names what else
+// the value was computed from (see Snapshot.Kept).
 type figure struct {
+	dep   string
 	done  chan struct{}
 	value any
 	err   error
 }
+
+// maxFigures bounds the values a kept cycle keeps for a day: a value
+// under a new key past it drops those kept, which are computed again when
+// asked (the kept pages are keyed on a page, a period and a role: a
+// crawler walking every objective of every period must not fill the
+// memory, nor make every page computed at each request).
+const maxFigures = 2000
 
 // get returns the kept cycle of year read at version v, or nil; with
 // planOnly, one read at the same plan (its data may be older). The caller
@@ -90,13 +99,27 @@ func (c *cycleCache) put(year int, v cycleVersion, cycle *plan.Cycle) *keptCycle
 // wait for the first one's. An error is returned to those waiting and not
 // kept.
 func (k *keptCycle) figure(day time.Time, key string, build func(*plan.Cycle) (any, error)) (any, error) {
+	return k.shared(day, key, "", func() (any, error) { return build(k.cycle.Clone()) })
+}
+
+// shared returns the value build computes for key on day with dep,
+// computing it once: the requests that ask for it at once wait for the
+// first one's. A value kept under key with another dep is replaced. An
+// error is returned to those waiting and not kept.
+func (k *keptCycle) shared(day time.Time, key, dep string, build func() (any, error)) (any, error) {
 	k.mu.Lock()
 	if !k.day.Equal(day) || k.figures == nil {
 		k.day, k.figures = day, map[string]*figure{}
 	}
 	f, ok := k.figures[key]
+	if ok && f.dep != dep {
+		ok = false
+	}
 	if !ok {
-		f = &figure{done: make(chan struct{})}
+		f = &figure{dep: dep, done: make(chan struct{})}
+		if _, there := k.figures[key]; !there && len(k.figures) >= maxFigures {
+			k.figures = map[string]*figure{}
+		}
 		k.figures[key] = f
 	}
 	k.mu.Unlock()
@@ -116,7 +139,7 @@ func (k *keptCycle) figure(day time.Time, key string, build func(*plan.Cycle) (a
 		}
 		close(f.done)
 	}()
-	v, err := build(k.cycle.Clone())
+	v, err := build()
 	f.value, f.err = v, err
 	return v, err
 }

@@ -56,6 +56,86 @@ func (s *Store) CycleFigures(ctx context.Context, year int, day time.Time, key s
 	return k.figure(day, key, build)
 }
 
+// Snapshot is the kept cycle of a year as it stood at one read of its data
+// version (Store.Snapshot), and the values computed from it: a page reads
+// the version once and asks the snapshot for every value it shows, all of
+// that one version.
+type Snapshot struct {
+	k *keptCycle
+}
+
+// Snapshot is the kept cycle of year as it stands now: one statement
+// while this store's kept cycle is current (as LoadCycle). ErrNotFound when
+// there is no such cycle.
+func (s *Store) Snapshot(ctx context.Context, year int) (*Snapshot, error) {
+	k, err := s.keptCycle(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	return &Snapshot{k: k}, nil
+}
+
+// Figures is CycleFigures on the snapshot: build gets a copy of its
+// cycle, once per key and day.
+func (p *Snapshot) Figures(day time.Time, key string, build func(*plan.Cycle) (any, error)) (any, error) {
+	return p.k.figure(day, key, build)
+}
+
+// Kept returns what build computes for key on day, once per snapshot, day,
+// key and dep, shared read-only like the figures; build gets no copy of
+// the cycle (it reads values of Figures). dep names what else the value is
+// computed from, which the snapshot's data version does not cover (the
+// data version of another cycle, SnapshotAndBefore): a value kept with another
+// dep is computed again and replaces it. build must read what dep names
+// as it stands at dep or later.
+func (p *Snapshot) Kept(day time.Time, key, dep string, build func() (any, error)) (any, error) {
+	return p.k.shared(day, key, dep, build)
+}
+
+// SnapshotAndBefore is Snapshot, with where the cycle of the year before
+// stands, read in the same statement: a word that changes at every write
+// to that cycle's data, by any server, and when it is deleted or made
+// again; "" when there is no such cycle. For a page that shows the year
+// before's results too: its kept values depend on both (Snapshot.Kept's
+// dep).
+func (s *Store) SnapshotAndBefore(ctx context.Context, year int) (*Snapshot, string, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT c.year, v.cycle_id, v.data, v.plan FROM cycles c JOIN cycle_versions v ON v.cycle_id = c.id WHERE c.year IN ($1, $1 - 1)`, year)
+	if err != nil {
+		return nil, "", err
+	}
+	var v cycleVersion
+	found, before := false, ""
+	for rows.Next() {
+		var y int
+		var w cycleVersion
+		if err := rows.Scan(&y, &w.cycle, &w.data, &w.plan); err != nil {
+			rows.Close()
+			return nil, "", err
+		}
+		if y == year {
+			v, found = w, true
+		} else {
+			before = w.word()
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	if !found {
+		return nil, "", fmt.Errorf("cycle %d: %w", year, ErrNotFound)
+	}
+	k, err := s.keptAt(ctx, year, v, false)
+	if err != nil {
+		return nil, "", err
+	}
+	return &Snapshot{k: k}, before, nil
+}
+
+// word names the version (SnapshotAndBefore).
+func (v cycleVersion) word() string { return fmt.Sprintf("%d.%d", v.cycle, v.data) }
+
 // keptCycle is the kept cycle of year if still current, else loaded and
 // kept. Its cycle is not to be changed.
 func (s *Store) keptCycle(ctx context.Context, year int) (*keptCycle, error) {
@@ -69,6 +149,11 @@ func (s *Store) kept(ctx context.Context, year int, planOnly bool) (*keptCycle, 
 	if err != nil {
 		return nil, err
 	}
+	return s.keptAt(ctx, year, v, planOnly)
+}
+
+// keptAt is kept for the version v of the cycle of year, just read.
+func (s *Store) keptAt(ctx context.Context, year int, v cycleVersion, planOnly bool) (*keptCycle, error) {
 	if k := s.cycles.get(year, v, planOnly); k != nil {
 		s.cacheHits.Add(1)
 		return k, nil

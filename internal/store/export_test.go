@@ -26,3 +26,6 @@ func (s *Store) LoadCentreTx(ctx context.Context, year int, only domain.CycleCen
 	})
 	return c, err
 }
+
+// MaxFigures exposes maxFigures.
+const MaxFigures = maxFigures
