@@ -233,8 +233,11 @@ func (e *secEnv) client(t testing.TB) *secClient {
 		t.Fatal(err)
 	}
 	return &secClient{t: t, base: u, hc: &http.Client{
-		Jar:           jar,
-		Timeout:       30 * time.Second,
+		Jar: jar,
+		// A bound against a hung server, not a measure of speed: a document
+		// (PDF, DOCX) on a machine busy with the whole test suite may wait
+		// its turn in the documents' queue (90 s at most) and then be made.
+		Timeout:       3 * time.Minute,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
 }
