@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/font"
@@ -67,6 +68,35 @@ const (
 type printedPart struct {
 	pdf []byte
 	own map[string]bool
+	ctx *model.Context // pdf read (readPart), or nil: joinPDF reads it
+}
+
+// joinConf is how pdfcpu reads and writes the parts: relaxed, with nothing
+// optimised and nothing added.
+func joinConf() *model.Configuration {
+	conf := model.NewDefaultConfiguration()
+	conf.ValidationMode = model.ValidationRelaxed
+	conf.Optimize, conf.OptimizeBeforeWriting, conf.OptimizeResourceDicts = false, false, false
+	conf.CreateBookmarks = false
+	conf.PreserveInfoDict = true
+	conf.Cmd = model.MERGECREATE
+	return conf
+}
+
+// readPart reads part i of the PDF, as Chromium printed it. It is not
+// validated: pdfcpu's validation (two thirds of the read's time) checks
+// the whole of what Chromium wrote against the PDF specification, which
+// the join does not need, and the join's own walk of the structure, the
+// outline and the pages fails on what it cannot use.
+func readPart(c context.Context, pdf []byte, i int) (*model.Context, error) {
+	ctx, err := api.ReadContext(c, bytes.NewReader(pdf), joinConf())
+	if err != nil {
+		return nil, fmt.Errorf("report: read part %d of the PDF: %w", i+1, err)
+	}
+	if err := ctx.EnsurePageCount(); err != nil {
+		return nil, fmt.Errorf("report: read part %d of the PDF: %w", i+1, err)
+	}
+	return ctx, nil
 }
 
 // joinPDF joins parts, PDFs printed by Chromium (printPDF), into one, with
@@ -75,13 +105,6 @@ func joinPDF(c context.Context, parts []printedPart, footer func(n, total int) s
 	if len(parts) == 0 {
 		return nil, errors.New("report: no part to join")
 	}
-	conf := model.NewDefaultConfiguration()
-	conf.ValidationMode = model.ValidationRelaxed
-	conf.Optimize, conf.OptimizeBeforeWriting, conf.OptimizeResourceDicts = false, false, false
-	conf.CreateBookmarks = false
-	conf.PreserveInfoDict = true
-	conf.Cmd = model.MERGECREATE
-
 	var (
 		dest    *model.Context
 		roots   []types.Dict // each part's catalog, its references patched by the merge
@@ -89,9 +112,14 @@ func joinPDF(c context.Context, parts []printedPart, footer func(n, total int) s
 		offsets []int        // each part's first key
 	)
 	for i, part := range parts {
-		ctx, err := api.ReadAndValidate(c, bytes.NewReader(part.pdf), conf)
-		if err != nil {
-			return nil, fmt.Errorf("report: read part %d of the PDF: %w", i+1, err)
+		ctx := part.ctx
+		if ctx == nil {
+			start := time.Now()
+			var err error
+			if ctx, err = readPart(c, part.pdf, i); err != nil {
+				return nil, err
+			}
+			trace(c, "join: read", start)
 		}
 		root, err := ctx.DereferenceDict(*ctx.Root)
 		if err != nil {
@@ -118,23 +146,33 @@ func joinPDF(c context.Context, parts []printedPart, footer func(n, total int) s
 			dest.EnsureVersionForWriting()
 			continue
 		}
+		start := time.Now()
 		if err := pdfcpu.MergeXRefTables(c, strconv.Itoa(i), ctx, dest, false, false); err != nil {
 			return nil, fmt.Errorf("report: join part %d of the PDF: %w", i+1, err)
 		}
+		trace(c, "join: merge", start)
 	}
+	start := time.Now()
 	if err := joinStructure(dest, roots, offsets, keys); err != nil {
 		return nil, fmt.Errorf("report: join the tagged structure: %w", err)
 	}
 	if err := joinOutlines(dest, roots); err != nil {
 		return nil, fmt.Errorf("report: join the outline: %w", err)
 	}
+	trace(c, "join: structure, outline", start)
+	start = time.Now()
 	if err := stampFooters(c, dest, footer); err != nil {
 		return nil, fmt.Errorf("report: number the pages: %w", err)
 	}
+	trace(c, "join: footers", start)
+	start = time.Now()
 	var out bytes.Buffer
 	if err := api.WriteContext(c, dest, &out); err != nil {
 		return nil, fmt.Errorf("report: write the joined PDF: %w", err)
 	}
+	trace(c, "join: write", start)
+	start = time.Now()
+	defer trace(c, "join: file id", start)
 	return fixedID(out.Bytes(), dest), nil
 }
 
