@@ -305,12 +305,12 @@ func printPDF(ctx context.Context, path string, jail chromium.Jail, limits Limit
 			return print(t, footer)
 		})
 	}
-	printed, err := printParts(ctx, path, jail, limits, m, parts, print)
+	joined, err := printParts(ctx, path, jail, limits, m, parts, print)
 	if err != nil {
 		return nil, err
 	}
-	defer trace(ctx, "join", time.Now())
-	return joinPDF(ctx, printed, m.footerText)
+	defer trace(ctx, "join: finish", time.Now())
+	return joined.finish(ctx, m.footerText)
 }
 
 // printTabs is how many parts of a PDF one browser prints at once, each in
@@ -337,13 +337,32 @@ func tabsWithin(limits Limits) int {
 }
 
 // printParts prints the parts of m by one Chromium, tabsWithin(limits) at a
-// time, and reads each printed part for the join (readPart) while the next
-// are printed.
+// time, and joins each printed part (joiner.add: read and merged, in order)
+// while the next are printed.
 func printParts(ctx context.Context, path string, jail chromium.Jail, limits Limits, m *Model, parts []*Part,
-	print func(t *tab, footer string) ([]byte, error)) ([]printedPart, error) {
+	print func(t *tab, footer string) ([]byte, error)) (*joiner, error) {
+	var joined joiner
 	printed := make([]printedPart, len(parts))
+	ready := make([]chan struct{}, len(parts)) // closed when printed[i] is
+	for i := range ready {
+		ready[i] = make(chan struct{})
+	}
 	_, err := inChromium(ctx, path, jail, limits, "print the PDF in parts", func(first *tab, open func() (*tab, error)) ([]byte, error) {
 		g, gctx := errgroup.WithContext(ctx)
+		g.Go(func() error {
+			for i := range parts {
+				select {
+				case <-ready[i]:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+				if err := joined.add(gctx, printed[i]); err != nil {
+					return err
+				}
+				printed[i] = printedPart{} // joined: its bytes are no longer needed
+			}
+			return nil
+		})
 		next := make(chan int, len(parts))
 		for i := range parts {
 			next <- i
@@ -379,21 +398,17 @@ func printParts(ctx context.Context, path string, jail chromium.Jail, limits Lim
 						return err
 					}
 					printed[i] = printedPart{pdf: out, own: own}
-					// Read while the next parts print.
-					g.Go(func() error {
-						start := time.Now()
-						defer trace(ctx, "join: read", start)
-						var err error
-						printed[i].ctx, err = readPart(gctx, out, i)
-						return err
-					})
+					close(ready[i])
 				}
 				return nil
 			})
 		}
 		return nil, g.Wait()
 	})
-	return printed, err
+	if err != nil {
+		return nil, err
+	}
+	return &joined, nil
 }
 
 // tab is a tab of the printer's browser: load hands it a document (without
