@@ -737,8 +737,9 @@ func (e *env) reports(ctx context.Context, opt Options) ([]ReportTiming, string,
 			return nil, "", err
 		}
 		rt := ReportTiming{Objectives: n, HTML: time.Since(t), HTMLBytes: html.Len()}
+		var phases pdfPhases
 		t = time.Now()
-		pdf, err := report.PDF(ctx, m)
+		pdf, err := report.PDF(report.WithPDFTrace(ctx, phases.add), m)
 		switch {
 		case errors.Is(err, report.ErrNoChromium):
 			note = "PDF non misurato: " + report.InstallChromium + "."
@@ -761,8 +762,8 @@ func (e *env) reports(ctx context.Context, opt Options) ([]ReportTiming, string,
 			}
 		}
 		out = append(out, rt)
-		fmt.Fprintf(opt.Log, "report at %d objectives: HTML %s, PDF %s, DOCX %s, ODT %s\n", n, rt.HTML.Round(time.Millisecond), rt.PDF.Round(time.Millisecond),
-			rt.DOCX.line(), rt.ODT.line())
+		fmt.Fprintf(opt.Log, "report at %d objectives: HTML %s, PDF %s (%s; load average %s), DOCX %s, ODT %s\n", n, rt.HTML.Round(time.Millisecond), rt.PDF.Round(time.Millisecond),
+			phases.String(), loadAverage(), rt.DOCX.line(), rt.ODT.line())
 	}
 	return out, note, nil
 }
@@ -801,6 +802,53 @@ func officeTiming(ctx context.Context, m *report.Model, format string) (*OfficeT
 		return nil, err
 	}
 	return &OfficeTiming{Total: run.Total, Chart: run.Chart, Bytes: len(out), PandocRSS: run.PandocMaxRSS, OurHeap: top - base}, nil
+}
+
+// pdfPhases adds up the time of each phase of a PDF (report.WithPDFTrace),
+// in the order they first came: phases of parts printed at once overlap,
+// so they add up to more than the PDF's time.
+type pdfPhases struct {
+	mu    sync.Mutex
+	names []string
+	time  map[string]time.Duration
+	count map[string]int
+}
+
+func (p *pdfPhases) add(phase string, d time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.time == nil {
+		p.time, p.count = map[string]time.Duration{}, map[string]int{}
+	}
+	if _, ok := p.time[phase]; !ok {
+		p.names = append(p.names, phase)
+	}
+	p.time[phase] += d
+	p.count[phase]++
+}
+
+func (p *pdfPhases) String() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []string
+	for _, n := range p.names {
+		s := fmt.Sprintf("%s %s", n, p.time[n].Round(time.Millisecond))
+		if p.count[n] > 1 {
+			s += fmt.Sprintf(" (%d×)", p.count[n])
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, ", ")
+}
+
+// loadAverage is the machine's load average over the last minute, as
+// /proc/loadavg gives it ("?" where there is none).
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "?"
 }
 
 func bumpVersion(form url.Values) error {

@@ -138,11 +138,11 @@ func chartOf(ctx context.Context, m *Model, within func(func() ([]byte, error)) 
 		return nil, err
 	}
 	png, err := within(func() ([]byte, error) {
-		return inChromium(ctx, path, jail(ctx, path), limits, "draw the chart", func(tabCtx context.Context, load func([]byte) error) ([]byte, error) {
-			if err := load(page.Bytes()); err != nil {
+		return inChromium(ctx, path, jail(ctx, path), limits, "draw the chart", func(t *tab, _ func() (*tab, error)) ([]byte, error) {
+			if err := t.load(page.Bytes()); err != nil {
 				return nil, err
 			}
-			res, err := chromedp.Call(tabCtx, cdppage.CaptureScreenshot, cdppage.CaptureScreenshotParams{
+			res, err := chromedp.Call(t.ctx, cdppage.CaptureScreenshot, cdppage.CaptureScreenshotParams{
 				Format: cdppage.CaptureScreenshotFormatPng, FromSurface: ptr(true), CaptureBeyondViewport: ptr(true),
 				Clip: &cdppage.Viewport{Width: chartWidth, Height: float64(m.chartHeight()), Scale: chartScale}})
 			if err != nil {

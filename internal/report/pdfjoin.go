@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/font"
@@ -69,72 +70,125 @@ type printedPart struct {
 	own map[string]bool
 }
 
-// joinPDF joins parts, PDFs printed by Chromium (printPDF), into one, with
-// footer(n, total) drawn at the foot of each page n of total.
-func joinPDF(c context.Context, parts []printedPart, footer func(n, total int) string) ([]byte, error) {
-	if len(parts) == 0 {
-		return nil, errors.New("report: no part to join")
-	}
+// joinConf is how pdfcpu reads and writes the parts: relaxed, with nothing
+// optimised and nothing added.
+func joinConf() *model.Configuration {
 	conf := model.NewDefaultConfiguration()
 	conf.ValidationMode = model.ValidationRelaxed
 	conf.Optimize, conf.OptimizeBeforeWriting, conf.OptimizeResourceDicts = false, false, false
 	conf.CreateBookmarks = false
 	conf.PreserveInfoDict = true
 	conf.Cmd = model.MERGECREATE
+	return conf
+}
 
-	var (
-		dest    *model.Context
-		roots   []types.Dict // each part's catalog, its references patched by the merge
-		keys    int          // the parent tree's keys taken by the parts so far
-		offsets []int        // each part's first key
-	)
-	for i, part := range parts {
-		ctx, err := api.ReadAndValidate(c, bytes.NewReader(part.pdf), conf)
-		if err != nil {
-			return nil, fmt.Errorf("report: read part %d of the PDF: %w", i+1, err)
-		}
-		root, err := ctx.DereferenceDict(*ctx.Root)
-		if err != nil {
+// readPart reads part i of the PDF, as Chromium printed it. It is not
+// validated: pdfcpu's validation (two thirds of the read's time) checks
+// the whole of what Chromium wrote against the PDF specification, which
+// the join does not need, and the join's own walk of the structure, the
+// outline and the pages fails on what it cannot use.
+func readPart(c context.Context, pdf []byte, i int) (*model.Context, error) {
+	ctx, err := api.ReadContext(c, bytes.NewReader(pdf), joinConf())
+	if err != nil {
+		return nil, fmt.Errorf("report: read part %d of the PDF: %w", i+1, err)
+	}
+	if err := ctx.EnsurePageCount(); err != nil {
+		return nil, fmt.Errorf("report: read part %d of the PDF: %w", i+1, err)
+	}
+	return ctx, nil
+}
+
+// joinPDF joins parts, PDFs printed by Chromium (printPDF), into one, with
+// footer(n, total) drawn at the foot of each page n of total.
+func joinPDF(c context.Context, parts []printedPart, footer func(n, total int) string) ([]byte, error) {
+	var j joiner
+	for _, part := range parts {
+		if err := j.add(c, part); err != nil {
 			return nil, err
 		}
-		next, err := shiftStructure(ctx, root, keys, partPrefix(i))
-		if err != nil {
-			return nil, fmt.Errorf("report: part %d of the PDF: %w", i+1, err)
-		}
-		offsets = append(offsets, keys)
-		keys += next
-		roots = append(roots, root)
-		// The destinations of the anchors the part holds; its placeholders'
-		// go (the first part's are overwritten by the others' below).
-		if dests, err := ctx.DereferenceDict(root["Dests"]); err == nil && dests != nil && i > 0 {
-			for name := range dests {
-				if !part.own[name] {
-					delete(dests, name)
-				}
+	}
+	return j.finish(c, footer)
+}
+
+// joiner joins parts one after the other (add), as they are printed, and
+// then makes the whole (finish).
+type joiner struct {
+	dest    *model.Context
+	roots   []types.Dict // each part's catalog, its references patched by the merge
+	keys    int          // the parent tree's keys taken by the parts so far
+	offsets []int        // each part's first key
+}
+
+// add appends the next part.
+func (j *joiner) add(c context.Context, part printedPart) error {
+	i := len(j.roots)
+	start := time.Now()
+	ctx, err := readPart(c, part.pdf, i)
+	if err != nil {
+		return err
+	}
+	trace(c, "join: read", start)
+	root, err := ctx.DereferenceDict(*ctx.Root)
+	if err != nil {
+		return err
+	}
+	next, err := shiftStructure(ctx, root, j.keys, partPrefix(i))
+	if err != nil {
+		return fmt.Errorf("report: part %d of the PDF: %w", i+1, err)
+	}
+	j.offsets = append(j.offsets, j.keys)
+	j.keys += next
+	j.roots = append(j.roots, root)
+	// The destinations of the anchors the part holds; its placeholders'
+	// go (the first part's are overwritten by the others' below).
+	if dests, err := ctx.DereferenceDict(root["Dests"]); err == nil && dests != nil && i > 0 {
+		for name := range dests {
+			if !part.own[name] {
+				delete(dests, name)
 			}
 		}
-		if dest == nil {
-			dest = ctx
-			dest.EnsureVersionForWriting()
-			continue
-		}
-		if err := pdfcpu.MergeXRefTables(c, strconv.Itoa(i), ctx, dest, false, false); err != nil {
-			return nil, fmt.Errorf("report: join part %d of the PDF: %w", i+1, err)
-		}
 	}
-	if err := joinStructure(dest, roots, offsets, keys); err != nil {
+	if j.dest == nil {
+		j.dest = ctx
+		j.dest.EnsureVersionForWriting()
+		return nil
+	}
+	start = time.Now()
+	if err := pdfcpu.MergeXRefTables(c, strconv.Itoa(i), ctx, j.dest, false, false); err != nil {
+		return fmt.Errorf("report: join part %d of the PDF: %w", i+1, err)
+	}
+	trace(c, "join: merge", start)
+	return nil
+}
+
+// finish makes the whole of the parts added, with footer(n, total) drawn at
+// the foot of each page n of total.
+func (j *joiner) finish(c context.Context, footer func(n, total int) string) ([]byte, error) {
+	dest, roots := j.dest, j.roots
+	if dest == nil {
+		return nil, errors.New("report: no part to join")
+	}
+	start := time.Now()
+	if err := joinStructure(dest, roots, j.offsets, j.keys); err != nil {
 		return nil, fmt.Errorf("report: join the tagged structure: %w", err)
 	}
 	if err := joinOutlines(dest, roots); err != nil {
 		return nil, fmt.Errorf("report: join the outline: %w", err)
 	}
+	trace(c, "join: structure, outline", start)
+	start = time.Now()
 	if err := stampFooters(c, dest, footer); err != nil {
 		return nil, fmt.Errorf("report: number the pages: %w", err)
 	}
+	trace(c, "join: footers", start)
+	start = time.Now()
 	var out bytes.Buffer
 	if err := api.WriteContext(c, dest, &out); err != nil {
 		return nil, fmt.Errorf("report: write the joined PDF: %w", err)
 	}
+	trace(c, "join: write", start)
+	start = time.Now()
+	defer trace(c, "join: file id", start)
 	return fixedID(out.Bytes(), dest), nil
 }
 
@@ -574,31 +628,52 @@ func pdfString(s string) string {
 }
 
 // fixedID replaces the file identifier pdfcpu writes (made from the time)
-// with one made from the content, so the same parts give the same bytes.
+// with one made from the content, so the same parts give the same bytes:
+// the SHA-256 of out with the identifier's places blanked. out is changed
+// in place (the identifier is in the trailer, at the end: it is looked
+// for from there, and out is neither copied nor scanned again for it).
 func fixedID(out []byte, ctx *model.Context) []byte {
 	if len(ctx.ID) != 2 {
 		return out
 	}
+	var at []int // where an identifier is, each len(id) long
 	var ids [][]byte
 	for _, o := range ctx.ID {
-		switch v := o.(type) {
-		case types.HexLiteral:
-			ids = append(ids, []byte(v))
-		default:
+		v, ok := o.(types.HexLiteral)
+		if !ok || len(v) == 0 {
+			return out
+		}
+		id := []byte(v)
+		ids = append(ids, id)
+		for end := len(out); ; {
+			i := bytes.LastIndex(out[:end], id)
+			if i < 0 {
+				break
+			}
+			if !slices.Contains(at, i) {
+				at = append(at, i)
+			}
+			end = i
+		}
+	}
+	// The same identifier twice is at the same places twice: blank each once.
+	n := len(ids[0])
+	for _, id := range ids {
+		if len(id) != n {
 			return out
 		}
 	}
-	blank := out
-	for _, id := range ids {
-		blank = bytes.ReplaceAll(blank, id, bytes.Repeat([]byte("0"), len(id)))
+	zeros := bytes.Repeat([]byte("0"), n)
+	for _, i := range at {
+		copy(out[i:], zeros)
 	}
-	sum := sha256.Sum256(blank)
-	for _, id := range ids {
-		h := strings.ToUpper(hex.EncodeToString(sum[:]))
-		for len(h) < len(id) {
-			h += h
-		}
-		out = bytes.ReplaceAll(out, id, []byte(h[:len(id)]))
+	sum := sha256.Sum256(out)
+	h := strings.ToUpper(hex.EncodeToString(sum[:]))
+	for len(h) < n {
+		h += h
+	}
+	for _, i := range at {
+		copy(out[i:], h[:n])
 	}
 	return out
 }
