@@ -152,13 +152,9 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.issueDevice(w, r, u)
-	// A new token at sign-in, so a token planted before cannot ride along.
-	if err := s.sessions.RenewToken(ctx); err != nil {
+	if err := s.beginSession(ctx, u); err != nil {
 		return err
 	}
-	s.sessions.Put(ctx, keyUserID, u.ID)
-	s.sessions.Put(ctx, keyEpoch, u.SessionEpoch)
-	s.sessions.Put(ctx, keySeen, time.Now().UnixMilli())
 	s.sessions.Remove(ctx, keyMethod)
 	s.sessions.Remove(ctx, keyIDToken)
 	s.log.Info("signed in", "user", u.ID)

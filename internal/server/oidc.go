@@ -332,13 +332,9 @@ func (s *Server) oidcReturn(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, refusalStatus(reason), pages.SignIn(s.signInView(r, next, s.refusalMessage(reason, id.Email))))
 		return nil
 	}
-	// A new token at sign-in, so a token planted before cannot ride along.
-	if err := s.sessions.RenewToken(ctx); err != nil {
+	if err := s.beginSession(ctx, u); err != nil {
 		return err
 	}
-	s.sessions.Put(ctx, keyUserID, u.ID)
-	s.sessions.Put(ctx, keyEpoch, u.SessionEpoch)
-	s.sessions.Put(ctx, keySeen, time.Now().UnixMilli())
 	s.sessions.Put(ctx, keyMethod, methodOIDC)
 	s.sessions.Put(ctx, keyIDToken, raw)
 	s.log.Info("signed in with the provider", "user", u.ID)

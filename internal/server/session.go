@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net"
 	"net/http"
@@ -30,6 +31,19 @@ const (
 // IdleTimeout after its last use, never later.
 func touchEvery(idle time.Duration) time.Duration { return min(idle/30, time.Minute) }
 
+// beginSession makes the session of ctx u's, signed in now (by the
+// server's clock, as authenticate reads it), on a new token: a token
+// planted before cannot ride along.
+func (s *Server) beginSession(ctx context.Context, u *auth.User) error {
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	s.sessions.Put(ctx, keyUserID, u.ID)
+	s.sessions.Put(ctx, keyEpoch, u.SessionEpoch)
+	s.sessions.Put(ctx, keySeen, s.cfg.Clock().UnixMilli())
+	return nil
+}
+
 // authenticate puts the signed-in user in the request context. A session
 // unused for the idle timeout ends here (its last use is in the session,
 // shared by every server, see touchEvery); so does one whose account was
@@ -43,7 +57,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		now := time.Now()
+		now := s.cfg.Clock()
 		// A session of before keySeen has none: the store's expiry (the
 		// idle timeout, as then written) let it through; it is in use now.
 		if seen := s.sessions.GetInt64(ctx, keySeen); seen != 0 && now.Sub(time.UnixMilli(seen)) > s.cfg.IdleTimeout {

@@ -2,10 +2,12 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -122,43 +124,38 @@ func TestSession_EndsWithAccount(t *testing.T) {
 
 // TestSession_IdleTimeout: a session unused for longer than IdleTimeout is
 // gone; one used within it lives on, past IdleTimeout after sign-in. The
-// checks rest on bounds, not on the clock of the machine: a request is sure
-// to find the session alive only if it answered less than IdleTimeout after
-// the previous request was sent (the store moved the expiry in between), and
-// sure to find it gone if it was sent more than IdleTimeout after the
-// previous one answered. A round in which a request was too slow to be sure
-// of either proves nothing and is played again, with a new session.
+// idle timeout is the server's rule, read on the server's clock: the test
+// moves that clock on instead of waiting, so how slow the machine is does
+// not matter.
 func TestSession_IdleTimeout(t *testing.T) {
 	t.Parallel()
-	const idle = 2 * time.Second
-	e := newSecEnv(t, server.Config{IdleTimeout: idle})
-	untilSure(t, func() bool {
-		c := e.client(t)
-		prevSent := time.Now()
-		c.signIn(e.emails["osservatore"], demo.DefaultPassword)
-		signedIn := time.Now()
-		// Short and long pauses, the long ones close to IdleTimeout: the
-		// last request comes well past IdleTimeout after sign-in.
-		for _, pause := range []time.Duration{500 * time.Millisecond, 1400 * time.Millisecond, 500 * time.Millisecond, 1400 * time.Millisecond} {
-			time.Sleep(pause)
-			sent := time.Now()
-			r := c.get("/")
-			if since := time.Since(prevSent); since >= idle {
-				t.Logf("the machine is slow: %v between two requests; again", since)
-				return false
-			}
-			if r.Status != http.StatusOK {
-				t.Fatalf("%v after sign-in, within the idle timeout: GET / answered %d (Location %q), want 200",
-					sent.Sub(signedIn), r.Status, r.Location())
-			}
-			prevSent = sent
-		}
-		// The session lived on past IdleTimeout after sign-in, thanks to use.
-		time.Sleep(idle + 500*time.Millisecond)
-		c.requireSignedOut("2.5 s idle")
-		return true
-	})
+	const idle = time.Hour
+	clock := &aheadClock{}
+	e := newSecEnv(t, server.Config{IdleTimeout: idle, Clock: clock.now})
+	c := e.signedIn(t, "osservatore")
+	// Used every 50 minutes: alive 100 minutes after sign-in.
+	for i := range 2 {
+		clock.advance(50 * time.Minute)
+		c.requireSignedIn(fmt.Sprintf("%d minutes after sign-in, used every 50", 50*(i+1)))
+	}
+	// 61 minutes unused: gone (a session ends at most IdleTimeout after
+	// its last use).
+	clock.advance(61 * time.Minute)
+	c.requireSignedOut("61 minutes unused")
+	// Signed in again, unused for 59 minutes: alive (it ends no sooner than
+	// IdleTimeout less touchEvery, a minute, after its last use).
+	c = e.signedIn(t, "osservatore")
+	clock.advance(59*time.Minute - time.Second)
+	c.requireSignedIn("59 minutes unused")
 }
+
+// aheadClock is the machine's clock moved on by what a test adds: a
+// server's Clock whose time a test advances instead of sleeping.
+type aheadClock struct{ ahead atomic.Int64 }
+
+func (c *aheadClock) now() time.Time { return time.Now().Add(time.Duration(c.ahead.Load())) }
+
+func (c *aheadClock) advance(d time.Duration) { c.ahead.Add(int64(d)) }
 
 // untilSure plays round until it returns true (it could tell), at most five
 // times: a machine too busy for five rounds in a row fails the test.
@@ -180,7 +177,7 @@ func untilSure(t *testing.T, round func() bool) {
 // is played again.
 func TestSession_Lifetime(t *testing.T) {
 	t.Parallel()
-	const lifetime = 3 * time.Second
+	const lifetime = 5 * time.Second
 	e := newSecEnv(t, server.Config{Lifetime: lifetime})
 	untilSure(t, func() bool {
 		c := e.client(t)
@@ -189,7 +186,7 @@ func TestSession_Lifetime(t *testing.T) {
 		signedIn := time.Now()
 		var alive, gone int
 		wasGone := false
-		for time.Since(signedIn) < lifetime+1500*time.Millisecond {
+		for time.Since(signedIn) < lifetime+2*time.Second {
 			time.Sleep(500 * time.Millisecond)
 			sent := time.Now()
 			r := c.get("/")
@@ -607,14 +604,16 @@ func secUnstorable(path string, form url.Values) bool {
 
 // TestSession_NotWrittenAtEveryRequest: pages read within a short while of
 // each other leave the session's row in the store as it was (its last use
-// is written at most every touchEvery, a thirtieth of the idle timeout), so
-// a page costs no write; with a short idle timeout each request, further
-// apart than that writes it again (TestSession_IdleTimeout: the session
-// lives on while used, and ends once idle).
+// is written at most every touchEvery, a thirtieth of the idle timeout, at
+// most a minute), so a page costs no write; requests further apart than
+// that write it again (TestSession_IdleTimeout: the session lives on while
+// used, and ends once idle). The server's clock is moved on, not waited for.
 func TestSession_NotWrittenAtEveryRequest(t *testing.T) {
 	t.Parallel()
-	for _, idle := range []time.Duration{30 * time.Minute, 3 * time.Second} {
-		e := newSecEnv(t, server.Config{IdleTimeout: idle})
+	const idle = 30 * time.Minute // touchEvery: a minute
+	for _, apart := range []time.Duration{0, 2 * time.Minute} {
+		clock := &aheadClock{}
+		e := newSecEnv(t, server.Config{IdleTimeout: idle, Clock: clock.now})
 		c := e.signedIn(t, "osservatore")
 		token := c.session()
 		row := func() string {
@@ -628,15 +627,11 @@ func TestSession_NotWrittenAtEveryRequest(t *testing.T) {
 		}
 		before := row()
 		for range 3 {
-			if idle > time.Minute {
-				c.requireSignedIn("within the idle timeout")
-			} else {
-				time.Sleep(idle / 15) // past touchEvery (idle/30), well within idle
-				c.requireSignedIn("used every idle/15")
-			}
+			clock.advance(apart)
+			c.requireSignedIn(fmt.Sprintf("used every %s", apart))
 		}
-		if after := row(); (after == before) != (idle > time.Minute) {
-			t.Errorf("idle timeout %s: the session's row written again: %v", idle, after != before)
+		if written := row() != before; written != (apart > time.Minute) {
+			t.Errorf("requests %s apart: the session's row written again: %v", apart, written)
 		}
 	}
 }
