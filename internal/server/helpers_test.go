@@ -34,9 +34,10 @@ import (
 // Server and HTTP
 
 // httpClient does not follow redirects, so a test sees exactly what the
-// server answered.
+// server answered. Its bound is against a hung server, not a measure of
+// speed (see secClient's).
 var httpClient = &http.Client{
-	Timeout: 20 * time.Second,
+	Timeout: 3 * time.Minute,
 	CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
 	},
