@@ -227,11 +227,14 @@ type anchors struct{ used map[string]bool }
 
 func newAnchors() *anchors { return &anchors{used: map[string]bool{}} }
 
-// unaccent takes the accents off the letters.
-var unaccent = xtransform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+// unaccent returns a transformer that takes the accents off the letters:
+// a new one at each use, as a chain keeps state and guides render at once.
+func unaccent() xtransform.Transformer {
+	return xtransform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}
 
 func (a *anchors) Generate(value []byte, kind ast.NodeKind) []byte {
-	plain, _, err := xtransform.Bytes(unaccent, value)
+	plain, _, err := xtransform.Bytes(unaccent(), value)
 	if err != nil {
 		plain = value
 	}
