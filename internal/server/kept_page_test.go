@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -16,7 +15,6 @@ import (
 	"strings"
 	"testing"
 
-	"traguardo/internal/db"
 	"traguardo/internal/plan"
 	"traguardo/internal/server"
 	"traguardo/internal/store"
@@ -131,17 +129,7 @@ var planNeutralisation = plan.Neutralisation{Reason: "Indicatore sterilizzato su
 func TestKeptPages_FreshAcrossServers(t *testing.T) {
 	t.Parallel()
 	e := newSecEnv(t, server.Config{})
-	poolB, err := db.Open(context.Background(), e.pool.Config().ConnString())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(poolB.Close)
-	srvB := httptest.NewServer(server.New(store.New(poolB), newTestLogger(t), server.Config{SessionCleanup: -1}))
-	t.Cleanup(srvB.Close)
-	baseB, err := url.Parse(srvB.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	baseB := e.secondServer(t)
 	a := e.signedIn(t, "direttore")
 	b := &secClient{t: t, base: baseB, hc: a.hc} // the same browser, on B
 

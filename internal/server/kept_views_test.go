@@ -1,18 +1,12 @@
 package server_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 
-	"traguardo/internal/db"
 	"traguardo/internal/server"
-	"traguardo/internal/store"
-
-	"net/http/httptest"
 )
 
 // TestKeptViews_PerReader: the pages of the cycle, of a centre and of an
@@ -102,17 +96,7 @@ func TestKeptViews_PerReader(t *testing.T) {
 func TestKeptViews_YearBeforeFresh(t *testing.T) {
 	t.Parallel()
 	e := newSecEnv(t, server.Config{})
-	poolB, err := db.Open(context.Background(), e.pool.Config().ConnString())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(poolB.Close)
-	srvB := httptest.NewServer(server.New(store.New(poolB), newTestLogger(t), server.Config{SessionCleanup: -1}))
-	t.Cleanup(srvB.Close)
-	baseB, err := url.Parse(srvB.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	baseB := e.secondServer(t)
 	a := e.signedIn(t, "direttore")
 	b := &secClient{t: t, base: baseB, hc: a.hc}
 	var centre, o2, o2prev int64

@@ -22,6 +22,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"traguardo/internal/auth"
+	"traguardo/internal/db"
 	"traguardo/internal/demo"
 	"traguardo/internal/pgtest"
 	"traguardo/internal/richtext"
@@ -533,4 +534,23 @@ func secCount(t testing.TB, pool *pgxpool.Pool, sql string, args ...any) int {
 		t.Fatalf("%s: %v", sql, err)
 	}
 	return n
+}
+
+// secondServer starts another server on e's database, as a second machine
+// behind the same proxy would be, and returns its address: a client of the
+// same browser (its cookie jar) reaches it with &secClient{t, base, c.hc}.
+func (e *secEnv) secondServer(t *testing.T) *url.URL {
+	t.Helper()
+	poolB, err := db.Open(context.Background(), e.pool.Config().ConnString())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(poolB.Close)
+	srvB := httptest.NewServer(server.New(store.New(poolB), newTestLogger(t), server.Config{SessionCleanup: -1}))
+	t.Cleanup(srvB.Close)
+	baseB, err := url.Parse(srvB.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return baseB
 }

@@ -3,15 +3,10 @@ package server_test
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"testing"
 
 	"golang.org/x/net/html"
-
-	"traguardo/internal/db"
-	"traguardo/internal/server"
-	"traguardo/internal/store"
 )
 
 // TestTwoServers_ShareSessionsAndData: two application servers, each with
@@ -23,17 +18,7 @@ import (
 func TestTwoServers_ShareSessionsAndData(t *testing.T) {
 	t.Parallel()
 	f := newProgressFixture(t)
-	poolB, err := db.Open(context.Background(), f.e.pool.Config().ConnString())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(poolB.Close)
-	srvB := httptest.NewServer(server.New(store.New(poolB), newTestLogger(t), server.Config{SessionCleanup: -1}))
-	t.Cleanup(srvB.Close)
-	baseB, err := url.Parse(srvB.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	baseB := f.e.secondServer(t)
 	if baseB.String() == f.e.srv.URL {
 		t.Fatal("the two servers share an address")
 	}
