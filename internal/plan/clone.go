@@ -48,6 +48,7 @@ func (c *Cycle) Clone() *Cycle {
 	out.ApprovedOn = clonePtr(c.ApprovedOn)
 	out.Achievement = clonePtr(c.Achievement)
 	out.Periods = slices.Clone(c.Periods)
+	out.PublicValues = slices.Clone(c.PublicValues)
 	out.Centres = make([]*Centre, len(c.Centres))
 	for i, ce := range c.Centres {
 		out.Centres[i] = k.centre(i, ce)

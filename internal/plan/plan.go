@@ -27,6 +27,10 @@ type Cycle struct {
 	Version int
 	Periods []Period
 	Centres []*Centre
+	// PublicValues are the public value (valore pubblico) of the strategic
+	// areas, by the area's name as the objectives give it; see
+	// StrategicAreas.
+	PublicValues []PublicValue
 
 	// Figure is the body's achievement (computed): the mean of the centres
 	// that have a figure, with how many of the centres that is (Covered of
