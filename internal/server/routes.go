@@ -38,8 +38,8 @@ func (s *Server) routes() http.Handler {
 	}
 	r.Use(middleware.Recoverer, middleware.Compress(CompressionLevel), s.securityHeaders, limitBody, cop.Handler, trackOutcome)
 	// The error page renders through the layout, which reads the session
-	// (flash, signed-in user): without LoadAndSave it panics.
-	r.NotFound(s.sessions.LoadAndSave(s.authenticate(s.handle(func(w http.ResponseWriter, r *http.Request) error {
+	// (flash, signed-in user): without loadSession it panics.
+	r.NotFound(s.loadSession(s.authenticate(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return notFound("La pagina richiesta non esiste.")
 	}))).ServeHTTP)
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
@@ -58,7 +58,7 @@ func (s *Server) routes() http.Handler {
 
 	// The two routes that take a file: a larger body, multipart.
 	r.Group(func(r chi.Router) {
-		r.Use(s.sessions.LoadAndSave, s.authenticate, s.uploadInput)
+		r.Use(s.loadSession, s.authenticate, s.uploadInput)
 		g := rt.on(r)
 		g.post("/cicli/{year}/importa-foglio", auth.EditPlan, s.planUpload)
 		g.post("/cicli/importa", auth.EditPlan, s.cycleImport)
@@ -66,7 +66,7 @@ func (s *Server) routes() http.Handler {
 
 	// Everything else: ordinary forms only.
 	r.Group(func(r chi.Router) {
-		r.Use(s.sessions.LoadAndSave, s.authenticate, s.formInput)
+		r.Use(s.loadSession, s.authenticate, s.formInput)
 		g := rt.on(r)
 		g.public(http.MethodGet, "/accedi", s.handle(s.signInForm))
 		g.public(http.MethodPost, "/accedi", s.handle(s.signIn))

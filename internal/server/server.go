@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/a-h/templ"
-	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 
@@ -125,7 +124,16 @@ func New(st *store.Store, log *slog.Logger, cfg Config) http.Handler {
 		st.SetClock(cfg.Clock)
 	}
 	sm := scs.New()
-	sm.Store = pgxstore.NewWithCleanupInterval(st.Pool(), max(cfg.SessionCleanup, 0))
+	// The session is read with its account and the request's cycle's
+	// counters, in one statement (loadSession).
+	sm.Store = st.NewSessionStore(max(cfg.SessionCleanup, 0), func(data []byte) int64 {
+		_, values, err := sm.Codec.Decode(data)
+		if err != nil {
+			return 0
+		}
+		id, _ := values[keyUserID].(int64)
+		return id
+	})
 	// The idle timeout is authenticate's (keySeen): scs's would write the
 	// session again at every request to move its expiry. The store's
 	// expiry is the lifetime.

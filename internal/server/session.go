@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"traguardo/web/paths"
@@ -44,6 +45,37 @@ func (s *Server) beginSession(ctx context.Context, u *auth.User) error {
 	return nil
 }
 
+// loadSession is the session manager's LoadAndSave, its session read
+// with the signed-in account and, for a page of a cycle (/cicli/{year}),
+// where that cycle and the one before stand (store.WithPrefetch): one
+// round trip to the database before the handler. The counters serve only
+// a request that does not write (GET, HEAD), which has no write of its
+// own to see.
+func (s *Server) loadSession(next http.Handler) http.Handler {
+	load := s.sessions.LoadAndSave(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		readOnly := r.Method == http.MethodGet || r.Method == http.MethodHead
+		load.ServeHTTP(w, r.WithContext(store.WithPrefetch(r.Context(), pathYear(r.URL.Path), readOnly)))
+	})
+}
+
+// pathYear is the year of a path /cicli/{year}[/...], 0 for any other.
+func pathYear(path string) int {
+	rest, ok := strings.CutPrefix(path, "/cicli/")
+	if !ok {
+		return 0
+	}
+	rest, _, _ = strings.Cut(rest, "/")
+	if len(rest) != 4 {
+		return 0
+	}
+	y, err := strconv.Atoi(rest)
+	if err != nil || y < 1000 {
+		return 0
+	}
+	return y
+}
+
 // authenticate puts the signed-in user in the request context. A session
 // unused for the idle timeout ends here (its last use is in the session,
 // shared by every server, see touchEvery); so does one whose account was
@@ -69,7 +101,11 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		} else if seen == 0 || now.Sub(time.UnixMilli(seen)) >= touchEvery(s.cfg.IdleTimeout) {
 			s.sessions.Put(ctx, keySeen, now.UnixMilli())
 		}
-		u, err := s.store.UserByID(ctx, id)
+		u, ok := store.PrefetchedUser(ctx, id)
+		var err error
+		if !ok {
+			u, err = s.store.UserByID(ctx, id)
+		}
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			s.log.Error("load session user", "err", err)
 			http.Error(w, "Errore del server", http.StatusInternalServerError)

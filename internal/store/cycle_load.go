@@ -99,6 +99,16 @@ func (p *Snapshot) Kept(day time.Time, key, dep string, build func() (any, error
 // before's results too: its kept values depend on both (Snapshot.Kept's
 // dep).
 func (s *Store) SnapshotAndBefore(ctx context.Context, year int) (*Snapshot, string, error) {
+	if v, before, ok, err := prefetchedVersion(ctx, year); ok {
+		if err != nil {
+			return nil, "", err
+		}
+		k, err := s.keptAt(ctx, year, v, false)
+		if err != nil {
+			return nil, "", err
+		}
+		return &Snapshot{k: k}, before, nil
+	}
 	rows, err := s.pool.Query(ctx, `
 		SELECT c.year, v.cycle_id, v.data, v.plan FROM cycles c JOIN cycle_versions v ON v.cycle_id = c.id WHERE c.year IN ($1, $1 - 1)`, year)
 	if err != nil {
@@ -145,7 +155,10 @@ func (s *Store) keptCycle(ctx context.Context, year int) (*keptCycle, error) {
 // kept is keptCycle; with planOnly, a kept cycle whose plan is current
 // serves even if its data is not (see PlanCycle).
 func (s *Store) kept(ctx context.Context, year int, planOnly bool) (*keptCycle, error) {
-	v, err := cycleVersionOf(ctx, s.pool, year)
+	v, _, ok, err := prefetchedVersion(ctx, year)
+	if !ok {
+		v, err = cycleVersionOf(ctx, s.pool, year)
+	}
 	if err != nil {
 		return nil, err
 	}
