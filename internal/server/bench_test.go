@@ -55,6 +55,7 @@ func benchGet(b *testing.B, path string) {
 	var bytes int
 	for b.Loop() {
 		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
 		req.AddCookie(cookie)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
@@ -76,3 +77,7 @@ func BenchmarkObjectivePage(b *testing.B) { benchGet(b, "/cicli/2023/obiettivi/1
 
 // BenchmarkExportJSON is the whole 2023 cycle in the v1 format.
 func BenchmarkExportJSON(b *testing.B) { benchGet(b, "/cicli/2023/export.json") }
+
+// BenchmarkDashboard is the director's dashboard of the 2024 demo, its
+// figures kept: what remains is the session, the layout and the bytes.
+func BenchmarkDashboard(b *testing.B) { benchGet(b, "/cicli/2024/cruscotto") }

@@ -50,11 +50,10 @@ type Prefetched struct {
 	readOnly bool
 
 	mu sync.Mutex
-	// done says the session was read with its account (a session of
-	// before migration 000023 has no user_id, and is read alone).
-	done   bool
-	userID int64
-	user   *auth.User
+	// done says the session was read; user is its account, as the
+	// column user_id names it (nil when none).
+	done bool
+	user *auth.User
 	// versions are the counters of year and year-1 (found says the cycle
 	// exists); taken says they were handed out.
 	versions [2]cycleVersion
@@ -81,7 +80,7 @@ func PrefetchedUser(ctx context.Context, id int64) (u *auth.User, ok bool) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if !p.done || p.userID != id {
+	if p.user == nil || p.user.ID != id {
 		return nil, false
 	}
 	return p.user, true
@@ -152,20 +151,16 @@ func (ss *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	// A session of before the column: its account is read apart.
-	p.userID = ss.userOf(data)
-	if p.userID == 0 {
-		return data, true, nil
-	}
-	// The column is set at every write of a session since migration
-	// 000023: a session written before is read apart (authenticate reads
-	// its account with UserByID), as is one whose account is gone.
-	if userID == nil || *userID != p.userID {
-		return data, true, nil
-	}
 	p.done = true
-	p.user = &auth.User{ID: *userID, Email: *email, Name: *name, Role: auth.Role(*role), Active: *active,
-		MustChangePassword: *mustChange, SessionEpoch: *epoch, Centres: centres, Version: *version, Unread: *unread}
+	// The column is set at every write of a session since migration
+	// 000023; a session written before has none (nor has one signed out):
+	// PrefetchedUser then says to read the account apart. The data is not
+	// decoded here: PrefetchedUser checks the column against the id the
+	// session manager decoded.
+	if userID != nil {
+		p.user = &auth.User{ID: *userID, Email: *email, Name: *name, Role: auth.Role(*role), Active: *active,
+			MustChangePassword: *mustChange, SessionEpoch: *epoch, Centres: centres, Version: *version, Unread: *unread}
+	}
 	if cy != nil {
 		p.versions[0], p.found[0] = cycleVersion{cycle: *cy, data: *cd, plan: *cp}, true
 	}
