@@ -50,6 +50,10 @@ var actions = map[audit.Action]string{
 	audit.CommentReport:  "Commento del Nucleo su un obiettivo",
 	audit.AnswerComment:  "Risposta del direttore a un commento del Nucleo",
 	audit.ValidateReport: "Validazione della relazione da parte del Nucleo",
+
+	// The mid-year monitoring report.
+	audit.SendMonitoring:    "Invio del monitoraggio intermedio al Nucleo di Valutazione",
+	audit.ObserveMonitoring: "Osservazioni del Nucleo sul monitoraggio intermedio",
 }
 
 // entities name the kinds of record.
@@ -70,6 +74,10 @@ var entities = map[audit.Entity]string{
 	audit.Report:        "Relazione sulla Performance",
 	audit.ReportComment: "Commento del Nucleo sulla relazione",
 	audit.LegalNotices:  "Dichiarazione di accessibilità e informativa privacy",
+
+	// The mid-year monitoring report.
+	audit.MonitoringReport:      "Monitoraggio intermedio inviato al Nucleo",
+	audit.MonitoringObservation: "Osservazione del Nucleo sul monitoraggio intermedio",
 }
 
 // ActionLabel is the Italian name of an action code; a code without one is
