@@ -112,7 +112,7 @@ type NarrativeReport struct {
 type MonitoringSending struct {
 	ID     int64
 	Number int
-	SentAt time.Time
+	SentOn time.Time // the day in Italy
 	SentBy string
 	SHA256 string
 }
@@ -122,8 +122,8 @@ type MonitoringSending struct {
 type MonitoringObservation struct {
 	Sending int
 	By      string
-	At      time.Time
-	HTML    string // sanitised
+	On      time.Time // the day in Italy
+	HTML    string    // sanitised
 }
 
 // MonitoringInputs are what the report reads besides its cycle: the plan's
@@ -271,12 +271,12 @@ func AssembleMonitoring(c *plan.Cycle, in MonitoringInputs, policy *richtext.Pol
 	}
 	for _, s := range in.Sendings {
 		if s.Period.Equal(c.AsOf) {
-			m.Sendings = append(m.Sendings, MonitoringSending{ID: s.ID, Number: s.Number, SentAt: s.SentAt, SentBy: s.SentBy, SHA256: s.PDFSHA256})
+			m.Sendings = append(m.Sendings, MonitoringSending{ID: s.ID, Number: s.Number, SentOn: domain.Today(s.SentAt), SentBy: s.SentBy, SHA256: s.PDFSHA256})
 		}
 	}
 	for _, o := range in.Observations {
 		if o.Period.Equal(c.AsOf) {
-			m.Observations = append(m.Observations, MonitoringObservation{Sending: o.Sending, By: ObservationsBy, At: o.At,
+			m.Observations = append(m.Observations, MonitoringObservation{Sending: o.Sending, By: ObservationsBy, On: domain.Today(o.At),
 				HTML: policy.Sanitize(o.BodyHTML)})
 		}
 	}

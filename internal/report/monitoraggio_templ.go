@@ -475,7 +475,7 @@ func monitoringMain(m *Monitoring) templ.Component {
 			}
 		} else {
 			var templ_7745c5c3_Var22 string
-			templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs("Inviato al Nucleo di Valutazione il " + format.Date(m.Sendings[0].SentAt) + " da " + m.Sendings[0].SentBy)
+			templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs("Inviato al Nucleo di Valutazione il " + format.Date(m.Sendings[0].SentOn) + " da " + m.Sendings[0].SentBy)
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/report/monitoraggio.templ`, Line: 110, Col: 113}
 			}
@@ -1215,7 +1215,7 @@ func monitoringMain(m *Monitoring) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var63 string
-			templ_7745c5c3_Var63, templ_7745c5c3_Err = templ.JoinStringErrs("Osservazioni del " + ob.By + " del " + format.Date(ob.At) + " (invio n. " + itoa(ob.Sending) + ")")
+			templ_7745c5c3_Var63, templ_7745c5c3_Err = templ.JoinStringErrs("Osservazioni del " + ob.By + " del " + format.Date(ob.On) + " (invio n. " + itoa(ob.Sending) + ")")
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/report/monitoraggio.templ`, Line: 265, Col: 134}
 			}
