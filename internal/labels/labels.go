@@ -243,6 +243,14 @@ var fields = map[audit.Entity][]Field{
 		{audit.KeyObjectiveLabel, "Obiettivo", Text}, {audit.KeyBody, "Commento", Text}, {audit.KeyAnswer, "Risposta del direttore", Text},
 		{audit.KeyReportID, "", Hidden}, {audit.KeyObjectiveID, "", Hidden}, {audit.KeyVersion, "", Hidden},
 	},
+	audit.MonitoringReport: {
+		{audit.KeyYear, "Anno", Year}, {audit.KeyEndsOn, "Periodo al", Day}, {audit.KeyNumber, "Invio n.", Number},
+		{audit.KeyPDFSHA256, "SHA-256 del PDF", Text}, {audit.KeyPeriodID, "", Hidden},
+	},
+	audit.MonitoringObservation: {
+		{audit.KeyEndsOn, "Periodo al", Day}, {audit.KeyNumber, "Invio n.", Number}, {audit.KeyTextHTML, "Osservazioni", Markup},
+		{audit.KeyReportID, "", Hidden},
+	},
 	audit.LegalNotices: {
 		{audit.KeyStatus, "Stato di conformità", Text}, {audit.KeyNonAccessible, "Contenuti non accessibili", Text},
 		{audit.KeyPreparedOn, "Data di redazione", Day}, {audit.KeyReviewedOn, "Data dell'ultimo riesame", Day},
