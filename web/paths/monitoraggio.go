@@ -7,7 +7,9 @@ import (
 
 // MidYear is the mid-year monitoring report of the cycle at the period
 // ending on day (the default period when day is zero).
-func MidYear(year int, day time.Time) string { return withPeriod(Cycle(year)+"/monitoraggio-intermedio", day) }
+func MidYear(year int, day time.Time) string {
+	return withPeriod(Cycle(year)+"/monitoraggio-intermedio", day)
+}
 
 // MidYearPDF is the mid-year report as PDF.
 func MidYearPDF(year int, day time.Time) string {
