@@ -253,6 +253,8 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 	out := fs.String("out", "", "output file (default standard output)")
 	in := fs.String("in", "", "backup file to restore")
 	format := fs.String("format", "html", "report format: html, pdf, docx, odt, xlsx, csv or json")
+	document := fs.String("document", "relazione", "report: the document, relazione or monitoraggio (the mid-year monitoring report: html or pdf)")
+	period := fs.String("period", "", "report --document monitoraggio: the period's end, YYYY-MM-DD (default 30/06)")
 	email := fs.String("email", "", "account email")
 	role := fs.String("role", "", "account role")
 	name := fs.String("name", "", "account holder's name")
@@ -348,6 +350,13 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 	case "report":
 		if *year == 0 {
 			return errors.New("report needs --year")
+		}
+		switch *document {
+		case "relazione":
+		case "monitoraggio":
+			return writeMonitoring(ctx, st, policy, *year, *period, *format, *out, stdout)
+		default:
+			return fmt.Errorf("unknown document %q: relazione or monitoraggio", *document)
 		}
 		return writeReport(ctx, st, *year, *format, *out, stdout)
 	}

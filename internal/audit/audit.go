@@ -52,6 +52,10 @@ const (
 	CommentReport  Action = "comment-report"
 	AnswerComment  Action = "answer-comment"
 	ValidateReport Action = "validate-report"
+
+	// The mid-year monitoring report and the Nucleo's observations on it.
+	SendMonitoring    Action = "send-monitoring"
+	ObserveMonitoring Action = "observe-monitoring"
 )
 
 // Actions lists every action.
@@ -62,6 +66,7 @@ func Actions() []Action {
 		SignInOIDC, SignInRefused, LinkOIDC,
 		Submit, Return, ApproveSubmission, Reopen, SaveProgress, CorrectProgress,
 		SendReport, CommentReport, AnswerComment, ValidateReport,
+		SendMonitoring, ObserveMonitoring,
 	}
 }
 
@@ -86,6 +91,9 @@ const (
 	Report        Entity = "report"
 	ReportComment Entity = "report_comment"
 	LegalNotices  Entity = "legal_notices" // the accessibility statement and the privacy notice
+	// The mid-year monitoring report sent to the Nucleo, and its observations.
+	MonitoringReport      Entity = "monitoring_report"
+	MonitoringObservation Entity = "monitoring_observation"
 )
 
 // Entities lists every kind of record.
@@ -93,6 +101,7 @@ func Entities() []Entity {
 	return []Entity{
 		Organisation, Cycle, Period, Centre, Objective, Activity, Indicator, User, Access,
 		Submission, Reopening, Progress, ReportTexts, Report, ReportComment, LegalNotices,
+		MonitoringReport, MonitoringObservation,
 	}
 }
 

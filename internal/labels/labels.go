@@ -50,6 +50,10 @@ var actions = map[audit.Action]string{
 	audit.CommentReport:  "Commento del Nucleo su un obiettivo",
 	audit.AnswerComment:  "Risposta del direttore a un commento del Nucleo",
 	audit.ValidateReport: "Validazione della relazione da parte del Nucleo",
+
+	// The mid-year monitoring report.
+	audit.SendMonitoring:    "Invio del monitoraggio intermedio al Nucleo di Valutazione",
+	audit.ObserveMonitoring: "Osservazioni del Nucleo sul monitoraggio intermedio",
 }
 
 // entities name the kinds of record.
@@ -70,6 +74,10 @@ var entities = map[audit.Entity]string{
 	audit.Report:        "Relazione sulla Performance",
 	audit.ReportComment: "Commento del Nucleo sulla relazione",
 	audit.LegalNotices:  "Dichiarazione di accessibilità e informativa privacy",
+
+	// The mid-year monitoring report.
+	audit.MonitoringReport:      "Monitoraggio intermedio inviato al Nucleo",
+	audit.MonitoringObservation: "Osservazione del Nucleo sul monitoraggio intermedio",
 }
 
 // ActionLabel is the Italian name of an action code; a code without one is
@@ -234,6 +242,14 @@ var fields = map[audit.Entity][]Field{
 	audit.ReportComment: {
 		{audit.KeyObjectiveLabel, "Obiettivo", Text}, {audit.KeyBody, "Commento", Text}, {audit.KeyAnswer, "Risposta del direttore", Text},
 		{audit.KeyReportID, "", Hidden}, {audit.KeyObjectiveID, "", Hidden}, {audit.KeyVersion, "", Hidden},
+	},
+	audit.MonitoringReport: {
+		{audit.KeyYear, "Anno", Year}, {audit.KeyEndsOn, "Periodo al", Day}, {audit.KeyNumber, "Invio n.", Number},
+		{audit.KeyPDFSHA256, "SHA-256 del PDF", Text}, {audit.KeyPeriodID, "", Hidden},
+	},
+	audit.MonitoringObservation: {
+		{audit.KeyEndsOn, "Periodo al", Day}, {audit.KeyNumber, "Invio n.", Number}, {audit.KeyTextHTML, "Osservazioni", Markup},
+		{audit.KeyReportID, "", Hidden},
 	},
 	audit.LegalNotices: {
 		{audit.KeyStatus, "Stato di conformità", Text}, {audit.KeyNonAccessible, "Contenuti non accessibili", Text},

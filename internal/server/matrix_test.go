@@ -187,6 +187,15 @@ var routeMatrix = map[string]map[string]int{
 	"POST /cicli/{year}/relazione/testi":   {"anonimo": 303, "admin": 403, "direttore": 303, "responsabile": 403, "nucleo": 403, "osservatore": 403},
 	"GET /cicli/{year}/relazione/verifica": {"anonimo": 303, "admin": 403, "direttore": 200, "responsabile": 403, "nucleo": 403, "osservatore": 403},
 
+	// The mid-year monitoring report: every reader; the director sends it
+	// (an empty form: the default period, 30/06, printed and sent: 303);
+	// the Nucleo observes it (2023 at 30/06 not sent in its database: 409).
+	"GET /cicli/{year}/monitoraggio-intermedio":               {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /cicli/{year}/monitoraggio-intermedio.pdf":           {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"POST /cicli/{year}/monitoraggio-intermedio/invia":        {"anonimo": 303, "admin": 403, "direttore": 303, "responsabile": 403, "nucleo": 403, "osservatore": 403},
+	"GET /cicli/{year}/monitoraggio-intermedio/osservazioni":  {"anonimo": 303, "admin": 403, "direttore": 403, "responsabile": 403, "nucleo": 200, "osservatore": 403},
+	"POST /cicli/{year}/monitoraggio-intermedio/osservazioni": {"anonimo": 303, "admin": 403, "direttore": 403, "responsabile": 403, "nucleo": 409, "osservatore": 403},
+
 	// ReadAudit: admin and nucleo.
 	"GET /registro": {"anonimo": 303, "admin": 200, "direttore": 403, "responsabile": 403, "nucleo": 200, "osservatore": 403},
 

@@ -182,6 +182,16 @@ func (s *Server) routes() http.Handler {
 			g.get("/cicli/{year}/relazione/verifica", auth.ApprovePlan, s.reportCheck)
 		}
 
+		// The mid-year monitoring report (monitoraggio.go): every reader
+		// reads it; the director sends it to the Nucleo, who observes it.
+		{
+			g.get("/cicli/{year}/monitoraggio-intermedio", auth.ReadCycle, s.midYearShow)
+			g.get("/cicli/{year}/monitoraggio-intermedio.pdf", auth.ReadCycle, s.midYearPDF)
+			g.post("/cicli/{year}/monitoraggio-intermedio/invia", auth.SendReport, s.midYearSend)
+			g.get("/cicli/{year}/monitoraggio-intermedio/osservazioni", auth.Comment, s.midYearObserve)
+			g.post("/cicli/{year}/monitoraggio-intermedio/osservazioni", auth.Comment, s.midYearObserve)
+		}
+
 		g.get("/admin/utenti", auth.ManageUsers, s.usersList)
 		g.post("/admin/utenti", auth.ManageUsers, s.userCreate)
 		g.get("/admin/utenti/{id}/modifica", auth.ManageUsers, s.userEdit)
