@@ -16,7 +16,7 @@ import (
 	"traguardo/internal/plan"
 )
 
-// The mid-year monitoring report (migration 000023): the director sends the
+// The mid-year monitoring report (migration 000024): the director sends the
 // report of a period to the Nucleo, frozen as a PDF with its SHA-256; the
 // Nucleo records its observations on the period's report.
 
