@@ -124,6 +124,7 @@ func New(st *store.Store, log *slog.Logger, cfg Config) http.Handler {
 		st.SetClock(cfg.Clock)
 	}
 	sm := scs.New()
+	sm.Codec = sessionCodec{}
 	// The session is read with its account and the request's cycle's
 	// counters, in one statement (loadSession).
 	sm.Store = st.NewSessionStore(max(cfg.SessionCleanup, 0), func(data []byte) int64 {
