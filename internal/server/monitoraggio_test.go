@@ -102,6 +102,26 @@ func TestMidYear_SendAndObserve(t *testing.T) {
 		WHERE u.role = 'direttore' AND n.text LIKE '%monitoraggio intermedio 2023 al 30/06/2023%'`).Scan(&directors); err != nil || directors == 0 {
 		t.Errorf("the directors were not notified of the observation (%d, %v)", directors, err)
 	}
+	// The report's PDF at the period, as a manager downloads it, carries
+	// the Nucleo's observation and every centre (pdftotext).
+	pdf := manager.get(paths.MidYearPDF(2023, june))
+	if pdf.Status != http.StatusOK || !strings.HasPrefix(pdf.Body, "%PDF-") {
+		t.Fatalf("the report's PDF: status %d, %.40q", pdf.Status, pdf.Body)
+	}
+	text := pubPDFText(t, []byte(pdf.Body))
+	c, err := e.st.LoadCycle(ctx, 2023)
+	if err != nil || len(c.Centres) < 2 {
+		t.Fatalf("the cycle: %v", err)
+	}
+	want := []string{"Monitoraggio intermedio al 30/06/2023", "Obiettivi in ritardo da rivedere.", "Osservazioni del Nucleo di Valutazione del "}
+	for _, ce := range c.Centres {
+		want = append(want, pubCollapsed(ce.Name))
+	}
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("the report's PDF lacks %q", w)
+		}
+	}
 }
 
 // TestMidYear_FrozenPDF: each sending of the mid-year report is listed on
