@@ -97,7 +97,7 @@ type Gap struct {
 // LateActivity is an activity late at the period, with its reason.
 type LateActivity struct {
 	Centre, Objective, Activity string
-	Planned, Actual             string
+	Planned, Actual             string // Actual empty when not done yet
 	Reason                      string
 }
 
@@ -219,8 +219,12 @@ func AssembleMonitoring(c *plan.Cycle, in MonitoringInputs, policy *richtext.Pol
 				if !a.Late {
 					continue
 				}
-				m.Late = append(m.Late, LateActivity{Centre: ce.Name, Objective: objectiveName(o), Activity: a.Description,
-					Planned: a.Planned.Label(c.Year), Actual: a.Known.Actual.Label(c.Year), Reason: strings.TrimSpace(a.Known.Reason)})
+				late := LateActivity{Centre: ce.Name, Objective: objectiveName(o), Activity: a.Description,
+					Planned: a.Planned.Label(c.Year), Reason: strings.TrimSpace(a.Known.Reason)}
+				if !a.Known.Actual.IsEmpty() {
+					late.Actual = a.Known.Actual.Label(c.Year)
+				}
+				m.Late = append(m.Late, late)
 			}
 			if r := o.ReportAt(c.AsOf); r != nil && (strings.TrimSpace(r.TextHTML) != "" || r.Status != "") {
 				m.Reports = append(m.Reports, NarrativeReport{Centre: ce.Name, Objective: objectiveName(o),

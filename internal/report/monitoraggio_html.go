@@ -9,11 +9,41 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"traguardo/internal/domain"
+	"traguardo/internal/format"
 )
 
 // MonitoringHTML writes the mid-year report m as one HTML document.
 func MonitoringHTML(ctx context.Context, w io.Writer, m *Monitoring, o MonitoringOptions) error {
 	return monitoringDocument(m, o).Render(ctx, w)
+}
+
+// sentText is the cover's line of the latest sending.
+func sentText(s MonitoringSending) string {
+	text := "Inviato al Nucleo di Valutazione il " + format.Date(s.SentOn) + " da " + s.SentBy
+	if s.Number > 1 {
+		text += " (invio n. " + strconv.Itoa(s.Number) + ")"
+	}
+	return text + "."
+}
+
+// bandText is " – " and the band, empty for none.
+func bandText(b domain.Band) string {
+	if b == "" {
+		return ""
+	}
+	return " – " + string(b)
+}
+
+// timesText is when a late activity was planned and done: "prevista
+// Aprile, effettiva Giugno", or "prevista Aprile, non ancora svolta"
+// when it has no actual time (domain.Span.IsEmpty: not done yet).
+func timesText(a LateActivity) string {
+	if a.Actual == "" {
+		return "prevista " + a.Planned + ", non ancora svolta"
+	}
+	return "prevista " + a.Planned + ", effettiva " + a.Actual
 }
 
 func unsentText(n int) string {

@@ -190,11 +190,16 @@ var routeMatrix = map[string]map[string]int{
 	// The mid-year monitoring report: every reader; the director sends it
 	// (an empty form: the default period, 30/06, printed and sent: 303);
 	// the Nucleo observes it (2023 at 30/06 not sent in its database: 409).
-	"GET /cicli/{year}/monitoraggio-intermedio":               {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
-	"GET /cicli/{year}/monitoraggio-intermedio.pdf":           {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
-	"POST /cicli/{year}/monitoraggio-intermedio/invia":        {"anonimo": 303, "admin": 403, "direttore": 303, "responsabile": 403, "nucleo": 403, "osservatore": 403},
-	"GET /cicli/{year}/monitoraggio-intermedio/osservazioni":  {"anonimo": 303, "admin": 403, "direttore": 403, "responsabile": 403, "nucleo": 200, "osservatore": 403},
-	"POST /cicli/{year}/monitoraggio-intermedio/osservazioni": {"anonimo": 303, "admin": 403, "direttore": 403, "responsabile": 403, "nucleo": 409, "osservatore": 403},
+	// A sending's frozen PDF is every reader's, as the Relazione's versions;
+	// none exists when it is requested (GET sorts before the director's
+	// POST .../invia, which makes sending 1 of its own database, and the
+	// identifier the matrix sends is 1): 404 for every reader.
+	"GET /cicli/{year}/monitoraggio-intermedio":                            {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /cicli/{year}/monitoraggio-intermedio.pdf":                        {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"POST /cicli/{year}/monitoraggio-intermedio/invia":                     {"anonimo": 303, "admin": 403, "direttore": 303, "responsabile": 403, "nucleo": 403, "osservatore": 403},
+	"GET /cicli/{year}/monitoraggio-intermedio/invii/{n}/monitoraggio.pdf": {"anonimo": 303, "admin": 404, "direttore": 404, "responsabile": 404, "nucleo": 404, "osservatore": 404},
+	"GET /cicli/{year}/monitoraggio-intermedio/osservazioni":               {"anonimo": 303, "admin": 403, "direttore": 403, "responsabile": 403, "nucleo": 200, "osservatore": 403},
+	"POST /cicli/{year}/monitoraggio-intermedio/osservazioni":              {"anonimo": 303, "admin": 403, "direttore": 403, "responsabile": 403, "nucleo": 409, "osservatore": 403},
 
 	// ReadAudit: admin and nucleo.
 	"GET /registro": {"anonimo": 303, "admin": 200, "direttore": 403, "responsabile": 403, "nucleo": 200, "osservatore": 403},

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-chi/chi/v5"
+
 	"traguardo/internal/auth"
 	"traguardo/internal/format"
 	"traguardo/internal/report"
@@ -74,7 +76,8 @@ func (s *Server) midYearShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := auth.UserFrom(r.Context())
 	o := report.MonitoringOptions{StyleHref: "/static/" + report.StylePath,
-		Back: paths.AsOfOrPlain(paths.Dashboard(m.Year), m.Period), PDF: paths.MidYearPDF(m.Year, m.Period)}
+		Back: paths.AsOfOrPlain(paths.Dashboard(m.Year), m.Period), PDF: paths.MidYearPDF(m.Year, m.Period),
+		SendingPDF: func(id int64) string { return paths.MidYearSendingPDF(m.Year, id) }}
 	for _, day := range m.Periods {
 		l := report.Link{Label: format.Date(day)}
 		if !day.Equal(m.Period) {
@@ -113,6 +116,28 @@ func (s *Server) midYearPDF(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	sendFile(w, "application/pdf", fmt.Sprintf("monitoraggio-intermedio-%s.pdf", m.Period.Format(time.DateOnly)), b)
+	return nil
+}
+
+// midYearSendingPDF serves the frozen PDF of a sending of the mid-year
+// report ({n}: the sending's identifier, see paths.MidYearSendingPDF) byte
+// for byte, with its SHA-256 in the headers (serveFrozen, as the
+// Relazione's versions); 404 for a sending the cycle does not have.
+func (s *Server) midYearSendingPDF(w http.ResponseWriter, r *http.Request) error {
+	year, okY := yearText(chi.URLParam(r, "year"))
+	id, okN := parseID(chi.URLParam(r, "n"))
+	if !okY || !okN {
+		return notFound("L'invio richiesto non esiste.")
+	}
+	m, pdf, err := s.store.MonitoringPDF(r.Context(), year, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return notFound("L'invio richiesto non esiste.")
+	}
+	if err != nil {
+		return err
+	}
+	name := fmt.Sprintf("monitoraggio-intermedio-%s-invio-%d.pdf", m.Period.Format(time.DateOnly), m.Number)
+	serveFrozen(w, r, store.ReportFile{Bytes: pdf, SHA256: m.PDFSHA256}, name, "private")
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"maps"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -21,11 +22,12 @@ import (
 // pathsNotURLs are the exported names of package paths that are not URLs
 // of the application, with what they are.
 var pathsNotURLs = map[string]string{
-	"CentreSection": "the id of a centre's row on the cycle page (CentreAnchor's fragment)",
-	"FrozenPDF":     "a file name, in ReportVersionFile and TransparencyFile",
-	"FrozenJSON":    "a file name, in ReportVersionFile",
-	"PublicJSON":    "a file name, in TransparencyFile",
-	"PublicCSV":     "a file name, in TransparencyFile",
+	"CentreSection":    "the id of a centre's row on the cycle page (CentreAnchor's fragment)",
+	"FrozenPDF":        "a file name, in ReportVersionFile and TransparencyFile",
+	"FrozenJSON":       "a file name, in ReportVersionFile",
+	"PublicJSON":       "a file name, in TransparencyFile",
+	"PublicCSV":        "a file name, in TransparencyFile",
+	"MidYearFrozenPDF": "a file name, in MidYearSendingPDF",
 }
 
 // TestPaths_RouterMatches: every URL package paths builds is one the router
@@ -89,16 +91,32 @@ func TestPaths_RouterMatches(t *testing.T) {
 		"Guide":              {{get, paths.Guide("responsabile")}, {get, paths.Guide("amministratore")}},
 		"GuideSection":       {{get, paths.GuideSection("direttore", "il-cruscotto")}},
 		"LegalNotices":       {{get, paths.LegalNotices}, {post, paths.LegalNotices}},
+		"MidYear":            {{get, paths.MidYear(2023, day)}, {get, paths.MidYear(2023, time.Time{})}},
+		"MidYearPDF":         {{get, paths.MidYearPDF(2023, day)}},
+		"MidYearSend":        {{post, paths.MidYearSend(2023)}},
+		"MidYearObserve":     {{get, paths.MidYearObserve(2023, day)}, {post, paths.MidYearObserve(2023, time.Time{})}},
+		"MidYearSendingPDF":  {{get, paths.MidYearSendingPDF(2023, 3)}},
 	}
 
-	// Every exported name of package paths.
+	// Every exported name of package paths, in every file of it.
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "../../web/paths/paths.go", nil, parser.SkipObjectResolution)
+	files, err := filepath.Glob("../../web/paths/*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
+	var decls []ast.Decl
+	for _, file := range files {
+		if strings.HasSuffix(file, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, file, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		decls = append(decls, f.Decls...)
+	}
 	var names []string
-	for _, d := range f.Decls {
+	for _, d := range decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
 			if d.Recv == nil && d.Name.IsExported() {

@@ -61,11 +61,12 @@ var qcExcluded = map[string]string{
 	"GET /static/*": "the files built into the binary: no database",
 	"GET /cicli/{year}/relazione.pdf": "printed by Chromium, which the test machine may lack; " +
 		"the same figures as relazione.docx, .odt, .xlsx and .csv, which are counted",
-	"GET /cicli/{year}/validazione/versioni/{n}/relazione.pdf":  "a version frozen when the Relazione is sent, with its PDF (Chromium)",
-	"GET /cicli/{year}/validazione/versioni/{n}/relazione.json": "a version frozen when the Relazione is sent, with its PDF (Chromium)",
-	"GET /trasparenza/relazione/{year}":                         "only once a version is validated, which needs one sent (Chromium)",
-	"GET /trasparenza/relazione/{year}/versioni/{n}/{file}":     "only once a version is validated, which needs one sent (Chromium)",
-	"GET /accedi/oidc/ritorno":                                  "the answer of an OpenID Connect provider, which this test has not (oidc_test.go)",
+	"GET /cicli/{year}/validazione/versioni/{n}/relazione.pdf":             "a version frozen when the Relazione is sent, with its PDF (Chromium)",
+	"GET /cicli/{year}/validazione/versioni/{n}/relazione.json":            "a version frozen when the Relazione is sent, with its PDF (Chromium)",
+	"GET /cicli/{year}/monitoraggio-intermedio/invii/{n}/monitoraggio.pdf": "a sending frozen when the director sends the mid-year report, with its PDF (Chromium)",
+	"GET /trasparenza/relazione/{year}":                                    "only once a version is validated, which needs one sent (Chromium)",
+	"GET /trasparenza/relazione/{year}/versioni/{n}/{file}":                "only once a version is validated, which needs one sent (Chromium)",
+	"GET /accedi/oidc/ritorno":                                             "the answer of an OpenID Connect provider, which this test has not (oidc_test.go)",
 }
 
 // qcOnApproved are the GET routes that answer only on an approved plan

@@ -188,6 +188,7 @@ func (s *Server) routes() http.Handler {
 			g.get("/cicli/{year}/monitoraggio-intermedio", auth.ReadCycle, s.midYearShow)
 			g.get("/cicli/{year}/monitoraggio-intermedio.pdf", auth.ReadCycle, s.midYearPDF)
 			g.post("/cicli/{year}/monitoraggio-intermedio/invia", auth.SendReport, s.midYearSend)
+			g.get("/cicli/{year}/monitoraggio-intermedio/invii/{n}/monitoraggio.pdf", auth.ReadCycle, s.midYearSendingPDF)
 			g.get("/cicli/{year}/monitoraggio-intermedio/osservazioni", auth.Comment, s.midYearObserve)
 			g.post("/cicli/{year}/monitoraggio-intermedio/osservazioni", auth.Comment, s.midYearObserve)
 		}

@@ -1,6 +1,7 @@
 package paths
 
 import (
+	"fmt"
 	"net/url"
 	"time"
 )
@@ -25,6 +26,16 @@ func MidYearSend(year int) string { return Cycle(year) + "/monitoraggio-intermed
 func MidYearObserve(year int, day time.Time) string {
 	return withPeriod(Cycle(year)+"/monitoraggio-intermedio/osservazioni", day)
 }
+
+// MidYearSendingPDF is the frozen PDF of the sending of the mid-year report
+// whose identifier is id (numbers restart at every period: the identifier
+// names a sending within the cycle).
+func MidYearSendingPDF(year int, id int64) string {
+	return fmt.Sprintf("%s/monitoraggio-intermedio/invii/%d/%s", Cycle(year), id, MidYearFrozenPDF)
+}
+
+// MidYearFrozenPDF is the name of a sending's frozen PDF in its URL.
+const MidYearFrozenPDF = "monitoraggio.pdf"
 
 func withPeriod(page string, day time.Time) string {
 	if day.IsZero() {
