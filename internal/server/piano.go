@@ -187,7 +187,7 @@ func pianoChanges(due store.PianoState, c *plan.Cycle) []string {
 	if due.Next == 1 {
 		line := "Piano adottato con " + due.ApprovalAct
 		if due.ApprovedOn != nil {
-			line += " del " + format.Date(*due.ApprovedOn)
+			line += " (in data " + format.Date(*due.ApprovedOn) + ")"
 		}
 		out = append(out, line+".")
 	}
