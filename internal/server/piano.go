@@ -11,8 +11,8 @@ import (
 
 	"traguardo/internal/auth"
 	"traguardo/internal/domain"
-	"traguardo/internal/plan"
 	"traguardo/internal/format"
+	"traguardo/internal/plan"
 	"traguardo/internal/report"
 	"traguardo/internal/store"
 	"traguardo/web/pages"
