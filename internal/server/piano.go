@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -135,10 +136,17 @@ func (s *Server) pianoAdopted(ctx context.Context, year int) {
 	if u := auth.UserFrom(ctx); u != nil {
 		a = actor(u)
 	}
+	// The version is frozen even if the director's browser leaves
+	// meanwhile, within the queue's own limits.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), pianoFreezeTime)
+	defer cancel()
 	if _, err := s.freezePiano(ctx, a, year); err != nil {
 		s.log.Error("piano: version not frozen", "year", year, "err", err)
 	}
 }
+
+// pianoFreezeTime bounds the freezing of a version after a change.
+const pianoFreezeTime = 3 * time.Minute
 
 // pianoAttempts is how many times a version is printed when the plan
 // moves while it is printed.
