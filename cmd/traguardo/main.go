@@ -197,7 +197,7 @@ commands:
                                  --document relazione (default): the Relazione sulla Performance:
                                  html (default), pdf, docx, odt, xlsx, csv (every indicator) or
                                  json (the v1 export); --document piano: the Piano della
-                                 Performance, html or pdf
+                                 Performance, html, pdf, docx or odt
   demo                           load the demo data (2023 Relazione of Consorzio IN.RE.TE.) and accounts
   demo --scale N [--centres C] [--users U]
                                  load instead a plan N times the demo's (18N objectives over 6N
@@ -621,8 +621,8 @@ func writeReport(ctx context.Context, st *store.Store, year int, format, out str
 	return os.WriteFile(out, buf.Bytes(), 0o644)
 }
 
-// writePiano writes the Piano della Performance of year in format (html
-// or pdf) to out (standard output when empty), from the model the server
+// writePiano writes the Piano della Performance of year in format (html,
+// pdf, docx or odt) to out (standard output when empty), from the model the server
 // renders.
 func writePiano(ctx context.Context, st *store.Store, year int, format, out string, stdout io.Writer) error {
 	p, err := report.BuildPiano(ctx, st, year)
@@ -643,8 +643,15 @@ func writePiano(ctx context.Context, st *store.Store, year int, format, out stri
 			return errors.New("PDF: " + report.InstallChromium)
 		}
 		buf.Write(b)
+	case report.DOCX, report.ODT:
+		var b []byte
+		b, err = report.PianoOffice(ctx, p, format)
+		if errors.Is(err, report.ErrNoPandoc) {
+			return errors.New(strings.ToUpper(format) + ": " + report.InstallPandoc)
+		}
+		buf.Write(b)
 	default:
-		return fmt.Errorf("unknown format %q of the Piano: html or pdf", format)
+		return fmt.Errorf("unknown format %q of the Piano: html, pdf, docx or odt", format)
 	}
 	if err != nil {
 		return err

@@ -44,8 +44,8 @@ func TestWritePiano(t *testing.T) {
 	if !strings.Contains(page, report.DraftWatermark) {
 		t.Errorf("the draft Piano lacks its watermark")
 	}
-	if err := writePiano(ctx, st, 2024, "docx", "", io.Discard); err == nil || !strings.Contains(err.Error(), "html or pdf") {
-		t.Errorf("docx: err = %v, want the formats named", err)
+	if err := writePiano(ctx, st, 2024, "xlsx", "", io.Discard); err == nil || !strings.Contains(err.Error(), "html, pdf, docx or odt") {
+		t.Errorf("xlsx: err = %v, want the formats named", err)
 	}
 	if err := writePiano(ctx, st, 2030, "html", "", io.Discard); err == nil || !strings.Contains(err.Error(), "non esiste") {
 		t.Errorf("a missing cycle: err = %v", err)

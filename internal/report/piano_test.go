@@ -3,6 +3,7 @@ package report_test
 import (
 	"bytes"
 	"context"
+	"html"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -230,4 +231,32 @@ func pdftotext(t *testing.T, ctx context.Context, pdf []byte, more ...string) st
 // printer breaks a line after one: "socio-\nsanitarie").
 func norm(s string) string {
 	return strings.ReplaceAll(strings.Join(strings.Fields(s), " "), "- ", "-")
+}
+
+// TestPianoOffice_Demo2024: the Piano as DOCX and ODT holds the draft's
+// notice, each strategic area and every objective's title in the plan's
+// order, as its HTML does.
+func TestPianoOffice_Demo2024(t *testing.T) {
+	t.Parallel()
+	p, _ := demoPiano(t, 2024)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	var wants []string
+	wants = append(wants, report.DraftWatermark)
+	for _, a := range p.Areas {
+		wants = append(wants, norm(a.Name))
+	}
+	wants = append(wants, "3. Gli obiettivi dei centri di responsabilità")
+	for _, ce := range p.Centres {
+		for _, o := range ce.Objectives {
+			wants = append(wants, norm("obiettivo "+itoa(o.Number)+" – "+o.Title))
+		}
+	}
+	for format, part := range map[string]string{report.DOCX: "word/document.xml", report.ODT: "content.xml"} {
+		b, err := report.PianoOffice(ctx, p, format)
+		if err != nil {
+			t.Fatalf("%s: %v", format, err)
+		}
+		inOrder(t, format, norm(html.UnescapeString(zipText(t, b, part))), wants)
+	}
 }

@@ -50,10 +50,7 @@ func (s *Server) pianoShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	o := report.PianoOptions{StyleHrefs: []string{"/static/" + report.StylePath, "/static/" + report.PianoStylePath},
 		Back: paths.Cycle(year), Flash: s.popFlash(w, r)}
-	o.Links = []report.Link{{Label: "PDF", Href: paths.PianoFile(year, "pdf")}}
-	if _, missing := report.FindChromium(); missing != nil {
-		o.Links = []report.Link{{Label: "PDF", Note: "non disponibile su questo server: " + report.InstallChromium}}
-	}
+	o.Links = pianoLinks(year)
 	versions, err := s.store.PianoVersions(r.Context(), year)
 	if err != nil {
 		return err
@@ -73,6 +70,24 @@ func (s *Server) pianoShow(w http.ResponseWriter, r *http.Request) error {
 	return report.PianoHTML(r.Context(), w, p, o)
 }
 
+// pianoLinks are the formats of the Piano to download; one whose tool is
+// not installed here says what to install instead of a link.
+func pianoLinks(year int) []report.Link {
+	_, chromium := report.FindChromium()
+	_, pandoc := report.FindPandoc()
+	link := func(label, ext string, missing error, install string) report.Link {
+		if missing != nil {
+			return report.Link{Label: label, Note: "non disponibile su questo server: " + install}
+		}
+		return report.Link{Label: label, Href: paths.PianoFile(year, ext)}
+	}
+	return []report.Link{
+		link("PDF", "pdf", chromium, report.InstallChromium),
+		link("Word (DOCX)", "docx", pandoc, report.InstallPandoc),
+		link("LibreOffice (ODT)", "odt", pandoc, report.InstallPandoc),
+	}
+}
+
 // pianoVersionRows are the frozen versions as the pages list them.
 func pianoVersionRows(versions []store.PianoVersion) []report.PianoVersion {
 	var out []report.PianoVersion
@@ -83,30 +98,52 @@ func pianoVersionRows(versions []store.PianoVersion) []report.PianoVersion {
 	return out
 }
 
-// pianoPDF serves the Piano as it stands, printed to PDF.
-func (s *Server) pianoPDF(w http.ResponseWriter, r *http.Request) error {
-	year, err := yearParam(r)
-	if err != nil {
-		return err
+// pianoFile serves the Piano as it stands in the format ext: printed to
+// PDF, or written as DOCX or ODT.
+func (s *Server) pianoFile(ext string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		year, err := yearParam(r)
+		if err != nil {
+			return err
+		}
+		p, err := report.BuildPiano(r.Context(), s.store, year)
+		if err != nil {
+			return err
+		}
+		var b []byte
+		var ctype string
+		switch ext {
+		case "pdf":
+			pr, err := report.PianoPrintable(r.Context(), p)
+			if err != nil {
+				return err
+			}
+			b, err = s.docs.PrintHTML(r.Context(), pr, documentLane(r))
+			if errors.Is(err, report.ErrNoChromium) {
+				return missingTool("PDF", report.InstallChromium)
+			}
+			if err != nil {
+				return err
+			}
+			ctype = "application/pdf"
+		default:
+			b, err = s.docs.PianoOffice(r.Context(), p, ext, documentLane(r))
+			if errors.Is(err, report.ErrNoPandoc) {
+				return missingTool(strings.ToUpper(ext), report.InstallPandoc)
+			}
+			if err != nil {
+				return err
+			}
+			ctype = officeTypes[ext]
+		}
+		sendFile(w, ctype, fmt.Sprintf("piano-performance-%d.%s", year, ext), b)
+		return nil
 	}
-	p, err := report.BuildPiano(r.Context(), s.store, year)
-	if err != nil {
-		return err
-	}
-	pr, err := report.PianoPrintable(r.Context(), p)
-	if err != nil {
-		return err
-	}
-	b, err := s.docs.PrintHTML(r.Context(), pr, documentLane(r))
-	if errors.Is(err, report.ErrNoChromium) {
-		return missingTool("PDF", report.InstallChromium)
-	}
-	if err != nil {
-		return err
-	}
-	sendFile(w, "application/pdf", fmt.Sprintf("piano-performance-%d.pdf", year), b)
-	return nil
 }
+
+// officeTypes are the media types of the editable documents.
+var officeTypes = map[string]string{report.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	report.ODT: "application/vnd.oasis.opendocument.text"}
 
 // pianoFreeze is the director's "congela ora": the next version of the
 // adopted Piano, when a print failed.

@@ -54,6 +54,17 @@ func TestPiano_ApprovalAndVariationFreezeVersions(t *testing.T) {
 	if href, _ := attr(oneByTestID(t, parseHTML(t, dir.get("/cicli/2024").Body), "piano-link"), "href"); href != "/cicli/2024/piano" {
 		t.Errorf("the cycle page links the Piano at %q", href)
 	}
+	// The draft in PDF (the Documents' queue) and as an editable document.
+	pdf := dir.get("/cicli/2024/piano.pdf")
+	if pdf.Status != http.StatusOK || pdf.Header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("GET the Piano's PDF: %d %s", pdf.Status, pdf.Header.Get("Content-Type"))
+	}
+	if text := pubPDFText(t, []byte(pdf.Body)); !strings.Contains(text, "BOZZA — piano non approvato") || !strings.Contains(text, "Piano della Performance 2024") {
+		t.Errorf("the draft's PDF lacks its title or its watermark")
+	}
+	if r := dir.get("/cicli/2024/piano.docx"); r.Status != http.StatusOK || !strings.HasPrefix(r.Body, "PK") {
+		t.Errorf("GET the Piano's DOCX: %d", r.Status)
+	}
 
 	approval := url.Values{"act": {"Delibera CdA n. 3 del 20/01/2024"}, "approved_on": {"2024-01-20"}}
 	manager := e.signedIn(t, "responsabile")

@@ -176,7 +176,9 @@ func (s *Server) routes() http.Handler {
 		// the director freezes its adopted version when a print failed.
 		{
 			g.get("/cicli/{year}/piano", auth.ReadCycle, s.pianoShow)
-			g.get("/cicli/{year}/piano.pdf", auth.ReadCycle, s.pianoPDF)
+			for _, ext := range []string{"pdf", "docx", "odt"} {
+				g.get("/cicli/{year}/piano."+ext, auth.ReadCycle, s.pianoFile(ext))
+			}
 			g.post("/cicli/{year}/piano/congela", auth.ApprovePlan, s.pianoFreeze)
 		}
 
