@@ -9,7 +9,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"traguardo/internal/pgtest"
+	"traguardo/internal/report"
 	"traguardo/internal/server"
 )
 
@@ -175,4 +178,38 @@ func pianoPublicPDF(t *testing.T, e *secEnv, v pianoVersionRow) []byte {
 		t.Errorf("version %s: Cache-Control %q, body %.8q", v.number, cc, r.Body)
 	}
 	return []byte(r.Body)
+}
+
+// TestPiano_PrintFailureKeepsApproval: on a server whose printer cannot
+// print (its time limit passed at once), the director's approval stands
+// and the Piano's page says that its version is not frozen, with the
+// director's button; the same button on a server that prints freezes
+// version 1.
+func TestPiano_PrintFailureKeepsApproval(t *testing.T) {
+	t.Parallel()
+	e := newSecEnvAt(t, func(string) server.Config {
+		return server.Config{Documents: report.DocumentsConfig{Limits: report.Limits{Time: time.Millisecond}}}
+	}, pgtest.NewDB(t))
+	dir := e.signedIn(t, "direttore")
+	if r := dir.post("/cicli/2024/approva", url.Values{"act": {"Delibera CdA n. 3 del 20/01/2024"}, "approved_on": {"2024-01-20"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("the approval: %d", r.Status)
+	}
+	c, err := e.st.LoadCycle(context.Background(), 2024)
+	if err != nil || !c.Approved() {
+		t.Fatalf("the plan is not approved after a failed print (%v)", err)
+	}
+	doc := parseHTML(t, dir.get("/cicli/2024/piano").Body)
+	if len(byTestID(doc, "piano-version")) != 0 || len(byTestID(doc, "unfrozen")) != 1 || len(byTestID(doc, "freeze")) != 1 {
+		t.Fatalf("the Piano's page after a failed print: want no version, the notice and the button")
+	}
+	if doc := parseHTML(t, e.signedIn(t, "osservatore").get("/cicli/2024/piano").Body); len(byTestID(doc, "freeze")) != 0 {
+		t.Errorf("an observer sees the director's button")
+	}
+	b := &secClient{t: t, base: e.secondServer(t), hc: dir.hc}
+	if r := b.post("/cicli/2024/piano/congela", url.Values{}); r.Status != http.StatusSeeOther {
+		t.Fatalf("the freeze: %d", r.Status)
+	}
+	if v := pianoVersions(t, b); len(v) != 1 || v[0].number != "1" {
+		t.Errorf("versions after the freeze = %+v, want version 1", v)
+	}
 }
