@@ -177,8 +177,10 @@ var routeMatrix = map[string]map[string]int{
 	// The Relazione: every reader of the cycle reads it in every format;
 	// the director writes its texts (an empty form changes nothing: 303) and
 	// checks it.
-	"GET /cicli/{year}/piano":     {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
-	"GET /cicli/{year}/piano.pdf": {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /cicli/{year}/piano":      {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /cicli/{year}/piano.pdf":  {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /cicli/{year}/piano.docx": {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /cicli/{year}/piano.odt":  {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
 	// The director freezes the adopted Piano's next version: the demo's
 	// plan is not approved, so there is none (303 back to the Piano).
 	"POST /cicli/{year}/piano/congela":     {"anonimo": 303, "admin": 403, "direttore": 303, "responsabile": 403, "nucleo": 403, "osservatore": 403},
