@@ -193,9 +193,11 @@ commands:
   export --year N [--out FILE]   export a cycle in the v1 interchange format
   backup --out FILE              back the whole database up (pg_dump custom format) as the schema's owner
   restore --in FILE              restore a backup into an empty database (pg_restore) as the schema's owner
-  report --year N [--format F] [--out FILE]
-                                 the Relazione sulla Performance: html (default), pdf, docx, odt,
-                                 xlsx, csv (every indicator) or json (the v1 export)
+  report --year N [--document D] [--format F] [--out FILE]
+                                 --document relazione (default): the Relazione sulla Performance:
+                                 html (default), pdf, docx, odt, xlsx, csv (every indicator) or
+                                 json (the v1 export); --document piano: the Piano della
+                                 Performance, html, pdf, docx or odt
   demo                           load the demo data (2023 Relazione of Consorzio IN.RE.TE.) and accounts
   demo --scale N [--centres C] [--users U]
                                  load instead a plan N times the demo's (18N objectives over 6N
@@ -253,7 +255,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 	out := fs.String("out", "", "output file (default standard output)")
 	in := fs.String("in", "", "backup file to restore")
 	format := fs.String("format", "html", "report format: html, pdf, docx, odt, xlsx, csv or json")
-	document := fs.String("document", "relazione", "report: the document, relazione or monitoraggio (the mid-year monitoring report: html or pdf)")
+	document := fs.String("document", "relazione", "report: the document, relazione, piano or monitoraggio (the mid-year monitoring report: html or pdf)")
 	period := fs.String("period", "", "report --document monitoraggio: the period's end, YYYY-MM-DD (default 30/06)")
 	email := fs.String("email", "", "account email")
 	role := fs.String("role", "", "account role")
@@ -353,12 +355,13 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) er
 		}
 		switch *document {
 		case "relazione":
+			return writeReport(ctx, st, *year, *format, *out, stdout)
+		case "piano":
+			return writePiano(ctx, st, *year, *format, *out, stdout)
 		case "monitoraggio":
 			return writeMonitoring(ctx, st, policy, *year, *period, *format, *out, stdout)
-		default:
-			return fmt.Errorf("unknown document %q: relazione or monitoraggio", *document)
 		}
-		return writeReport(ctx, st, *year, *format, *out, stdout)
+		return fmt.Errorf("unknown document %q: relazione, piano or monitoraggio", *document)
 	}
 	if *withDemo {
 		if err := loadDemo(ctx, st, policy, cfg.demoPassword, stdout, log); err != nil {
@@ -610,6 +613,48 @@ func writeReport(ctx context.Context, st *store.Store, year int, format, out str
 		err = report.CSV(&buf, m)
 	default:
 		return fmt.Errorf("unknown report format %q: html, pdf, docx, odt, xlsx, csv or json", format)
+	}
+	if err != nil {
+		return err
+	}
+	if out == "" {
+		_, err = stdout.Write(buf.Bytes())
+		return err
+	}
+	return os.WriteFile(out, buf.Bytes(), 0o644)
+}
+
+// writePiano writes the Piano della Performance of year in format (html,
+// pdf, docx or odt) to out (standard output when empty), from the model the server
+// renders.
+func writePiano(ctx context.Context, st *store.Store, year int, format, out string, stdout io.Writer) error {
+	p, err := report.BuildPiano(ctx, st, year)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("il ciclo %d non esiste", year)
+	}
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	switch format {
+	case "html":
+		err = report.PianoHTML(ctx, &buf, p, report.PianoOptions{})
+	case "pdf":
+		var b []byte
+		b, err = report.PianoPDF(ctx, p)
+		if errors.Is(err, report.ErrNoChromium) {
+			return errors.New("PDF: " + report.InstallChromium)
+		}
+		buf.Write(b)
+	case report.DOCX, report.ODT:
+		var b []byte
+		b, err = report.PianoOffice(ctx, p, format)
+		if errors.Is(err, report.ErrNoPandoc) {
+			return errors.New(strings.ToUpper(format) + ": " + report.InstallPandoc)
+		}
+		buf.Write(b)
+	default:
+		return fmt.Errorf("unknown format %q of the Piano: html, pdf, docx or odt", format)
 	}
 	if err != nil {
 		return err

@@ -38,12 +38,12 @@ func writeMonitoring(ctx context.Context, st *store.Store, policy *richtext.Poli
 	case "html":
 		err = report.MonitoringHTML(ctx, &buf, m, report.MonitoringOptions{})
 	case "pdf":
-		var doc bytes.Buffer
-		if err := report.MonitoringHTML(ctx, &doc, m, report.MonitoringOptions{Paged: true}); err != nil {
-			return err
+		pr, perr := report.MonitoringPrintable(ctx, m)
+		if perr != nil {
+			return perr
 		}
 		var b []byte
-		b, err = report.PrintHTMLOnce(ctx, doc.Bytes(), m.Provisional(), m.Title()+" · "+m.Organisation)
+		b, err = report.PrintHTML(ctx, pr)
 		if errors.Is(err, report.ErrNoChromium) {
 			return errors.New("PDF: " + report.InstallChromium)
 		}

@@ -173,11 +173,33 @@ func (d *Documents) PDF(ctx context.Context, m *Model, lane Lane) ([]byte, error
 	if err := HTML(ctx, &doc, m, HTMLOptions{Paged: true}); err != nil {
 		return nil, err
 	}
-	return d.produce(ctx, lane, "pdf", doc.Bytes(), func(ctx context.Context) ([]byte, error) {
+	return d.producePDF(ctx, lane, doc.Bytes(), func(ctx context.Context, limits Limits) ([]byte, error) {
+		return printPDF(ctx, path, jail(ctx, path), limits, m, doc.Bytes())
+	})
+}
+
+// PrintHTML is the document pr printed to PDF whole, made in lane like
+// the Relazione's (the same slots, cache and limits): keyed by its header,
+// footer and HTML.
+func (d *Documents) PrintHTML(ctx context.Context, pr Printable, lane Lane) ([]byte, error) {
+	path, err := FindChromium()
+	if err != nil {
+		return nil, err
+	}
+	key := append([]byte(pr.Header+"\x00"+pr.Footer+"\x00"), pr.HTML...)
+	return d.producePDF(ctx, lane, key, func(ctx context.Context, limits Limits) ([]byte, error) {
+		return printWhole(ctx, path, jail(ctx, path), limits, pr)
+	})
+}
+
+// producePDF makes a PDF keyed by input with print, within the usual
+// limits (under the production's context, which print gets); one of the
+// priority lane too large for them is printed again within the large one,
+// alone.
+func (d *Documents) producePDF(ctx context.Context, lane Lane, input []byte, print func(context.Context, Limits) ([]byte, error)) ([]byte, error) {
+	return d.produce(ctx, lane, "pdf", input, func(ctx context.Context) ([]byte, error) {
 		limits := d.cfg.Limits
-		out, err := d.within(ctx, limits.ChromiumMemory, func() ([]byte, error) {
-			return printPDF(ctx, path, jail(ctx, path), limits, m, doc.Bytes())
-		})
+		out, err := d.within(ctx, limits.ChromiumMemory, func() ([]byte, error) { return print(ctx, limits) })
 		if !errors.Is(err, errOverMemory) || lane != PriorityLane || limits.LargeChromiumMemory <= limits.ChromiumMemory {
 			return out, err
 		}
@@ -185,9 +207,7 @@ func (d *Documents) PDF(ctx context.Context, m *Model, lane Lane) ([]byte, error
 		// the validation's PDF is printed again within the large one,
 		// alone.
 		limits.ChromiumMemory = limits.LargeChromiumMemory
-		return d.within(ctx, limits.ChromiumMemory, func() ([]byte, error) {
-			return printPDF(ctx, path, jail(ctx, path), limits, m, doc.Bytes())
-		})
+		return d.within(ctx, limits.ChromiumMemory, func() ([]byte, error) { return print(ctx, limits) })
 	})
 }
 

@@ -455,12 +455,22 @@ func Assemble(c *plan.Cycle, texts store.ReportTexts, vars []store.VariationEntr
 	for _, b := range plan.BandKeys() {
 		m.ByBand = append(m.ByBand, BandCount{Band: b, Count: tally.ByBand[b]})
 	}
+	m.Variations = variations(c, vars)
+	m.RuleLines = ruleLines(c)
+	return m
+}
+
+// variations are vars in the words of the documents' tables (the
+// Relazione's and the Piano's), an objective named by its centre, section
+// and number in c.
+func variations(c *plan.Cycle, vars []store.VariationEntry) []Variation {
 	subjects := map[int64]string{}
 	for _, ce := range c.Centres {
 		for _, o := range ce.Objectives {
 			subjects[o.ID] = fmt.Sprintf("%s, %s, obiettivo %d", ce.Name, o.Section, o.Number)
 		}
 	}
+	var out []Variation
 	for _, v := range vars {
 		what := entityNames[v.Entity]
 		if what == "" {
@@ -469,10 +479,9 @@ func Assemble(c *plan.Cycle, texts store.ReportTexts, vars []store.VariationEntr
 		if v.Entity == "objective" && v.EntityID != nil && subjects[*v.EntityID] != "" {
 			what += " (" + subjects[*v.EntityID] + ")"
 		}
-		m.Variations = append(m.Variations, Variation{On: v.On, What: what, Action: actionNames[v.Action], Reason: v.Reason})
+		out = append(out, Variation{On: v.On, What: what, Action: actionNames[v.Action], Reason: v.Reason})
 	}
-	m.RuleLines = ruleLines(c)
-	return m
+	return out
 }
 
 func (m *Model) objective(c *plan.Cycle, o *plan.Objective, policy *richtext.Policy) Objective {

@@ -18,12 +18,30 @@ import (
 	"time"
 )
 
+// officeSource is a document the editable formats are written from: the
+// Relazione (*Model) or the Piano (*Piano). Its title names the package,
+// chartAlt is its chart's text alternative (when it has a chart) and
+// officeBlocks writes its body as blocks to emit, in parts.
+type officeSource interface {
+	officeTitle() string
+	chartAlt() string
+	officeBlocks(chart bool, emit func([]block) error) error
+}
+
+func (m *Model) officeTitle() string {
+	return "Relazione sulla Performance " + itoa(m.Year) + " · " + m.Organisation
+}
+
+func (m *Model) officeBlocks(chart bool, emit func([]block) error) error {
+	return officeDocument(m, chart, emit)
+}
+
 // officeSample is the HTML pandoc converts into the package around the
 // report: each style the report's body uses, once, and the chart.
-func officeSample(m *Model, chart bool) []byte {
+func officeSample(m officeSource, chart bool) []byte {
 	var b strings.Builder
 	b.WriteString(`<!DOCTYPE html><html lang="it"><head><meta charset="utf-8"/><title>`)
-	b.WriteString(html.EscapeString("Relazione sulla Performance " + itoa(m.Year) + " · " + m.Organisation))
+	b.WriteString(html.EscapeString(m.officeTitle()))
 	b.WriteString(`</title></head><body><h1>1</h1><h2>2</h2><h3>3</h3><h4>4</h4><h5>5</h5>` +
 		`<div data-custom-style="TOC 1"><p><a href="#x">1</a></p></div><div data-custom-style="TOC 2"><p>2</p></div>` +
 		`<blockquote><p>q</p></blockquote><ul><li>u</li></ul><ol><li>o</li></ol>` +
@@ -39,7 +57,7 @@ func officeSample(m *Model, chart bool) []byte {
 // format with pandoc at path, within limits: its heap bounded by the
 // runtime's own limit (pandoc stops, "Heap exhausted"), its time by ctx
 // (killed). Either gives ErrTooLarge.
-func runPandoc(ctx context.Context, path, format string, m *Model, png []byte, limits Limits, run *OfficeRun) ([]byte, error) {
+func runPandoc(ctx context.Context, path, format string, m officeSource, png []byte, limits Limits, run *OfficeRun) ([]byte, error) {
 	dir, err := os.MkdirTemp("", "traguardo-office-")
 	if err != nil {
 		return nil, err
@@ -104,7 +122,7 @@ func runPandoc(ctx context.Context, path, format string, m *Model, png []byte, l
 // writeOffice writes the report m as format (DOCX or ODT) within limits:
 // pandoc makes the package from the sample (runPandoc), and the report's
 // body is written into it in place of the sample's, centre by centre.
-func writeOffice(ctx context.Context, path, format string, m *Model, png []byte, limits Limits, run *OfficeRun) ([]byte, error) {
+func writeOffice(ctx context.Context, path, format string, m officeSource, png []byte, limits Limits, run *OfficeRun) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, limits.Time)
 	defer cancel()
 	sample, err := runPandoc(ctx, path, format, m, png, limits, run)
@@ -202,7 +220,7 @@ var (
 
 // docxBody is the writer of word/document.xml with the report's body in
 // pandoc's sample's place, and what writes word/numbering.xml after it.
-func docxBody(ctx context.Context, m *Model, chart bool, parts map[string]string, zw *zip.Writer) (func(*bufio.Writer) error, func() error, error) {
+func docxBody(ctx context.Context, m officeSource, chart bool, parts map[string]string, zw *zip.Writer) (func(*bufio.Writer) error, func() error, error) {
 	doc := parts["word/document.xml"]
 	open, end := strings.Index(doc, "<w:body>"), strings.LastIndex(doc, "<w:sectPr")
 	if end < 0 {
@@ -233,7 +251,7 @@ func docxBody(ctx context.Context, m *Model, chart bool, parts map[string]string
 	body := func(w *bufio.Writer) error {
 		d.w = w
 		w.WriteString(doc[:open+len("<w:body>")])
-		if err := officeDocument(m, chart, func(bs []block) error {
+		if err := m.officeBlocks(chart, func(bs []block) error {
 			if ctx.Err() != nil {
 				return errTimeOut(ctx)
 			}
@@ -262,7 +280,7 @@ func docxBody(ctx context.Context, m *Model, chart bool, parts map[string]string
 
 // odtBody is the writer of content.xml with the report's body in pandoc's
 // sample's place, and the body's automatic styles beside the sample's.
-func odtBody(ctx context.Context, m *Model, chart bool, parts map[string]string) (func(*bufio.Writer) error, error) {
+func odtBody(ctx context.Context, m officeSource, chart bool, parts map[string]string) (func(*bufio.Writer) error, error) {
 	doc := parts["content.xml"]
 	styles := strings.Index(doc, "</office:automatic-styles>")
 	open, end := strings.Index(doc, "<office:text>"), strings.LastIndex(doc, "</office:text>")
@@ -282,7 +300,7 @@ func odtBody(ctx context.Context, m *Model, chart bool, parts map[string]string)
 		w.WriteString(doc[:styles])
 		w.WriteString(odtAutomaticStyles)
 		w.WriteString(doc[styles : open+len("<office:text>")])
-		if err := officeDocument(m, chart, func(bs []block) error {
+		if err := m.officeBlocks(chart, func(bs []block) error {
 			if ctx.Err() != nil {
 				return errTimeOut(ctx)
 			}

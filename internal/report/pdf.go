@@ -277,13 +277,46 @@ func (m *Model) footerText(n, total int) string {
 // document is handed over as content, not loaded from a URL, so the print
 // needs none.
 func printPDF(ctx context.Context, path string, jail chromium.Jail, limits Limits, m *Model, doc []byte) ([]byte, error) {
-	header := "<span></span>"
-	if m.Provisional != "" {
-		header = `<div style="font-size:8pt;width:100%;text-align:center;color:#5c3700;">` + escape(m.Provisional) + `</div>`
+	pr := Printable{HTML: doc, Header: m.Provisional, Footer: fmt.Sprintf("Relazione sulla Performance %d · %s", m.Year, m.Organisation)}
+	parts := m.pdfParts(partObjectives)
+	if parts == nil {
+		return printWhole(ctx, path, jail, limits, pr)
 	}
-	footer := `<div style="font-size:8pt;width:100%;text-align:center;">` + escape(fmt.Sprintf("Relazione sulla Performance %d · %s", m.Year, m.Organisation)) +
+	print := pr.printer(ctx)
+	joined, err := printParts(ctx, path, jail, limits, m, parts, print)
+	if err != nil {
+		return nil, err
+	}
+	defer trace(ctx, "join: finish", time.Now())
+	return joined.finish(ctx, m.footerText)
+}
+
+// Printable is an HTML document to print to an A4 PDF whole (the
+// Relazione, the Piano): its paged HTML (stylesheets inlined, no script,
+// no resource to fetch), the text of every page's header ("" for none)
+// and of its foot, which gets "· Pagina X di Y" after it.
+type Printable struct {
+	HTML   []byte
+	Header string
+	Footer string
+}
+
+// templates are the header and footer templates of Chromium's print.
+func (pr Printable) templates() (header, footer string) {
+	header = "<span></span>"
+	if pr.Header != "" {
+		header = `<div style="font-size:8pt;width:100%;text-align:center;color:#5c3700;">` + escape(pr.Header) + `</div>`
+	}
+	footer = `<div style="font-size:8pt;width:100%;text-align:center;">` + escape(pr.Footer) +
 		` · Pagina <span class="pageNumber"></span> di <span class="totalPages"></span></div>`
-	print := func(t *tab, footer string) ([]byte, error) {
+	return header, footer
+}
+
+// printer prints the document loaded in a tab with pr's header and the
+// footer given (a part of a larger document has none: the join draws it).
+func (pr Printable) printer(ctx context.Context) func(t *tab, footer string) ([]byte, error) {
+	header, _ := pr.templates()
+	return func(t *tab, footer string) ([]byte, error) {
 		yes := true
 		defer trace(ctx, "print", time.Now())
 		// Streamed: a report of hundreds of pages is tens of megabytes, which
@@ -298,21 +331,29 @@ func printPDF(ctx context.Context, path string, jail chromium.Jail, limits Limit
 			}
 		}))
 	}
-	parts := m.pdfParts(partObjectives)
-	if parts == nil {
-		return inChromium(ctx, path, jail, limits, "print the PDF", func(t *tab, _ func() (*tab, error)) ([]byte, error) {
-			if err := t.load(doc); err != nil {
-				return nil, err
-			}
-			return print(t, footer)
-		})
-	}
-	joined, err := printParts(ctx, path, jail, limits, m, parts, print)
+}
+
+// printWhole prints pr at once with the Chromium at path in jail, within
+// limits.
+func printWhole(ctx context.Context, path string, jail chromium.Jail, limits Limits, pr Printable) ([]byte, error) {
+	_, footer := pr.templates()
+	print := pr.printer(ctx)
+	return inChromium(ctx, path, jail, limits, "print the PDF", func(t *tab, _ func() (*tab, error)) ([]byte, error) {
+		if err := t.load(pr.HTML); err != nil {
+			return nil, err
+		}
+		return print(t, footer)
+	})
+}
+
+// PrintHTML prints pr to PDF with its own browser, as PDF does (the
+// command line; a server prints through Documents.PrintHTML).
+func PrintHTML(ctx context.Context, pr Printable) ([]byte, error) {
+	path, err := FindChromium()
 	if err != nil {
 		return nil, err
 	}
-	defer trace(ctx, "join: finish", time.Now())
-	return joined.finish(ctx, m.footerText)
+	return printWhole(ctx, path, jail(ctx, path), Limits{Time: 5 * time.Minute}, pr)
 }
 
 // printTabs is how many parts of a PDF one browser prints at once, each in

@@ -88,21 +88,9 @@ func (s *Server) previousYear(ctx context.Context, c *plan.Cycle, ce *plan.Centr
 }
 
 // carriedFrom is the objective of the previous cycle's centre prev that o
-// was carried over from, nil when none. The schema keeps no link between
-// the two: the carry-over (store.CarryOver) copies an objective into the
-// same organisational centre with its section and number, which are
-// unique within a centre of a cycle, so that pair is the link; an
-// objective renumbered since reads as not carried over.
+// was carried over from, nil when none (plan.CarriedFrom).
 func carriedFrom(prev *plan.Centre, o *plan.Objective) *plan.Objective {
-	if prev == nil {
-		return nil
-	}
-	for _, po := range prev.Objectives {
-		if po.Section == o.Section && po.Number == o.Number {
-			return po
-		}
-	}
-	return nil
+	return plan.CarriedFrom(prev, o)
 }
 
 // previousResult is the year's result of the objective o was carried from,

@@ -177,6 +177,13 @@ var routeMatrix = map[string]map[string]int{
 	// The Relazione: every reader of the cycle reads it in every format;
 	// the director writes its texts (an empty form changes nothing: 303) and
 	// checks it.
+	"GET /cicli/{year}/piano":      {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /cicli/{year}/piano.pdf":  {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /cicli/{year}/piano.docx": {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	"GET /cicli/{year}/piano.odt":  {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
+	// The director freezes the adopted Piano's next version: the demo's
+	// plan is not approved, so there is none (303 back to the Piano).
+	"POST /cicli/{year}/piano/congela":     {"anonimo": 303, "admin": 403, "direttore": 303, "responsabile": 403, "nucleo": 403, "osservatore": 403},
 	"GET /cicli/{year}/relazione":          {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
 	"GET /cicli/{year}/relazione.pdf":      {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
 	"GET /cicli/{year}/relazione.docx":     {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
@@ -235,6 +242,7 @@ var routeMatrix = map[string]map[string]int{
 	"GET /cicli/{year}/validazione/versioni/{n}/relazione.json": {"anonimo": 303, "admin": 404, "direttore": 404, "responsabile": 404, "nucleo": 404, "osservatore": 404},
 	"GET /trasparenza":                                          {"anonimo": 200, "admin": 200, "direttore": 200, "responsabile": 200, "nucleo": 200, "osservatore": 200},
 	"GET /trasparenza/relazione/{year}":                         {"anonimo": 404, "admin": 404, "direttore": 404, "responsabile": 404, "nucleo": 404, "osservatore": 404},
+	"GET /trasparenza/piano/{year}/versioni/{n}/piano.pdf":      {"anonimo": 404, "admin": 404, "direttore": 404, "responsabile": 404, "nucleo": 404, "osservatore": 404},
 	"GET /trasparenza/relazione/{year}/versioni/{n}/{file}":     {"anonimo": 404, "admin": 404, "direttore": 404, "responsabile": 404, "nucleo": 404, "osservatore": 404},
 }
 
@@ -242,6 +250,7 @@ var routeMatrix = map[string]map[string]int{
 var secPublic = []string{"GET /healthz", "GET /static/*", "HEAD /static/*", "GET /accedi", "POST /accedi", "POST /esci",
 	"POST /accedi/oidc", "GET /accedi/oidc/ritorno",
 	"GET /trasparenza", "GET /trasparenza/relazione/{year}", "GET /trasparenza/relazione/{year}/versioni/{n}/{file}",
+	"GET /trasparenza/piano/{year}/versioni/{n}/piano.pdf",
 	"GET /accessibilita", "GET /privacy", "GET /guida", "GET /guida/{ruolo}"}
 
 // TestRouteMatrix sends every route of the router as every role and compares

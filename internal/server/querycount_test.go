@@ -66,6 +66,8 @@ var qcExcluded = map[string]string{
 	"GET /cicli/{year}/monitoraggio-intermedio/invii/{n}/monitoraggio.pdf": "a sending frozen when the director sends the mid-year report, with its PDF (Chromium)",
 	"GET /trasparenza/relazione/{year}":                                    "only once a version is validated, which needs one sent (Chromium)",
 	"GET /trasparenza/relazione/{year}/versioni/{n}/{file}":                "only once a version is validated, which needs one sent (Chromium)",
+	"GET /cicli/{year}/piano.pdf":                                          "printed by Chromium; the same model as the Piano's page, which is counted",
+	"GET /trasparenza/piano/{year}/versioni/{n}/piano.pdf":                 "only once a plan is approved through the server, which prints its Piano (Chromium)",
 	"GET /accedi/oidc/ritorno":                                             "the answer of an OpenID Connect provider, which this test has not (oidc_test.go)",
 }
 

@@ -125,6 +125,9 @@ func (s *Server) transparencyIndex(w http.ResponseWriter, r *http.Request) error
 		}
 		v.Years[n-1].Versions = append(v.Years[n-1].Versions, s.publicVersionRow(ver))
 	}
+	if err := s.pianoTransparency(r, &v); err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, pages.TransparencyIndex(v))
 	return nil
 }

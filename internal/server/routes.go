@@ -55,6 +55,8 @@ func (s *Server) routes() http.Handler {
 	g.public(http.MethodHead, "/static/*", files)
 	// The files of a validated Relazione, to anyone and cacheable: no session.
 	g.public(http.MethodGet, "/trasparenza/relazione/{year}/versioni/{n}/{file}", http.HandlerFunc(s.publicReportFile))
+	// The frozen PDFs of the adopted Piano, likewise.
+	g.public(http.MethodGet, "/trasparenza/piano/{year}/versioni/{n}/"+paths.PianoPDF, http.HandlerFunc(s.publicPianoFile))
 
 	// The two routes that take a file: a larger body, multipart.
 	r.Group(func(r chi.Router) {
@@ -168,6 +170,16 @@ func (s *Server) routes() http.Handler {
 			g.get(paths.MyAreas, auth.WriteProgress, s.myAreas)
 			g.get("/cicli/{year}/obiettivi/{id}/periodi/{pid}/avanzamento", auth.ReadCycle, s.progressEntry)
 			g.post("/cicli/{year}/obiettivi/{id}/periodi/{pid}/avanzamento", auth.ReadCycle, s.progressEntry)
+		}
+
+		// The Piano della Performance: every reader of the cycle reads it;
+		// the director freezes its adopted version when a print failed.
+		{
+			g.get("/cicli/{year}/piano", auth.ReadCycle, s.pianoShow)
+			for _, ext := range []string{"pdf", "docx", "odt"} {
+				g.get("/cicli/{year}/piano."+ext, auth.ReadCycle, s.pianoFile(ext))
+			}
+			g.post("/cicli/{year}/piano/congela", auth.ApprovePlan, s.pianoFreeze)
 		}
 
 		// The Relazione sulla Performance: every reader of the cycle reads it

@@ -176,6 +176,9 @@ func New(st *store.Store, log *slog.Logger, cfg Config) http.Handler {
 	if cfg.Metrics != nil {
 		cfg.Metrics.watch(st, s.docs)
 	}
+	// Each approval and variation of a plan freezes its Piano's next
+	// version (piano.go).
+	st.OnAdopted(s.pianoAdopted)
 	if cfg.PasswordsOff && cfg.OIDC == nil {
 		panic("server: PasswordsOff without OIDC: nobody could sign in")
 	}

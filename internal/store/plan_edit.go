@@ -61,16 +61,18 @@ var (
 // variation. fn returns what to record: the action, entity, id and the
 // values before and after.
 func (s *Store) inPlan(ctx context.Context, ch Change, cycleID int64, fn func(tx pgx.Tx) (auditRecord, error)) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	var approved bool
+	var year int
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var approvedOn *time.Time
-		err := tx.QueryRow(ctx, `SELECT approved_on FROM cycles WHERE id = $1 FOR UPDATE`, cycleID).Scan(&approvedOn)
+		err := tx.QueryRow(ctx, `SELECT approved_on, year FROM cycles WHERE id = $1 FOR UPDATE`, cycleID).Scan(&approvedOn, &year)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrNotFound
 		}
 		if err != nil {
 			return err
 		}
-		approved := approvedOn != nil
+		approved = approvedOn != nil
 		if approved && ch.Variation == nil {
 			return ErrPlanFrozen
 		}
@@ -97,6 +99,10 @@ func (s *Store) inPlan(ctx context.Context, ch Change, cycleID int64, fn func(tx
 		}
 		return nil
 	})
+	if err == nil && approved {
+		s.adoptedHook(ctx, year)
+	}
+	return err
 }
 
 type auditRecord struct {
@@ -373,7 +379,7 @@ func (s *Store) approval(ctx context.Context, a Actor, year, version int, act st
 	if p := plan.ApprovalDateProblem(year, on, s.today()); p != "" {
 		return &Conflict{Message: p, Field: FieldApprovedOn}
 	}
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var id int64
 		var currentAct *string
 		var currentOn *time.Time
@@ -413,6 +419,11 @@ func (s *Store) approval(ctx context.Context, a Actor, year, version int, act st
 		return record(ctx, tx, a, audit.CorrectApproval, audit.Cycle, id,
 			audit.Snapshot{audit.KeyApprovalAct: *currentAct, audit.KeyApprovedOn: currentOn.Format(time.DateOnly), audit.KeyVersion: now}, after)
 	})
+	if err == nil && !correct {
+		// The adopted plan: its Piano's first version.
+		s.adoptedHook(ctx, year)
+	}
+	return err
 }
 
 // VariationEntry is one line of a cycle's list of variations.

@@ -53,6 +53,9 @@ type Store struct {
 	// clock tells today: which period a cycle's figures are at, which
 	// windows are open, which dates are in the future.
 	clock domain.Clock
+	// adopted is told of every approval and variation of a plan, after
+	// its commit (OnAdopted).
+	adopted func(ctx context.Context, year int)
 }
 
 // New returns a store on pool, on the machine's clock.

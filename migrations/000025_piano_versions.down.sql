@@ -1,0 +1,2 @@
+DROP TABLE piano_versions;
+DROP FUNCTION piano_versions_frozen();
