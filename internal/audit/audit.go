@@ -86,13 +86,16 @@ const (
 	Report        Entity = "report"
 	ReportComment Entity = "report_comment"
 	LegalNotices  Entity = "legal_notices" // the accessibility statement and the privacy notice
+	// PublicValues are the public values of a cycle's strategic areas (the
+	// id is the cycle's).
+	PublicValues Entity = "public_values"
 )
 
 // Entities lists every kind of record.
 func Entities() []Entity {
 	return []Entity{
 		Organisation, Cycle, Period, Centre, Objective, Activity, Indicator, User, Access,
-		Submission, Reopening, Progress, ReportTexts, Report, ReportComment, LegalNotices,
+		Submission, Reopening, Progress, ReportTexts, Report, ReportComment, LegalNotices, PublicValues,
 	}
 }
 
@@ -164,6 +167,7 @@ const (
 	KeyPosition             Key = "position"
 	KeyProcessHTML          Key = "process_html"
 	KeyProgress             Key = "progress"
+	KeyPublicValues         Key = "public_values"
 	KeyReason               Key = "reason"
 	KeyReportID             Key = "report_id"
 	KeyReports              Key = "reports"
@@ -216,7 +220,7 @@ func Keys() []Key {
 		KeyNeutralisedReason, KeyNumber, KeyObjectiveID, KeyObjectiveLabel, KeyObjectives, KeyOpenPoints,
 		KeyOpensOn, KeyOperationalObjective, KeyOverridePct, KeyOverrideReason, KeyPDFSHA256, KeyPEGProject,
 		KeyPeriodID, KeyPeriodOverrides, KeyPeriods, KeyPlannedAnnual, KeyPlannedFrom, KeyPlannedTo, KeyPolarity,
-		KeyPosition, KeyProcessHTML, KeyProgress, KeyReason, KeyReportID, KeyReports,
+		KeyPosition, KeyProcessHTML, KeyProgress, KeyPublicValues, KeyReason, KeyReportID, KeyReports,
 		KeyRole, KeyRounding, KeySection, KeyServices, KeyState, KeyStatus,
 		KeyStrategicArea, KeyTargets, KeyTextHTML, KeyTitle, KeyTo, KeyUnit, KeyUntil,
 		KeyValidatedOn, KeyValidationHTML, KeyValue, KeyValues, KeyVersion, KeyWeight, KeyYear,

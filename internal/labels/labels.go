@@ -70,6 +70,7 @@ var entities = map[audit.Entity]string{
 	audit.Report:        "Relazione sulla Performance",
 	audit.ReportComment: "Commento del Nucleo sulla relazione",
 	audit.LegalNotices:  "Dichiarazione di accessibilità e informativa privacy",
+	audit.PublicValues:  "Valore pubblico delle aree strategiche",
 }
 
 // ActionLabel is the Italian name of an action code; a code without one is
@@ -244,6 +245,9 @@ var fields = map[audit.Entity][]Field{
 		{audit.KeyDPOContact, "Contatti del Responsabile della protezione dei dati", Text},
 		{audit.KeyRecipients, "Destinatari dei dati", Text}, {audit.KeyRetention, "Periodo di conservazione", Text},
 		{audit.KeyVersion, "", Hidden},
+	},
+	audit.PublicValues: {
+		{audit.KeyPublicValues, "Valore pubblico per area strategica", Text}, {audit.KeyVersion, "", Hidden},
 	},
 	audit.User: {
 		{audit.KeyEmail, "Email", Text}, {audit.KeyName, "Nome", Text}, {audit.KeyRole, "Ruolo", Role},
