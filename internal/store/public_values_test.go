@@ -150,3 +150,27 @@ func TestStore_PublicValues(t *testing.T) {
 		}
 	})
 }
+
+// TestStore_ImportPlan_PublicValues: a workbook's public values go into the
+// empty cycle with its plan, and a form read before is stale after.
+func TestStore_ImportPlan_PublicValues(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := MustImportDemo(t)
+	if _, err := st.CreateCycle(ctx, store.CLI, store.NewCycle{Year: 2025}); err != nil {
+		t.Fatal(err)
+	}
+	p := planOf(mustLoad(t, st, 2023))
+	p.PublicValues = []plan.PublicValue{{Area: "DISABILI", Value: "Autonomia."}, {Area: "ANZIANI", Value: ""}}
+	if err := st.ImportPlan(ctx, store.CLI, 2025, p); err != nil {
+		t.Fatal(err)
+	}
+	c := mustLoad(t, st, 2025)
+	if want := []plan.PublicValue{{Area: "DISABILI", Value: "Autonomia."}}; !slices.Equal(c.PublicValues, want) || c.PublicValuesVersion != 1 {
+		t.Fatalf("imported %+v at version %d, want %+v at 1", c.PublicValues, c.PublicValuesVersion, want)
+	}
+	var stale *store.StaleError
+	if err := st.SetPublicValues(ctx, store.Change{Actor: store.CLI}, 2025, nil); !errors.As(err, &stale) {
+		t.Fatalf("a form read before the import saved over it: %v", err)
+	}
+}
