@@ -167,6 +167,7 @@ var fields = map[audit.Entity][]Field{
 		{audit.KeyPeriods, "Periodi di monitoraggio", Day}, {audit.KeyCentres, "Centri di responsabilità", Number},
 		{audit.KeyGroups, "Gruppi di obiettivi trasversali", Number}, {audit.KeyObjectives, "Obiettivi", Number},
 		{audit.KeyActivities, "Attività", Number}, {audit.KeyIndicators, "Indicatori", Number},
+		{audit.KeyPublicValues, "Aree strategiche con valore pubblico", Number},
 		{audit.KeyVersion, "", Hidden},
 	},
 	audit.Period: {

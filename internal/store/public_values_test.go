@@ -174,3 +174,24 @@ func TestStore_ImportPlan_PublicValues(t *testing.T) {
 		t.Fatalf("a form read before the import saved over it: %v", err)
 	}
 }
+
+// TestStore_CarryOver_PublicValues: the carry-over brings the public values
+// of the strategic areas into the next year with the objectives naming them.
+func TestStore_CarryOver_PublicValues(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := MustImportDemo(t)
+	if err := st.DeleteCycle(ctx, store.CLI, 2024); err != nil {
+		t.Fatal(err)
+	}
+	values := []plan.PublicValue{{Area: "DISABILI", Value: "Autonomia."}}
+	if err := st.SetPublicValues(ctx, store.Change{Actor: store.CLI}, 2023, values); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CarryOver(ctx, store.CLI, 2023); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustLoad(t, st, 2024).PublicValues; !slices.Equal(got, values) {
+		t.Fatalf("2024 has %+v, want %+v", got, values)
+	}
+}
