@@ -94,13 +94,16 @@ const (
 	// The mid-year monitoring report sent to the Nucleo, and its observations.
 	MonitoringReport      Entity = "monitoring_report"
 	MonitoringObservation Entity = "monitoring_observation"
+	// PublicValues are the public values of a cycle's strategic areas (the
+	// id is the cycle's).
+	PublicValues Entity = "public_values"
 )
 
 // Entities lists every kind of record.
 func Entities() []Entity {
 	return []Entity{
 		Organisation, Cycle, Period, Centre, Objective, Activity, Indicator, User, Access,
-		Submission, Reopening, Progress, ReportTexts, Report, ReportComment, LegalNotices,
+		Submission, Reopening, Progress, ReportTexts, Report, ReportComment, LegalNotices, PublicValues,
 		MonitoringReport, MonitoringObservation,
 	}
 }
@@ -173,6 +176,7 @@ const (
 	KeyPosition             Key = "position"
 	KeyProcessHTML          Key = "process_html"
 	KeyProgress             Key = "progress"
+	KeyPublicValues         Key = "public_values"
 	KeyReason               Key = "reason"
 	KeyReportID             Key = "report_id"
 	KeyReports              Key = "reports"
@@ -225,7 +229,7 @@ func Keys() []Key {
 		KeyNeutralisedReason, KeyNumber, KeyObjectiveID, KeyObjectiveLabel, KeyObjectives, KeyOpenPoints,
 		KeyOpensOn, KeyOperationalObjective, KeyOverridePct, KeyOverrideReason, KeyPDFSHA256, KeyPEGProject,
 		KeyPeriodID, KeyPeriodOverrides, KeyPeriods, KeyPlannedAnnual, KeyPlannedFrom, KeyPlannedTo, KeyPolarity,
-		KeyPosition, KeyProcessHTML, KeyProgress, KeyReason, KeyReportID, KeyReports,
+		KeyPosition, KeyProcessHTML, KeyProgress, KeyPublicValues, KeyReason, KeyReportID, KeyReports,
 		KeyRole, KeyRounding, KeySection, KeyServices, KeyState, KeyStatus,
 		KeyStrategicArea, KeyTargets, KeyTextHTML, KeyTitle, KeyTo, KeyUnit, KeyUntil,
 		KeyValidatedOn, KeyValidationHTML, KeyValue, KeyValues, KeyVersion, KeyWeight, KeyYear,

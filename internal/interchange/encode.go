@@ -41,6 +41,11 @@ func FromCycle(c *plan.Cycle) Document {
 	for _, p := range c.Periods {
 		doc.Periods = append(doc.Periods, day(p.EndsOn))
 	}
+	for _, a := range c.StrategicAreas() {
+		if a.PublicValue != "" {
+			doc.StrategicAreas = append(doc.StrategicAreas, StrategicArea{Name: a.Name, PublicValue: a.PublicValue})
+		}
+	}
 	if !c.AsOf.IsZero() {
 		doc.Figures = &Figures{Period: day(c.AsOf), YearResult: c.YearResult}
 	}

@@ -31,6 +31,11 @@
 //     its period one takes the place of the computed achievement and of
 //     "override" (at most one per period, of the cycle's periods).
 //
+// The public values of the strategic areas, optional: "strategic_areas":
+// [{"name": "…", "public_value": "…"}], each name one that some
+// objective's "strategic_area" gives, at most once; an empty
+// "public_value" is none. Written on export only when some area has one.
+//
 // Output only, ignored on import: "figures" says which period the computed
 // fields are at ({"period": "2024-06-30", "year_result": false}; the year's
 // result is the last period's, once it has data); an indicator's "actual" is
@@ -57,9 +62,13 @@ type Document struct {
 	Year         int          `json:"year"`
 	Periods      []string     `json:"periods"`
 	Rules        *Rules       `json:"rules,omitempty"`
-	Figures      *Figures     `json:"figures,omitempty"`
-	Centres      []Centre     `json:"centres"`
-	Achievement  *float64     `json:"achievement"`
+	// StrategicAreas are the public values of the strategic areas the
+	// objectives name (written in the plan's order, only the areas that
+	// have one).
+	StrategicAreas []StrategicArea `json:"strategic_areas,omitempty"`
+	Figures        *Figures        `json:"figures,omitempty"`
+	Centres        []Centre        `json:"centres"`
+	Achievement    *float64        `json:"achievement"`
 }
 
 // Rules are a cycle's rules of measurement; a zero field is the default.
@@ -68,6 +77,14 @@ type Rules struct {
 	Cap         float64  `json:"cap,omitempty"`
 	BandReached *float64 `json:"band_reached,omitempty"`
 	BandPartial *float64 `json:"band_partial,omitempty"`
+}
+
+// StrategicArea is a strategic area named by the objectives
+// ("strategic_area") with the public value (valore pubblico, PIAO section
+// 2.1) the body pursues through it.
+type StrategicArea struct {
+	Name        string `json:"name"`
+	PublicValue string `json:"public_value"`
 }
 
 // Organisation is the public body.

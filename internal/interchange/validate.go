@@ -169,7 +169,36 @@ func (v *validator) cycle(doc *Document) *plan.Cycle {
 			c.Centres = append(c.Centres, ce)
 		}
 	}
+	v.publicValues(doc, c)
 	return c
+}
+
+// publicValues reads the document's strategic areas into c, checked
+// against the areas its objectives name (plan.CheckPublicValues), which
+// are read from the document itself: c holds no centre once a problem is
+// found.
+func (v *validator) publicValues(doc *Document, c *plan.Cycle) {
+	if len(doc.StrategicAreas) == 0 {
+		return
+	}
+	var areas []string
+	for _, dc := range doc.Centres {
+		for _, o := range dc.Objectives {
+			areas = append(areas, o.StrategicArea)
+		}
+	}
+	values := make([]plan.PublicValue, len(doc.StrategicAreas))
+	for i, a := range doc.StrategicAreas {
+		values[i] = plan.PublicValue{Area: a.Name, Value: a.PublicValue}
+	}
+	for _, p := range plan.CheckPublicValues(values, areas) {
+		field := "name"
+		if p.Field == plan.FieldPublicValue {
+			field = "public_value"
+		}
+		v.add(fmt.Sprintf("strategic_areas[%d].%s", p.Index, field), "%s", p.Message)
+	}
+	c.PublicValues = plan.NormalPublicValues(values)
 }
 
 func (v *validator) objective(path string, d *Objective) *plan.Objective {

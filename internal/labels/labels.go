@@ -74,6 +74,7 @@ var entities = map[audit.Entity]string{
 	audit.Report:        "Relazione sulla Performance",
 	audit.ReportComment: "Commento del Nucleo sulla relazione",
 	audit.LegalNotices:  "Dichiarazione di accessibilità e informativa privacy",
+	audit.PublicValues:  "Valore pubblico delle aree strategiche",
 
 	// The mid-year monitoring report.
 	audit.MonitoringReport:      "Monitoraggio intermedio inviato al Nucleo",
@@ -174,6 +175,7 @@ var fields = map[audit.Entity][]Field{
 		{audit.KeyPeriods, "Periodi di monitoraggio", Day}, {audit.KeyCentres, "Centri di responsabilità", Number},
 		{audit.KeyGroups, "Gruppi di obiettivi trasversali", Number}, {audit.KeyObjectives, "Obiettivi", Number},
 		{audit.KeyActivities, "Attività", Number}, {audit.KeyIndicators, "Indicatori", Number},
+		{audit.KeyPublicValues, "Aree strategiche con valore pubblico", Number},
 		{audit.KeyVersion, "", Hidden},
 	},
 	audit.Period: {
@@ -260,6 +262,9 @@ var fields = map[audit.Entity][]Field{
 		{audit.KeyDPOContact, "Contatti del Responsabile della protezione dei dati", Text},
 		{audit.KeyRecipients, "Destinatari dei dati", Text}, {audit.KeyRetention, "Periodo di conservazione", Text},
 		{audit.KeyVersion, "", Hidden},
+	},
+	audit.PublicValues: {
+		{audit.KeyPublicValues, "Valore pubblico per area strategica", Text}, {audit.KeyVersion, "", Hidden},
 	},
 	audit.User: {
 		{audit.KeyEmail, "Email", Text}, {audit.KeyName, "Nome", Text}, {audit.KeyRole, "Ruolo", Role},

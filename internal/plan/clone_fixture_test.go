@@ -29,9 +29,10 @@ func fullCycle() *Cycle {
 			{ID: 11, EndsOn: day(6, 30), OpensOn: day(6, 1), ClosesOn: day(7, 20)},
 			{ID: 12, EndsOn: day(12, 31), OpensOn: day(12, 1), ClosesOn: day(12, 31)},
 		},
-		PublicValues: []PublicValue{{Area: "Area", Value: "Valore"}},
-		Figure:       Figure{Achievement: f(77.5), Raw: 77.51, Band: domain.Band("parziale"), Pending: true, Interim: true, Covered: 1, Of: 2},
-		Unsent:       1, AsOf: day(6, 30), YearResult: true,
+		PublicValues:        []PublicValue{{Area: "Area", Value: "Valore"}},
+		PublicValuesVersion: 2,
+		Figure:              Figure{Achievement: f(77.5), Raw: 77.51, Band: domain.Band("parziale"), Pending: true, Interim: true, Covered: 1, Of: 2},
+		Unsent:              1, AsOf: day(6, 30), YearResult: true,
 		evaluated: [2]time.Time{day(6, 30), day(7, 1)},
 	}
 	for i := range 2 {

@@ -31,6 +31,9 @@ type Cycle struct {
 	// areas, by the area's name as the objectives give it; see
 	// StrategicAreas.
 	PublicValues []PublicValue
+	// PublicValuesVersion is the store's count of changes of PublicValues,
+	// which the director's form sends back to save over them.
+	PublicValuesVersion int
 
 	// Figure is the body's achievement (computed): the mean of the centres
 	// that have a figure, with how many of the centres that is (Covered of

@@ -116,6 +116,8 @@ var routeMatrix = map[string]map[string]int{
 	"POST /cicli/nuovo":                           {"anonimo": 303, "admin": 422, "direttore": 422, "responsabile": 403, "nucleo": 403, "osservatore": 403},
 	"GET /cicli/{year}/impostazioni":              {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 403, "nucleo": 403, "osservatore": 403},
 	"POST /cicli/{year}/impostazioni":             {"anonimo": 303, "admin": 422, "direttore": 422, "responsabile": 403, "nucleo": 403, "osservatore": 403},
+	"GET /cicli/{year}/aree-strategiche":          {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 403, "nucleo": 403, "osservatore": 403},
+	"POST /cicli/{year}/aree-strategiche":         {"anonimo": 303, "admin": 303, "direttore": 303, "responsabile": 403, "nucleo": 403, "osservatore": 403},
 	"GET /cicli/{year}/periodi/{pid}/elimina":     {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 403, "nucleo": 403, "osservatore": 403},
 	"POST /cicli/{year}/periodi/{pid}/elimina":    {"anonimo": 303, "admin": 422, "direttore": 422, "responsabile": 403, "nucleo": 403, "osservatore": 403},
 	"GET /cicli/{year}/elimina":                   {"anonimo": 303, "admin": 200, "direttore": 200, "responsabile": 403, "nucleo": 403, "osservatore": 403},

@@ -61,6 +61,7 @@ func TestPaths_RouterMatches(t *testing.T) {
 		"Report":             {{get, paths.Report(2023)}},
 		"ReportFile":         {{get, paths.ReportFile(2023, "pdf")}, {get, paths.ReportFile(2023, "docx")}, {get, paths.ReportFile(2023, "odt")}, {get, paths.ReportFile(2023, "xlsx")}, {get, paths.ReportFile(2023, "csv")}},
 		"ReportTexts":        {{get, paths.ReportTexts(2023)}},
+		"StrategicAreas":     {{get, paths.StrategicAreas(2023)}, {post, paths.StrategicAreas(2023)}},
 		"ReportCheck":        {{get, paths.ReportCheck(2023)}},
 		"Validation":         {{get, paths.Validation(2023)}},
 		"ValidationSend":     {{get, paths.ValidationSend(2023)}, {post, paths.ValidationSend(2023)}},

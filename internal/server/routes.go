@@ -116,6 +116,8 @@ func (s *Server) routes() http.Handler {
 			g.post("/cicli/nuovo", auth.EditPlan, s.cycleNew)
 			g.get("/cicli/{year}/impostazioni", auth.EditPlan, s.cycleSettings)
 			g.post("/cicli/{year}/impostazioni", auth.EditPlan, s.cycleSettings)
+			g.get("/cicli/{year}/aree-strategiche", auth.EditPlan, s.strategicAreas)
+			g.post("/cicli/{year}/aree-strategiche", auth.EditPlan, s.strategicAreas)
 			g.get("/cicli/{year}/periodi/{pid}/elimina", auth.EditPlan, s.periodDelete)
 			g.post("/cicli/{year}/periodi/{pid}/elimina", auth.EditPlan, s.periodDelete)
 			g.get("/cicli/{year}/elimina", auth.EditPlan, s.cycleDelete)

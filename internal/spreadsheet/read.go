@@ -213,6 +213,7 @@ func (rd *reader) read() *plan.Cycle {
 	objectives := rd.table(sheets, &objectivesSheet, true)
 	activities := rd.table(sheets, &activitiesSheet, true)
 	indicators := rd.table(sheets, &indicatorsSheet, true)
+	areas := rd.table(sheets, &areasSheet, false)
 
 	rd.cycle(cycle, c)
 	rd.year(cycle, c)
@@ -248,10 +249,47 @@ func (rd *reader) read() *plan.Cycle {
 			o.Indicators = inOrder(rd, indicators, indOrder, inds[o], "un altro indicatore")
 		}
 	}
+	rd.publicValues(areas, objectives, c)
 	if rd.errs.Len() == 0 && len(c.Centres) == 0 {
 		rd.add(SheetCentres, 0, "", "nessun centro di responsabilità: il piano è vuoto")
 	}
 	return c
+}
+
+// publicValues reads the sheet "Aree strategiche" into c, checked against
+// the areas the rows of the sheet "Obiettivi" name (plan.CheckPublicValues).
+func (rd *reader) publicValues(t, objectives *table, c *plan.Cycle) {
+	if len(t.rows) == 0 {
+		return
+	}
+	var named []string
+	for _, r := range objectives.rows {
+		named = append(named, r.values[objStrategicArea])
+	}
+	values := make([]plan.PublicValue, len(t.rows))
+	for i, r := range t.rows {
+		values[i] = plan.PublicValue{Area: r.values[areaName], Value: r.values[areaPublicValue]}
+	}
+	first := map[string]int{} // the row of each area's first line
+	for i, v := range values {
+		if name := strings.TrimSpace(v.Area); first[name] == 0 {
+			first[name] = t.rows[i].n
+		}
+	}
+	for _, p := range plan.CheckPublicValues(values, named) {
+		r := t.rows[p.Index]
+		switch name := strings.TrimSpace(values[p.Index].Area); {
+		case p.Field == plan.FieldPublicValue:
+			rd.at(t, r, areaPublicValue, "%s", p.Message)
+		case name == "":
+			rd.at(t, r, areaName, "area strategica mancante")
+		case first[name] != r.n:
+			rd.at(t, r, areaName, "area strategica già presente nel foglio (riga %d)", first[name])
+		default:
+			rd.at(t, r, areaName, "nessun obiettivo del foglio «%s» indica l'area strategica «%s»", SheetObjectives, name)
+		}
+	}
+	c.PublicValues = plan.NormalPublicValues(values)
 }
 
 // inOrder sorts the items of one objective by their "Ordine", reporting an
@@ -400,7 +438,7 @@ func cleanText(s string) string {
 func sheetList() string {
 	var names []string
 	for _, s := range dataSheets {
-		if s != &cycleSheet {
+		if s != &cycleSheet && s != &areasSheet {
 			names = append(names, "«"+s.name+"»")
 		}
 	}

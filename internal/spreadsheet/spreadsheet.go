@@ -3,7 +3,8 @@
 // spreadsheet bring it into Traguardo, and take it out again.
 //
 // The workbook has one sheet per kind of plan item: "Obiettivi", "Attività",
-// "Indicatori", plus "Centri" and "Ciclo". Activities and indicators point to
+// "Indicatori", plus "Aree strategiche" (the public value of each strategic
+// area the objectives name; optional), "Centri" and "Ciclo". Activities and indicators point to
 // their objective by centre, section and number, the way the plan itself
 // names an objective. Only the plan travels: no actual values, progress or
 // reports.
@@ -27,6 +28,7 @@ const (
 	SheetIndicators   = "Indicatori"
 	SheetCentres      = "Centri"
 	SheetCycle        = "Ciclo"
+	SheetAreas        = "Aree strategiche"
 )
 
 // kind says how a column's cells are written, read and explained.
@@ -88,6 +90,11 @@ const (
 	objDescription
 	objWeight
 	objGroup
+)
+
+const (
+	areaName = iota
+	areaPublicValue
 )
 
 const (
@@ -226,8 +233,22 @@ var (
 		),
 	}
 
+	areasSheet = sheet{
+		name: SheetAreas,
+		help: "Il valore pubblico (PIAO, sezione 2.1) che l'ente persegue con ciascuna area strategica, una per riga. " +
+			"Facoltativo: un'area senza riga, o con il valore vuoto, non ha valore pubblico.",
+		columns: []column{
+			{header: "Area strategica", kind: longText, width: 40, required: true,
+				help:    "L'area strategica, scritta come nella colonna «Area strategica» del foglio «Obiettivi»; una sola riga per area.",
+				example: "Governance, amministrazione e servizi generali."},
+			{header: "Valore pubblico", kind: longText, width: 80,
+				help:    "Il valore pubblico che l'ente persegue con l'area: testo semplice, al più 4.000 caratteri.",
+				example: "Un ente trasparente e accessibile, che risponde in tempi certi a cittadini e imprese."},
+		},
+	}
+
 	// dataSheets are the sheets the workbook holds, in workbook order.
-	dataSheets = []*sheet{&objectivesSheet, &activitiesSheet, &indicatorsSheet, &centresSheet, &cycleSheet}
+	dataSheets = []*sheet{&objectivesSheet, &activitiesSheet, &indicatorsSheet, &areasSheet, &centresSheet, &cycleSheet}
 )
 
 // normalise makes names comparable: case, accents and spacing do not count,

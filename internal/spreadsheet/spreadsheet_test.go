@@ -370,7 +370,7 @@ func TestTemplate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	wantSheets := []string{"Istruzioni", "Obiettivi", "Attività", "Indicatori", "Centri", "Ciclo"}
+	wantSheets := []string{"Istruzioni", "Obiettivi", "Attività", "Indicatori", "Aree strategiche", "Centri", "Ciclo"}
 	if got := f.GetSheetList(); !slices.Equal(got, wantSheets) {
 		t.Fatalf("sheets = %q, want %q", got, wantSheets)
 	}

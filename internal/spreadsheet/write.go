@@ -17,7 +17,7 @@ import (
 const maxDataRow = 5000
 
 // WritePlan writes the plan of c (centres, objectives, activities,
-// indicators; no actual values) as a workbook that ReadPlan reads back.
+// indicators, the public values of the strategic areas; no actual values) as a workbook that ReadPlan reads back.
 func WritePlan(w io.Writer, c *plan.Cycle) error {
 	b, err := newBook("Piano della performance " + strconv.Itoa(c.Year))
 	if err != nil {
@@ -246,6 +246,14 @@ func (b *book) fill(c *plan.Cycle) error {
 			year = c.Year
 		}
 		if err := b.row(SheetCycle, next(SheetCycle), year, p.EndsOn.Format("2006-01-02")); err != nil {
+			return err
+		}
+	}
+	for _, a := range c.StrategicAreas() {
+		if a.PublicValue == "" {
+			continue
+		}
+		if err := b.row(SheetAreas, next(SheetAreas), a.Name, a.PublicValue); err != nil {
 			return err
 		}
 	}

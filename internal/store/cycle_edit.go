@@ -522,7 +522,8 @@ func (s *Store) DeleteCentre(ctx context.Context, ch Change, centre domain.Cycle
 // transaction: the same bands and rules of measurement, the periods a year later, the same centres
 // and managers, the objectives with all their fields and groups, the
 // activities with their planned months a year later (annual stays annual)
-// and the indicators with their expected values. Nothing measured comes
+// and the indicators with their expected values, and the public values of
+// the strategic areas. Nothing measured comes
 // along: no actual values, progress, reports, neutralisations or
 // overrides; the new
 // plan is not approved. It is refused when the next year exists.
@@ -597,6 +598,10 @@ func (s *Store) CarryOver(ctx context.Context, a Actor, fromYear int) (int, erro
 				JOIN cycle_centres ncc ON ncc.cycle_id = $2 AND ncc.centre_id = occ.centre_id
 				JOIN objectives nob ON nob.cycle_centre_id = ncc.id AND nob.position = o.position
 				WHERE o.cycle_id = $1`},
+			// The areas keep their names: their public values come along.
+			{audit.KeyPublicValues, `
+				INSERT INTO public_values (cycle_id, area, value)
+				SELECT $2, area, value FROM public_values WHERE cycle_id = $1`},
 		}
 		counts := audit.Snapshot{audit.KeyFrom: fromYear, audit.KeyYear: toYear}
 		for _, st := range steps {

@@ -64,6 +64,9 @@ func (s *Store) ImportCycle(ctx context.Context, a Actor, c *plan.Cycle) (int64,
 		if err := importSubmissions(ctx, tx, cycleID, c.Centres, periods); err != nil {
 			return err
 		}
+		if err := writePublicValues(ctx, tx, cycleID, plan.NormalPublicValues(c.PublicValues), false); err != nil {
+			return err
+		}
 		n := c.Count()
 		return record(ctx, tx, a, audit.Import, audit.Cycle, cycleID, nil, audit.Snapshot{
 			audit.KeyYear: c.Year, audit.KeyCentres: n.Centres, audit.KeyObjectives: n.Objectives, audit.KeyActivities: n.Activities, audit.KeyIndicators: n.Indicators})

@@ -234,16 +234,28 @@ func (s *Store) loadAndKeep(ctx context.Context, year int) (*keptCycle, error) {
 // the centre's; today decides the period its figures are at.
 func loadCycleTx(ctx context.Context, tx pgx.Tx, year int, only domain.CycleCentreID, today time.Time) (*plan.Cycle, error) {
 	c := &plan.Cycle{Year: year}
+	// The strategic areas' public values come with the cycle's row, in the
+	// same statement (two arrays in the same order).
+	var areas, values []string
 	err := tx.QueryRow(ctx, `
-		SELECT c.id, o.name, c.band_reached, c.band_partial, c.rounding, c.achievement_cap, coalesce(c.approval_act, ''), c.approved_on, c.version
+		SELECT c.id, o.name, c.band_reached, c.band_partial, c.rounding, c.achievement_cap, coalesce(c.approval_act, ''), c.approved_on, c.version,
+		       c.public_values_version,
+		       ARRAY(SELECT v.area FROM public_values v WHERE v.cycle_id = c.id ORDER BY v.area),
+		       ARRAY(SELECT v.value FROM public_values v WHERE v.cycle_id = c.id ORDER BY v.area)
 		FROM cycles c JOIN organisations o ON o.id = c.organisation_id
 		WHERE c.year = $1`, year).Scan(&c.ID, &c.Organisation, &c.Bands.Reached, &c.Bands.Partial, &c.Rules.Rounding, &c.Rules.Cap,
-		&c.ApprovalAct, &c.ApprovedOn, &c.Version)
+		&c.ApprovalAct, &c.ApprovedOn, &c.Version, &c.PublicValuesVersion, &areas, &values)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("cycle %d: %w", year, ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("cycle %d: %w", year, err)
+	}
+	if len(areas) != len(values) {
+		return nil, fmt.Errorf("cycle %d: %d public values for %d areas", year, len(values), len(areas))
+	}
+	for i := range areas {
+		c.PublicValues = append(c.PublicValues, plan.PublicValue{Area: areas[i], Value: values[i]})
 	}
 	l := loader{tx: tx, c: c, only: only, byCentre: map[domain.CycleCentreID]*plan.Centre{}, objectives: map[int64]*plan.Objective{}, activities: map[int64]*plan.Activity{}, indicators: map[int64]*plan.Indicator{}}
 	for _, step := range []func(context.Context) error{l.periods, l.centres, l.review, l.objectives_, l.activities_, l.progress, l.indicators_, l.values, l.targets, l.overrides, l.reports} {

@@ -15,7 +15,8 @@ import (
 var ErrPlanNotEmpty = &Conflict{Message: "il ciclo contiene già un piano: caricare il foglio in un ciclo vuoto"}
 
 // ImportPlan writes the plan of c (centres, objectives, activities,
-// indicators, already validated and sanitised) into the existing cycle of
+// indicators, the strategic areas' public values, already validated and
+// sanitised) into the existing cycle of
 // year, which must have no centre yet, in one transaction with its audit
 // record; the items of c get their ids. Only the plan is written: the year
 // and periods of c, and the progress, values and reports of its items, are
@@ -49,6 +50,17 @@ func (s *Store) ImportPlan(ctx context.Context, a Actor, year int, c *plan.Cycle
 		}
 		if err := importCentres(ctx, tx, orgID, cycleID, c.Centres); err != nil {
 			return conflictFrom(err)
+		}
+		// The sheet's public values take the place of any the cycle kept
+		// (of areas no objective named, the cycle having none); a form
+		// read before the import is stale after it.
+		if values := plan.NormalPublicValues(c.PublicValues); len(values) > 0 {
+			if err := writePublicValues(ctx, tx, cycleID, values, true); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE cycles SET public_values_version = public_values_version + 1 WHERE id = $1`, cycleID); err != nil {
+				return err
+			}
 		}
 		n := c.Count()
 		return record(ctx, tx, a, audit.ImportPlan, audit.Cycle, cycleID, nil, audit.Snapshot{

@@ -96,6 +96,10 @@ func Report(year int) string { return Cycle(year) + "/relazione" }
 // xlsx or csv.
 func ReportFile(year int, ext string) string { return Report(year) + "." + ext }
 
+// StrategicAreas is the director's form of the public value (valore
+// pubblico) of each strategic area of the cycle.
+func StrategicAreas(year int) string { return Cycle(year) + "/aree-strategiche" }
+
 // ReportTexts is the director's form of the Relazione's free texts.
 func ReportTexts(year int) string { return Report(year) + "/testi" }
 
