@@ -11,6 +11,7 @@ import (
 
 	"traguardo/internal/domain"
 	"traguardo/internal/interchange"
+	"traguardo/internal/plan"
 	"traguardo/internal/richtext"
 	"traguardo/internal/store"
 )
@@ -100,6 +101,9 @@ func Load(ctx context.Context, st *store.Store, policy *richtext.Policy) (bool, 
 		if err := openFirstPeriod(ctx, st, c.Year+1); err != nil {
 			return created, err
 		}
+		if err := writePublicValues(ctx, st, c.Year+1); err != nil {
+			return created, err
+		}
 	} else if err != nil {
 		return created, err
 	}
@@ -122,6 +126,40 @@ func openFirstPeriod(ctx context.Context, st *store.Store, year int) error {
 	opens := time.Date(year, time.March, 1, 0, 0, 0, 0, time.UTC)
 	if err := st.InstallWindow(ctx, o.Periods[0].ID, opens, domain.Today(time.Now()).AddDate(0, 0, 30)); err != nil {
 		return fmt.Errorf("demo window: %w", err)
+	}
+	return nil
+}
+
+// publicValues are the demo's public value (valore pubblico) of each
+// strategic area its objectives name: the 2023 Relazione does not state
+// them, so each says it is a demo's text. Written into 2024, the plan being
+// drawn up, as a director would for its Piano.
+var publicValues = map[string]string{
+	"ANZIANI":                 "Più anziani assistiti a casa propria, con servizi domiciliari tempestivi e continui.",
+	"Area Disabili - Anziani": "Persone con disabilità e anziani non autosufficienti sostenuti nella vita quotidiana e nelle famiglie.",
+	"DISABILI":                "Più autonomia e inclusione delle persone con disabilità, nella scuola, nel lavoro e nella comunità.",
+	"Governance, amministrazione e servizi generali.": "Un consorzio trasparente ed efficiente, che impiega le risorse dei comuni dove servono di più.",
+	"Interventi per soggetti a rischio di esclusione sociale e programmazione e governo della rete dei servizi socio-sanitari e sociali": "Una rete dei servizi sociali e sanitari che accoglie chi è a rischio di esclusione senza lasciarlo solo tra gli sportelli.",
+	"Interventi per soggetti a rischio di esclusione sociale":                                                                            "Meno persone e famiglie in condizione di povertà e di esclusione sociale.",
+	"Minori e Famiglie - Adulti": "Famiglie e adulti in difficoltà accompagnati verso l'autonomia.",
+	"Minori e famiglie":          "Minori protetti e cresciuti in famiglie sostenute nel loro ruolo educativo.",
+}
+
+// writePublicValues writes publicValues into the cycle of year, for the
+// areas its objectives name.
+func writePublicValues(ctx context.Context, st *store.Store, year int) error {
+	c, err := st.LoadCycle(ctx, year)
+	if err != nil {
+		return err
+	}
+	var values []plan.PublicValue
+	for _, a := range c.StrategicAreas() {
+		if v, ok := publicValues[a.Name]; ok {
+			values = append(values, plan.PublicValue{Area: a.Name, Value: v + " (Testo dimostrativo.)"})
+		}
+	}
+	if err := st.SetPublicValues(ctx, store.Change{Actor: store.Actor{Name: "demo"}, Version: c.PublicValuesVersion}, year, values); err != nil {
+		return fmt.Errorf("demo public values: %w", err)
 	}
 	return nil
 }

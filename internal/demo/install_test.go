@@ -111,3 +111,33 @@ func TestInstall_NotOverAnImport(t *testing.T) {
 		t.Errorf("accounts %q created over existing cycles", got)
 	}
 }
+
+// TestLoad_PublicValues: the 2024 plan the demo draws up has a public value
+// for every strategic area its objectives name (the Piano shows them); 2023,
+// as its Relazione, has none.
+func TestLoad_PublicValues(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := store.New(pgtest.NewDB(t))
+	if _, err := Load(ctx, st, richtext.NewPolicy()); err != nil {
+		t.Fatal(err)
+	}
+	c, err := st.LoadCycle(ctx, 2024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	areas := c.StrategicAreas()
+	if len(areas) == 0 {
+		t.Fatal("the 2024 demo names no strategic area")
+	}
+	for _, a := range areas {
+		if a.PublicValue == "" {
+			t.Errorf("area %q: no public value", a.Name)
+		}
+	}
+	if old, err := st.LoadCycle(ctx, 2023); err != nil {
+		t.Fatal(err)
+	} else if len(old.PublicValues) != 0 {
+		t.Errorf("2023 has public values: %v", old.PublicValues)
+	}
+}
