@@ -56,6 +56,11 @@ func Install(ctx context.Context, st *store.Store, policy *richtext.Policy, pass
 	if _, err := Load(ctx, st, policy); err != nil {
 		return nil, false, err
 	}
+	// The 2024 plan being drawn up, with its strategic areas' public value
+	// (for its Piano).
+	if err := writePublicValues(ctx, st, 2024); err != nil {
+		return nil, false, err
+	}
 	// The 2023 Relazione reports on a plan approved at the start of the
 	// year: the demo's 2023 plan is approved, so a change to it is a
 	// variation, as it would be for the body. The seed does not name the
@@ -101,9 +106,6 @@ func Load(ctx context.Context, st *store.Store, policy *richtext.Policy) (bool, 
 		if err := openFirstPeriod(ctx, st, c.Year+1); err != nil {
 			return created, err
 		}
-		if err := writePublicValues(ctx, st, c.Year+1); err != nil {
-			return created, err
-		}
 	} else if err != nil {
 		return created, err
 	}
@@ -132,8 +134,9 @@ func openFirstPeriod(ctx context.Context, st *store.Store, year int) error {
 
 // publicValues are the demo's public value (valore pubblico) of each
 // strategic area its objectives name: the 2023 Relazione does not state
-// them, so each says it is a demo's text. Written into 2024, the plan being
-// drawn up, as a director would for its Piano.
+// them, so each says it is a demo's text. Install writes them into 2024,
+// the plan being drawn up, as a director would for its Piano (Load, which
+// the tests use, leaves them out).
 var publicValues = map[string]string{
 	"ANZIANI":                 "Più anziani assistiti a casa propria, con servizi domiciliari tempestivi e continui.",
 	"Area Disabili - Anziani": "Persone con disabilità e anziani non autosufficienti sostenuti nella vita quotidiana e nelle famiglie.",

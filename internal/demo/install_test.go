@@ -112,15 +112,15 @@ func TestInstall_NotOverAnImport(t *testing.T) {
 	}
 }
 
-// TestLoad_PublicValues: the 2024 plan the demo draws up has a public value
+// TestInstall_PublicValues: the 2024 plan the demo draws up has a public value
 // for every strategic area its objectives name (the Piano shows them); 2023,
 // as its Relazione, has none.
-func TestLoad_PublicValues(t *testing.T) {
+func TestInstall_PublicValues(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	st := store.New(pgtest.NewDB(t))
-	if _, err := Load(ctx, st, richtext.NewPolicy()); err != nil {
-		t.Fatal(err)
+	if _, ok, err := Install(ctx, st, richtext.NewPolicy(), "password-di-prova-1"); err != nil || !ok {
+		t.Fatalf("Install = %v, %v", ok, err)
 	}
 	c, err := st.LoadCycle(ctx, 2024)
 	if err != nil {
