@@ -62,7 +62,8 @@ var hostileSkip = map[string]string{
 	"POST /profilo/password":            "password fields only, which are never shown",
 	"POST /esci":                        "no field",
 	"POST /accedi/oidc":                 "no text field, and shown only with an OpenID Connect provider (oidc_test.go)",
-	"POST /cicli/{year}/piano/congela":  "no field, and shown only when the print of an adopted Piano failed (TestPiano_ApprovalAndVariationFreezeVersions)",
+	"POST /cicli/{year}/monitoraggio-intermedio/osservazioni": "shown only once the director has sent the mid-year report; its text is sanitised rich text like the Relazione's comments (TestMidYear_SendAndObserve sends <script>)",
+	"POST /cicli/{year}/piano/congela":                        "no field, and shown only when the print of an adopted Piano failed (TestPiano_ApprovalAndVariationFreezeVersions)",
 	"POST /cicli/{year}/validazione/invia": "no text field (a confirmation checkbox; TestReport_Send); its page is " +
 		"replaced by the version waiting, which the Relazione's forms below need",
 }

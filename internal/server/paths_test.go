@@ -28,6 +28,7 @@ var pathsNotURLs = map[string]string{
 	"PublicJSON":       "a file name, in TransparencyFile",
 	"PublicCSV":        "a file name, in TransparencyFile",
 	"MidYearFrozenPDF": "a file name, in MidYearSendingPDF",
+	"PianoPDF":         "a file name, in TransparencyPiano",
 }
 
 // TestPaths_RouterMatches: every URL package paths builds is one the router
@@ -97,6 +98,10 @@ func TestPaths_RouterMatches(t *testing.T) {
 		"MidYearSend":        {{post, paths.MidYearSend(2023)}},
 		"MidYearObserve":     {{get, paths.MidYearObserve(2023, day)}, {post, paths.MidYearObserve(2023, time.Time{})}},
 		"MidYearSendingPDF":  {{get, paths.MidYearSendingPDF(2023, 3)}},
+		"Piano":              {{get, paths.Piano(2024)}},
+		"PianoFile":          {{get, paths.PianoFile(2024, "pdf")}, {get, paths.PianoFile(2024, "docx")}, {get, paths.PianoFile(2024, "odt")}},
+		"PianoFreeze":        {{post, paths.PianoFreeze(2024)}},
+		"TransparencyPiano":  {{get, paths.TransparencyPiano(2024, 2)}},
 	}
 
 	// Every exported name of package paths, in every file of it.
