@@ -174,10 +174,26 @@ func TestPiano_PublicValues(t *testing.T) {
 // watermark and every objective's title in the plan's order.
 func TestPianoPDF_Demo2024(t *testing.T) {
 	t.Parallel()
-	p, _ := demoPiano(t, 2024)
-	p.Areas[0].PublicValue = "Valore pubblico della prima area"
+	_, st := demoPiano(t, 2024)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
+	// A public value for every strategic area, through the store, as the
+	// director's form writes them.
+	c, err := st.LoadCycle(ctx, 2024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var values []plan.PublicValue
+	for i, a := range c.StrategicAreas() {
+		values = append(values, plan.PublicValue{Area: a.Name, Value: "Valore pubblico numero " + itoa(i+1)})
+	}
+	if err := st.SetPublicValues(ctx, store.Change{Actor: store.CLI, Version: c.PublicValuesVersion}, 2024, values); err != nil {
+		t.Fatal(err)
+	}
+	p, err := report.BuildPiano(ctx, st, 2024)
+	if err != nil {
+		t.Fatal(err)
+	}
 	pdf, err := report.PianoPDF(ctx, p)
 	if err != nil {
 		t.Fatal(err)
@@ -197,10 +213,10 @@ func TestPianoPDF_Demo2024(t *testing.T) {
 	}
 	var areas []string
 	for i, a := range p.Areas {
-		areas = append(areas, norm(a.Name))
-		if i == 0 {
-			areas = append(areas, "Valore pubblico della prima area")
-		}
+		areas = append(areas, norm(a.Name), "Valore pubblico numero "+itoa(i+1))
+	}
+	if len(p.Areas) != len(values) {
+		t.Errorf("the Piano has %d areas, the plan %d", len(p.Areas), len(values))
 	}
 	inOrder(t, "PDF areas", text[strings.LastIndex(text, "2. Le aree strategiche e il valore pubblico"):], areas)
 	at := strings.LastIndex(text, "3. Gli obiettivi dei centri di responsabilità")
