@@ -326,7 +326,7 @@ func Build(ctx context.Context, st *store.Store, year int) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return in.Assemble(c, richtext.NewPolicy(), domain.Today(time.Now())), nil
+	return in.Assemble(c, richtext.NewPolicy(), st.Clock().Today()), nil
 }
 
 // Inputs are what a report is assembled from besides its cycle (and
