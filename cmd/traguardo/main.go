@@ -592,36 +592,45 @@ func writeReport(ctx context.Context, st *store.Store, year int, format, out str
 	case "html":
 		err = report.HTML(ctx, &buf, m, report.HTMLOptions{})
 	case "pdf":
-		var b []byte
-		b, err = report.PDF(ctx, m)
-		if errors.Is(err, report.ErrNoChromium) {
-			return errors.New("PDF: " + report.InstallChromium)
-		}
-		buf.Write(b)
+		err = appendTo(&buf)(report.PDF(ctx, m))
 	case report.DOCX, report.ODT:
-		var b []byte
-		b, err = report.Office(ctx, m, format)
-		if errors.Is(err, report.ErrNoPandoc) {
-			return errors.New(strings.ToUpper(format) + ": " + report.InstallPandoc)
-		}
-		buf.Write(b)
+		err = appendTo(&buf)(report.Office(ctx, m, format))
 	case "xlsx":
-		var b []byte
-		b, err = report.XLSX(m)
-		buf.Write(b)
+		err = appendTo(&buf)(report.XLSX(m))
 	case "csv":
 		err = report.CSV(&buf, m)
 	default:
 		return fmt.Errorf("unknown report format %q: html, pdf, docx, odt, xlsx, csv or json", format)
 	}
-	if err != nil {
+	return writeDocument(format, err, buf.Bytes(), out, stdout)
+}
+
+// appendTo returns a function that appends a document made to buf and
+// passes on its error.
+func appendTo(buf *bytes.Buffer) func([]byte, error) error {
+	return func(b []byte, err error) error {
+		buf.Write(b)
+		return err
+	}
+}
+
+// writeDocument writes the document b, made in format with err, to out
+// (standard output when empty); a tool not installed is said with what to
+// install.
+func writeDocument(format string, err error, b []byte, out string, stdout io.Writer) error {
+	switch {
+	case errors.Is(err, report.ErrNoChromium):
+		return errors.New("PDF: " + report.InstallChromium)
+	case errors.Is(err, report.ErrNoPandoc):
+		return errors.New(strings.ToUpper(format) + ": " + report.InstallPandoc)
+	case err != nil:
 		return err
 	}
 	if out == "" {
-		_, err = stdout.Write(buf.Bytes())
+		_, err = stdout.Write(b)
 		return err
 	}
-	return os.WriteFile(out, buf.Bytes(), 0o644)
+	return os.WriteFile(out, b, 0o644)
 }
 
 // writePiano writes the Piano della Performance of year in format (html,
@@ -640,30 +649,13 @@ func writePiano(ctx context.Context, st *store.Store, year int, format, out stri
 	case "html":
 		err = report.PianoHTML(ctx, &buf, p, report.PianoOptions{})
 	case "pdf":
-		var b []byte
-		b, err = report.PianoPDF(ctx, p)
-		if errors.Is(err, report.ErrNoChromium) {
-			return errors.New("PDF: " + report.InstallChromium)
-		}
-		buf.Write(b)
+		err = appendTo(&buf)(report.PianoPDF(ctx, p))
 	case report.DOCX, report.ODT:
-		var b []byte
-		b, err = report.PianoOffice(ctx, p, format)
-		if errors.Is(err, report.ErrNoPandoc) {
-			return errors.New(strings.ToUpper(format) + ": " + report.InstallPandoc)
-		}
-		buf.Write(b)
+		err = appendTo(&buf)(report.PianoOffice(ctx, p, format))
 	default:
 		return fmt.Errorf("unknown format %q of the Piano: html, pdf, docx or odt", format)
 	}
-	if err != nil {
-		return err
-	}
-	if out == "" {
-		_, err = stdout.Write(buf.Bytes())
-		return err
-	}
-	return os.WriteFile(out, buf.Bytes(), 0o644)
+	return writeDocument(format, err, buf.Bytes(), out, stdout)
 }
 
 func serve(ctx context.Context, cfg config, st *store.Store, log *slog.Logger) error {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"traguardo/internal/domain"
@@ -38,25 +37,12 @@ func writeMonitoring(ctx context.Context, st *store.Store, policy *richtext.Poli
 	case "html":
 		err = report.MonitoringHTML(ctx, &buf, m, report.MonitoringOptions{})
 	case "pdf":
-		pr, perr := report.MonitoringPrintable(ctx, m)
-		if perr != nil {
-			return perr
+		var pr report.Printable
+		if pr, err = report.MonitoringPrintable(ctx, m); err == nil {
+			err = appendTo(&buf)(report.PrintHTML(ctx, pr))
 		}
-		var b []byte
-		b, err = report.PrintHTML(ctx, pr)
-		if errors.Is(err, report.ErrNoChromium) {
-			return errors.New("PDF: " + report.InstallChromium)
-		}
-		buf.Write(b)
 	default:
 		return fmt.Errorf("unknown format %q for the mid-year report: html or pdf", format)
 	}
-	if err != nil {
-		return err
-	}
-	if out == "" {
-		_, err = stdout.Write(buf.Bytes())
-		return err
-	}
-	return os.WriteFile(out, buf.Bytes(), 0o644)
+	return writeDocument(format, err, buf.Bytes(), out, stdout)
 }
