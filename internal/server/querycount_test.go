@@ -96,6 +96,28 @@ var qcPreviousYear = []string{"GET /cicli/{year}/obiettivi/{id}", "GET /cicli/{y
 // first that routeMatrix lets see it (status 200).
 var qcRoles = []string{"direttore", "admin", "nucleo", "osservatore", "responsabile", secAnonymous}
 
+// countedPool is a pool of a fresh test database whose statements counter
+// counts: queries, batched queries and COPYs, each one statement; but the
+// write of a session's last use, which comes at most once a minute
+// whatever the page (touchEvery), and would fall on whichever request of a
+// slow run is past that minute (TestSession_NotWrittenAtEveryRequest
+// checks it).
+func countedPool(t *testing.T, ctx context.Context) (*db.Counter, *pgxpool.Pool) {
+	t.Helper()
+	counter := &db.Counter{Skip: func(sql string) bool { return strings.HasPrefix(sql, "INSERT INTO sessions ") }}
+	cfg, err := pgxpool.ParseConfig(pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ConnConfig.Tracer = counter
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return counter, pool
+}
+
 // TestQueryCount_PagesDoNotGrowWithThePlan requests every GET route of the
 // router (but qcExcluded), on the demo's plan (6 centres, 18 objectives)
 // and on one eight times its size, as a role that routeMatrix lets see it,
@@ -105,26 +127,11 @@ var qcRoles = []string{"direttore", "admin", "nucleo", "osservatore", "responsab
 // the test cannot fill in, fails it until it is taught or excluded.
 func TestQueryCount_PagesDoNotGrowWithThePlan(t *testing.T) {
 	t.Parallel()
-	// Queries, batched queries and COPYs, each one statement; but the
-	// write of a session's last use, which comes at most once a minute
-	// whatever the page (touchEvery), and would fall on whichever request
-	// of a slow run is past that minute
-	// (TestSession_NotWrittenAtEveryRequest checks it).
-	counter := &db.Counter{Skip: func(sql string) bool { return strings.HasPrefix(sql, "INSERT INTO sessions ") }}
-	cfg, err := pgxpool.ParseConfig(pgtest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.ConnConfig.Tracer = counter
 	// Bounded, with room for the race detector on a busy machine: the
 	// test requests every page twice on two plans.
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
+	counter, pool := countedPool(t, ctx)
 	// No background sweep of sessions: it would run statements of its own.
 	e := newSecEnvOn(t, server.Config{SessionCleanup: -1}, pool)
 

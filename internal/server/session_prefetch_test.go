@@ -7,10 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
-	"traguardo/internal/db"
-	"traguardo/internal/pgtest"
 	"traguardo/internal/server"
 )
 
@@ -22,19 +18,9 @@ import (
 // request, and a write by SQL behind the server's back shows at once.
 func TestSession_OneStatementBeforeThePage(t *testing.T) {
 	t.Parallel()
-	counter := &db.Counter{Skip: func(sql string) bool { return strings.HasPrefix(sql, "INSERT INTO sessions ") }}
-	cfg, err := pgxpool.ParseConfig(pgtest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.ConnConfig.Tracer = counter
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
+	counter, pool := countedPool(t, ctx)
 	e := newSecEnvOn(t, server.Config{SessionCleanup: -1}, pool)
 
 	statements := func(c *secClient, path string) (int64, *secResponse) {
