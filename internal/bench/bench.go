@@ -227,6 +227,19 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	res.Sizes = sizes
 	logf("loaded: %s", sizes)
 
+	// As traguardo serve does: the server keeps what reading a session
+	// reads while PostgreSQL's notices tell it of every change.
+	watch, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	listening := make(chan struct{})
+	var once sync.Once
+	go st.WatchChanges(watch, time.Second, func() { once.Do(func() { close(listening) }) })
+	select {
+	case <-listening:
+	case <-time.After(10 * time.Second):
+		return nil, fmt.Errorf("the change notices are not listened to after 10 s")
+	}
+
 	app := server.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Config{SessionCleanup: -1,
 		// Every client signs in at once: let the sign-ins queue, not fail.
 		Passwords: auth.NewPasswords(auth.DefaultPasswordSlots(), time.Minute)})

@@ -104,7 +104,7 @@ func (s *Store) CreateCycle(ctx context.Context, a Actor, nc NewCycle) (int64, e
 		days = append(days, d)
 	}
 	var cycleID int64
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.write(ctx, func(tx pgx.Tx) error {
 		var orgID int64
 		err := tx.QueryRow(ctx, `SELECT id FROM organisations ORDER BY id LIMIT 1`).Scan(&orgID)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -293,7 +293,7 @@ func (s *Store) DeletePeriod(ctx context.Context, ch Change, periodID int64) err
 // organisational centres stay. An approved plan is an act of the
 // organisation: its cycle cannot be deleted.
 func (s *Store) DeleteCycle(ctx context.Context, a Actor, year int) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	return s.write(ctx, func(tx pgx.Tx) error {
 		var id int64
 		var approved bool
 		err := tx.QueryRow(ctx, `SELECT id, approval_act IS NOT NULL FROM cycles WHERE year = $1 FOR UPDATE`, year).Scan(&id, &approved)
@@ -532,7 +532,7 @@ func (s *Store) CarryOver(ctx context.Context, a Actor, fromYear int) (int, erro
 	if err := CheckYear(toYear); err != nil {
 		return 0, &Conflict{Message: err.Error()}
 	}
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.write(ctx, func(tx pgx.Tx) error {
 		// The source's row lock keeps plan writes out while it is copied.
 		var from, orgID int64
 		err := tx.QueryRow(ctx, `SELECT id, organisation_id FROM cycles WHERE year = $1 FOR UPDATE`, fromYear).Scan(&from, &orgID)

@@ -32,7 +32,7 @@ func (s *Store) ImportCycle(ctx context.Context, a Actor, c *plan.Cycle) (int64,
 		return 0, err
 	}
 	var cycleID int64
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.write(ctx, func(tx pgx.Tx) error {
 		orgID, err := organisationFor(ctx, tx, c.Organisation)
 		if err != nil {
 			return err

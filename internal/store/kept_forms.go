@@ -29,7 +29,7 @@ const MaxKeptForms = 5
 // of everyone, the form that replaced (the browser's previous token, when
 // it had one: nil otherwise) and the account's oldest beyond MaxKeptForms.
 func (s *Store) KeepForm(ctx context.Context, f KeptForm, replaced []byte, lifetime time.Duration) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	return s.write(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM kept_forms WHERE expires_at <= now() OR token_hash = $1`, replaced); err != nil {
 			return err
 		}

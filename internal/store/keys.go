@@ -15,7 +15,7 @@ const KeyCookies = "cookies"
 func (s *Store) ServerKey(ctx context.Context, name string) ([]byte, error) {
 	fresh := make([]byte, 32)
 	rand.Read(fresh)
-	if _, err := s.pool.Exec(ctx, `INSERT INTO server_keys (name, secret) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`,
+	if _, err := s.exec(ctx, `INSERT INTO server_keys (name, secret) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`,
 		name, fresh); err != nil {
 		return nil, fmt.Errorf("server key %s: %w", name, err)
 	}

@@ -49,7 +49,7 @@ func (s *Store) LoadLegalNotices(ctx context.Context) (legal.Notices, error) {
 // since. The caller checks n (legal.Check); the database refuses what
 // breaks its constraints all the same.
 func (s *Store) SaveLegalNotices(ctx context.Context, ch Change, n legal.Notices) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	return s.write(ctx, func(tx pgx.Tx) error {
 		snap := func() ([]byte, error) {
 			var j []byte
 			err := tx.QueryRow(ctx, `

@@ -45,7 +45,7 @@ func (s *Store) SetMeasure(ctx context.Context, ch Change, id int64, m Measure) 
 	for i, o := range m.Overrides {
 		ends[i], pcts[i], reasons[i] = o.Period, o.Pct, o.Reason
 	}
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	return s.write(ctx, func(tx pgx.Tx) error {
 		if err := lockVersion(ctx, tx, indicatorTable.name, indicatorTable.entity, id, ch.Version); err != nil {
 			return err
 		}

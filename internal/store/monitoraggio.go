@@ -106,7 +106,7 @@ func (s *Store) SendMonitoring(ctx context.Context, a Actor, year int, period ti
 	hash := hex.EncodeToString(sum[:])
 	var number int
 	var notified []int64
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.write(ctx, func(tx pgx.Tx) error {
 		var cycleID, periodID int64
 		err := tx.QueryRow(ctx, `
 			SELECT c.id, p.id FROM cycles c JOIN periods p ON p.cycle_id = c.id
@@ -154,7 +154,7 @@ func (s *Store) ObserveMonitoring(ctx context.Context, a Actor, year int, period
 	}
 	var id int64
 	var notified []int64
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.write(ctx, func(tx pgx.Tx) error {
 		var reportID int64
 		var number int
 		err := tx.QueryRow(ctx, `

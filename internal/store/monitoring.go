@@ -29,7 +29,7 @@ import (
 // submission waits.
 func (s *Store) EntryState(ctx context.Context, periodID int64, centre domain.CycleCentreID) (plan.EntryState, error) {
 	var e plan.EntryState
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.write(ctx, func(tx pgx.Tx) error {
 		var err error
 		e, err = EntryStateTx(ctx, tx, periodID, centre, s.today())
 		return err
@@ -95,7 +95,7 @@ func (s *Store) SetWindow(ctx context.Context, a Actor, periodID int64, opens, c
 		return nil, &Conflict{Message: p}
 	}
 	var notified []int64
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.write(ctx, func(tx pgx.Tx) error {
 		var oldOpens, oldCloses time.Time
 		err := tx.QueryRow(ctx, `SELECT opens_on, closes_on FROM periods WHERE id = $1 FOR UPDATE`, periodID).Scan(&oldOpens, &oldCloses)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -131,7 +131,7 @@ func (s *Store) Reopen(ctx context.Context, a Actor, periodID int64, centre doma
 		return nil, &Conflict{Message: msg}
 	}
 	var notified []int64
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.write(ctx, func(tx pgx.Tx) error {
 		var id int64
 		var name string
 		var endsOn time.Time
@@ -248,7 +248,7 @@ func (s *Store) transition(ctx context.Context, t Transition, a plan.Action) ([]
 		return nil, &Conflict{Message: msg, Field: "comment"}
 	}
 	var notified []int64
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.write(ctx, func(tx pgx.Tx) error {
 		f, subID, version, err := entryFacts(ctx, tx, t.Period, t.Centre)
 		if err != nil {
 			return err
@@ -421,7 +421,7 @@ func (s *Store) UnreadNotifications(ctx context.Context, userID int64) (int, err
 // MarkRead marks one of the user's notifications read (id 0: all of them);
 // another user's notification is ErrNotFound.
 func (s *Store) MarkRead(ctx context.Context, userID, id int64) error {
-	tag, err := s.pool.Exec(ctx, `
+	tag, err := s.exec(ctx, `
 		UPDATE notifications SET read_at = coalesce(read_at, now())
 		WHERE user_id = $1 AND ($2 = 0 OR id = $2)`, userID, id)
 	if err != nil {
@@ -631,7 +631,7 @@ func (s *Store) InstallWindow(ctx context.Context, periodID int64, opens, closes
 	if p := plan.WindowProblem(opens, closes); p != "" {
 		return &Conflict{Message: p}
 	}
-	tag, err := s.pool.Exec(ctx, `UPDATE periods SET opens_on = $2, closes_on = $3 WHERE id = $1`, periodID, opens, closes)
+	tag, err := s.exec(ctx, `UPDATE periods SET opens_on = $2, closes_on = $3 WHERE id = $1`, periodID, opens, closes)
 	if err == nil && tag.RowsAffected() == 0 {
 		err = fmt.Errorf("period %d: %w", periodID, ErrNotFound)
 	}

@@ -121,7 +121,7 @@ func notifyOpenWindows(ctx context.Context, tx pgx.Tx, today time.Time, periodID
 // hour. It returns the notifications, for the e-mail.
 func (s *Store) NotifyOpenWindows(ctx context.Context, link SubmissionLink) ([]int64, error) {
 	var ids []int64
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.write(ctx, func(tx pgx.Tx) error {
 		var err error
 		ids, err = notifyOpenWindows(ctx, tx, s.today(), 0, link)
 		return err

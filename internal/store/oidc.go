@@ -45,7 +45,7 @@ func (s *Store) SignInIdentity(ctx context.Context, id Identity, address string)
 		reason audit.Refusal
 	)
 	email := names.Email(id.Email)
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.write(ctx, func(tx pgx.Tx) error {
 		u, reason = nil, ""
 		var err error
 		u, err = scanUser(tx.QueryRow(ctx, `SELECT `+userColumnsVersioned+` FROM users u
@@ -110,7 +110,7 @@ func (s *Store) SignInIdentity(ctx context.Context, id Identity, address string)
 // not verify, an error of the provider): once per RefusalWindow for the
 // same reason, address and e-mail. email and subject may be "".
 func (s *Store) RecordRefusal(ctx context.Context, reason audit.Refusal, email, subject, address string) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	return s.write(ctx, func(tx pgx.Tx) error {
 		return recordRefusal(ctx, tx, reason, 0, names.Email(email), subject, address)
 	})
 }

@@ -121,7 +121,7 @@ func (s *Store) FreezePiano(ctx context.Context, a Actor, p PianoState, changes 
 	if !p.Due() {
 		return 0, &Conflict{Message: "non c'è una nuova versione del piano da congelare"}
 	}
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.write(ctx, func(tx pgx.Tx) error {
 		var cycleID, through int64
 		var act *string
 		var on *time.Time

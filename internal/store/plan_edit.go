@@ -63,7 +63,7 @@ var (
 func (s *Store) inPlan(ctx context.Context, ch Change, cycleID int64, fn func(tx pgx.Tx) (auditRecord, error)) error {
 	var approved bool
 	var year int
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.write(ctx, func(tx pgx.Tx) error {
 		var approvedOn *time.Time
 		err := tx.QueryRow(ctx, `SELECT approved_on, year FROM cycles WHERE id = $1 FOR UPDATE`, cycleID).Scan(&approvedOn, &year)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -379,7 +379,7 @@ func (s *Store) approval(ctx context.Context, a Actor, year, version int, act st
 	if p := plan.ApprovalDateProblem(year, on, s.today()); p != "" {
 		return &Conflict{Message: p, Field: FieldApprovedOn}
 	}
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.write(ctx, func(tx pgx.Tx) error {
 		var id int64
 		var currentAct *string
 		var currentOn *time.Time

@@ -26,7 +26,7 @@ func (s *Store) ImportPlan(ctx context.Context, a Actor, year int, c *plan.Cycle
 	if err := cleanNames(c); err != nil {
 		return err
 	}
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	return s.write(ctx, func(tx pgx.Tx) error {
 		var cycleID, orgID int64
 		var approved bool
 		// The row lock keeps two uploads into the same cycle apart.

@@ -50,7 +50,7 @@ func (s *Store) CorrectProgress(ctx context.Context, ch Change, objectiveID, per
 func (s *Store) saveProgress(ctx context.Context, ch Change, objectiveID, periodID int64, p plan.ObjectiveProgress, correction *string) ([]int64, error) {
 	correct := correction != nil
 	var notified []int64
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.write(ctx, func(tx pgx.Tx) error {
 		st, err := readProgress(ctx, tx, objectiveID, periodID)
 		if err != nil {
 			return err

@@ -150,7 +150,7 @@ func (s *Store) SendReport(ctx context.Context, a Actor, year int, openPoints []
 	}
 	var number int
 	var notified []int64
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.write(ctx, func(tx pgx.Tx) error {
 		var cycleID int64
 		var act *string
 		err := tx.QueryRow(ctx, `SELECT id, approval_act FROM cycles WHERE year = $1 FOR UPDATE`, year).Scan(&cycleID, &act)
@@ -207,7 +207,7 @@ func (s *Store) CommentReport(ctx context.Context, a Actor, year int, objectiveI
 	}
 	var id int64
 	var notified []int64
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.write(ctx, func(tx pgx.Tx) error {
 		reportID, _, err := pendingReport(ctx, tx, year)
 		if err != nil {
 			return err
@@ -270,7 +270,7 @@ func (s *Store) AnswerComment(ctx context.Context, ch Change, year int, commentI
 		return nil, &Conflict{Message: msg, Field: "answer"}
 	}
 	var notified []int64
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.write(ctx, func(tx pgx.Tx) error {
 		var old, label string
 		var version int
 		err := tx.QueryRow(ctx, `
@@ -355,7 +355,7 @@ func (s *Store) ValidateReport(ctx context.Context, a Actor, year, number int, v
 		observations = []byte("[]")
 	}
 	var notified []int64
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.write(ctx, func(tx pgx.Tx) error {
 		id, sentAt, err := pendingReport(ctx, tx, year)
 		if err != nil {
 			return err

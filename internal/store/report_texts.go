@@ -48,7 +48,7 @@ func (s *Store) SaveReportTexts(ctx context.Context, ch Change, year int, t Repo
 	if err != nil {
 		return err
 	}
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	return s.write(ctx, func(tx pgx.Tx) error {
 		// The row exists from the first save on; make it, at version 0,
 		// so that the first save locks and checks it like any other.
 		if _, err := tx.Exec(ctx, `INSERT INTO report_texts (cycle_id) VALUES ($1) ON CONFLICT (cycle_id) DO NOTHING`, cycleID); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -130,8 +131,18 @@ func (ss *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool
 	if p.year != 0 {
 		year = &p.year
 	}
+	if k, c, ok := ss.st.changes.session(token, p.year, time.Now()); ok {
+		u := k.user
+		u.Centres = slices.Clone(u.Centres)
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.done, p.user, p.versions, p.found = true, &u, c.versions, c.found
+		return k.data, true, nil
+	}
+	seq := ss.st.changes.start()
+	var expiry time.Time
 	err := ss.st.pool.QueryRow(ctx, `
-		SELECT s.data, u.id, u.email, u.name, u.role, u.active, u.must_change_password, u.session_epoch,
+		SELECT s.data, s.expiry, u.id, u.email, u.name, u.role, u.active, u.must_change_password, u.session_epoch,
 			coalesce((SELECT array_agg(uc.centre_id ORDER BY uc.centre_id) FROM user_centres uc WHERE uc.user_id = u.id), '{}'),
 			u.version,
 			(SELECT count(*) FROM (SELECT 1 FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL LIMIT $3) x),
@@ -141,7 +152,7 @@ func (ss *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool
 		LEFT JOIN (cycles cy JOIN cycle_versions y ON y.cycle_id = cy.id) ON cy.year = $2
 		LEFT JOIN (cycles cb JOIN cycle_versions b ON b.cycle_id = cb.id) ON cb.year = $2 - 1
 		WHERE s.token = $1 AND current_timestamp < s.expiry`, token, year, auth.UnreadMost).
-		Scan(&data, &userID, &email, &name, &role, &active, &mustChange, &epoch, &centres, &version, &unread,
+		Scan(&data, &expiry, &userID, &email, &name, &role, &active, &mustChange, &epoch, &centres, &version, &unread,
 			&cy, &cd, &cp, &by, &bd, &bp)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, false, nil
@@ -167,6 +178,14 @@ func (ss *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool
 	if by != nil {
 		p.versions[1], p.found[1] = cycleVersion{cycle: *by, data: *bd, plan: *bp}, true
 	}
+	// Kept for the next requests while WatchChanges listens (changes.go):
+	// a copy, as the request's own may be changed by its handler.
+	var kept *keptSession
+	if p.user != nil {
+		kept = &keptSession{data: data, expiry: expiry, user: *p.user}
+		kept.user.Centres = slices.Clone(centres)
+	}
+	ss.st.changes.keep(seq, token, kept, p.year, keptCounters{versions: p.versions, found: p.found})
 	return data, true, nil
 }
 
@@ -195,12 +214,23 @@ func (ss *SessionStore) CommitCtx(ctx context.Context, token string, data []byte
 	_, err := ss.st.pool.Exec(ctx, `INSERT INTO sessions (token, data, expiry, user_id) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (token) DO UPDATE SET data = EXCLUDED.data, expiry = EXCLUDED.expiry, user_id = EXCLUDED.user_id`,
 		token, data, expiry, user)
+	// Whatever the outcome, the next request reads the session again.
+	ss.st.changes.forgetSession(token, ss.userOf(data))
 	return err
 }
 
 // DeleteCtx deletes the session of token.
 func (ss *SessionStore) DeleteCtx(ctx context.Context, token string) error {
-	_, err := ss.st.pool.Exec(ctx, `DELETE FROM sessions WHERE token = $1`, token)
+	var user *int64
+	err := ss.st.pool.QueryRow(ctx, `DELETE FROM sessions WHERE token = $1 RETURNING user_id`, token).Scan(&user)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = nil
+	}
+	var id int64
+	if user != nil {
+		id = *user
+	}
+	ss.st.changes.forgetSession(token, id)
 	return err
 }
 

@@ -60,7 +60,7 @@ func (s *Store) Setup(ctx context.Context, a Actor, organisation string, admin N
 		return 0, fmt.Errorf("setup: the first account must be an administrator, not %q", admin.Role)
 	}
 	var userID int64
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.write(ctx, func(tx pgx.Tx) error {
 		// Two first runs at once: the second waits, then finds the first's.
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('traguardo setup'))`); err != nil {
 			return err

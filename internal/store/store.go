@@ -56,11 +56,33 @@ type Store struct {
 	// adopted is told of every approval and variation of a plan, after
 	// its commit (OnAdopted).
 	adopted func(ctx context.Context, year int)
+	// changes is what the server keeps of the sessions' statement while
+	// WatchChanges listens (changes.go); changesLog is told of a lost
+	// listening connection.
+	changes    changeCache
+	changesLog func(error)
 }
 
 // New returns a store on pool, on the machine's clock.
 func New(pool *pgxpool.Pool) *Store {
-	return &Store{pool: pool, cycles: cycleCache{byYear: map[int]*keptCycle{}}, clock: domain.SystemClock}
+	return &Store{pool: pool, cycles: cycleCache{byYear: map[int]*keptCycle{}}, clock: domain.SystemClock,
+		changes: changeCache{sessions: map[string]*keptSession{}, counters: map[int]keptCounters{}, userSeq: map[int64]uint64{}}}
+}
+
+// write runs f in a transaction (pgx.BeginFunc) and then, committed or
+// not, forgets what this server keeps of sessions and counters: a write
+// of this server is seen by the next request it serves (changes.go).
+// Every write of the store goes through write or exec.
+func (s *Store) write(ctx context.Context, f func(pgx.Tx) error) error {
+	defer s.changes.forgetAll()
+	return pgx.BeginFunc(ctx, s.pool, f)
+}
+
+// exec is the pool's Exec for a write of one statement, forgetting as
+// write does.
+func (s *Store) exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	defer s.changes.forgetAll()
+	return s.pool.Exec(ctx, sql, args...)
 }
 
 // SetClock sets the clock the store tells today by (the configuration's,

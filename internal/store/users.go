@@ -40,7 +40,7 @@ type auditUser struct {
 // CreateUser adds an account and records it in the audit log.
 func (s *Store) CreateUser(ctx context.Context, a Actor, u NewUser) (int64, error) {
 	var id int64
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) (err error) {
+	err := s.write(ctx, func(tx pgx.Tx) (err error) {
 		id, err = createUser(ctx, tx, a, u)
 		return err
 	})
@@ -162,7 +162,7 @@ func (s *Store) ResetPassword(ctx context.Context, a Actor, userID int64, versio
 }
 
 func (s *Store) setPassword(ctx context.Context, a Actor, userID int64, version *int, hash string, mustChange, endSessions bool) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	return s.write(ctx, func(tx pgx.Tx) error {
 		if version != nil {
 			if err := lockVersion(ctx, tx, "users", audit.User, userID, *version); err != nil {
 				return err
@@ -193,7 +193,7 @@ func (s *Store) setPassword(ctx context.Context, a Actor, userID int64, version 
 // deactivation ends every session of the account at once. The last active
 // administrator cannot be deactivated: a *Conflict.
 func (s *Store) SetActive(ctx context.Context, a Actor, userID int64, version int, active bool) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	return s.write(ctx, func(tx pgx.Tx) error {
 		if err := lockAdmins(ctx, tx); err != nil {
 			return err
 		}
@@ -252,7 +252,7 @@ func (s *Store) UpdateUser(ctx context.Context, a Actor, userID int64, version i
 	if centres == nil {
 		centres = []domain.CentreID{}
 	}
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err = s.write(ctx, func(tx pgx.Tx) error {
 		if err := lockAdmins(ctx, tx); err != nil {
 			return err
 		}
@@ -330,7 +330,7 @@ func keepAnAdmin(ctx context.Context, tx pgx.Tx, id int64, wasRole auth.Role, wa
 // account's other sessions: it returns the new session epoch, which the
 // caller's own session takes on to live on.
 func (s *Store) ChangePassword(ctx context.Context, a Actor, userID int64, hash string) (epoch int, err error) {
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err = s.write(ctx, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `
 			UPDATE users SET password_hash = $2, must_change_password = false, session_epoch = session_epoch + 1
 			WHERE id = $1 RETURNING session_epoch`, userID, hash).Scan(&epoch)
@@ -412,7 +412,7 @@ func (s *Store) ReserveAttempt(ctx context.Context, a *Attempt, lim AttemptLimit
 	a.Email = strings.ToLower(strings.TrimSpace(a.Email))
 	window := lim.Window.Seconds()
 	var refused *Throttled
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.write(ctx, func(tx pgx.Tx) error {
 		// Always the account first, then the address: no two transactions
 		// can wait on each other in a circle.
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockAccount, a.Email); err != nil {
@@ -497,7 +497,7 @@ func (s *Store) ReserveAttempt(ctx context.Context, a *Attempt, lim AttemptLimit
 // ReleaseAttempt forgets a reserved attempt whose password was never
 // checked (the server was too busy): it does not count.
 func (s *Store) ReleaseAttempt(ctx context.Context, a *Attempt) error {
-	_, err := s.pool.Exec(ctx, `DELETE FROM login_failures WHERE id = $1`, a.ID)
+	_, err := s.exec(ctx, `DELETE FROM login_failures WHERE id = $1`, a.ID)
 	return err
 }
 
@@ -508,7 +508,7 @@ func (s *Store) FailAttempt(ctx context.Context, a *Attempt, accountID int64) er
 	if a.Form == FormPassword {
 		action = audit.PasswordFailed
 	}
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	return s.write(ctx, func(tx pgx.Tx) error {
 		return record(ctx, tx, a.actor(), action, audit.Access, accountID, nil,
 			audit.Snapshot{audit.KeyEmail: a.Email, audit.KeyAddress: a.Address})
 	})
@@ -519,7 +519,7 @@ func (s *Store) FailAttempt(ctx context.Context, a *Attempt, accountID int64) er
 // the same device (failures from elsewhere still count), and forgets
 // failures older than a day. A sign-in is recorded in the audit log as u's.
 func (s *Store) PassAttempt(ctx context.Context, a *Attempt, u *auth.User) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	return s.write(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `
 			DELETE FROM login_failures
 			WHERE id = $1 OR (email = $2 AND (address = $3 OR device = NULLIF($4, ''))) OR at < now() - interval '1 day'`,
@@ -536,7 +536,7 @@ func (s *Store) PassAttempt(ctx context.Context, a *Attempt, u *auth.User) error
 
 // RecordSignOut writes a sign-out in the audit log.
 func (s *Store) RecordSignOut(ctx context.Context, u *auth.User, address string) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	return s.write(ctx, func(tx pgx.Tx) error {
 		return record(ctx, tx, Actor{UserID: &u.ID, Name: u.Email}, audit.SignOut, audit.Access, u.ID, nil,
 			audit.Snapshot{audit.KeyAddress: address})
 	})
