@@ -673,7 +673,9 @@ func serve(ctx context.Context, cfg config, st *store.Store, log *slog.Logger) e
 	}
 	// Each server keeps what reading a session reads, told of every change
 	// by PostgreSQL's notices (store.WatchChanges).
-	st.OnChangesLost(func(err error) { log.Warn("change notices lost; reading every session from the database until they resume", "err", err) })
+	st.OnChangesLost(func(err error) {
+		log.Warn("change notices lost; reading every session from the database until they resume", "err", err)
+	})
 	go st.WatchChanges(ctx, 5*time.Second, nil)
 	srv := &http.Server{
 		Addr:              cfg.addr,
