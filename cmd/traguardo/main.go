@@ -676,7 +676,7 @@ func serve(ctx context.Context, cfg config, st *store.Store, log *slog.Logger) e
 	st.OnChangesLost(func(err error) {
 		log.Warn("change notices lost; reading every session from the database until they resume", "err", err)
 	})
-	go st.WatchChanges(ctx, 5*time.Second, nil)
+	go st.WatchChanges(ctx, store.Watch{Retry: 5 * time.Second, Probe: 10 * time.Second})
 	srv := &http.Server{
 		Addr:              cfg.addr,
 		Handler:           server.New(st, log, cfg.server),

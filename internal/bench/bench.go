@@ -233,7 +233,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	defer stopWatch()
 	listening := make(chan struct{})
 	var once sync.Once
-	go st.WatchChanges(watch, time.Second, func() { once.Do(func() { close(listening) }) })
+	go st.WatchChanges(watch, store.Watch{Retry: time.Second, Probe: 10 * time.Second, Ready: func() { once.Do(func() { close(listening) }) }})
 	select {
 	case <-listening:
 	case <-time.After(10 * time.Second):

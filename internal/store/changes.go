@@ -2,8 +2,12 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"fmt"
 	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -125,7 +129,8 @@ func (c *changeCache) keep(seq uint64, token string, s *keptSession, year int, k
 }
 
 // notice forgets what a notice names: "u<id>" an account's sessions, "c"
-// the counters of every cycle, anything else everything.
+// the counters of every cycle, anything else everything (a listener's
+// probes, "p...", never come here).
 func (c *changeCache) notice(payload string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -202,14 +207,26 @@ func (c *changeCache) listening(on bool) {
 	c.on = on
 }
 
+// Watch is how WatchChanges listens.
+type Watch struct {
+	// Retry is the wait before a lost connection is opened again.
+	Retry time.Duration
+	// Probe is how often the listening connection is checked: a notice of
+	// its own is sent through the pool and must come back within Probe/2,
+	// else the connection is deaf (a proxy that dropped it, a pooler in
+	// transaction mode that passes no notices on) and is opened again.
+	// Nothing is kept until the first probe has come back.
+	Probe time.Duration
+	// Ready, when not nil, is called each time keeping starts.
+	Ready func()
+}
+
 // WatchChanges listens to the notices of migration 000027 on a
 // connection of its own, taken from the pool, until ctx ends, so that the
-// server keeps what reading a session reads (see above). A lost
-// connection is opened again after retry; meanwhile nothing is kept.
-// ready, when not nil, is called each time the listening starts.
-func (s *Store) WatchChanges(ctx context.Context, retry time.Duration, ready func()) {
+// server keeps what reading a session reads (see above).
+func (s *Store) WatchChanges(ctx context.Context, w Watch) {
 	for ctx.Err() == nil {
-		err := s.listen(ctx, ready)
+		err := s.listen(ctx, w)
 		s.changes.listening(false)
 		if ctx.Err() != nil {
 			return
@@ -220,13 +237,14 @@ func (s *Store) WatchChanges(ctx context.Context, retry time.Duration, ready fun
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(retry):
+		case <-time.After(w.Retry):
 		}
 	}
 }
 
-// listen listens on one connection until it fails or ctx ends.
-func (s *Store) listen(ctx context.Context, ready func()) error {
+// listen listens on one connection until it fails, turns deaf or ctx
+// ends.
+func (s *Store) listen(ctx context.Context, w Watch) error {
 	pc, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return err
@@ -237,14 +255,52 @@ func (s *Store) listen(ctx context.Context, ready func()) error {
 	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{changesChannel}.Sanitize()); err != nil {
 		return err
 	}
-	s.changes.listening(true)
-	if ready != nil {
-		ready()
-	}
+	// The probes: "p<nonce>:<n>", this listener's own (every server gets
+	// every server's probes, and ignores them).
+	lctx, deaf := context.WithCancelCause(ctx)
+	defer deaf(nil)
+	nonce := rand.Text()
+	var back atomic.Uint64
+	go func() {
+		for n := uint64(1); ; n++ {
+			if _, err := s.pool.Exec(lctx, `SELECT pg_notify($1, $2)`, changesChannel, "p"+nonce+":"+strconv.FormatUint(n, 10)); err != nil {
+				deaf(fmt.Errorf("sending a probe: %w", err))
+				return
+			}
+			select {
+			case <-lctx.Done():
+				return
+			case <-time.After(w.Probe / 2):
+			}
+			if back.Load() < n {
+				deaf(fmt.Errorf("a probe did not come back within %v", w.Probe/2))
+				return
+			}
+			select {
+			case <-lctx.Done():
+				return
+			case <-time.After(w.Probe / 2):
+			}
+		}
+	}()
 	for {
-		n, err := conn.WaitForNotification(ctx)
+		n, err := conn.WaitForNotification(lctx)
 		if err != nil {
+			if cause := context.Cause(lctx); cause != nil && ctx.Err() == nil {
+				return cause
+			}
 			return err
+		}
+		if rest, ok := strings.CutPrefix(n.Payload, "p"); ok {
+			if seq, ok := strings.CutPrefix(rest, nonce+":"); ok {
+				if k, err := strconv.ParseUint(seq, 10, 64); err == nil && back.Swap(k) == 0 {
+					s.changes.listening(true)
+					if w.Ready != nil {
+						w.Ready()
+					}
+				}
+			}
+			continue
 		}
 		s.changes.notice(n.Payload)
 	}

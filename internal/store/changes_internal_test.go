@@ -131,6 +131,10 @@ func TestStore_EveryWriteForgets(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i, line := range strings.Split(string(b), "\n") {
+			// The listener's probe writes nothing kept (changes.go).
+			if strings.Contains(line, "pg_notify") {
+				continue
+			}
 			if direct.MatchString(line) && !(f == "store.go" && (strings.Contains(line, "return pgx.BeginFunc(ctx, s.pool, f)") || strings.Contains(line, "return s.pool.Exec(ctx, sql, args...)"))) {
 				t.Errorf("%s:%d writes around Store.write/exec: %s", f, i+1, strings.TrimSpace(line))
 			}
