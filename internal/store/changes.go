@@ -38,7 +38,8 @@ import (
 // arrived since it started). While the listening connection is down
 // nothing is kept and every request reads PostgreSQL, as without
 // WatchChanges; it is opened again, and what was kept is forgotten, since
-// notices may have been missed meanwhile.
+// notices may have been missed meanwhile. A connection that stays open
+// but passes no notices on is found out by probes (Watch.Probe).
 
 // changesChannel is the channel of the notices (migration 000027).
 const changesChannel = "traguardo_changes"
@@ -76,7 +77,7 @@ type changeCache struct {
 	allSeq   uint64
 }
 
-// most is the most sessions kept: beyond it, the kept ones are forgotten
+// mostKeptSessions is the most sessions kept: beyond it, the kept ones are forgotten
 // (a server with more signed-in users than that reads PostgreSQL more).
 const mostKeptSessions = 10000
 
@@ -209,13 +210,15 @@ func (c *changeCache) listening(on bool) {
 
 // Watch is how WatchChanges listens.
 type Watch struct {
-	// Retry is the wait before a lost connection is opened again.
+	// Retry is the wait before a lost connection is opened again (5 s
+	// when not set).
 	Retry time.Duration
 	// Probe is how often the listening connection is checked: a notice of
 	// its own is sent through the pool and must come back within Probe/2,
 	// else the connection is deaf (a proxy that dropped it, a pooler in
 	// transaction mode that passes no notices on) and is opened again.
-	// Nothing is kept until the first probe has come back.
+	// Nothing is kept until the first probe has come back. 10 s when not
+	// set.
 	Probe time.Duration
 	// Ready, when not nil, is called each time keeping starts.
 	Ready func()
@@ -225,6 +228,12 @@ type Watch struct {
 // connection of its own, taken from the pool, until ctx ends, so that the
 // server keeps what reading a session reads (see above).
 func (s *Store) WatchChanges(ctx context.Context, w Watch) {
+	if w.Retry <= 0 {
+		w.Retry = 5 * time.Second
+	}
+	if w.Probe <= 0 {
+		w.Probe = 10 * time.Second
+	}
 	for ctx.Err() == nil {
 		err := s.listen(ctx, w)
 		s.changes.listening(false)
