@@ -55,10 +55,9 @@ type Prefetched struct {
 	// column user_id names it (nil when none).
 	done bool
 	user *auth.User
-	// versions are the counters of year and year-1 (found says the cycle
+	// counters are those of year and year-1 (found says the cycle
 	// exists); taken says they were handed out.
-	versions [2]cycleVersion
-	found    [2]bool
+	counters keptCounters
 	taken    bool
 }
 
@@ -102,13 +101,13 @@ func prefetchedVersion(ctx context.Context, year int) (v cycleVersion, before st
 		return v, "", false, nil
 	}
 	p.taken = true
-	if !p.found[0] {
+	if !p.counters.found[0] {
 		return v, "", true, fmt.Errorf("cycle %d: %w", year, ErrNotFound)
 	}
-	if p.found[1] {
-		before = p.versions[1].word()
+	if p.counters.found[1] {
+		before = p.counters.versions[1].word()
 	}
-	return p.versions[0], before, true, nil
+	return p.counters.versions[0], before, true, nil
 }
 
 // FindCtx reads the session of token; with a Prefetched in ctx, its
@@ -136,7 +135,7 @@ func (ss *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool
 		u.Centres = slices.Clone(u.Centres)
 		p.mu.Lock()
 		defer p.mu.Unlock()
-		p.done, p.user, p.versions, p.found = true, &u, c.versions, c.found
+		p.done, p.user, p.counters = true, &u, c
 		return k.data, true, nil
 	}
 	seq := ss.st.changes.start()
@@ -173,10 +172,10 @@ func (ss *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool
 			MustChangePassword: *mustChange, SessionEpoch: *epoch, Centres: centres, Version: *version, Unread: *unread}
 	}
 	if cy != nil {
-		p.versions[0], p.found[0] = cycleVersion{cycle: *cy, data: *cd, plan: *cp}, true
+		p.counters.versions[0], p.counters.found[0] = cycleVersion{cycle: *cy, data: *cd, plan: *cp}, true
 	}
 	if by != nil {
-		p.versions[1], p.found[1] = cycleVersion{cycle: *by, data: *bd, plan: *bp}, true
+		p.counters.versions[1], p.counters.found[1] = cycleVersion{cycle: *by, data: *bd, plan: *bp}, true
 	}
 	// Kept for the next requests while WatchChanges listens (changes.go):
 	// a copy, as the request's own may be changed by its handler.
@@ -185,7 +184,7 @@ func (ss *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool
 		kept = &keptSession{data: data, expiry: expiry, user: *p.user}
 		kept.user.Centres = slices.Clone(centres)
 	}
-	ss.st.changes.keep(seq, token, kept, p.year, keptCounters{versions: p.versions, found: p.found})
+	ss.st.changes.keep(seq, token, kept, p.year, p.counters)
 	return data, true, nil
 }
 
@@ -221,16 +220,12 @@ func (ss *SessionStore) CommitCtx(ctx context.Context, token string, data []byte
 
 // DeleteCtx deletes the session of token.
 func (ss *SessionStore) DeleteCtx(ctx context.Context, token string) error {
-	var user *int64
-	err := ss.st.pool.QueryRow(ctx, `DELETE FROM sessions WHERE token = $1 RETURNING user_id`, token).Scan(&user)
+	var user int64
+	err := ss.st.pool.QueryRow(ctx, `DELETE FROM sessions WHERE token = $1 RETURNING coalesce(user_id, 0)`, token).Scan(&user)
 	if errors.Is(err, pgx.ErrNoRows) {
 		err = nil
 	}
-	var id int64
-	if user != nil {
-		id = *user
-	}
-	ss.st.changes.forgetSession(token, id)
+	ss.st.changes.forgetSession(token, user)
 	return err
 }
 
